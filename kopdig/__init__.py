@@ -1,0 +1,3 @@
+"""Kopdig (Koperasi Digital)."""
+
+__version__ = "0.1.0"

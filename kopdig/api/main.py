@@ -1,0 +1,160 @@
+"""The REST API (django-ninja): /api/v1/, OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs."""
+
+from datetime import timedelta
+
+from django.contrib.auth import authenticate
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils import timezone
+from ninja import NinjaAPI, Query, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from kopdig.lib.errors import DomainError
+from kopdig.tenancy.access import cooperatives_visible_to
+
+from .auth import BearerToken
+from .models import ApiToken, hash_token
+
+api = NinjaAPI(
+    title="Kopdig API",
+    version="1",
+    urls_namespace="api",
+    auth=BearerToken(),
+    description="Kopdig: koperasi books, savings, loans, SHU; Dinas supervision. "
+    "Obtain a token at POST /api/v1/auth/token and send `Authorization: Bearer <token>`.",
+)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request, exc):
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": "Tidak ditemukan."}, status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request, exc):
+    return api.create_response(request, {"detail": "Peran Anda tidak mengizinkan tindakan ini."}, status=403)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthorized(request, exc):
+    return api.create_response(request, {"detail": "Token tidak ada atau tidak berlaku."}, status=401)
+
+
+@api.exception_handler(ValidationError)
+def invalid(request, exc):
+    return api.create_response(request, {"detail": exc.errors}, status=422)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc):
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+class TokenIn(Schema):
+    username: str
+    password: str
+
+
+class TokenOut(Schema):
+    token: str
+    expires_at: str
+
+
+@api.post("/auth/token", auth=None, response={200: TokenOut, 401: dict, 403: dict}, tags=["auth"])
+def token(request, data: TokenIn):
+    """Exchange a username and password for a bearer token (throttled like the login page)."""
+    from django.conf import settings
+
+    user = authenticate(request, username=data.username.strip().lower(), password=data.password)
+    if getattr(request, "axes_locked_out", False):
+        return 403, {"detail": "Terlalu banyak percobaan masuk. Coba lagi nanti."}
+    if user is None:
+        return 401, {"detail": "Nama pengguna atau kata sandi salah."}
+    raw = ApiToken.new_raw()
+    expires = timezone.now() + timedelta(days=settings.API_TOKEN_DAYS)
+    ApiToken.objects.create(user=user, digest=hash_token(raw), expires_at=expires)
+    return 200, {"token": raw, "expires_at": expires.isoformat()}
+
+
+class CoopOut(Schema):
+    slug: str
+    name: str
+    badan_hukum_number: str
+    badan_hukum_date: str | None
+    nik: str
+    npwp: str
+    jenis: str
+    kelompok: str
+    bentuk: str
+    has_usp: bool
+    kbli: str
+    address: str
+    provinsi: str | None
+    kabupaten: str
+    kecamatan: str | None
+    desa: str | None
+    founded_on: str | None
+    book_year_start_month: int
+    phone: str
+    status: str
+    on_kopdig: bool
+    open_loop: bool
+
+
+def coop_out(c) -> dict:
+    return {
+        "slug": c.slug, "name": c.name, "badan_hukum_number": c.badan_hukum_number,
+        "badan_hukum_date": c.badan_hukum_date.isoformat() if c.badan_hukum_date else None,
+        "nik": c.nik, "npwp": c.npwp, "jenis": c.jenis, "kelompok": c.kelompok, "bentuk": c.bentuk,
+        "has_usp": c.has_usp, "kbli": c.kbli, "address": c.address,
+        "provinsi": c.kabupaten.parent.name if c.kabupaten.parent_id else None,
+        "kabupaten": c.kabupaten.name,
+        "kecamatan": c.kecamatan.name if c.kecamatan_id else None,
+        "desa": c.desa.name if c.desa_id else None,
+        "founded_on": c.founded_on.isoformat() if c.founded_on else None,
+        "book_year_start_month": c.book_year_start_month, "phone": c.phone, "status": c.status,
+        "on_kopdig": c.on_kopdig, "open_loop": c.open_loop,
+    }
+
+
+class CoopList(Schema):
+    items: list[CoopOut]
+    count: int
+
+
+class Paging(Schema):
+    limit: int = 100
+    offset: int = 0
+
+
+@api.get("/coops", response=CoopList, tags=["koperasi"])
+def coops(request, paging: Query[Paging]):
+    """Cooperatives the caller may see: their own, or all of their kabupaten for a Dinas officer."""
+    from .common import page
+
+    qs = cooperatives_visible_to(request.user).select_related("kabupaten__parent", "kecamatan", "desa").order_by("name")
+    return page(qs, paging.limit, paging.offset, coop_out)
+
+
+def _mount_routers():
+    """Each app exposes ``router`` in its api.py, mounted at the root. Its paths are written in
+    full (``/coops/{slug}/accounts``, ``/dinas/coops``): ninja does not read path parameters in
+    a router's mount prefix."""
+    from importlib import import_module
+
+    for app in ["ledger", "members", "savings", "loans", "shu", "dinas"]:
+        try:
+            module = import_module(f"kopdig.{app}.api")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"kopdig.{app}.api":
+                raise
+            continue
+        api.add_router("/", module.router)
+
+
+_mount_routers()

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DinasConfig(AppConfig):
+    name = "kopdig.dinas"
+    label = "dinas"

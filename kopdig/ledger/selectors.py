@@ -1,0 +1,69 @@
+"""Ledger reads. Balances come from the month caches plus the lines of the date's own month,
+never from a scan of the journal."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Q, Sum
+
+from kopdig.lib.money import ZERO
+
+from .models import Account, AccountMonthBalance, JournalLine
+
+
+def net_movements(cooperative, *, end: dt.date, start: dt.date | None = None, account_ids=None) -> dict[int, tuple]:
+    """{account_id: (debit, credit)} of all postings in [start, end] (start None = from the beginning).
+
+    Whole months come from ``AccountMonthBalance``; partial months at either edge from lines.
+    """
+    sums: dict[int, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+
+    def add(rows):
+        for acc, d, c in rows:
+            sums[acc][0] += d or ZERO
+            sums[acc][1] += c or ZERO
+
+    acc_filter = {"account_id__in": account_ids} if account_ids is not None else {}
+    # Whole months strictly inside the range.
+    first_full = (start.year, start.month) if start and start.day == 1 else None
+    if start and start.day != 1:
+        first_full = (start.year + (start.month // 12), start.month % 12 + 1)
+    month_q = Q(year__lt=end.year) | Q(year=end.year, month__lt=end.month)
+    if first_full:
+        month_q &= Q(year__gt=first_full[0]) | Q(year=first_full[0], month__gte=first_full[1])
+    add(
+        AccountMonthBalance.objects.filter(month_q, cooperative=cooperative, **acc_filter)
+        .values("account_id").annotate(d=Sum("debit"), c=Sum("credit")).values_list("account_id", "d", "c")
+    )
+    # The end date's own month, up to the end date (and from start if start falls in it).
+    month_start = end.replace(day=1)
+    lo = max(month_start, start) if start else month_start
+    add(
+        JournalLine.objects.filter(cooperative=cooperative, date__gte=lo, date__lte=end, **acc_filter)
+        .values("account_id").annotate(d=Sum("debit"), c=Sum("credit")).values_list("account_id", "d", "c")
+    )
+    # A start in the middle of a month before the end's month: that month's lines from start.
+    if start and start.day != 1 and (start.year, start.month) != (end.year, end.month):
+        nxt = dt.date(first_full[0], first_full[1], 1)
+        add(
+            JournalLine.objects.filter(cooperative=cooperative, date__gte=start, date__lt=nxt, **acc_filter)
+            .values("account_id").annotate(d=Sum("debit"), c=Sum("credit")).values_list("account_id", "d", "c")
+        )
+    return {k: (v[0], v[1]) for k, v in sums.items()}
+
+
+def balances_at(cooperative, date: dt.date) -> dict[int, Decimal]:
+    """{account_id: balance on its normal side} at the end of ``date``."""
+    sides = dict(Account.objects.filter(cooperative=cooperative).values_list("id", "normal_side"))
+    out = {}
+    for acc_id, (d, c) in net_movements(cooperative, end=date).items():
+        out[acc_id] = (d - c) if sides[acc_id] == Account.Side.DEBIT else (c - d)
+    return out
+
+
+def account_balance(account: Account, date: dt.date) -> Decimal:
+    d, c = net_movements(account.cooperative, end=date, account_ids=[account.pk]).get(account.pk, (ZERO, ZERO))
+    return (d - c) if account.normal_side == Account.Side.DEBIT else (c - d)

@@ -1,0 +1,70 @@
+"""Formatting for Indonesian users: rupiah, dates, phone numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from .money import D, q
+
+
+def _locale() -> str:
+    return "en_US" if (get_language() or "id").startswith("en") else "id_ID"
+
+
+def number(value, decimals: int = 2) -> str:
+    """1234567.5 -> '1.234.567,50' (id) or '1,234,567.50' (en)."""
+    if value is None or value == "":
+        return ""
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(q(value) if decimals == 2 else D(value), format=pattern, locale=_locale())
+
+
+def rupiah(value, decimals: int = 2, parens: bool = False) -> str:
+    """Rupiah as Indonesians write it: 'Rp 1.234.567,00'; negatives '-Rp 5,00' or '(Rp 5,00)'."""
+    if value is None or value == "":
+        return ""
+    value = D(value)
+    text = "Rp " + number(abs(value), decimals)
+    if value < 0:
+        return f"({text})" if parens else "-" + text
+    return text
+
+
+def tanggal(value, fmt: str = "d MMMM y") -> str:
+    """Date as '3 September 2019' (local date for datetimes, Asia/Jakarta)."""
+    if not value:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        return format_date(value.date(), format=fmt, locale=_locale())
+    return format_date(value, format=fmt, locale=_locale())
+
+
+def tanggal_waktu(value) -> str:
+    """Datetime as '3 September 2019 14.05 WIB'."""
+    if not value:
+        return ""
+    local = timezone.localtime(value)
+    sep = ":" if _locale().startswith("en") else "."
+    return f"{tanggal(local)} {local:%H}{sep}{local:%M} WIB"
+
+
+_PHONE = re.compile(r"^\+62[2-9]\d{6,12}$")
+
+
+def normalize_phone(raw: str) -> str:
+    """'0812-3456-7890' / '62812…' / '+62 812…' -> '+6281234567890'. Raises ValueError."""
+    digits = re.sub(r"[\s\-().]", "", raw or "")
+    if digits.startswith("0"):
+        digits = "+62" + digits[1:]
+    elif digits.startswith("62"):
+        digits = "+" + digits
+    if not _PHONE.match(digits):
+        raise ValueError(raw)
+    return digits

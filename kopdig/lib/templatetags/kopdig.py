@@ -1,0 +1,50 @@
+"""Template filters available in every template (registered as a builtin)."""
+
+from django import template
+
+from kopdig.lib import formats
+from kopdig.lib.terbilang import terbilang as _terbilang
+
+register = template.Library()
+
+
+@register.filter
+def rupiah(value, decimals=2):
+    return formats.rupiah(value, int(decimals))
+
+
+@register.filter
+def rupiah_parens(value):
+    return formats.rupiah(value, parens=True)
+
+
+@register.filter
+def angka(value, decimals=2):
+    return formats.number(value, int(decimals))
+
+
+@register.filter
+def tanggal(value):
+    return formats.tanggal(value)
+
+
+@register.filter
+def tanggal_waktu(value):
+    return formats.tanggal_waktu(value)
+
+
+@register.filter
+def terbilang(value):
+    return _terbilang(value)
+
+
+@register.simple_tag(takes_context=True)
+def url_replace(context, **kwargs):
+    """Current query string with some parameters replaced (pagination, filters)."""
+    query = context["request"].GET.copy()
+    for key, value in kwargs.items():
+        if value in (None, ""):
+            query.pop(key, None)
+        else:
+            query[key] = value
+    return query.urlencode()

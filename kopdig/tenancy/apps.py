@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class TenancyConfig(AppConfig):
+    name = "kopdig.tenancy"
+    label = "tenancy"
+    verbose_name = "Koperasi & akses"
+
+    def ready(self):
+        from django.utils.translation import gettext_lazy as _
+
+        from . import nav
+        from .models import Role
+
+        nav.register(_("Beranda"), "coop_home", roles=nav.ALL_COOP, order=0)
+        nav.register(_("Log audit"), "audit:coop_log", roles={Role.Kind.PENGURUS, Role.Kind.PENGAWAS}, order=90)

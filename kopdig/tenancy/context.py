@@ -1,0 +1,11 @@
+from django.conf import settings
+
+from . import nav
+
+
+def kopdig(request):
+    access = getattr(request, "access", None)
+    ctx = {"DEMO_MODE": settings.DEMO_MODE, "coop": getattr(request, "coop", None), "access": access}
+    if access is not None:
+        ctx["nav_items"] = nav.coop_items(access.role) if not access.dinas else []
+    return ctx
