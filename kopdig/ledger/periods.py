@@ -1,0 +1,86 @@
+"""Period lock: the cooperative's books are closed through ``LedgerSettings.closed_through``.
+
+Internal helpers, NOT durable: ``lock_through`` and ``unlock_to`` must run inside the calling
+action's transaction (``transaction.atomic(durable=True)`` in the caller). They write no audit
+row; the calling action audits its business event (month close, year-end close, reopen).
+
+    from kopdig.ledger import periods
+    with transaction.atomic(durable=True):
+        periods.lock_through(cooperative=coop, date=dt.date(2025, 12, 31))
+        audit.record(...)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+
+from kopdig.lib.errors import DomainError
+
+from .models import LedgerSettings
+
+
+class PeriodError(DomainError):
+    pass
+
+
+def _settings_for_update(cooperative) -> LedgerSettings:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("periods helpers must run inside the calling action's transaction")
+    LedgerSettings.objects.get_or_create(cooperative=cooperative)
+    return LedgerSettings.objects.select_for_update().get(cooperative=cooperative)
+
+
+def _check_date(date) -> None:
+    if not isinstance(date, dt.date) or isinstance(date, dt.datetime):
+        raise PeriodError("Tanggal penutupan tidak valid.")
+
+
+def closed_through(cooperative) -> dt.date | None:
+    """The date the books are closed through (None when no period is closed)."""
+    return (
+        LedgerSettings.objects.filter(cooperative=cooperative).values_list("closed_through", flat=True).first()
+    )
+
+
+def is_closed(cooperative, date: dt.date) -> bool:
+    """True when ``date`` falls in a closed period (no posting allowed on it)."""
+    closed = closed_through(cooperative)
+    return bool(closed and date <= closed)
+
+
+def lock_through(*, cooperative, date: dt.date) -> LedgerSettings:
+    """Close the books through ``date`` (inclusive). Never moves the lock backwards.
+
+    Locking through the date that is already the lock is a no-op. Not durable: call it inside
+    your action's transaction.
+    """
+    _check_date(date)
+    ls = _settings_for_update(cooperative)
+    if ls.closed_through and date < ls.closed_through:
+        raise PeriodError(
+            f"Buku sudah ditutup sampai {ls.closed_through:%d-%m-%Y}; tidak dapat menutup mundur ke "
+            f"{date:%d-%m-%Y}."
+        )
+    if ls.closed_through != date:
+        ls.closed_through = date
+        ls.save(update_fields=["closed_through"])
+    return ls
+
+
+def unlock_to(*, cooperative, date: dt.date | None) -> LedgerSettings:
+    """Reopen the books: move the lock back to ``date`` (None = no closed period at all).
+
+    Refuses to move the lock forward (use ``lock_through``). Not durable: call it inside your
+    action's transaction.
+    """
+    if date is not None:
+        _check_date(date)
+    ls = _settings_for_update(cooperative)
+    if date is not None and (ls.closed_through is None or date > ls.closed_through):
+        raise PeriodError("Pembukaan periode hanya dapat memundurkan tanggal penutupan buku.")
+    if ls.closed_through != date:
+        ls.closed_through = date
+        ls.save(update_fields=["closed_through"])
+    return ls
