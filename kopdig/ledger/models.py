@@ -148,3 +148,57 @@ class AccountMonthBalance(models.Model):
             models.UniqueConstraint(fields=["cooperative", "account", "year", "month"], name="month_balance_unique")
         ]
         indexes = [models.Index(fields=["cooperative", "year", "month"])]
+
+
+class JournalDraft(models.Model):
+    """A manual journal entry above the approval threshold, waiting for a second user (maker-checker).
+
+    Drafts are not part of the books: nothing is posted until another pengurus/manajer approves.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Menunggu persetujuan")
+        APPROVED = "approved", _("Disetujui dan diposting")
+        REJECTED = "rejected", _("Ditolak")
+
+    cooperative = models.ForeignKey("tenancy.Cooperative", on_delete=models.PROTECT, related_name="journal_drafts")
+    number = models.CharField(_("nomor usulan"), max_length=20)  # U-2025-000001, gapless per year
+    date = models.DateField(_("tanggal"))
+    memo = models.CharField(_("keterangan"), max_length=255)
+    total = models.DecimalField(**MONEY_FIELD)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(_("alasan penolakan"), max_length=255, blank=True, default="")
+    entry = models.OneToOneField(
+        JournalEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="draft"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["cooperative", "number"], name="journal_draft_number_unique")]
+
+    def __str__(self):
+        return f"{self.number} {self.memo}"
+
+
+class JournalDraftLine(models.Model):
+    cooperative = models.ForeignKey("tenancy.Cooperative", on_delete=models.PROTECT, related_name="+")
+    draft = models.ForeignKey(JournalDraft, on_delete=models.CASCADE, related_name="lines")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
+    debit = models.DecimalField(**MONEY_FIELD, default=ZERO)
+    credit = models.DecimalField(**MONEY_FIELD, default=ZERO)
+    memo = models.CharField(max_length=255, blank=True, default="")
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(debit__gt=0) & Q(credit=0)) | (Q(debit=0) & Q(credit__gt=0)),
+                name="draft_line_one_sided_positive",
+            )
+        ]

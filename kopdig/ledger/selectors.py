@@ -67,3 +67,69 @@ def balances_at(cooperative, date: dt.date) -> dict[int, Decimal]:
 def account_balance(account: Account, date: dt.date) -> Decimal:
     d, c = net_movements(account.cooperative, end=date, account_ids=[account.pk]).get(account.pk, (ZERO, ZERO))
     return (d - c) if account.normal_side == Account.Side.DEBIT else (c - d)
+
+
+def verify(cooperative=None) -> list[str]:
+    """Prove the books: every entry balances and every month cache equals its lines.
+
+    Returns a list of human-readable problems (empty = clean). This is the one place that
+    deliberately reads the whole journal (``kopdig ledger verify``).
+    """
+    from django.db.models import Count, F
+    from django.db.models.functions import ExtractMonth, ExtractYear
+
+    from kopdig.tenancy.models import Cooperative
+
+    from .models import JournalEntry
+
+    coops = [cooperative] if cooperative is not None else list(Cooperative.objects.order_by("slug"))
+    problems: list[str] = []
+    for coop in coops:
+        codes = dict(Account.objects.filter(cooperative=coop).values_list("id", "code"))
+        # 1. Entries: Σdebit = Σcredit = total, at least two lines, lines dated like the entry.
+        entries = (
+            JournalEntry.objects.filter(cooperative=coop)
+            .annotate(d=Sum("lines__debit"), c=Sum("lines__credit"), n=Count("lines"))
+            .values_list("number", "total", "d", "c", "n")
+        )
+        for number, total, d, c, n in entries:
+            d, c = d or ZERO, c or ZERO
+            if d != c:
+                problems.append(f"{coop.slug}: jurnal {number} tidak seimbang (debit {d}, kredit {c})")
+            if total != d:
+                problems.append(f"{coop.slug}: jurnal {number} total {total} ≠ jumlah debit {d}")
+            if n < 2:
+                problems.append(f"{coop.slug}: jurnal {number} hanya memiliki {n} baris")
+        bad_dates = (
+            JournalLine.objects.filter(cooperative=coop).exclude(date=F("entry__date"))
+            .values_list("entry__number", flat=True).distinct()
+        )
+        for number in bad_dates:
+            problems.append(f"{coop.slug}: jurnal {number} memiliki baris bertanggal lain dari jurnalnya")
+        foreign = JournalLine.objects.filter(entry__cooperative=coop).exclude(cooperative=coop).count()
+        foreign += JournalLine.objects.filter(cooperative=coop).exclude(account__cooperative=coop).count()
+        if foreign:
+            problems.append(f"{coop.slug}: {foreign} baris jurnal menunjuk koperasi/akun lain")
+        # 2. Month caches against a recomputation from the lines.
+        actual = {
+            (a, y, m): (d or ZERO, c or ZERO)
+            for a, y, m, d, c in JournalLine.objects.filter(cooperative=coop)
+            .annotate(y=ExtractYear("date"), m=ExtractMonth("date"))
+            .values("account_id", "y", "m").annotate(d=Sum("debit"), c=Sum("credit"))
+            .values_list("account_id", "y", "m", "d", "c")
+        }
+        cached = {
+            (a, y, m): (d, c)
+            for a, y, m, d, c in AccountMonthBalance.objects.filter(cooperative=coop)
+            .values_list("account_id", "year", "month", "debit", "credit")
+        }
+        for key in sorted(set(actual) | set(cached)):
+            want = actual.get(key, (ZERO, ZERO))
+            have = cached.get(key, (ZERO, ZERO))
+            if want != have:
+                acc, y, m = key
+                problems.append(
+                    f"{coop.slug}: saldo bulanan akun {codes.get(acc, acc)} {y}-{m:02d}: cache debit {have[0]} "
+                    f"kredit {have[1]}, dihitung ulang debit {want[0]} kredit {want[1]}"
+                )
+    return problems
