@@ -14,3 +14,5 @@ class TenancyConfig(AppConfig):
 
         nav.register(_("Beranda"), "coop_home", roles=nav.ALL_COOP, order=0)
         nav.register(_("Log audit"), "audit:coop_log", roles={Role.Kind.PENGURUS, Role.Kind.PENGAWAS}, order=90)
+        nav.register(_("Beranda"), "dinas:home", dinas=True, order=0)
+        nav.register(_("Log audit Dinas"), "audit:dinas_log", dinas=True, order=95)

@@ -1,0 +1,1 @@
+from kopdig.tests.browser import browser  # noqa: F401  (fixture)
