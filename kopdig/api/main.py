@@ -6,7 +6,7 @@ from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
-from ninja import NinjaAPI, Query, Schema
+from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from kopdig.lib.errors import DomainError
@@ -72,13 +72,13 @@ def token(request, data: TokenIn):
 
     user = authenticate(request, username=data.username.strip().lower(), password=data.password)
     if getattr(request, "axes_locked_out", False):
-        return 403, {"detail": "Terlalu banyak percobaan masuk. Coba lagi nanti."}
+        return Status(403, {"detail": "Terlalu banyak percobaan masuk. Coba lagi nanti."})
     if user is None:
-        return 401, {"detail": "Nama pengguna atau kata sandi salah."}
+        return Status(401, {"detail": "Nama pengguna atau kata sandi salah."})
     raw = ApiToken.new_raw()
     expires = timezone.now() + timedelta(days=settings.API_TOKEN_DAYS)
     ApiToken.objects.create(user=user, digest=hash_token(raw), expires_at=expires)
-    return 200, {"token": raw, "expires_at": expires.isoformat()}
+    return Status(200, {"token": raw, "expires_at": expires.isoformat()})
 
 
 class CoopOut(Schema):

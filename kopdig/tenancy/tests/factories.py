@@ -7,10 +7,15 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     name = factory.Faker("name", locale="id_ID")
-    password = factory.PostGenerationMethodCall("set_password", "rahasia-123")
+    @factory.post_generation
+    def password(obj, create, extracted, **kwargs):
+        obj.set_password(extracted or "rahasia-123")
+        if create:
+            obj.save(update_fields=["password"])
 
 
 class CooperativeFactory(factory.django.DjangoModelFactory):
