@@ -58,3 +58,20 @@ class Member(models.Model):
     @property
     def is_active(self):
         return self.status == self.Status.AKTIF
+
+
+class MemberStatusChange(models.Model):
+    """One status change of a member (admission, activation, exit), with its date and reason."""
+
+    cooperative = models.ForeignKey("tenancy.Cooperative", on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="status_changes")
+    date = models.DateField(_("tanggal"))
+    from_status = models.CharField(max_length=15, blank=True, default="")
+    to_status = models.CharField(max_length=15, choices=Member.Status.choices)
+    reason = models.CharField(_("alasan"), max_length=255, blank=True, default="")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["member", "date", "id"]
+        indexes = [models.Index(fields=["cooperative", "member"])]

@@ -1,0 +1,412 @@
+"""Member actions: admission, changes, status, exit settlement, self-service login, import."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from kopdig import audit
+from kopdig.ledger.posting import Line, post
+from kopdig.lib.errors import DomainError
+from kopdig.lib.formats import normalize_phone
+from kopdig.lib.money import ZERO
+from kopdig.savings import services as savings
+from kopdig.savings.actions import MANAGERS, TELLERS, require_role
+from kopdig.savings.models import Kind, Receipt, SavingsAccount
+from kopdig.tenancy.models import Region, Role
+from kopdig.tenancy.numbering import next_number
+
+from .models import Member, MemberStatusChange
+from .nik import nik_error
+
+EDIT_FIELDS = ["name", "gender", "birth_place", "birth_date", "address", "kecamatan", "desa", "phone", "occupation",
+               "heir_name", "heir_relation", "member_class"]
+LOGIN_SETTERS = {Role.Kind.PENGURUS, Role.Kind.MANAJER, Role.Kind.KASIR}
+
+
+class MemberError(DomainError):
+    pass
+
+
+class InvalidNik(MemberError):
+    pass
+
+
+def _clean(cooperative, data: dict, *, member: Member | None = None) -> dict:
+    """Validate and normalise member fields; raise MemberError with the first problem."""
+    out = dict(data)
+    if "name" in out:
+        out["name"] = " ".join(str(out["name"] or "").split())
+        if not out["name"]:
+            raise MemberError("Nama wajib diisi.")
+    if "gender" in out and out["gender"] not in Member.Gender.values:
+        raise MemberError("Jenis kelamin harus L atau P.")
+    if out.get("phone"):
+        try:
+            out["phone"] = normalize_phone(str(out["phone"]))
+        except ValueError:
+            raise MemberError(f"No. HP '{out['phone']}' tidak valid (contoh: 0812 3456 7890).") from None
+    kec, desa = out.get("kecamatan"), out.get("desa")
+    if kec is not None and (not isinstance(kec, Region) or kec.level != Region.Level.KECAMATAN):
+        raise MemberError("Kecamatan tidak valid.")
+    if desa is not None:
+        if not isinstance(desa, Region) or desa.level != Region.Level.DESA:
+            raise MemberError("Desa/kelurahan tidak valid.")
+        if kec is not None and desa.parent_id != kec.pk:
+            raise MemberError("Desa/kelurahan tidak berada di kecamatan yang dipilih.")
+        if kec is None:
+            out["kecamatan"] = desa.parent
+    for key in ("birth_place", "address", "occupation", "heir_name", "heir_relation", "member_class"):
+        if key in out:
+            out[key] = str(out[key] or "").strip()
+    return out
+
+
+def _change_status(member, to_status, date, reason, actor):
+    MemberStatusChange.objects.create(cooperative_id=member.cooperative_id, member=member, date=date,
+                                      from_status=member.status, to_status=to_status,
+                                      reason=reason[:255], actor=actor if (actor and actor.is_authenticated) else None)
+
+
+def _next_member_number(cooperative) -> str:
+    """The next number of the gapless counter, stepping over numbers written outside it
+    (members created directly, e.g. by fixtures or a migration from another system)."""
+    while True:
+        number = f"{next_number(cooperative, 'member', 0):05d}"
+        if not Member.objects.filter(cooperative=cooperative, number=number).exists():
+            return number
+
+
+def _admit(*, actor, cooperative, nik, name, gender, joined_on: dt.date, status=Member.Status.AKTIF,
+           pay_pokok: bool = True, cash_account: str = "kas", **fields) -> Member:
+    """Admission inside the caller's transaction (the form action and the import share it)."""
+    nik = "".join(str(nik or "").split())
+    problem = nik_error(nik, gender=gender, birth_date=fields.get("birth_date"))
+    if problem:
+        raise InvalidNik(problem)
+    if status not in (Member.Status.AKTIF, Member.Status.CALON):
+        raise MemberError("Status awal anggota harus calon atau aktif.")
+    data = _clean(cooperative, {"name": name, "gender": gender, **fields})
+    if Member.objects.filter(cooperative=cooperative, nik=nik, status__in=["calon", "aktif"]).exists():
+        raise MemberError(f"NIK {nik} sudah terdaftar sebagai anggota aktif/calon di koperasi ini.")
+    if not data.get("birth_date"):
+        from .nik import birth_date_from_nik
+
+        data["birth_date"] = birth_date_from_nik(nik)
+    number = _next_member_number(cooperative)
+    member = Member(cooperative=cooperative, number=number, nik=nik, joined_on=joined_on, status=status, **data)
+    member.save()
+    MemberStatusChange.objects.create(cooperative=cooperative, member=member, date=joined_on, from_status="",
+                                      to_status=status, reason="Penerimaan anggota",
+                                      actor=actor if (actor and actor.is_authenticated) else None)
+    products = savings.ensure_products(cooperative)
+    pokok = products.get(Kind.POKOK)
+    accounts = {}
+    for kind in (Kind.POKOK, Kind.WAJIB):
+        if kind in products:
+            accounts[kind] = savings.open_account(cooperative, member, products[kind], joined_on)
+    if pay_pokok and pokok is not None and pokok.amount > 0:
+        memo = f"Simpanan pokok {member.number} {member.name}"
+        entry = post(cooperative=cooperative, date=joined_on, memo=memo, actor=actor, source_type="members.admit",
+                     lines=[Line(cash_account, debit=pokok.amount), Line(pokok.ledger_key, credit=pokok.amount)])
+        receipt = savings.new_receipt(cooperative=cooperative, date=joined_on, type=Receipt.Type.SETORAN,
+                                      member=member, amount=pokok.amount, cashier=actor, memo=memo, entry=entry)
+        entry.source_ref = receipt.number
+        entry.save(update_fields=["source_ref"])
+        savings.record(account=accounts[Kind.POKOK], amount=pokok.amount, type="deposit", date=joined_on,
+                       entry=entry, actor=actor, memo=memo, receipt=receipt)
+    return member
+
+
+def member_admit(*, actor, cooperative, nik, name, gender, joined_on: dt.date | None = None,
+                 status=Member.Status.AKTIF, pay_pokok: bool = True, **fields) -> Member:
+    """Admit a member: validated NIK, gapless number, pokok and wajib accounts, simpanan pokok paid
+    in cash and posted (Dr kas / Cr simpanan_pokok) with a kuitansi."""
+    require_role(actor, cooperative, TELLERS, "menerima anggota")
+    unknown = set(fields) - set(EDIT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown member fields: {sorted(unknown)}")
+    joined_on = joined_on or timezone.localdate()
+    with transaction.atomic(durable=True):
+        member = _admit(actor=actor, cooperative=cooperative, nik=nik, name=name, gender=gender, joined_on=joined_on,
+                        status=status, pay_pokok=pay_pokok, **fields)
+        audit.record(actor, "member_admit", cooperative=cooperative, obj=member, ref=member.number,
+                     summary=member.name, after=audit.snapshot(member, ["nik", "name", "gender", "status", "joined_on"]))
+    return member
+
+
+def member_update(*, actor, cooperative, number: str, **fields) -> Member:
+    require_role(actor, cooperative, TELLERS, "mengubah data anggota")
+    unknown = set(fields) - set(EDIT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown member fields: {sorted(unknown)}")
+    with transaction.atomic(durable=True):
+        member = Member.objects.select_for_update().filter(cooperative=cooperative, number=number).first()
+        if member is None:
+            raise MemberError("Anggota tidak ditemukan.")
+        before = audit.snapshot(member, list(fields))
+        for key, value in _clean(cooperative, fields, member=member).items():
+            setattr(member, key, value)
+        member.save()
+        b, a = audit.diff(before, audit.snapshot(member, list(fields)))
+        if a:
+            audit.record(actor, "member_update", cooperative=cooperative, obj=member, ref=member.number,
+                         summary=member.name, before=b, after=a)
+    return member
+
+
+def member_activate(*, actor, cooperative, number: str, date: dt.date | None = None, reason: str = "") -> Member:
+    """Calon anggota → anggota aktif."""
+    require_role(actor, cooperative, MANAGERS, "mengaktifkan anggota")
+    date = date or timezone.localdate()
+    with transaction.atomic(durable=True):
+        member = Member.objects.select_for_update().filter(cooperative=cooperative, number=number).first()
+        if member is None:
+            raise MemberError("Anggota tidak ditemukan.")
+        if member.status != Member.Status.CALON:
+            raise MemberError("Hanya calon anggota yang dapat diaktifkan.")
+        _change_status(member, Member.Status.AKTIF, date, reason or "Disahkan menjadi anggota", actor)
+        member.status = Member.Status.AKTIF
+        member.save(update_fields=["status"])
+        audit.record(actor, "member_activate", cooperative=cooperative, obj=member, ref=member.number,
+                     summary=member.name, before={"status": "calon"}, after={"status": "aktif"})
+    return member
+
+
+# --- exit (keluar / meninggal / diberhentikan) ----------------------------------------------
+
+EXIT_STATUSES = (Member.Status.KELUAR, Member.Status.MENINGGAL, Member.Status.DIBERHENTIKAN)
+
+
+def _loans():
+    try:
+        from kopdig.loans import services as loan_services
+    except ImportError:
+        return None
+    if not hasattr(loan_services, "repay_from_exit") or not hasattr(loan_services, "outstanding_by_member"):
+        return None
+    return loan_services
+
+
+def exit_preview(cooperative, member) -> dict:
+    """Figures of the settlement: balances to return, debt, paid out."""
+    balances = {k: ZERO for k in (Kind.POKOK, Kind.WAJIB, Kind.SUKARELA, Kind.BERJANGKA)}
+    for acc in SavingsAccount.objects.filter(cooperative=cooperative, member=member, status="aktif"):
+        balances[acc.kind] += acc.balance
+    total = balances[Kind.POKOK] + balances[Kind.WAJIB] + balances[Kind.SUKARELA]
+    loans = _loans()
+    debt = loans.outstanding_by_member(cooperative, member) if loans else ZERO
+    applied = min(debt, total)
+    return {"balances": balances, "total": total, "debt": debt, "applied": applied, "payout": total - applied,
+            "loans_available": loans is not None}
+
+
+def member_exit(*, actor, cooperative, number: str, status: str = Member.Status.KELUAR, date: dt.date | None = None,
+                reason: str = "", cash_account: str = "kas") -> dict:
+    """Settle and close a member: return pokok + wajib + sukarela minus any debt, close the accounts.
+
+    1. Dr simpanan_pokok / simpanan_wajib / simpanan_sukarela (full balances) / Cr simpanan_keluar.
+    2. If the loans app is present and the member owes: ``repay_from_exit`` (Dr simpanan_keluar /
+       Cr piutang…) applies what it can.
+    3. Dr simpanan_keluar (the rest) / Cr kas: paid out with a kuitansi.
+    """
+    require_role(actor, cooperative, MANAGERS, "memproses anggota keluar")
+    if status not in EXIT_STATUSES:
+        raise MemberError("Status keluar tidak valid.")
+    date = date or timezone.localdate()
+    with transaction.atomic(durable=True):
+        member = Member.objects.select_for_update().filter(cooperative=cooperative, number=number).first()
+        if member is None:
+            raise MemberError("Anggota tidak ditemukan.")
+        if member.status in EXIT_STATUSES:
+            raise MemberError("Anggota ini sudah keluar.")
+        accounts = list(SavingsAccount.objects.select_for_update().select_related("product")
+                        .filter(cooperative=cooperative, member=member, status="aktif").order_by("id"))
+        if any(a.kind == Kind.BERJANGKA and a.balance for a in accounts):
+            raise MemberError("Cairkan simpanan berjangka anggota ini lebih dulu.")
+        if any(a.balance < 0 for a in accounts):
+            raise MemberError("Ada rekening bersaldo negatif; periksa pembukuan.")
+        total = sum((a.balance for a in accounts), ZERO)
+        memo = f"Penyelesaian anggota keluar {member.number} {member.name}"
+        applied = payout = ZERO
+        receipt = None
+        if total > 0:
+            lines = [Line(a.product.ledger_key, debit=a.balance) for a in accounts if a.balance > 0]
+            lines.append(Line("simpanan_keluar", credit=total))
+            entry = post(cooperative=cooperative, date=date, memo=memo, actor=actor, source_type="members.exit",
+                         source_ref=member.number, lines=lines)
+            for acc in accounts:
+                if acc.balance > 0:
+                    savings.record(account=acc, amount=-acc.balance, type="closing", date=date, entry=entry,
+                                   actor=actor, memo=memo)
+            loans = _loans()
+            debt = loans.outstanding_by_member(cooperative, member) if loans else ZERO
+            if loans and debt > 0:
+                applied = loans.repay_from_exit(cooperative=cooperative, member=member, amount_available=total,
+                                                date=date, actor=actor, source_ref=member.number) or ZERO
+            payout = total - applied
+            if payout > 0:
+                pay_entry = post(cooperative=cooperative, date=date, memo=f"Pembayaran simpanan keluar {member.number}",
+                                 actor=actor, source_type="members.exit_payout",
+                                 lines=[Line("simpanan_keluar", debit=payout), Line(cash_account, credit=payout)])
+                receipt = savings.new_receipt(cooperative=cooperative, date=date, type=Receipt.Type.PENUTUPAN,
+                                              member=member, amount=payout, cashier=actor, memo=memo, entry=pay_entry)
+                pay_entry.source_ref = receipt.number
+                pay_entry.save(update_fields=["source_ref"])
+        SavingsAccount.objects.filter(pk__in=[a.pk for a in accounts]).update(status="ditutup", closed_on=date)
+        _change_status(member, status, date, reason or "Keluar", actor)
+        before = {"status": member.status}
+        member.status, member.left_on, member.exit_reason = status, date, reason[:255]
+        member.save(update_fields=["status", "left_on", "exit_reason"])
+        result = {"total": total, "applied": applied, "payout": payout,
+                  "receipt": receipt.number if receipt else None}
+        audit.record(actor, "member_exit", cooperative=cooperative, obj=member, ref=member.number, summary=memo,
+                     before=before, after={"status": status, **{k: str(v) for k, v in result.items()}})
+    return result
+
+
+# --- self-service login ---------------------------------------------------------------------
+
+def login_username(cooperative, member) -> str:
+    return f"{cooperative.slug}-{member.number}"
+
+
+def member_login_set(*, actor, cooperative, number: str, password: str):
+    """Create (or reset) the member's login ``<coop-slug>-<member number>`` with an anggota role."""
+    require_role(actor, cooperative, LOGIN_SETTERS, "mengatur login anggota")
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    User = get_user_model()
+    with transaction.atomic(durable=True):
+        member = Member.objects.select_for_update().filter(cooperative=cooperative, number=number).first()
+        if member is None:
+            raise MemberError("Anggota tidak ditemukan.")
+        if member.status in EXIT_STATUSES:
+            raise MemberError("Anggota sudah keluar.")
+        user = member.user
+        created = user is None
+        if created:
+            username = login_username(cooperative, member)
+            if User.objects.filter(username=username).exists():
+                raise MemberError(f"Nama pengguna {username} sudah dipakai.")
+            user = User(username=username, name=member.name)
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            raise MemberError(" ".join(exc.messages)) from None
+        user.set_password(password)
+        user.save()
+        if created:
+            member.user = user
+            member.save(update_fields=["user"])
+        role = Role.objects.filter(cooperative=cooperative, user=user).first()
+        if role is None:
+            Role.objects.create(cooperative=cooperative, user=user, kind=Role.Kind.ANGGOTA)
+        elif role.kind != Role.Kind.ANGGOTA:
+            raise MemberError("Pengguna ini sudah memiliki peran lain di koperasi ini.")
+        audit.record(actor, "member_login_set", cooperative=cooperative, obj=member, ref=member.number,
+                     summary=f"login {user.username} {'dibuat' if created else 'diatur ulang'}")
+    return user
+
+
+# --- import ---------------------------------------------------------------------------------
+
+IMPORT_COLUMNS = ["nik", "nama", "jenis_kelamin", "tempat_lahir", "tanggal_lahir", "alamat", "kecamatan", "desa",
+                  "no_hp", "pekerjaan", "ahli_waris", "hubungan_ahli_waris", "golongan", "tanggal_masuk"]
+
+
+class ImportErrors(MemberError):
+    def __init__(self, errors):
+        self.errors = errors
+        super().__init__(f"{len(errors)} baris berisi kesalahan; tidak ada anggota yang disimpan.")
+
+
+def _as_date(value):
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    for fmt in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise MemberError(f"Tanggal '{text}' tidak valid (pakai 31-12-1980).")
+
+
+def import_rows(cooperative, rows) -> tuple[list, list]:
+    """Parse sheet rows into admission kwargs; (good [(row, kwargs)], errors [(row, message)])."""
+    kecamatan = {r.name.lower(): r for r in Region.objects.filter(parent=cooperative.kabupaten)}
+    desa_by_kec = {}
+    for d in Region.objects.filter(parent__parent=cooperative.kabupaten, level=Region.Level.DESA):
+        desa_by_kec.setdefault(d.parent_id, {})[d.name.lower()] = d
+    good, errors, niks = [], [], set()
+    for row_no, r in rows:
+        try:
+            nik = "".join(str(r.get("nik") or "").split()).replace(".0", "")
+            gender = str(r.get("jenis_kelamin") or "").strip().upper()[:1]
+            kw = {"nik": nik, "name": r.get("nama"), "gender": gender,
+                  "birth_place": r.get("tempat_lahir") or "", "birth_date": _as_date(r.get("tanggal_lahir")),
+                  "address": r.get("alamat") or "", "phone": str(r.get("no_hp") or ""),
+                  "occupation": r.get("pekerjaan") or "", "heir_name": r.get("ahli_waris") or "",
+                  "heir_relation": r.get("hubungan_ahli_waris") or "", "member_class": str(r.get("golongan") or ""),
+                  "joined_on": _as_date(r.get("tanggal_masuk"))}
+            problem = nik_error(nik, gender=gender, birth_date=kw["birth_date"])
+            if problem:
+                raise MemberError(problem)
+            if nik in niks:
+                raise MemberError(f"NIK {nik} tercantum dua kali di berkas.")
+            niks.add(nik)
+            kec_name = str(r.get("kecamatan") or "").strip().lower()
+            if kec_name:
+                kec = kecamatan.get(kec_name)
+                if kec is None:
+                    raise MemberError(f"Kecamatan '{r.get('kecamatan')}' tidak dikenal di {cooperative.kabupaten}.")
+                kw["kecamatan"] = kec
+                desa_name = str(r.get("desa") or "").strip().lower()
+                if desa_name:
+                    desa = desa_by_kec.get(kec.pk, {}).get(desa_name)
+                    if desa is None:
+                        raise MemberError(f"Desa '{r.get('desa')}' tidak ada di Kecamatan {kec.name}.")
+                    kw["desa"] = desa
+            _clean(cooperative, {k: kw[k] for k in ("name", "gender", "phone")})
+            good.append((row_no, kw))
+        except MemberError as exc:
+            errors.append((row_no, str(exc)))
+    existing = set(Member.objects.filter(cooperative=cooperative, nik__in=niks, status__in=["calon", "aktif"])
+                   .values_list("nik", flat=True))
+    for row_no, kw in good:
+        if kw["nik"] in existing:
+            errors.append((row_no, f"NIK {kw['nik']} sudah terdaftar sebagai anggota."))
+    if not rows:
+        errors.append((0, "Berkas tidak berisi baris data."))
+    return good, sorted(errors)
+
+
+def member_import(*, actor, cooperative, rows, joined_on: dt.date | None = None, pay_pokok: bool = True) -> list[Member]:
+    """Admit every row of a sheet, all or nothing: any row error refuses the whole file."""
+    require_role(actor, cooperative, TELLERS, "mengimpor anggota")
+    good, errors = import_rows(cooperative, rows)
+    if errors:
+        raise ImportErrors(errors)
+    default_date = joined_on or timezone.localdate()
+    members = []
+    with transaction.atomic(durable=True):
+        for row_no, kw in good:
+            kw = dict(kw)
+            when = kw.pop("joined_on") or default_date
+            try:
+                members.append(_admit(actor=actor, cooperative=cooperative, joined_on=when, pay_pokok=pay_pokok, **kw))
+            except DomainError as exc:
+                raise ImportErrors([(row_no, str(exc))]) from None
+        audit.record(actor, "member_import", cooperative=cooperative, ref=cooperative.slug,
+                     summary=f"{len(members)} anggota diimpor", after={"count": len(members)})
+    return members
+

@@ -1,0 +1,181 @@
+"""Savings reads. Every selector takes the cooperative explicitly; sums are done in SQL."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import ExtractMonth
+
+from kopdig.lib.money import ZERO
+
+from .models import Due, Kind, Receipt, Run, SavingsAccount, SavingsProduct, SavingsTransaction
+
+
+def month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+# --- for other apps (SHU, loans) ------------------------------------------------------------
+
+def simpanan_by_member(cooperative, *, date: dt.date, kinds=("pokok", "wajib")) -> dict[int, Decimal]:
+    """{member_id: Σ balance of the given kinds at the end of ``date``} (members with a non-zero sum)."""
+    rows = (SavingsTransaction.objects.filter(cooperative=cooperative, kind__in=list(kinds), date__lte=date)
+            .values("member_id").annotate(s=Sum("amount")).values_list("member_id", "s"))
+    return {m: s for m, s in rows if s}
+
+
+def simpanan_average_by_member(cooperative, *, year: int, kinds=("pokok", "wajib")) -> dict[int, Decimal]:
+    """{member_id: average of the 12 month-end balances of ``year``} for the given kinds."""
+    opening = simpanan_by_member(cooperative, date=dt.date(year - 1, 12, 31), kinds=kinds)
+    moves = defaultdict(lambda: [ZERO] * 13)
+    rows = (SavingsTransaction.objects.filter(cooperative=cooperative, kind__in=list(kinds), date__year=year)
+            .annotate(m=ExtractMonth("date")).values("member_id", "m").annotate(s=Sum("amount"))
+            .values_list("member_id", "m", "s"))
+    for member_id, month, s in rows:
+        moves[member_id][month] += s
+    out = {}
+    for member_id in set(opening) | set(moves):
+        bal = opening.get(member_id, ZERO)
+        total = ZERO
+        for month in range(1, 13):
+            bal += moves[member_id][month] if member_id in moves else ZERO
+            total += bal
+        avg = (total / 12).quantize(Decimal("0.01"))
+        if avg:
+            out[member_id] = avg
+    return out
+
+
+# --- accounts and passbook ------------------------------------------------------------------
+
+def products(cooperative):
+    return SavingsProduct.objects.filter(cooperative=cooperative).order_by("kind", "code")
+
+
+def accounts_of_member(cooperative, member):
+    return (SavingsAccount.objects.filter(cooperative=cooperative, member=member).select_related("product")
+            .order_by("status", "kind", "number"))
+
+
+def account_get(cooperative, number: str) -> SavingsAccount | None:
+    return (SavingsAccount.objects.select_related("product", "member")
+            .filter(cooperative=cooperative, number=number).first())
+
+
+def balance_at(account: SavingsAccount, date: dt.date) -> Decimal:
+    return (SavingsTransaction.objects.filter(cooperative_id=account.cooperative_id, account=account, date__lte=date)
+            .aggregate(s=Sum("amount"))["s"] or ZERO)
+
+
+def passbook(account: SavingsAccount, *, start: dt.date | None = None, end: dt.date | None = None):
+    """(opening balance before ``start``, [transactions with .running balance]) in date order."""
+    qs = SavingsTransaction.objects.filter(cooperative_id=account.cooperative_id, account=account)
+    opening = ZERO
+    if start:
+        opening = qs.filter(date__lt=start).aggregate(s=Sum("amount"))["s"] or ZERO
+        qs = qs.filter(date__gte=start)
+    if end:
+        qs = qs.filter(date__lte=end)
+    rows = list(qs.select_related("receipt", "entry").order_by("date", "id"))
+    running = opening
+    for tx in rows:
+        running += tx.amount
+        tx.running = running
+    return opening, rows
+
+
+def member_summary(cooperative, member) -> dict:
+    """Balances per kind, arrears and the latest receipts of one member."""
+    balances = {k: ZERO for k in Kind.values}
+    for kind, s in (SavingsAccount.objects.filter(cooperative=cooperative, member=member)
+                    .values("kind").annotate(s=Sum("balance")).values_list("kind", "s")):
+        balances[kind] = s or ZERO
+    arrears = arrears_of_member(cooperative, member)
+    receipts = list(Receipt.objects.filter(cooperative=cooperative, member=member).order_by("-date", "-number")[:10])
+    return {"balances": balances, "total": sum(balances.values(), ZERO), "arrears": arrears, "receipts": receipts}
+
+
+def arrears_of_member(cooperative, member) -> dict:
+    agg = Due.objects.filter(cooperative=cooperative, member=member, paid__lt=F("amount")).aggregate(
+        months=Count("id"), amount=Sum(F("amount") - F("paid")))
+    return {"months": agg["months"] or 0, "amount": agg["amount"] or ZERO}
+
+
+def open_dues(cooperative, member):
+    return Due.objects.filter(cooperative=cooperative, member=member, paid__lt=F("amount")).order_by("period")
+
+
+# --- reports --------------------------------------------------------------------------------
+
+def balances_by_product(cooperative, *, date: dt.date):
+    """[(product, accounts with a balance, Σ balance)] at the end of ``date``."""
+    rows = dict(
+        (pid, (n, s)) for pid, n, s in
+        SavingsTransaction.objects.filter(cooperative=cooperative, date__lte=date)
+        .values("account__product_id").annotate(n=Count("account_id", distinct=True), s=Sum("amount"))
+        .values_list("account__product_id", "n", "s")
+    )
+    return [(p, rows.get(p.pk, (0, ZERO))[0], rows.get(p.pk, (0, ZERO))[1] or ZERO) for p in products(cooperative)]
+
+
+def balances_by_member(cooperative, *, date: dt.date, search: str = ""):
+    """Queryset-like list of members with their balance per kind at ``date`` (one query)."""
+    from kopdig.members.models import Member
+
+    def at(kind):
+        return Sum("savings_accounts__transactions__amount",
+                   filter=Q(savings_accounts__transactions__date__lte=date, savings_accounts__kind=kind))
+
+    qs = Member.objects.filter(cooperative=cooperative)
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(number__icontains=search))
+    return qs.annotate(pokok=at("pokok"), wajib=at("wajib"), sukarela=at("sukarela"),
+                       berjangka=at("berjangka")).order_by("number")
+
+
+def arrears_list(cooperative, *, min_months: int = 1):
+    """Active members with unpaid wajib dues: months and amount in arrears."""
+    from kopdig.members.models import Member
+
+    return (Member.objects.filter(cooperative=cooperative, status=Member.Status.AKTIF)
+            .annotate(months=Count("dues", filter=Q(dues__paid__lt=F("dues__amount"))),
+                      amount=Sum(F("dues__amount") - F("dues__paid"), filter=Q(dues__paid__lt=F("dues__amount"))))
+            .filter(months__gte=min_months).order_by("-months", "number"))
+
+
+def daily_cash(cooperative, *, date: dt.date, cashier=None):
+    """Receipts of one day with their cash direction, totals per cashier and overall."""
+    qs = Receipt.objects.filter(cooperative=cooperative, date=date).select_related("member", "cashier").order_by("number")
+    if cashier is not None:
+        qs = qs.filter(cashier=cashier)
+    rows = list(qs)
+    cash_in = sum((r.amount for r in rows if r.type in ("setoran",)), ZERO)
+    cash_out = sum((r.amount for r in rows if r.type in ("penarikan", "penutupan")), ZERO)
+    per_cashier = defaultdict(lambda: [ZERO, ZERO])
+    for r in rows:
+        name = r.cashier.display_name if r.cashier else "—"
+        if r.type == "setoran":
+            per_cashier[name][0] += r.amount
+        elif r.type in ("penarikan", "penutupan"):
+            per_cashier[name][1] += r.amount
+    return {"receipts": rows, "cash_in": cash_in, "cash_out": cash_out, "net": cash_in - cash_out,
+            "per_cashier": sorted((k, v[0], v[1], v[0] - v[1]) for k, v in per_cashier.items())}
+
+
+def runs(cooperative):
+    return Run.objects.filter(cooperative=cooperative).order_by("-period", "kind")[:36]
+
+
+def totals(cooperative) -> dict:
+    """Member count and savings total (the staff home widget)."""
+    from kopdig.members.models import Member
+
+    members = Member.objects.filter(cooperative=cooperative, status=Member.Status.AKTIF).count()
+    per_kind = dict(SavingsAccount.objects.filter(cooperative=cooperative).values("kind")
+                    .annotate(s=Sum("balance")).values_list("kind", "s"))
+    return {"members": members, "per_kind": per_kind, "total": sum((v or ZERO for v in per_kind.values()), ZERO)}
+

@@ -1,0 +1,215 @@
+"""Savings building blocks that run INSIDE a caller's transaction (never durable).
+
+Other apps use ``credit_sukarela`` (loan disbursement to sukarela, SHU credited to sukarela).
+The savings and members actions use the rest. Every function here that moves money posts
+through ``kopdig.ledger.posting.post`` and writes the ``SavingsTransaction`` rows and balance
+caches in the same (caller's) transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F
+
+from kopdig.ledger.models import Account
+from kopdig.ledger.posting import Line, post
+from kopdig.lib.errors import DomainError
+from kopdig.lib.formats import rupiah
+from kopdig.lib.money import ZERO, q
+from kopdig.tenancy.numbering import next_number
+
+from .models import (
+    ACCOUNT_PREFIX,
+    LEDGER_KEY,
+    Due,
+    Kind,
+    Receipt,
+    SavingsAccount,
+    SavingsProduct,
+    SavingsTransaction,
+)
+
+CASH = "kas"
+
+
+class SavingsError(DomainError):
+    pass
+
+
+class InsufficientBalance(SavingsError):
+    pass
+
+
+class LockedSavings(SavingsError):
+    pass
+
+
+def _require_atomic():
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("savings services must run inside the calling action's transaction")
+
+
+# --- products -------------------------------------------------------------------------------
+
+DEFAULTS = [
+    # code, name, kind, fields
+    ("pokok", "Simpanan Pokok", Kind.POKOK, {"amount": Decimal("100000")}),
+    ("wajib", "Simpanan Wajib", Kind.WAJIB, {"amount": Decimal("25000")}),
+    ("sukarela", "Simpanan Sukarela (Tabungan)", Kind.SUKARELA,
+     {"rate": Decimal("3"), "basis": SavingsProduct.Basis.DAILY, "min_balance": Decimal("10000")}),
+    ("berjangka-12", "Simpanan Berjangka 12 Bulan", Kind.BERJANGKA,
+     {"rate": Decimal("6"), "term_months": 12, "penalty_pct": Decimal("1")}),
+]
+
+
+def ensure_products(cooperative) -> dict[str, SavingsProduct]:
+    """Create the default products the cooperative lacks (berjangka only where its chart has the
+    account); return {kind: the default product of that kind}. Idempotent."""
+    keys = set(Account.objects.filter(cooperative=cooperative, system_key__in=LEDGER_KEY.values())
+               .values_list("system_key", flat=True))
+    existing = {p.code: p for p in SavingsProduct.objects.filter(cooperative=cooperative)}
+    for code, name, kind, fields in DEFAULTS:
+        if code in existing or LEDGER_KEY[kind] not in keys:
+            continue
+        if any(p.kind == kind for p in existing.values()):
+            continue
+        existing[code] = SavingsProduct.objects.create(
+            cooperative=cooperative, code=code, name=name, kind=kind, ledger_key=LEDGER_KEY[kind], **fields
+        )
+    out = {}
+    for p in sorted(existing.values(), key=lambda p: (not p.active, p.code != p.kind, p.code)):
+        out.setdefault(p.kind, p)
+    return out
+
+
+def product_for(cooperative, kind: str) -> SavingsProduct:
+    products = ensure_products(cooperative)
+    if kind not in products:
+        raise SavingsError(f"Koperasi ini belum memiliki produk {Kind(kind).label.lower()}.")
+    return products[kind]
+
+
+def admin_fee_key(cooperative) -> str:
+    has = Account.objects.filter(cooperative=cooperative, system_key="pendapatan_admin_simpanan").exists()
+    return "pendapatan_admin_simpanan" if has else "pendapatan_lain"
+
+
+# --- accounts -------------------------------------------------------------------------------
+
+def open_account(cooperative, member, product: SavingsProduct, date: dt.date, **terms) -> SavingsAccount:
+    _require_atomic()
+    n = next_number(cooperative, "savings_account", 0)
+    return SavingsAccount.objects.create(
+        cooperative=cooperative, member=member, product=product, kind=product.kind,
+        number=f"{ACCOUNT_PREFIX[product.kind]}-{n:06d}", opened_on=date, **terms,
+    )
+
+
+def account_of(cooperative, member, kind: str, date: dt.date, *, create: bool = True, lock: bool = False):
+    """The member's active account of ``kind`` (the default product's), opened when missing."""
+    qs = SavingsAccount.objects.filter(cooperative=cooperative, member=member, kind=kind,
+                                       status=SavingsAccount.Status.AKTIF).order_by("id")
+    if lock:
+        qs = qs.select_for_update()
+    acc = qs.first()
+    if acc is None and create:
+        acc = open_account(cooperative, member, product_for(cooperative, kind), date)
+        if lock:
+            acc = SavingsAccount.objects.select_for_update().get(pk=acc.pk)
+    return acc
+
+
+def lock_accounts(cooperative, numbers) -> dict[str, SavingsAccount]:
+    """Lock accounts by number in a deterministic (id) order; unknown numbers raise."""
+    accounts = {a.number: a for a in SavingsAccount.objects.select_for_update().select_related("product", "member")
+                .filter(cooperative=cooperative, number__in=list(numbers)).order_by("id")}
+    for number in numbers:
+        if number not in accounts:
+            raise SavingsError(f"Rekening {number} tidak ditemukan.")
+    return accounts
+
+
+# --- receipts and transactions ----------------------------------------------------------------
+
+def new_receipt(*, cooperative, date, type, member, amount, cashier, memo, entry) -> Receipt:
+    _require_atomic()
+    n = next_number(cooperative, "kuitansi", date.year)
+    return Receipt.objects.create(
+        cooperative=cooperative, number=f"KW-{date.year}-{n:06d}", date=date, type=type, member=member,
+        amount=q(amount), memo=memo[:255], cashier=cashier if (cashier and cashier.is_authenticated) else None,
+        entry=entry,
+    )
+
+
+def record(*, account: SavingsAccount, amount, type, date, entry, actor=None, memo="", receipt=None,
+           period=None) -> SavingsTransaction:
+    """Write one savings transaction and move the balance cache (and wajib dues) with it."""
+    amount = q(amount)
+    tx = SavingsTransaction.objects.create(
+        cooperative_id=account.cooperative_id, account=account, member_id=account.member_id, kind=account.kind,
+        date=date, type=type, amount=amount, memo=memo[:255], entry=entry, receipt=receipt, period=period,
+        created_by=actor if (actor is not None and actor.is_authenticated) else None,
+    )
+    SavingsAccount.objects.filter(pk=account.pk).update(balance=F("balance") + amount)
+    account.balance += amount
+    if account.kind == Kind.WAJIB and amount > 0:
+        allocate_wajib(account, amount)
+    return tx
+
+
+def allocate_wajib(account: SavingsAccount, amount: Decimal) -> None:
+    """Apply a wajib payment to the member's open dues, oldest first; the rest is kept as credit."""
+    left = amount
+    dues = (Due.objects.select_for_update().filter(cooperative_id=account.cooperative_id, member_id=account.member_id,
+                                                   paid__lt=F("amount")).order_by("period"))
+    for due in dues:
+        if left <= 0:
+            break
+        take = min(left, due.amount - due.paid)
+        Due.objects.filter(pk=due.pk).update(paid=F("paid") + take)
+        left -= take
+    if left > 0:
+        SavingsAccount.objects.filter(pk=account.pk).update(wajib_credit=F("wajib_credit") + left)
+        account.wajib_credit += left
+
+
+def check_withdrawable(account: SavingsAccount, amount: Decimal, *, member_active: bool = True) -> None:
+    if account.status != SavingsAccount.Status.AKTIF:
+        raise SavingsError(f"Rekening {account.number} sudah ditutup.")
+    if account.kind in (Kind.POKOK, Kind.WAJIB) and member_active:
+        raise LockedSavings(
+            f"{Kind(account.kind).label} tidak dapat ditarik selama masih menjadi anggota; "
+            "dikembalikan saat keluar."
+        )
+    if account.kind == Kind.BERJANGKA:
+        raise LockedSavings("Simpanan berjangka dicairkan melalui pencairan atau jatuh tempo, bukan penarikan biasa.")
+    minimum = account.product.min_balance if account.kind == Kind.SUKARELA else ZERO
+    available = account.balance - minimum
+    if amount > available:
+        raise InsufficientBalance(
+            f"Saldo tidak cukup: saldo {rupiah(account.balance)}, saldo minimum {rupiah(minimum)}, "
+            f"dapat ditarik {rupiah(max(available, ZERO))}."
+        )
+
+
+def credit_sukarela(*, cooperative, member, amount, date, actor, memo, contra_account, source_type, source_ref):
+    """Post Dr ``contra_account`` / Cr simpanan_sukarela and credit the member's sukarela account.
+
+    NON-durable: runs inside the caller's action transaction (loan disbursement, SHU). Opens the
+    member's sukarela account when missing, updates its balance cache and records the savings
+    transaction, which it returns.
+    """
+    _require_atomic()
+    amount = q(amount)
+    if amount <= 0:
+        raise SavingsError("Jumlah harus lebih dari nol.")
+    if member.cooperative_id != cooperative.pk:
+        raise SavingsError("Anggota bukan anggota koperasi ini.")
+    account = account_of(cooperative, member, Kind.SUKARELA, date, lock=True)
+    entry = post(cooperative=cooperative, date=date, memo=memo, actor=actor, source_type=source_type,
+                 source_ref=source_ref, lines=[Line(contra_account, debit=amount),
+                                               Line(account.product.ledger_key, credit=amount)])
+    return record(account=account, amount=amount, type="credit", date=date, entry=entry, actor=actor, memo=memo)
