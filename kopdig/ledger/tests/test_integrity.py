@@ -1,0 +1,168 @@
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kopdig.audit.models import AuditLog
+from kopdig.ledger import periods, statements
+from kopdig.ledger.actions import journal_entry_post
+from kopdig.ledger.models import AccountMonthBalance, JournalEntry, JournalLine
+from kopdig.ledger.posting import Line, PeriodClosed, UnbalancedEntry
+from kopdig.ledger.selectors import verify
+from kopdig.lib.errors import NotAllowed
+
+from .conftest import P, post
+
+
+def _counts(coop):
+    return (JournalEntry.objects.filter(cooperative=coop).count(),
+            JournalLine.objects.filter(cooperative=coop).count(),
+            AccountMonthBalance.objects.filter(cooperative=coop).count(),
+            AuditLog.objects.filter(cooperative=coop).count())
+
+
+@pytest.mark.django_db
+def test_unbalanced_entry_refused_by_the_action(world):
+    before = _counts(world.coop_a)
+    with pytest.raises(UnbalancedEntry):
+        post(world, dt.date(2025, 2, 1), "Tidak seimbang", ("kas", "100", 0), ("pendapatan_lain", 0, "99.99"))
+    assert _counts(world.coop_a) == before
+
+
+@pytest.mark.django_db
+def test_closed_period_refuses_posting_and_writes_nothing(world):
+    post(world, dt.date(2025, 1, 10), "Sebelum tutup", ("kas", "100", 0), ("pendapatan_lain", 0, "100"))
+    with transaction.atomic():
+        periods.lock_through(cooperative=world.coop_a, date=dt.date(2025, 1, 31))
+    assert periods.is_closed(world.coop_a, dt.date(2025, 1, 31))
+    assert not periods.is_closed(world.coop_a, dt.date(2025, 2, 1))
+    before = _counts(world.coop_a)
+    with pytest.raises(PeriodClosed):
+        post(world, dt.date(2025, 1, 31), "Terlambat", ("kas", "100", 0), ("pendapatan_lain", 0, "100"))
+    assert _counts(world.coop_a) == before
+    post(world, dt.date(2025, 2, 1), "Sesudah tutup", ("kas", "100", 0), ("pendapatan_lain", 0, "100"))
+
+
+@pytest.mark.django_db
+def test_period_lock_never_moves_backwards_but_unlock_does(world):
+    with transaction.atomic():
+        periods.lock_through(cooperative=world.coop_a, date=dt.date(2025, 3, 31))
+        with pytest.raises(periods.PeriodError):
+            periods.lock_through(cooperative=world.coop_a, date=dt.date(2025, 2, 28))
+        periods.unlock_to(cooperative=world.coop_a, date=dt.date(2025, 2, 28))
+        with pytest.raises(periods.PeriodError):
+            periods.unlock_to(cooperative=world.coop_a, date=dt.date(2025, 4, 30))
+        periods.unlock_to(cooperative=world.coop_a, date=None)
+    assert periods.closed_through(world.coop_a) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_period_helpers_need_the_callers_transaction(world):
+    with pytest.raises(RuntimeError):
+        periods.lock_through(cooperative=world.coop_a, date=dt.date(2025, 1, 31))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["dinas", "pengawas_a", "anggota_a", "pengurus_b"])
+def test_non_staff_cannot_post(world, who):
+    before = _counts(world.coop_a)
+    with pytest.raises(NotAllowed):
+        journal_entry_post(actor=getattr(world, who), cooperative=world.coop_a, date=dt.date(2025, 1, 2), memo="x",
+                           lines=P(("kas", "1", 0), ("pendapatan_lain", 0, "1")))
+    assert _counts(world.coop_a) == before
+
+
+@pytest.mark.django_db
+def test_lines_are_immutable_in_the_database(world):
+    entry = post(world, dt.date(2025, 1, 10), "Tetap", ("kas", "100", 0), ("pendapatan_lain", 0, "100"))
+    with pytest.raises(Exception, match="immutable"), transaction.atomic():
+        JournalLine.objects.filter(entry=entry).update(debit=Decimal("5"))
+    assert JournalLine.objects.filter(entry=entry, debit=Decimal("100")).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_database_refuses_an_unbalanced_commit(world):
+    if connection.vendor != "postgresql":
+        pytest.skip("the deferred balance trigger exists on PostgreSQL only (SQLite has no deferred triggers)")
+    coop = world.coop_a
+    kas = coop.accounts.get(system_key="kas")
+    with pytest.raises(IntegrityError, match="unbalanced"):
+        with transaction.atomic():
+            with connection.cursor() as cur:
+                cur.execute(
+                    "INSERT INTO ledger_journalentry (cooperative_id, number, date, memo, source_type, source_ref,"
+                    " total, posted_at) VALUES (%s, 'X-1', '2025-01-05', 'raw', 'manual', '', 100, now())"
+                    " RETURNING id", [coop.pk])
+                entry_id = cur.fetchone()[0]
+                cur.execute(
+                    "INSERT INTO ledger_journalline (cooperative_id, entry_id, account_id, date, debit, credit, memo)"
+                    " VALUES (%s, %s, %s, '2025-01-05', 100, 0, '')", [coop.pk, entry_id, kas.pk])
+    assert not JournalEntry.objects.filter(number="X-1").exists()
+    # A balanced entry commits.
+    entry = post(world, dt.date(2025, 1, 6), "Seimbang", ("kas", "100", 0), ("pendapatan_lain", 0, "100"))
+    with pytest.raises(Exception, match="immutable"), transaction.atomic():
+        JournalLine.objects.filter(entry=entry).delete()
+    assert verify(coop) == []
+
+
+amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("999999999.99"), places=2,
+                      allow_nan=False, allow_infinity=False)
+KEYS = ["kas", "bank", "piutang_pinjaman", "simpanan_sukarela", "simpanan_wajib", "pendapatan_lain", "beban_gaji",
+        "akumulasi_penyusutan"]
+entry_st = st.tuples(
+    st.dates(min_value=dt.date(2024, 11, 1), max_value=dt.date(2025, 3, 31)),
+    st.lists(st.tuples(st.sampled_from(KEYS), amounts), min_size=1, max_size=4),
+    st.sampled_from(KEYS),
+)
+
+
+@pytest.mark.django_db
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(entries=st.lists(entry_st, min_size=1, max_size=6))
+def test_random_balanced_postings_keep_the_books_right(world, entries):
+    coop = world.coop_a
+    sid = transaction.savepoint()
+    try:
+        for date, debits, credit_key in entries:
+            total = sum((a for _k, a in debits), Decimal(0))
+            lines = [Line(k, debit=a) for k, a in debits] + [Line(credit_key, credit=total)]
+            journal_entry_post(actor=world.kasir_a, cooperative=coop, date=date, memo="acak", lines=lines)
+        assert verify(coop) == []
+        for d in (dt.date(2024, 12, 31), dt.date(2025, 2, 14), dt.date(2025, 3, 31)):
+            tb = statements.trial_balance(coop, d)
+            assert tb["totals"].get("debit", 0) == tb["totals"].get("credit", 0)
+            assert tb["balanced"]
+            assert statements.balance_sheet(coop, d)["balanced"]
+    finally:
+        transaction.savepoint_rollback(sid)
+
+
+@pytest.mark.django_db
+def test_statement_query_count_does_not_grow(world):
+    from django.db import connection as conn
+    from django.test.utils import CaptureQueriesContext
+
+    def measure():
+        counts = []
+        for fn in (lambda: statements.trial_balance(world.coop_a, dt.date(2025, 6, 15)),
+                   lambda: statements.balance_sheet(world.coop_a, dt.date(2025, 6, 15)),
+                   lambda: statements.income_statement(world.coop_a, dt.date(2025, 1, 1), dt.date(2025, 6, 15)),
+                   lambda: statements.statement_totals(world.coop_a, dt.date(2025, 6, 15))):
+            with CaptureQueriesContext(conn) as ctx:
+                fn()
+            counts.append(len(ctx.captured_queries))
+        return counts
+
+    post(world, dt.date(2025, 1, 3), "satu", ("kas", "10", 0), ("pendapatan_lain", 0, "10"))
+    few = measure()
+    for month in range(1, 7):
+        for day in (2, 9, 15, 20):
+            post(world, dt.date(2025, month, day), "banyak", ("kas", "10", 0), ("pendapatan_lain", 0, "7"),
+                 ("simpanan_wajib", 0, "3"))
+            post(world, dt.date(2025, month, day), "beban", ("beban_gaji", "4", 0), ("bank", 0, "4"))
+    many = measure()
+    assert few == many
+    assert max(many) <= 12
