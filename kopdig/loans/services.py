@@ -261,13 +261,13 @@ def apply_repayment(*, loan: Loan, amount, date: dt.date, actor, payoff: bool = 
                         source_type="loans.overpayment", source_ref=number)
     loan.outstanding -= totals["pokok"]
     closed = all(i.pokok_due == 0 and i.jasa_due == 0 and i.denda_due == 0 for i in installments)
-    update = ["outstanding"]
+    loan.days_past_due = days_past_due(installments, date)
+    loan.kolektibilitas = kolektibilitas_for(loan.days_past_due, product)
+    update = ["outstanding", "days_past_due", "kolektibilitas"]
     if closed:
         loan.status = Loan.Status.CLOSED
         loan.closed_on = date
-        loan.days_past_due = 0
-        loan.kolektibilitas = Kolektibilitas.LANCAR
-        update += ["status", "closed_on", "days_past_due", "kolektibilitas"]
+        update += ["status", "closed_on"]
     loan.save(update_fields=update)
     return Repayment.objects.create(
         cooperative=cooperative, loan=loan, number=number, kind=Repayment.Kind.PAYOFF if payoff else kind,

@@ -6,7 +6,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kopdig.loans.schedule import (
-    ANUITAS, FLAT, MENURUN, METHODS, WEEKLY, ScheduleError, annuity_payment, build_schedule, schedule_totals,
+    ANUITAS,
+    FLAT,
+    MENURUN,
+    METHODS,
+    WEEKLY,
+    ScheduleError,
+    annuity_payment,
+    build_schedule,
+    schedule_totals,
 )
 
 D = Decimal
