@@ -1,0 +1,335 @@
+"""Import and export of the registry in the Dinas spreadsheet layout (domain §8).
+
+One row per cooperative. ``parse`` validates every row and returns a plan (nothing written);
+``registry_import`` applies a plan without errors in ONE transaction, so a refused file writes
+nothing. Existing cooperatives are matched by NIK or badan hukum number within the kabupaten.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+
+from kopdig import audit
+from kopdig.lib.errors import DomainError
+from kopdig.tenancy.models import Cooperative, Region
+
+from .actions import _apply_registry, _report_upsert, _require_officer, clean_figures
+from .models import CoopOfficer, RatRecord
+
+COLUMNS = [
+    "No", "Nama Koperasi", "No. Badan Hukum", "Tanggal Badan Hukum", "NIK", "Jenis", "Kelompok", "Alamat", "Desa",
+    "Kecamatan", "Status", "Tahun RAT Terakhir", "Anggota L", "Anggota P", "Aset", "Volume Usaha", "SHU",
+    "Nama Ketua", "No. HP",
+]
+REQUIRED = ["Nama Koperasi", "Jenis"]
+
+JENIS_ALIASES = {"ksp": "simpan_pinjam", "usp": "simpan_pinjam", "simpan pinjam": "simpan_pinjam",
+                 "ksu": "serba_usaha", "serba usaha": "serba_usaha", "kspps": "simpan_pinjam"}
+STATUS_ALIASES = {"aktif": "aktif", "tidak aktif": "tidak_aktif", "tidak_aktif": "tidak_aktif", "non aktif": "tidak_aktif",
+                  "nonaktif": "tidak_aktif", "dibubarkan": "dibubarkan", "bubar": "dibubarkan"}
+
+
+@dataclass
+class RowPlan:
+    number: int
+    name: str
+    cooperative: Cooperative | None  # None: a new cooperative
+    fields: dict = field(default_factory=dict)
+    figures: dict = field(default_factory=dict)
+    rat_year: int | None = None
+    ketua: str = ""
+    phone: str = ""
+    notes: list = field(default_factory=list)
+
+    @property
+    def is_new(self):
+        return self.cooperative is None
+
+
+@dataclass
+class ImportPlan:
+    year: int
+    rows: list = field(default_factory=list)
+    errors: list = field(default_factory=list)  # (row number, message)
+
+    @property
+    def ok(self):
+        return not self.errors and bool(self.rows)
+
+    @property
+    def new_count(self):
+        return sum(1 for r in self.rows if r.is_new)
+
+    @property
+    def update_count(self):
+        return sum(1 for r in self.rows if not r.is_new)
+
+
+def _text(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return str(v).strip()
+
+
+def _choice(value, choices, aliases=None):
+    text = _text(value).lower()
+    if not text:
+        return None
+    if aliases and text in aliases:
+        return aliases[text]
+    for key, label in choices:
+        if text in (key, str(label).lower(), key.replace("_", " ")):
+            return key
+    raise ValueError
+
+
+def _date(value):
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = _text(value)
+    for fmt in ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError
+
+
+def _number(value):
+    if value in (None, ""):
+        return None
+    if isinstance(value, (int, Decimal)):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    text = _text(value).replace("Rp", "").replace(" ", "")
+    if "," in text:  # Indonesian format 1.234.567,89
+        text = text.replace(".", "").replace(",", ".")
+    elif text.count(".") > 1:
+        text = text.replace(".", "")
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        raise ValueError from None
+
+
+def parse(fileobj, *, kabupaten: Region, year: int) -> ImportPlan:
+    """Read and validate a Dinas spreadsheet; nothing is written."""
+    from kopdig.lib.documents import read_xlsx_rows
+
+    plan = ImportPlan(year=year)
+    try:
+        header, rows = read_xlsx_rows(fileobj)
+    except Exception:
+        plan.errors.append((1, "Berkas bukan Excel (.xlsx) yang dapat dibaca."))
+        return plan
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        plan.errors.append((1, "Kolom wajib tidak ada: " + ", ".join(missing)))
+        return plan
+    if not rows:
+        plan.errors.append((1, "Berkas tidak berisi baris data."))
+        return plan
+    coops = list(Cooperative.objects.filter(kabupaten=kabupaten).only("pk", "name", "slug", "nik", "badan_hukum_number",
+                                                                      "kabupaten_id", "on_kopdig", "founded_on"))
+    by_nik = {c.nik: c for c in coops if c.nik}
+    by_bh = {c.badan_hukum_number.strip().lower(): c for c in coops if c.badan_hukum_number}
+    kecamatan = {r.name.lower(): r for r in Region.objects.filter(parent=kabupaten)}
+    desa = {}
+    for d in Region.objects.filter(parent__parent=kabupaten).select_related("parent"):
+        desa[(d.parent_id, d.name.lower())] = d
+    seen = {}
+    this_year = timezone.localdate().year
+    for number, row in rows:
+        errors = []
+
+        def err(msg, _errors=errors):
+            _errors.append(msg)
+
+        name = _text(row.get("Nama Koperasi"))
+        if not name:
+            err("Nama Koperasi wajib diisi.")
+        fields = {"name": name} if name else {}
+        try:
+            jenis = _choice(row.get("Jenis"), Cooperative.Jenis.choices, JENIS_ALIASES)
+            if jenis is None:
+                err("Jenis wajib diisi.")
+            else:
+                fields["jenis"] = jenis
+        except ValueError:
+            err(f"Jenis tidak dikenal: {_text(row.get('Jenis'))}.")
+        try:
+            kel = _choice(row.get("Kelompok"), Cooperative.Kelompok.choices)
+            if kel:
+                fields["kelompok"] = kel
+        except ValueError:
+            err(f"Kelompok tidak dikenal: {_text(row.get('Kelompok'))}.")
+        try:
+            status = _choice(row.get("Status"), Cooperative.Status.choices, STATUS_ALIASES)
+            if status:
+                fields["status"] = status
+        except ValueError:
+            err(f"Status tidak dikenal: {_text(row.get('Status'))}.")
+        nik = _text(row.get("NIK"))
+        if nik:
+            if not nik.isdigit() or len(nik) > 20:
+                err("NIK harus berupa angka.")
+            fields["nik"] = nik
+        bh = _text(row.get("No. Badan Hukum"))
+        if bh:
+            fields["badan_hukum_number"] = bh
+        try:
+            bh_date = _date(row.get("Tanggal Badan Hukum"))
+            if bh_date:
+                fields["badan_hukum_date"] = bh_date
+        except ValueError:
+            err("Tanggal Badan Hukum tidak valid (dd/mm/yyyy).")
+        address = _text(row.get("Alamat"))
+        if address:
+            fields["address"] = address[:255]
+        kec_name = _text(row.get("Kecamatan"))
+        kec = None
+        if kec_name:
+            kec = kecamatan.get(kec_name.lower())
+            if kec is None:
+                err(f"Kecamatan tidak ada di kabupaten ini: {kec_name}.")
+            else:
+                fields["kecamatan"] = kec
+        desa_name = _text(row.get("Desa"))
+        if desa_name:
+            if kec is None:
+                if kec_name == "":
+                    err("Desa diisi tanpa kecamatan.")
+            else:
+                d = desa.get((kec.pk, desa_name.lower()))
+                if d is None:
+                    err(f"Desa {desa_name} tidak ada di Kecamatan {kec.name}.")
+                else:
+                    fields["desa"] = d
+        rat_year = None
+        if _text(row.get("Tahun RAT Terakhir")):
+            try:
+                rat_year = int(_number(row.get("Tahun RAT Terakhir")))
+                if not 1945 <= rat_year < this_year:
+                    raise ValueError
+            except (ValueError, TypeError):
+                err("Tahun RAT Terakhir tidak valid.")
+                rat_year = None
+        figures = {}
+        for col, fig in (("Anggota L", "anggota_l"), ("Anggota P", "anggota_p"), ("Aset", "aset"),
+                         ("Volume Usaha", "volume_usaha"), ("SHU", "shu")):
+            try:
+                value = _number(row.get(col))
+            except ValueError:
+                err(f"{col} bukan angka.")
+                continue
+            if value is not None:
+                figures[fig] = value
+        try:
+            figures = clean_figures(figures)
+        except DomainError as exc:
+            err(f"Angka tidak valid: {exc}")
+        # Match an existing cooperative by NIK, then by badan hukum number.
+        coop = by_nik.get(nik) if nik else None
+        if coop is None and bh:
+            coop = by_bh.get(bh.lower())
+        key = ("c", coop.pk) if coop else ("n", nik or bh.lower() or name.lower())
+        if key in seen:
+            err(f"Koperasi yang sama sudah ada di baris {seen[key]}.")
+        seen[key] = number
+        if coop is not None and nik and coop.nik and coop.nik != nik:
+            err("NIK berbeda dengan koperasi yang cocok menurut nomor badan hukum.")
+        if nik and nik in by_nik and coop is not None and by_nik[nik].pk != coop.pk:
+            err("NIK sudah dipakai koperasi lain.")
+        plan_row = RowPlan(number=number, name=name, cooperative=coop, fields=fields, figures=figures,
+                           rat_year=rat_year, ketua=_text(row.get("Nama Ketua"))[:150], phone=_text(row.get("No. HP"))[:20])
+        if coop is not None and coop.on_kopdig and figures:
+            plan_row.notes.append("Angka tahunan diabaikan: koperasi membukukan di Kopdig.")
+            plan_row.figures = {}
+        founded = fields.get("badan_hukum_date") or (coop.founded_on if coop else None)
+        if plan_row.figures and founded and founded.year > year:
+            err(f"Koperasi belum berdiri pada tahun buku {year}.")
+        for msg in errors:
+            plan.errors.append((number, msg))
+        plan.rows.append(plan_row)
+    return plan
+
+
+def registry_import(*, actor, kabupaten: Region, plan: ImportPlan) -> dict:
+    """Apply a validated plan in one transaction: new cooperatives are registered, existing ones
+    updated (audited before/after), figures stored as reported by import for ``plan.year``, the
+    last RAT year recorded, the ketua kept in the officers list. Refuses a plan with errors."""
+    from kopdig.tenancy.actions import _create_cooperative
+
+    _require_officer(actor, kabupaten.pk)
+    if not plan.ok:
+        raise DomainError("Berkas ditolak: perbaiki baris yang salah lalu unggah lagi.")
+    created = updated = 0
+    with transaction.atomic(durable=True):
+        for row in plan.rows:
+            fields = dict(row.fields)
+            if row.cooperative is None:
+                name, jenis = fields.pop("name"), fields.pop("jenis")
+                coop = _create_cooperative(kabupaten=kabupaten, name=name, jenis=jenis, **fields)
+                audit.record(actor, "cooperative_register", cooperative=coop, obj=coop, ref=coop.slug,
+                             summary=f"{name} (impor Excel baris {row.number})",
+                             after=audit.snapshot(coop, ["name", "jenis", "kelompok", "status", "on_kopdig"]))
+                created += 1
+            else:
+                coop = Cooperative.objects.select_for_update().get(pk=row.cooperative.pk)
+                if _apply_registry(actor, coop, fields, "cooperative_update", summary=f"impor Excel baris {row.number}"):
+                    updated += 1
+            if row.figures:
+                report, before, after = _report_upsert(coop, plan.year, row.figures, "import")
+                if after:
+                    audit.record(actor, "annual_report_save", cooperative=coop, obj=report, ref=str(plan.year),
+                                 summary=f"Data tahunan {plan.year} (impor)", before=before, after=after)
+            if row.rat_year and not RatRecord.objects.filter(cooperative=coop, year=row.rat_year).exists():
+                RatRecord.objects.create(cooperative=coop, year=row.rat_year, held_on=None, source="import",
+                                         recorded_by=actor)
+                audit.record(actor, "rat_record_save", cooperative=coop, ref=str(row.rat_year),
+                             summary=f"RAT tahun buku {row.rat_year} (impor)", after={"held_on": None, "source": "import"})
+            if row.ketua:
+                ketua = CoopOfficer.objects.filter(cooperative=coop, body="pengurus", position="ketua").first()
+                if ketua is None:
+                    CoopOfficer.objects.create(cooperative=coop, body="pengurus", position="ketua", name=row.ketua,
+                                               phone=row.phone)
+                elif (ketua.name, ketua.phone) != (row.ketua, row.phone or ketua.phone):
+                    ketua.name, ketua.phone = row.ketua, row.phone or ketua.phone
+                    ketua.save(update_fields=["name", "phone"])
+        audit.record(actor, "registry_import", kabupaten=kabupaten, ref=str(plan.year),
+                     summary=f"Impor Excel: {created} baru, {updated} diubah", after={"rows": len(plan.rows)})
+    return {"created": created, "updated": updated, "rows": len(plan.rows)}
+
+
+def export_rows(coops, last_rat: dict, figures: dict):
+    """Rows in the Dinas layout; ``figures``: {coop_id: AnnualFigures} for the chosen year."""
+    ketua = {}
+    for cid, name, phone in CoopOfficer.objects.filter(
+        cooperative_id__in=[c.pk for c in coops], body="pengurus", position="ketua"
+    ).values_list("cooperative_id", "name", "phone"):
+        ketua.setdefault(cid, (name, phone))
+    for i, c in enumerate(coops, start=1):
+        f = figures.get(c.pk)
+
+        def val(name, _f=f):
+            return _f.figures[name].value if _f else None
+
+        k_name, k_phone = ketua.get(c.pk, ("", ""))
+        yield [
+            i, c.name, c.badan_hukum_number, c.badan_hukum_date, c.nik, c.get_jenis_display(), c.get_kelompok_display(),
+            c.address, c.desa.name if c.desa_id else "", c.kecamatan.name if c.kecamatan_id else "",
+            c.get_status_display(), last_rat.get(c.pk), val("anggota_l"), val("anggota_p"), val("aset"),
+            val("volume_usaha"), val("shu"), k_name, k_phone or c.phone,
+        ]

@@ -1,0 +1,594 @@
+"""Dinas reads: the registry, annual figures (books or reported), RAT compliance.
+
+Every function takes the kabupaten ids (or the cooperative) explicitly. Figures of cooperatives
+that keep their books on Kopdig are computed from their ledger, member register and staff list
+(domain §8) in a bounded number of queries; nothing computed is stored.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
+from django.db.models.functions import ExtractYear
+from django.http import Http404
+from django.utils import timezone
+
+from kopdig.lib.money import ZERO
+from kopdig.tenancy.models import Cooperative
+
+from .models import COUNT_FIGURES, FIGURES, MONEY_FIGURES, AnnualReport, CoopStaff, DinasSettings, RatRecord
+
+BOOKS = "books"
+REPORTED = "reported"
+
+
+# ---------------------------------------------------------------- settings and dates
+
+
+def dinas_settings(kabupaten_id) -> DinasSettings:
+    """The regency's settings (an unsaved default when none were stored)."""
+    found = DinasSettings.objects.filter(kabupaten_id=kabupaten_id).first()
+    return found or DinasSettings(kabupaten_id=kabupaten_id)
+
+
+def deadline_months(kabupaten_ids) -> int:
+    """The RAT deadline of the officer's regency (the first one when an officer has several)."""
+    kab = sorted(kabupaten_ids)[0] if kabupaten_ids else None
+    return dinas_settings(kab).rat_deadline_months if kab else 6
+
+
+def rat_deadline(year: int, months: int) -> dt.date:
+    """Last day for the RAT of book ``year``: the end of the ``months``-th month after the year ends."""
+    return dt.date(year + 1, months, calendar.monthrange(year + 1, months)[1])
+
+
+def last_book_year(today: dt.date | None = None) -> int:
+    return (today or timezone.localdate()).year - 1
+
+
+# ---------------------------------------------------------------- registry
+
+REGISTRY_FILTERS = ["q", "kecamatan", "desa", "jenis", "kelompok", "status", "on_kopdig", "rat_year", "rat"]
+
+
+def coop_get(kabupaten_ids, slug: str) -> Cooperative:
+    """A cooperative of the officer's kabupaten, else 404."""
+    coop = (
+        Cooperative.objects.select_related("kabupaten", "kecamatan", "desa")
+        .filter(slug=slug, kabupaten_id__in=kabupaten_ids)
+        .first()
+    )
+    if coop is None:
+        raise Http404
+    return coop
+
+
+def coop_list(kabupaten_ids, filters: dict | None = None):
+    """The registry of the officer's kabupaten, filtered.
+
+    Filters: q (name, NIK, badan hukum number), kecamatan / desa (region codes), jenis, kelompok,
+    status, on_kopdig ("1"/"0"), rat_year + rat ("held"/"missed").
+    """
+    f = {k: v for k, v in (filters or {}).items() if v not in (None, "")}
+    qs = Cooperative.objects.filter(kabupaten_id__in=kabupaten_ids).select_related("kecamatan", "desa")
+    if f.get("q"):
+        text = str(f["q"]).strip()
+        qs = qs.filter(Q(name__icontains=text) | Q(nik__startswith=text) | Q(badan_hukum_number__icontains=text))
+    if f.get("kecamatan"):
+        qs = qs.filter(kecamatan__code=f["kecamatan"])
+    if f.get("desa"):
+        qs = qs.filter(desa__code=f["desa"])
+    for name in ("jenis", "kelompok", "status"):
+        if f.get(name):
+            qs = qs.filter(**{name: f[name]})
+    if f.get("on_kopdig") in ("1", "0", True, False):
+        qs = qs.filter(on_kopdig=f["on_kopdig"] in ("1", True))
+    if f.get("rat_year") and f.get("rat") in ("held", "missed"):
+        try:
+            year = int(f["rat_year"])
+        except (TypeError, ValueError):
+            year = None
+        if year:
+            held = Exists(RatRecord.objects.filter(cooperative=OuterRef("pk"), year=year))
+            if f["rat"] == "held":
+                qs = qs.filter(held)
+            else:
+                qs = qs.filter(~held).filter(Q(founded_on__isnull=True) | Q(founded_on__lte=dt.date(year, 12, 31)))
+    return qs.order_by("name", "pk")
+
+
+def last_rat_years(coop_ids) -> dict[int, int]:
+    """{cooperative_id: latest book year with an RAT record} (one query)."""
+    rows = RatRecord.objects.filter(cooperative_id__in=coop_ids).values("cooperative_id").annotate(y=Max("year"))
+    return {r["cooperative_id"]: r["y"] for r in rows}
+
+
+def coop_history(cooperative, limit: int = 100):
+    from kopdig.audit.models import AuditLog
+
+    return list(AuditLog.objects.filter(cooperative=cooperative).select_related("actor").order_by("-at", "-id")[:limit])
+
+
+# ---------------------------------------------------------------- figures from the books
+
+
+def _year_end(year: int) -> dt.date:
+    return dt.date(year, 12, 31)
+
+
+def _loans_disbursed(cooperative, year: int):
+    """Loans disbursed in the year from the loans module; (amount, note). Zero when the module
+    is not installed yet."""
+    try:
+        from kopdig.loans.services import disbursed_total
+    except ImportError:
+        return ZERO, "loans-module-absent"
+    return Decimal(disbursed_total(cooperative, dt.date(year, 1, 1), _year_end(year)) or 0), ""
+
+
+def _lends(coop) -> bool:
+    return coop.jenis == Cooperative.Jenis.SIMPAN_PINJAM or coop.has_usp
+
+
+def book_figures_one(cooperative, year: int) -> dict:
+    """Figures of one cooperative on Kopdig for a book year, from the ledger's own statements
+    (``statement_totals``: balances at 31 December, the year's income statement without
+    year-end closing entries), the member register and the staff list: {figure: value or None}
+    plus "notes". Used by the detail page and the API."""
+    from kopdig.ledger.models import AccountMonthBalance
+    from kopdig.ledger.statements import statement_totals
+    from kopdig.members.models import Member
+
+    end = _year_end(year)
+    out: dict = {f: None for f in FIGURES}
+    out["notes"] = []
+    if AccountMonthBalance.objects.filter(cooperative=cooperative, year__lte=year).exists():
+        t = statement_totals(cooperative, end, dt.date(year, 1, 1))
+        out["aset"] = t["total_aset"]
+        out["modal_luar"] = t["total_kewajiban"]
+        out["modal_sendiri"] = t["total_ekuitas"]  # includes the year's result not yet closed
+        out["shu"] = t["shu"]
+        volume = t["pendapatan"]
+        if _lends(cooperative):
+            loans, note = _loans_disbursed(cooperative, year)
+            volume += loans
+            if note:
+                out["notes"].append(note)
+        out["volume_usaha"] = volume
+    genders = dict(
+        _members_at(Member.objects.filter(cooperative=cooperative), end).values_list("gender").annotate(n=Count("id"))
+    )
+    if genders or Member.objects.filter(cooperative=cooperative, joined_on__lte=end).exclude(status="calon").exists():
+        out["anggota_l"] = genders.get("L", 0)
+        out["anggota_p"] = genders.get("P", 0)
+    staff = dict(_staff_at(CoopStaff.objects.filter(cooperative=cooperative), end).values_list("position").annotate(n=Count("id")))
+    out["manajer"] = staff.get("manajer", 0)
+    out["karyawan"] = staff.get("karyawan", 0)
+    return out
+
+
+def _members_at(qs, end: dt.date):
+    """Members active at ``end``: joined by then, not a candidate, not left by then."""
+    return qs.filter(joined_on__lte=end).exclude(status="calon").filter(
+        Q(left_on__isnull=True, status="aktif") | Q(left_on__gt=end)
+    )
+
+
+def _staff_at(qs, end: dt.date):
+    return qs.filter(Q(since__isnull=True) | Q(since__lte=end)).filter(Q(until__isnull=True) | Q(until__gt=end))
+
+
+def book_figures_bulk(coops, years) -> dict[tuple[int, int], dict]:
+    """{(cooperative_id, year): figures} for many cooperatives on Kopdig at once.
+
+    Same definitions as ``book_figures_one``, from the month-balance caches (whole years), one
+    query each for ledger, members and staff; the loans module is asked per lending cooperative
+    and year.
+    """
+    from kopdig.ledger.models import AccountMonthBalance, JournalLine
+    from kopdig.ledger.statements import CLOSING_SOURCE_TYPES
+    from kopdig.members.models import Member
+
+    coops = list(coops)
+    years = sorted(set(years))
+    if not coops or not years:
+        return {}
+    ids = [c.pk for c in coops]
+    last = years[-1]
+    # Ledger: per cooperative, account type and year.
+    ledger = defaultdict(lambda: [ZERO, ZERO])  # (coop, type, year) -> [debit, credit]
+    for r in (
+        AccountMonthBalance.objects.filter(cooperative_id__in=ids, year__lte=last)
+        .values("cooperative_id", "account__type", "year")
+        .annotate(d=Sum("debit"), c=Sum("credit"))
+    ):
+        ledger[(r["cooperative_id"], r["account__type"], r["year"])] = [r["d"] or ZERO, r["c"] or ZERO]
+    # Year-end closing entries are left out of the year's income statement (as the ledger's statements do).
+    closing = defaultdict(lambda: [ZERO, ZERO])
+    for r in (
+        JournalLine.objects.filter(cooperative_id__in=ids, entry__source_type__in=CLOSING_SOURCE_TYPES,
+                                   date__year__in=years, account__type__in=["pendapatan", "beban"])
+        .annotate(y=ExtractYear("date")).values("cooperative_id", "account__type", "y")
+        .annotate(d=Sum("debit"), c=Sum("credit"))
+    ):
+        closing[(r["cooperative_id"], r["account__type"], r["y"])] = [r["d"] or ZERO, r["c"] or ZERO]
+    first_year = {}
+    for (cid, _t, y) in ledger:
+        first_year[cid] = min(y, first_year.get(cid, y))
+    # Members: by joining and leaving year, then counted per year end.
+    members = defaultdict(int)  # (coop, year, gender) -> n
+    member_rows = list(
+        Member.objects.filter(cooperative_id__in=ids).exclude(status="calon")
+        .values("cooperative_id", "gender", "status").annotate(jy=ExtractYear("joined_on"), ly=ExtractYear("left_on"))
+        .values("cooperative_id", "gender", "status", "jy", "ly").annotate(n=Count("id"))
+    )
+    first_member_year = {}
+    for r in member_rows:
+        cid = r["cooperative_id"]
+        first_member_year[cid] = min(r["jy"], first_member_year.get(cid, r["jy"]))
+    for r in member_rows:
+        for y in years:
+            if r["jy"] > y:
+                continue
+            if r["ly"] is None and r["status"] != "aktif":
+                continue
+            if r["ly"] is not None and r["ly"] <= y:
+                continue
+            members[(r["cooperative_id"], y, r["gender"])] += r["n"]
+    staff = defaultdict(int)
+    for r in (
+        CoopStaff.objects.filter(cooperative_id__in=ids)
+        .annotate(sy=ExtractYear("since"), uy=ExtractYear("until"))
+        .values("cooperative_id", "position", "sy", "uy").annotate(n=Count("id"))
+    ):
+        for y in years:
+            if (r["sy"] is None or r["sy"] <= y) and (r["uy"] is None or r["uy"] > y):
+                staff[(r["cooperative_id"], y, r["position"])] += r["n"]
+    out = {}
+    for coop in coops:
+        cid = coop.pk
+        cum = defaultdict(lambda: ZERO)  # type -> balance on its normal side up to the year
+        y0 = first_year.get(cid)
+        if y0 is not None:
+            for y in range(y0, years[0]):
+                for t in ("aset", "kewajiban", "ekuitas", "pendapatan", "beban"):
+                    d, c = ledger.get((cid, t, y), (ZERO, ZERO))
+                    cum[t] += (d - c) if t in ("aset", "beban") else (c - d)
+        for y in years:
+            fig: dict = {f: None for f in FIGURES}
+            fig["notes"] = []
+            moves = {}
+            for t in ("aset", "kewajiban", "ekuitas", "pendapatan", "beban"):
+                d, c = ledger.get((cid, t, y), (ZERO, ZERO))
+                moves[t] = (d, c)
+                cum[t] += (d - c) if t in ("aset", "beban") else (c - d)
+            if y0 is not None and y0 <= y:
+                fig["aset"] = cum["aset"]
+                fig["modal_luar"] = cum["kewajiban"]
+                fig["modal_sendiri"] = cum["ekuitas"] + cum["pendapatan"] - cum["beban"]
+                rev_d, rev_c = moves["pendapatan"]
+                exp_d, exp_c = moves["beban"]
+                cr_d, cr_c = closing[(cid, "pendapatan", y)]
+                ce_d, ce_c = closing[(cid, "beban", y)]
+                revenue = (rev_c - cr_c) - (rev_d - cr_d)
+                fig["shu"] = revenue - ((exp_d - ce_d) - (exp_c - ce_c))
+                volume = revenue
+                if _lends(coop):
+                    loans, note = _loans_disbursed(coop, y)
+                    volume += loans
+                    if note:
+                        fig["notes"].append(note)
+                fig["volume_usaha"] = volume
+            if first_member_year.get(cid, y + 1) <= y:
+                fig["anggota_l"] = members.get((cid, y, "L"), 0)
+                fig["anggota_p"] = members.get((cid, y, "P"), 0)
+            fig["manajer"] = staff.get((cid, y, "manajer"), 0)
+            fig["karyawan"] = staff.get((cid, y, "karyawan"), 0)
+            out[(cid, y)] = fig
+    return out
+
+
+# ---------------------------------------------------------------- annual figures (books or reported)
+
+
+@dataclass
+class Figure:
+    value: object
+    source: str | None  # "books", "reported" or None (no data)
+    reported_by: str = ""  # dinas / pengurus / import, for reported figures
+
+
+@dataclass
+class AnnualFigures:
+    cooperative: Cooperative
+    year: int
+    figures: dict = field(default_factory=dict)  # name -> Figure
+    rat_date: dt.date | None = None
+    rat_held: bool = False
+    notes: list = field(default_factory=list)
+
+    def value(self, name):
+        return self.figures[name].value
+
+    @property
+    def cells(self) -> list[tuple[str, Figure]]:
+        """(name, Figure) in the ODS column order, for templates."""
+        return [(name, self.figures[name]) for name in FIGURES]
+
+    @property
+    def sources(self) -> set:
+        return {f.source for f in self.figures.values() if f.source}
+
+    @property
+    def anggota(self):
+        lv, pv = self.figures["anggota_l"].value, self.figures["anggota_p"].value
+        return None if lv is None and pv is None else (lv or 0) + (pv or 0)
+
+
+def _from_reported(report: AnnualReport | None) -> dict:
+    out = {}
+    for name in FIGURES:
+        value = getattr(report, name) if report else None
+        by = (report.sources or {}).get(name, "") if report else ""
+        out[name] = Figure(value, REPORTED if value is not None else None, by)
+    return out
+
+
+def _from_books(fig: dict) -> dict:
+    return {name: Figure(fig.get(name), BOOKS if fig.get(name) is not None else None) for name in FIGURES}
+
+
+def annual_figures(cooperative, year: int) -> AnnualFigures:
+    """One cooperative's figures for a book year, each with its source."""
+    rat = RatRecord.objects.filter(cooperative=cooperative, year=year).first()
+    if cooperative.on_kopdig:
+        fig = book_figures_one(cooperative, year)
+        result = AnnualFigures(cooperative, year, _from_books(fig), notes=fig["notes"])
+    else:
+        report = AnnualReport.objects.filter(cooperative=cooperative, year=year).first()
+        result = AnnualFigures(cooperative, year, _from_reported(report))
+    result.rat_held = rat is not None
+    result.rat_date = rat.held_on if rat else None
+    return result
+
+
+def annual_table(kabupaten_ids, year: int, coops=None) -> list[AnnualFigures]:
+    """Every cooperative's figures for one book year (the ODS sheet): bounded queries."""
+    if coops is None:
+        coops = list(
+            Cooperative.objects.filter(kabupaten_id__in=kabupaten_ids).select_related("kecamatan", "desa").order_by("name", "pk")
+        )
+    ids = [c.pk for c in coops]
+    reports = {r.cooperative_id: r for r in AnnualReport.objects.filter(cooperative_id__in=ids, year=year)}
+    rats = dict(RatRecord.objects.filter(cooperative_id__in=ids, year=year).values_list("cooperative_id", "held_on"))
+    on_books = [c for c in coops if c.on_kopdig]
+    books = book_figures_bulk(on_books, [year])
+    out = []
+    for c in coops:
+        if c.on_kopdig:
+            fig = books.get((c.pk, year), {})
+            row = AnnualFigures(c, year, _from_books(fig), notes=fig.get("notes", []))
+        else:
+            row = AnnualFigures(c, year, _from_reported(reports.get(c.pk)))
+        row.rat_held = c.pk in rats
+        row.rat_date = rats.get(c.pk)
+        out.append(row)
+    return out
+
+
+def annual_history(cooperative, years) -> list[AnnualFigures]:
+    """One cooperative's figures over several years (detail page): bounded queries."""
+    years = sorted(years)
+    rats = dict(RatRecord.objects.filter(cooperative=cooperative, year__in=years).values_list("year", "held_on"))
+    if cooperative.on_kopdig:
+        books = book_figures_bulk([cooperative], years)
+        rows = [AnnualFigures(cooperative, y, _from_books(books[(cooperative.pk, y)]), notes=books[(cooperative.pk, y)]["notes"])
+                for y in years]
+    else:
+        reports = {r.year: r for r in AnnualReport.objects.filter(cooperative=cooperative, year__in=years)}
+        rows = [AnnualFigures(cooperative, y, _from_reported(reports.get(y))) for y in years]
+    for row in rows:
+        row.rat_held = row.year in rats
+        row.rat_date = rats.get(row.year)
+    return rows
+
+
+# ---------------------------------------------------------------- RAT compliance
+
+
+@dataclass
+class RatStatus:
+    cooperative: Cooperative
+    year: int
+    deadline: dt.date
+    held: bool
+    held_on: dt.date | None
+    on_time: bool | None  # None: held, date unknown
+    due: bool  # the deadline has passed
+    missed_years: int  # consecutive book years missed, ending with ``year``
+    suggested_status: str | None
+
+    @property
+    def missed(self) -> bool:
+        return not self.held and self.due
+
+    @property
+    def tidak_aktif_candidate(self) -> bool:
+        return self.missed_years >= 3
+
+
+def _existed(coop, year: int) -> bool:
+    return coop.founded_on is None or coop.founded_on <= dt.date(year, 12, 31)
+
+
+def rat_compliance(kabupaten_ids, year: int, *, months: int | None = None, today: dt.date | None = None,
+                   coops=None) -> list[RatStatus]:
+    """For book ``year``: who held the RAT, when, by the deadline; who missed; who missed three
+    years in a row (tidak aktif candidates). Cooperatives founded after the year are left out."""
+    today = today or timezone.localdate()
+    months = months or deadline_months(kabupaten_ids)
+    if coops is None:
+        coops = Cooperative.objects.filter(kabupaten_id__in=kabupaten_ids).select_related("kecamatan")
+    coops = [c for c in coops if _existed(c, year) and c.status != Cooperative.Status.DIBUBARKAN]
+    records = defaultdict(dict)
+    for cid, y, held_on in RatRecord.objects.filter(
+        cooperative_id__in=[c.pk for c in coops], year__in=[year - 2, year - 1, year]
+    ).values_list("cooperative_id", "year", "held_on"):
+        records[cid][y] = held_on
+    return [_rat_status(c, year, records[c.pk], months, today) for c in sorted(coops, key=lambda c: (c.name, c.pk))]
+
+
+def _rat_status(coop, year, recs: dict, months: int, today) -> RatStatus:
+    deadline = rat_deadline(year, months)
+    held = year in recs
+    held_on = recs.get(year)
+    missed_years = 0
+    for y in (year, year - 1, year - 2):
+        if y in recs or not _existed(coop, y) or today <= rat_deadline(y, months):
+            break
+        missed_years += 1
+    suggestion = None
+    if coop.status != Cooperative.Status.DIBUBARKAN:
+        suggestion = Cooperative.Status.TIDAK_AKTIF if missed_years >= 3 else Cooperative.Status.AKTIF
+    return RatStatus(
+        cooperative=coop, year=year, deadline=deadline, held=held, held_on=held_on,
+        on_time=(held_on <= deadline) if held_on else None, due=today > deadline,
+        missed_years=missed_years, suggested_status=suggestion,
+    )
+
+
+def suggested_status(cooperative, *, today: dt.date | None = None) -> RatStatus:
+    """The status the RAT record suggests, for the last book year whose deadline has passed."""
+    today = today or timezone.localdate()
+    months = dinas_settings(cooperative.kabupaten_id).rat_deadline_months
+    year = last_book_year(today)
+    if today <= rat_deadline(year, months):
+        year -= 1
+    recs = dict(RatRecord.objects.filter(cooperative=cooperative, year__in=[year - 2, year - 1, year]).values_list("year", "held_on"))
+    return _rat_status(cooperative, year, recs, months, today)
+
+
+# ---------------------------------------------------------------- dashboard
+
+
+def dashboard(kabupaten_ids, *, today: dt.date | None = None, n_years: int = 10) -> dict:
+    """All numbers of the Dinas home page, aggregated in SQL (a bounded number of queries)."""
+    from kopdig.tenancy.models import Region
+
+    today = today or timezone.localdate()
+    last = last_book_year(today)
+    years = list(range(last - n_years + 1, last + 1))
+    months = deadline_months(kabupaten_ids)
+    base = Cooperative.objects.filter(kabupaten_id__in=kabupaten_ids)
+
+    # 1. Counts: one GROUP BY over the registry.
+    groups = list(base.values("status", "jenis", "kelompok", "kecamatan_id", "on_kopdig").annotate(n=Count("id")))
+    by = {k: defaultdict(int) for k in ("status", "jenis", "kelompok", "kecamatan_id", "on_kopdig")}
+    for g in groups:
+        for k in by:
+            by[k][g[k]] += g["n"]
+    total = sum(g["n"] for g in groups)
+    kec_names = dict(Region.objects.filter(pk__in=[k for k in by["kecamatan_id"] if k]).values_list("pk", "name"))
+    kec_codes = dict(Region.objects.filter(pk__in=[k for k in by["kecamatan_id"] if k]).values_list("pk", "code"))
+
+    # 2. Expected RATs per year: cooperatives existing at the year's end (not dissolved).
+    founded = dict(
+        base.exclude(status=Cooperative.Status.DIBUBARKAN).annotate(fy=ExtractYear("founded_on"))
+        .values_list("fy").annotate(n=Count("id"))
+    )
+    # 3. RAT held per year, and held late (per-year deadline).
+    late_q = Q()
+    for y in years:
+        late_q |= Q(year=y, held_on__gt=rat_deadline(y, months))
+    rat_rows = {
+        r["year"]: r
+        for r in RatRecord.objects.filter(cooperative__kabupaten_id__in=kabupaten_ids, year__in=years)
+        .exclude(cooperative__status=Cooperative.Status.DIBUBARKAN)
+        .values("year").annotate(held=Count("id"), late=Count("id", filter=late_q))
+    }
+    rat_trend = []
+    for y in years:
+        expected = sum(n for fy, n in founded.items() if fy is None or fy <= y)
+        r = rat_rows.get(y, {"held": 0, "late": 0})
+        due = today > rat_deadline(y, months)
+        rat_trend.append({
+            "year": y, "expected": expected, "held": r["held"], "late": r["late"],
+            "on_time": r["held"] - r["late"], "missed": (expected - r["held"]) if due else None, "due": due,
+            "rate": _pct(r["held"], expected),
+        })
+
+    # 4. Totals per year: reported figures of cooperatives not on Kopdig (one GROUP BY) plus books.
+    totals = {y: {"anggota": 0, "aset": ZERO, "volume_usaha": ZERO, "shu": ZERO, "modal_sendiri": ZERO,
+                  "modal_luar": ZERO, "reporting": 0} for y in years}
+    for r in (
+        AnnualReport.objects.filter(cooperative__kabupaten_id__in=kabupaten_ids, cooperative__on_kopdig=False,
+                                    year__in=years)
+        .values("year")
+        .annotate(l=Sum("anggota_l"), p=Sum("anggota_p"), aset=Sum("aset"), vol=Sum("volume_usaha"), shu=Sum("shu"),
+                  ms=Sum("modal_sendiri"), ml=Sum("modal_luar"), n=Count("id"))
+    ):
+        t = totals[r["year"]]
+        t["anggota"] += (r["l"] or 0) + (r["p"] or 0)
+        t["aset"] += r["aset"] or ZERO
+        t["volume_usaha"] += r["vol"] or ZERO
+        t["shu"] += r["shu"] or ZERO
+        t["modal_sendiri"] += r["ms"] or ZERO
+        t["modal_luar"] += r["ml"] or ZERO
+        t["reporting"] += r["n"]
+    on_books = list(base.filter(on_kopdig=True).only("pk", "jenis", "has_usp", "founded_on"))
+    for (_cid, y), fig in book_figures_bulk(on_books, years).items():
+        t = totals[y]
+        if fig["aset"] is None and fig["anggota_l"] is None:
+            continue
+        t["reporting"] += 1
+        t["anggota"] += (fig["anggota_l"] or 0) + (fig["anggota_p"] or 0)
+        for k in ("aset", "volume_usaha", "shu", "modal_sendiri", "modal_luar"):
+            t[k] += fig[k] or ZERO
+
+    jenis_labels = dict(Cooperative.Jenis.choices)
+    kelompok_labels = dict(Cooperative.Kelompok.choices)
+    status_labels = dict(Cooperative.Status.choices)
+    return {
+        "today": today,
+        "book_year": last,
+        "years": years,
+        "deadline_months": months,
+        "total": total,
+        "by_status": [
+            {"key": k, "label": status_labels.get(k, k), "n": by["status"].get(k, 0)} for k in Cooperative.Status.values
+        ],
+        "by_jenis": sorted(
+            ({"key": k, "label": jenis_labels.get(k, k), "n": n} for k, n in by["jenis"].items()), key=lambda r: -r["n"]
+        ),
+        "by_kelompok": sorted(
+            ({"key": k, "label": kelompok_labels.get(k, k), "n": n} for k, n in by["kelompok"].items()),
+            key=lambda r: -r["n"],
+        ),
+        "by_kecamatan": sorted(
+            ({"key": kec_codes.get(k, ""), "label": kec_names.get(k, "—"), "n": n} for k, n in by["kecamatan_id"].items()),
+            key=lambda r: str(r["label"]),
+        ),
+        "on_kopdig": by["on_kopdig"].get(True, 0),
+        "not_on_kopdig": by["on_kopdig"].get(False, 0),
+        "rat_trend": rat_trend,
+        "rat_this_year": rat_trend[-1] if rat_trend else None,
+        "totals": [{"year": y, **totals[y]} for y in years],
+    }
+
+
+def _pct(part, whole):
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"))
+
+
+__all__ = [
+    "BOOKS", "REPORTED", "FIGURES", "COUNT_FIGURES", "MONEY_FIGURES", "annual_figures", "annual_table",
+    "book_figures_bulk", "book_figures_one", "coop_get", "coop_list", "dashboard", "rat_compliance",
+    "rat_deadline", "suggested_status",
+]
