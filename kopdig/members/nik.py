@@ -33,6 +33,8 @@ def nik_error(nik: str, *, gender: str | None = None, birth_date: dt.date | None
         if nik[:2] not in _provinces():
             return f"NIK '{nik}': kode provinsi {nik[:2]} tidak dikenal."
         return f"NIK '{nik}': tanggal lahir pada digit 7–12 tidak valid."
+    if _encoded_date(nik) is None:
+        return f"NIK '{nik}': tanggal lahir pada digit 7–12 tidak valid."
     if nik[12:] == "0000":
         return f"NIK '{nik}': nomor urut tidak boleh 0000."
     day = int(nik[6:8])
@@ -45,6 +47,18 @@ def nik_error(nik: str, *, gender: str | None = None, birth_date: dt.date | None
         birth_date.day, birth_date.month, birth_date.year % 100
     ):
         return f"Tanggal lahir {birth_date:%d-%m-%Y} tidak sesuai dengan NIK '{nik}'."
+    return None
+
+
+def _encoded_date(nik: str) -> dt.date | None:
+    day, month, yy = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
+    if day > 40:
+        day -= 40
+    for century in (1900, 2000):  # 29 February needs a leap year in either century
+        try:
+            return dt.date(century + yy, month, day)
+        except ValueError:
+            continue
     return None
 
 
