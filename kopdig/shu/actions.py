@@ -218,7 +218,7 @@ def member_volume_import(*, actor, cooperative, year: int, rows) -> int:
         sy = _year_for_update(cooperative, year, create=True)
         if sy.is_locked_for_settings:
             raise WrongStatus("SHU tahun ini sudah disetujui RAT; volume transaksi tidak dapat diubah.")
-        for member, kind, amount in parsed:
+        for member, kind, _amount in parsed:
             MemberVolume.objects.filter(cooperative=cooperative, year=year, member=member, kind=kind).delete()
         MemberVolume.objects.bulk_create(
             MemberVolume(cooperative=cooperative, year=year, member=m, kind=k, amount=a) for m, k, a in parsed

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from kopdig.ledger.models import Account, AccountMonthBalance, JournalEntry, JournalLine
+from kopdig.ledger.models import Account, AccountMonthBalance, JournalEntry
 from kopdig.ledger.posting import PeriodClosed
 from kopdig.lib.errors import NotAllowed
 from kopdig.shu import actions, selectors

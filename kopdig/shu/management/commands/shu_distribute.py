@@ -1,0 +1,51 @@
+"""kopdig shu_distribute --coop SLUG --year YYYY [--method tunai|sukarela] [--date YYYY-MM-DD] [--user NAME]
+
+Runs (or resumes) the SHU distribution of an allocated year; re-running pays nobody twice.
+"""
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from kopdig.lib.errors import DomainError
+
+
+class Command(BaseCommand):
+    help = "Bagikan (atau lanjutkan pembagian) SHU tahun buku yang sudah dialokasikan."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--coop", required=True)
+        parser.add_argument("--year", type=int, required=True)
+        parser.add_argument("--method", default="tunai", choices=["tunai", "sukarela"])
+        parser.add_argument("--date", default=None, help="tanggal pembayaran (default: hari ini)")
+        parser.add_argument("--user", default=None, help="pengguna pengurus/manajer yang menjalankan")
+        parser.add_argument("--batch", type=int, default=1000)
+
+    def handle(self, *args, coop, year, method, date, user, batch, **options):
+        from kopdig.shu.actions import shu_distribute
+        from kopdig.tenancy.models import Cooperative, Role
+
+        try:
+            cooperative = Cooperative.objects.get(slug=coop)
+        except Cooperative.DoesNotExist:
+            raise CommandError(f"Koperasi {coop} tidak ditemukan.") from None
+        if user:
+            actor = get_user_model().objects.filter(username=user).first()
+        else:
+            role = (Role.objects.filter(cooperative=cooperative, kind__in=["pengurus", "manajer"])
+                    .select_related("user").order_by("kind", "id").first())
+            actor = role.user if role else None
+        if actor is None:
+            raise CommandError("Tidak ada pengguna pengurus/manajer untuk menjalankan pembagian.")
+
+        def progress(done, total):
+            self.stdout.write(f"{done}/{total}")
+
+        try:
+            sy = shu_distribute(actor=actor, cooperative=cooperative, year=year, method=method, batch_size=batch,
+                                date=dt.date.fromisoformat(date) if date else None, progress=progress)
+        except DomainError as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(self.style.SUCCESS(
+            f"SHU {year} {cooperative.slug}: {sy.get_status_display()}, {sy.distribute_done}/{sy.distribute_total} anggota"))
