@@ -18,7 +18,7 @@ from django.db.models.functions import ExtractYear
 from django.http import Http404
 from django.utils import timezone
 
-from kopdig.lib.money import ZERO
+from kopdig.lib.money import ZERO, q
 from kopdig.tenancy.models import Cooperative
 
 from .models import COUNT_FIGURES, FIGURES, MONEY_FIGURES, AnnualReport, CoopStaff, DinasSettings, RatRecord
@@ -207,7 +207,7 @@ def book_figures_bulk(coops, years) -> dict[tuple[int, int], dict]:
         .values("cooperative_id", "account__type", "year")
         .annotate(d=Sum("debit"), c=Sum("credit"))
     ):
-        ledger[(r["cooperative_id"], r["account__type"], r["year"])] = [r["d"] or ZERO, r["c"] or ZERO]
+        ledger[(r["cooperative_id"], r["account__type"], r["year"])] = [_sum(r["d"]), _sum(r["c"])]
     # Year-end closing entries are left out of the year's income statement (as the ledger's statements do).
     closing = defaultdict(lambda: [ZERO, ZERO])
     for r in (
@@ -216,7 +216,7 @@ def book_figures_bulk(coops, years) -> dict[tuple[int, int], dict]:
         .annotate(y=ExtractYear("date")).values("cooperative_id", "account__type", "y")
         .annotate(d=Sum("debit"), c=Sum("credit"))
     ):
-        closing[(r["cooperative_id"], r["account__type"], r["y"])] = [r["d"] or ZERO, r["c"] or ZERO]
+        closing[(r["cooperative_id"], r["account__type"], r["y"])] = [_sum(r["d"]), _sum(r["c"])]
     first_year = {}
     for (cid, _t, y) in ledger:
         first_year[cid] = min(y, first_year.get(cid, y))
@@ -534,11 +534,11 @@ def dashboard(kabupaten_ids, *, today: dt.date | None = None, n_years: int = 10)
     ):
         t = totals[r["year"]]
         t["anggota"] += (r["l"] or 0) + (r["p"] or 0)
-        t["aset"] += r["aset"] or ZERO
-        t["volume_usaha"] += r["vol"] or ZERO
-        t["shu"] += r["shu"] or ZERO
-        t["modal_sendiri"] += r["ms"] or ZERO
-        t["modal_luar"] += r["ml"] or ZERO
+        t["aset"] += _sum(r["aset"])
+        t["volume_usaha"] += _sum(r["vol"])
+        t["shu"] += _sum(r["shu"])
+        t["modal_sendiri"] += _sum(r["ms"])
+        t["modal_luar"] += _sum(r["ml"])
         t["reporting"] += r["n"]
     on_books = list(base.filter(on_kopdig=True).only("pk", "jenis", "has_usp", "founded_on"))
     for (_cid, y), fig in book_figures_bulk(on_books, years).items():
@@ -579,6 +579,11 @@ def dashboard(kabupaten_ids, *, today: dt.date | None = None, n_years: int = 10)
         "rat_this_year": rat_trend[-1] if rat_trend else None,
         "totals": [{"year": y, **totals[y]} for y in years],
     }
+
+
+def _sum(value) -> Decimal:
+    """An SQL SUM of money back to the sen (SQLite sums decimals as floating point)."""
+    return q(value) if value is not None else ZERO
 
 
 def _pct(part, whole):
