@@ -48,8 +48,12 @@ def one_year_earlier(date: dt.date) -> dt.date:
         return date.replace(year=date.year - 1, day=28)
 
 
-def year_start(date: dt.date) -> dt.date:
-    return dt.date(date.year, 1, 1)
+def year_start(date: dt.date, cooperative=None) -> dt.date:
+    """First day of the book year containing ``date`` (calendar year unless the cooperative's
+    ``book_year_start_month`` says otherwise)."""
+    month = getattr(cooperative, "book_year_start_month", 1) or 1
+    year = date.year if date.month >= month else date.year - 1
+    return dt.date(year, month, 1)
 
 
 @dataclass
@@ -147,7 +151,7 @@ def trial_balance(cooperative, date: dt.date) -> dict:
 def _position(cooperative, chart: _Chart, date: dt.date) -> dict:
     """Amounts per account at ``date`` plus the SHU figures the balance sheet needs."""
     cum = net_movements(cooperative, end=date)
-    ytd = net_movements(cooperative, start=year_start(date), end=date)
+    ytd = net_movements(cooperative, start=year_start(date, cooperative), end=date)
     amounts = {a.pk: _natural(a, *cum.get(a.pk, (ZERO, ZERO))) for a in chart.accounts if not a.is_group}
     pl_cum = sum((amounts[a.pk] * (1 if a.type == R else -1) for a in chart.leaves(R, X)), ZERO)
     pl_ytd = sum((_natural(a, *ytd.get(a.pk, (ZERO, ZERO))) * (1 if a.type == R else -1)
@@ -461,12 +465,12 @@ def cash_book(cooperative, start: dt.date, end: dt.date, account: Account | None
 def statement_totals(cooperative, date: dt.date, start: dt.date | None = None) -> dict:
     """Headline figures for other modules (Dinas reports, dashboards), in a constant number of
     queries: balances at ``date`` and the income statement for [start, date] (start defaults
-    to 1 January of date's year). Closing entries are left out of pendapatan/beban/shu.
+    to the first day of the book year, normally 1 January). Closing entries are left out of pendapatan/beban/shu.
 
     Keys: total_aset, total_kewajiban, total_ekuitas, kas, pendapatan, pendapatan_anggota,
     pendapatan_non_anggota, beban, shu.
     """
-    start = start or year_start(date)
+    start = start or year_start(date, cooperative)
     chart = _Chart(cooperative)
     pos = _position(cooperative, chart, date)
     amounts = pos["amounts"]

@@ -270,11 +270,12 @@ def report(request, key):
         date = form.cleaned_data["date"] if form.is_valid() else today
         table = fn(request.coop, date)
     else:
-        form = PeriodForm(request.GET or None, initial={"start": dt.date(today.year, 1, 1), "end": today})
+        book_start = statements.year_start(today, request.coop)
+        form = PeriodForm(request.GET or None, initial={"start": book_start, "end": today})
         if form.is_valid():
             start, end = form.cleaned_data["start"], form.cleaned_data["end"]
         else:
-            start, end = dt.date(today.year, 1, 1), today
+            start, end = book_start, today
         table = fn(request.coop, start, end)
     return _report_response(request, table, {"form": form, "report_key": key})
 
