@@ -1,0 +1,120 @@
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+
+from kopdig.loans.models import Loan, Repayment
+
+from .conftest import assert_books, disbursed_loan, make_member, make_product
+
+D = Decimal
+pytestmark = pytest.mark.django_db
+BASE = "/k/ksu-sejahtera/pinjaman/"
+
+
+def client_for(user):
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def test_pages_render_for_staff(world, django_assert_max_num_queries):
+    product = make_product(world.pengurus_a, world.coop_a)
+    loan = disbursed_loan(world, product)
+    for _ in range(3):
+        disbursed_loan(world, product, member=make_member(world.coop_a))
+    c = client_for(world.pengurus_a)
+    for url in ["", "simulasi/", "produk/", "produk/baru/", f"produk/{product.code}/", "pengaturan/", "tunggakan/",
+                "portofolio/", "baru/", f"{loan.number}/"]:
+        r = c.get(BASE + url)
+        assert r.status_code == 200, url
+    with django_assert_max_num_queries(15):
+        assert c.get(BASE).status_code == 200
+    r = c.get(BASE + "simulasi/", {"product": product.code, "principal": "12000000", "term": "12"})
+    assert b"1.180.000,00" in r.content or b"1,180,000.00" in r.content
+
+
+def test_pdfs(world):
+    product = make_product(world.pengurus_a, world.coop_a)
+    loan = disbursed_loan(world, product)
+    c = client_for(world.kasir_a)
+    r = c.post(BASE + f"{loan.number}/aksi/repay/", {"amount": "1180000", "date": "2025-02-15", "account": "kas",
+                                                      "token": "t-1"})
+    assert r.status_code == 302
+    rep = Repayment.objects.get()
+    for url in [f"{loan.number}/perjanjian.pdf", f"{loan.number}/kartu.pdf", f"kuitansi/{rep.number}.pdf"]:
+        r = c.get(BASE + url)
+        assert r.status_code == 200 and r["Content-Type"] == "application/pdf" and r.content[:4] == b"%PDF", url
+
+
+def test_ui_workflow_and_double_submit(world):
+    product = make_product(world.pengurus_a, world.coop_a)
+    kasir = client_for(world.kasir_a)
+    r = kasir.post(BASE + "baru/", {"member_number": world.member_a.number, "product": product.code,
+                                    "principal": "6000000", "term": "6", "purpose": "Modal", "applied_on": "2025-01-10",
+                                    "token": "apply-1", "grace_months": "0"})
+    assert r.status_code == 302, r.content.decode()[:3000]
+    loan = Loan.objects.get()
+    # the same token again: nothing new
+    kasir.post(BASE + "baru/", {"member_number": world.member_a.number, "product": product.code,
+                                "principal": "6000000", "term": "6", "purpose": "Modal", "applied_on": "2025-01-10",
+                                "token": "apply-1", "grace_months": "0"})
+    assert Loan.objects.count() == 1
+    assert kasir.post(BASE + f"{loan.number}/aksi/approve/", {"date": "2025-01-10"}).status_code == 403
+    pengurus = client_for(world.pengurus_a)
+    pengurus.post(BASE + f"{loan.number}/aksi/approve/", {"date": "2025-01-10"})
+    kasir.post(BASE + f"{loan.number}/aksi/disburse/", {"date": "2025-01-10", "first_due_date": "2025-02-10",
+                                                         "to": "kas", "token": "d-1"})
+    loan.refresh_from_db()
+    assert loan.status == "aktif"
+    for _ in range(2):
+        kasir.post(BASE + f"{loan.number}/aksi/repay/", {"amount": "1090000", "date": "2025-02-10", "account": "kas",
+                                                          "token": "r-1"})
+    assert Repayment.objects.count() == 1
+    loan.refresh_from_db()
+    assert loan.outstanding == D("5000000.00")
+    assert_books(world.coop_a)
+
+
+def test_access_rules(world):
+    product = make_product(world.pengurus_a, world.coop_a)
+    loan = disbursed_loan(world, product)
+    other = disbursed_loan(world, product, member=make_member(world.coop_a))
+    assert client_for(world.dinas).get(BASE + f"{loan.number}/").status_code == 200
+    assert client_for(world.dinas).post(BASE + f"{loan.number}/aksi/repay/",
+                                        {"amount": "1", "date": "2025-02-15", "account": "kas"}).status_code == 403
+    assert client_for(world.pengawas_a).post(BASE + f"{loan.number}/aksi/repay/",
+                                             {"amount": "1", "date": "2025-02-15", "account": "kas"}).status_code == 403
+    anggota = client_for(world.anggota_a)
+    assert anggota.get(BASE).status_code == 403
+    assert anggota.get(BASE + f"{loan.number}/").status_code == 200
+    assert anggota.get(BASE + f"{other.number}/").status_code == 404
+    assert anggota.post(BASE + f"{loan.number}/aksi/repay/", {"amount": "1", "date": "2025-02-15",
+                                                               "account": "kas"}).status_code == 403
+    assert client_for(world.pengurus_b).get(BASE + f"{loan.number}/").status_code == 404
+    assert client_for(world.pengurus_b).get(f"/k/ksp-maju-jaya/pinjaman/{loan.number}/").status_code == 404
+    assert client_for(world.kasir_a).get(BASE + "pengaturan/").status_code == 403
+    assert not Repayment.objects.exists()
+
+
+def test_member_widget_and_arrears_page(world, settings):
+    product = make_product(world.pengurus_a, world.coop_a)
+    disbursed_loan(world, product, date=dt.date(2025, 1, 15))
+    from django.template.loader import render_to_string
+
+    from kopdig.tenancy.dashboard import member_dashboard
+
+    mine = [w for w in member_dashboard(world.coop_a, world.anggota_a) if w["template"] == "loans/widget_member.html"]
+    assert mine[0]["rows"][0][1].total == D("1180000.00")
+    html = render_to_string("loans/widget_member.html", {"w": mine[0]})
+    assert 'data-testid="member-loans"' in html and "PJ-2025-000001" in html
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    c = client_for(world.manajer_a)
+    r = c.post(BASE + "tunggakan/", {"date": "2025-03-31"})
+    assert r.status_code == 302
+    from kopdig.loans.models import ArrearsRun
+
+    run = ArrearsRun.objects.get()
+    assert run.status == "selesai" and run.summary["counts"]["kurang_lancar"] == 1
+    assert client_for(world.kasir_a).post(BASE + "tunggakan/", {"date": "2025-04-30"}).status_code == 403
