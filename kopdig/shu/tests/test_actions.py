@@ -255,3 +255,18 @@ def test_volume_import_all_or_nothing(shu_world):
     n = actions.member_volume_import(actor=w.pengurus_a, cooperative=coop, year=year, rows=rows[:1])
     assert n == 1
     assert MemberVolume.objects.get(cooperative=coop, member=w.member_a).amount == D("750000.00")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_full_cycle_with_real_commits(shu_world):
+    """Close → approve → allocate → distribute with committed transactions (deferred balance
+    trigger on PostgreSQL), ending with balanced books and caches equal to a recomputation."""
+    w = shu_world
+    coop, year = w.coop_a, w.year
+    _through_allocation(w, tax_percent=D("5"))
+    sy = actions.shu_distribute(actor=w.pengurus_a, cooperative=coop, year=year, date=f.rat_date(year), batch_size=3)
+    assert sy.status == "distributed"
+    assert f.cache_problems(coop) == []
+    assets, liab_equity = f.balance_sheet_total(coop, f.rat_date(year))
+    assert assets == liab_equity
+    assert _balance(coop, "utang_pajak", f.rat_date(year)) == D("32500.00")  # 5% of 650,000 paid
