@@ -131,6 +131,22 @@ def _loans_disbursed(cooperative, year: int):
     return Decimal(disbursed_total(cooperative, dt.date(year, 1, 1), _year_end(year)) or 0), ""
 
 
+def _loans_disbursed_bulk(coops, years) -> tuple[dict, str]:
+    """{(cooperative_id, year): principal disbursed} in ONE query, the same sum as
+    ``loans.services.disbursed_total`` (Σ principal with disbursed_on in the year); note."""
+    try:
+        from kopdig.loans.models import Loan
+        from kopdig.loans.services import disbursed_total  # noqa: F401 - the definition we mirror
+    except ImportError:
+        return {}, "loans-module-absent"
+    rows = (
+        Loan.objects.filter(cooperative_id__in=[c.pk for c in coops], disbursed_on__gte=dt.date(min(years), 1, 1),
+                            disbursed_on__lte=_year_end(max(years)))
+        .annotate(y=ExtractYear("disbursed_on")).values("cooperative_id", "y").annotate(s=Sum("principal"))
+    )
+    return {(r["cooperative_id"], r["y"]): _sum(r["s"]) for r in rows}, ""
+
+
 def _lends(coop) -> bool:
     return coop.jenis == Cooperative.Jenis.SIMPAN_PINJAM or coop.has_usp
 
@@ -187,8 +203,7 @@ def book_figures_bulk(coops, years) -> dict[tuple[int, int], dict]:
     """{(cooperative_id, year): figures} for many cooperatives on Kopdig at once.
 
     Same definitions as ``book_figures_one``, from the month-balance caches (whole years), one
-    query each for ledger, members and staff; the loans module is asked per lending cooperative
-    and year.
+    query each for ledger, closing entries, members, staff and loans disbursed.
     """
     from kopdig.ledger.models import AccountMonthBalance, JournalLine
     from kopdig.ledger.statements import CLOSING_SOURCE_TYPES
@@ -249,6 +264,8 @@ def book_figures_bulk(coops, years) -> dict[tuple[int, int], dict]:
         for y in years:
             if (r["sy"] is None or r["sy"] <= y) and (r["uy"] is None or r["uy"] > y):
                 staff[(r["cooperative_id"], y, r["position"])] += r["n"]
+    lenders = [c for c in coops if _lends(c)]
+    loans, loans_note = _loans_disbursed_bulk(lenders, years) if lenders else ({}, "")
     out = {}
     for coop in coops:
         cid = coop.pk
@@ -279,10 +296,9 @@ def book_figures_bulk(coops, years) -> dict[tuple[int, int], dict]:
                 fig["shu"] = revenue - ((exp_d - ce_d) - (exp_c - ce_c))
                 volume = revenue
                 if _lends(coop):
-                    loans, note = _loans_disbursed(coop, y)
-                    volume += loans
-                    if note:
-                        fig["notes"].append(note)
+                    volume += loans.get((cid, y), ZERO)
+                    if loans_note:
+                        fig["notes"].append(loans_note)
                 fig["volume_usaha"] = volume
             if first_member_year.get(cid, y + 1) <= y:
                 fig["anggota_l"] = members.get((cid, y, "L"), 0)

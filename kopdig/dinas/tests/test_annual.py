@@ -137,3 +137,26 @@ def test_annual_form_and_year_page(world, plain_coops, dinas_client):
     assert page.status_code == 200
     export = dinas_client.get(f"/dinas/data-tahunan/{YEAR}/", {"format": "xlsx"})
     assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_volume_usaha_adds_the_loans_disbursed_in_the_year(world, books):
+    from kopdig.ledger.statements import statement_totals
+    from kopdig.loans.actions import loan_apply, loan_approve, loan_disburse, loan_product_save
+    from kopdig.loans.services import disbursed_total
+
+    product = loan_product_save(
+        actor=world.pengurus_a, cooperative=world.coop_a, code="REG", name="Pinjaman Reguler", method="flat",
+        rate_percent=Decimal("1.5"), min_term=1, max_term=36, max_amount=Decimal("100000000"), provisi_kind="persen",
+        provisi_value=Decimal("1"), admin_kind="tetap", admin_value=Decimal("50000"))
+    date = dt.date(YEAR, 4, 15)
+    loan = loan_apply(actor=world.kasir_a, cooperative=world.coop_a, member=world.member_a, product=product,
+                      principal=Decimal("4000000.00"), term=10, purpose="Modal warung", applied_on=date)
+    loan_approve(actor=world.pengurus_a, cooperative=world.coop_a, number=loan.number, date=date)
+    loan_disburse(actor=world.kasir_a, cooperative=world.coop_a, number=loan.number, date=date,
+                  first_due_date=dt.date(YEAR, 5, 15))
+    assert disbursed_total(books, dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31)) == Decimal("4000000.00")
+    revenue = statement_totals(books, dt.date(YEAR, 12, 31), dt.date(YEAR, 1, 1))["pendapatan"]
+    one = selectors.book_figures_one(books, YEAR)
+    assert one["volume_usaha"] == revenue + Decimal("4000000.00")
+    bulk = selectors.book_figures_bulk([books], [YEAR])[(books.pk, YEAR)]
+    assert bulk["volume_usaha"] == one["volume_usaha"] and bulk["shu"] == one["shu"] and bulk["aset"] == one["aset"]
