@@ -144,3 +144,54 @@ def test_management_command_resumes(shu_world):
     assert ShuYear.objects.get().status == "distributed"
     call_command("shu_distribute", "--coop", coop.slug, "--year", str(year))  # again: nothing paid twice
     assert ShuYear.objects.get().distribute_done == 4
+
+
+def test_pages_render_at_every_stage(shu_world):
+    w = shu_world
+    coop, year = w.coop_a, w.year
+    c = _client(w.pengurus_a)
+    base = f"/k/{coop.slug}/shu/"
+    assert c.get(base).status_code == 200
+    assert c.get(base + f"{year}/volume/").status_code == 200
+    assert c.get(base + f"{year}/volume/contoh.xlsx").status_code == 200
+    actions.shu_year_save(actor=w.pengurus_a, cooperative=coop, year=year, transaksi_basis="volume")
+    steps = [
+        ("tutup-buku/", {}, "closed"),
+        ("keputusan-rat/", {"rat_date": f.rat_date(year).isoformat(), "rat_reference": "RAT/01"}, "approved"),
+        ("alokasi/", {}, "allocated"),
+        ("bagikan/", {"method": "tunai", "date": f.rat_date(year).isoformat()}, "distributed"),
+    ]
+    for url, data, status in steps:
+        resp = c.post(base + f"{year}/" + url, data)
+        assert resp.status_code == 302
+        assert ShuYear.objects.get().status == status, url
+        page = c.get(base + f"{year}/")
+        assert page.status_code == 200
+    assert b"RAT/01" in page.content and "Utang kepada mantan anggota" in page.content.decode()
+    resp = c.post(base + f"{year}/anggota/00004/bayar/")
+    assert resp.status_code == 302
+    from kopdig.shu.models import ShuMemberShare
+
+    assert ShuMemberShare.objects.get(member__number="00004").status == "paid"
+    assert c.get(base + f"{year}/excel/").status_code == 200
+    resp = c.get(base + f"{year}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert resp.status_code == 200
+
+
+def test_volume_import_page(shu_world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from kopdig.lib.documents import xlsx_bytes
+    from kopdig.shu.models import MemberVolume
+
+    w = shu_world
+    c = _client(w.pengurus_a)
+    data = xlsx_bytes([("V", ["no_anggota", "jenis", "jumlah"], [["00002", "penyerahan", 250000]])])
+    resp = c.post(f"/k/{w.coop_a.slug}/shu/{w.year}/volume/",
+                  {"file": SimpleUploadedFile("v.xlsx", data)})
+    assert resp.status_code == 302
+    assert MemberVolume.objects.get(member__number="00002", kind="penyerahan").amount == D("250000.00")
+    bad = xlsx_bytes([("V", ["no_anggota", "jenis", "jumlah"], [["00002", "penyerahan", 1], ["77777", "pembelian", 5]])])
+    resp = c.post(f"/k/{w.coop_a.slug}/shu/{w.year}/volume/", {"file": SimpleUploadedFile("v.xlsx", bad)})
+    assert resp.status_code == 200 and "77777" in resp.content.decode()
+    assert MemberVolume.objects.get(member__number="00002", kind="penyerahan").amount == D("250000.00")
