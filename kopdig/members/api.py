@@ -94,7 +94,7 @@ def visible_member(access, request, number: str) -> Member:
 @router.get("/coops/{slug}/members", response=MemberList)
 def member_list(request, slug: str, params: Query[ListQuery]):
     """Members of the cooperative (staff and pengawas), searchable by name, number or NIK."""
-    access = api_coop(request, slug, READERS)
+    access = api_coop(request, slug, READERS, dinas_read=True)
     qs = Member.objects.filter(cooperative=access.cooperative).select_related("kecamatan", "desa").order_by("number")
     if params.search:
         s = params.search.strip()
@@ -136,5 +136,5 @@ def member_create(request, slug: str, data: MemberIn):
 
 @router.get("/coops/{slug}/members/{number}", response=MemberOut)
 def member_detail(request, slug: str, number: str):
-    access = api_coop(request, slug, ALL_COOP)
+    access = api_coop(request, slug, ALL_COOP, dinas_read=True)
     return member_out(visible_member(access, request, number))

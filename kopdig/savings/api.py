@@ -81,7 +81,7 @@ def account_list(request, slug: str, params: Query[AccountsQuery]):
     """Savings accounts of one member (``member`` = member number); an anggota gets their own."""
     from kopdig.api.common import page
 
-    access = api_coop(request, slug, ALL_COOP)
+    access = api_coop(request, slug, ALL_COOP, dinas_read=True)
     coop = access.cooperative
     qs = SavingsAccount.objects.filter(cooperative=coop).select_related("member", "product").order_by("number")
     if access.role == "anggota":
@@ -119,7 +119,7 @@ def transaction_post(request, slug: str, data: TransactionIn):
 @router.get("/coops/{slug}/savings/accounts/{number}/statement")
 def statement(request, slug: str, number: str, params: Query[StatementQuery]):
     """Passbook lines of one account between start and end with the running balance."""
-    access = api_coop(request, slug, ALL_COOP)
+    access = api_coop(request, slug, ALL_COOP, dinas_read=True)
     acc = selectors.account_get(access.cooperative, number)
     if acc is None or (access.role == "anggota" and acc.member.user_id != request.user.pk):
         raise HttpError(404, "Tidak ditemukan.")

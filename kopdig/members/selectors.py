@@ -1,0 +1,32 @@
+"""Member reads (cooperative explicit, no N+1)."""
+
+from django.db.models import Q
+
+from .models import Member, MemberStatusChange
+
+
+def member_list(cooperative, *, search: str = "", status: str = "", kecamatan: str = "", gender: str = ""):
+    qs = Member.objects.filter(cooperative=cooperative).select_related("kecamatan", "desa").order_by("number")
+    if search:
+        s = search.strip()
+        qs = qs.filter(Q(name__icontains=s) | Q(number__icontains=s) | Q(nik__startswith=s) | Q(phone__icontains=s))
+    if status:
+        qs = qs.filter(status=status)
+    if kecamatan:
+        qs = qs.filter(kecamatan__code=kecamatan)
+    if gender:
+        qs = qs.filter(gender=gender)
+    return qs
+
+
+def member_get(cooperative, number: str) -> Member | None:
+    return (Member.objects.select_related("kecamatan", "desa", "user")
+            .filter(cooperative=cooperative, number=number).first())
+
+
+def status_history(cooperative, member):
+    return MemberStatusChange.objects.filter(cooperative=cooperative, member=member).select_related("actor")
+
+
+def own_member(cooperative, user) -> Member | None:
+    return Member.objects.filter(cooperative=cooperative, user=user).first()
