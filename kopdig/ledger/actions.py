@@ -35,10 +35,21 @@ def journal_entry_post(*, actor, cooperative, date: dt.date, memo: str, lines, s
     """Post a balanced journal entry (manual entries, opening balances, imports)."""
     _require_role(actor, cooperative, POSTERS)
     with transaction.atomic(durable=True):
-        entry = posting.post(cooperative=cooperative, date=date, memo=memo, lines=lines, actor=actor,
+        entry = post_audited(actor=actor, cooperative=cooperative, date=date, memo=memo, lines=lines,
                              source_type=source_type, source_ref=source_ref, approved_by=approved_by)
-        audit.record(actor, "journal_entry_post", cooperative=cooperative, obj=entry, ref=entry.number,
-                     summary=entry.memo, after={"date": entry.date, "total": entry.total})
+    return entry
+
+
+def post_audited(*, actor, cooperative, date, memo, lines, source_type="manual", source_ref="", approved_by=None):
+    """The body of ``journal_entry_post`` without its transaction and role check: post and audit.
+
+    NOT durable: for bulk paths (the demo) that post many entries in one transaction and must
+    write exactly the rows the action writes. The caller checks the actor's role.
+    """
+    entry = posting.post(cooperative=cooperative, date=date, memo=memo, lines=lines, actor=actor,
+                         source_type=source_type, source_ref=source_ref, approved_by=approved_by)
+    audit.record(actor, "journal_entry_post", cooperative=cooperative, obj=entry, ref=entry.number,
+                 summary=entry.memo, after={"date": entry.date, "total": entry.total})
     return entry
 
 
