@@ -10,13 +10,13 @@ from pygal.style import Style
 STYLE = Style(
     background="transparent", plot_background="transparent", foreground="#1f2933", foreground_strong="#1f2933",
     foreground_subtle="#9aa5b1", colors=("#0b7a55", "#d97706", "#2563eb", "#b91c1c", "#7c3aed"),
-    font_family="system-ui, sans-serif", label_font_size=12, major_label_font_size=12, value_font_size=11,
+    font_family="system-ui, sans-serif", label_font_size=12, major_label_font_size=12, value_font_size=11, legend_font_size=13, title_font_size=15,
 )
 
 
 def _config(**kw):
     cfg = pygal.Config(js=[], disable_xml_declaration=True, style=STYLE,
-                       width=640, height=kw.pop("height", 300), show_legend=kw.pop("show_legend", False),
+                       width=kw.pop("width", 640), height=kw.pop("height", 300), show_legend=kw.pop("show_legend", False),
                        print_values=False, margin=8, truncate_label=-1, **kw)
     return cfg
 
@@ -51,8 +51,11 @@ def line(title: str, x_labels, series: list[tuple[str, list]], *, show_legend: b
 
 
 def pie(title: str, rows: list[dict], *, href=None) -> str:
-    chart = pygal.Pie(_config(title=title, show_legend=True, legend_at_bottom=True, inner_radius=0.45, height=300))
+    chart = pygal.Pie(_config(title=title, show_legend=True, legend_at_bottom=True, inner_radius=0.45, width=380, height=340,
+                                legend_at_bottom_columns=2))
     for r in rows:
+        if not r["n"]:
+            continue
         v = {"value": r["n"]}
         if href:
             v["xlink"] = {"href": href(r), "target": "_top"}

@@ -17,6 +17,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
 from django.db.models.functions import ExtractYear
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from kopdig.lib.money import ZERO, q
 from kopdig.tenancy.models import Cooperative
@@ -108,10 +109,25 @@ def last_rat_years(coop_ids) -> dict[int, int]:
     return {r["cooperative_id"]: r["y"] for r in rows}
 
 
+ACTION_LABELS = {
+    "cooperative_register": _("Didaftarkan"), "cooperative_update": _("Data registri diubah"),
+    "cooperative_status_confirm": _("Status ditetapkan"), "coop_officer_save": _("Pengurus/pengawas disimpan"),
+    "coop_officer_delete": _("Pengurus/pengawas dihapus"), "coop_staff_save": _("Karyawan disimpan"),
+    "coop_staff_delete": _("Karyawan dihapus"), "annual_report_save": _("Data tahunan dilaporkan"),
+    "rat_record_save": _("RAT dicatat"), "rat_record_delete": _("Catatan RAT dihapus"),
+    "pengurus_invite": _("Pengurus diundang"), "invitation_accept": _("Undangan dipakai"),
+    "role_grant": _("Peran diberikan"),
+}
+
+
 def coop_history(cooperative, limit: int = 100):
+    """The cooperative's audit trail (registry changes and everything else done in it), newest first."""
     from kopdig.audit.models import AuditLog
 
-    return list(AuditLog.objects.filter(cooperative=cooperative).select_related("actor").order_by("-at", "-id")[:limit])
+    rows = list(AuditLog.objects.filter(cooperative=cooperative).select_related("actor").order_by("-at", "-id")[:limit])
+    for row in rows:
+        row.label = ACTION_LABELS.get(row.action, row.action)
+    return rows
 
 
 # ---------------------------------------------------------------- figures from the books

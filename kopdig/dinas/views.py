@@ -78,11 +78,12 @@ def home(request):
         ], show_legend=False),
         "members": charts.line(_("Jumlah anggota"), d["years"], [(_("Anggota"), [t["anggota"] for t in d["totals"]])],
                                show_legend=False),
-        "money": charts.line(_("Aset, volume usaha, SHU (juta rupiah)"), d["years"], [
+        "money": charts.line(_("Aset dan volume usaha (juta rupiah)"), d["years"], [
             (_("Aset"), [m["aset_m"] for m in millions]),
             (_("Volume usaha"), [m["volume_m"] for m in millions]),
-            (_("SHU"), [m["shu_m"] for m in millions]),
         ]),
+        "shu": charts.line(_("SHU (juta rupiah)"), d["years"], [(_("SHU"), [m["shu_m"] for m in millions])],
+                           show_legend=False),
     }
     return render(request, "dinas/home.html", {"d": d, "charts": charts_, "year": year, "list_url": _list_url})
 

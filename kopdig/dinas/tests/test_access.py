@@ -70,3 +70,55 @@ def test_dinas_cannot_write_a_cooperatives_books(world):
 def test_dinas_reads_coop_pages_but_cannot_post(world, dinas_client):
     assert dinas_client.get(f"/k/{world.coop_a.slug}/").status_code == 200
     assert dinas_client.post(f"/k/{world.coop_a.slug}/").status_code == 403
+
+
+def test_every_dinas_page_renders_for_the_officer(world, plain_coops, dinas_client):
+    year = dt.date.today().year - 1
+    coop = plain_coops[0]
+    for url in ("/dinas/", "/dinas/koperasi/", f"/dinas/koperasi/?kecamatan=35.13.14&rat_year={year}&rat=missed",
+                f"/dinas/koperasi/{coop.slug}/", f"/dinas/koperasi/{world.coop_a.slug}/", f"/dinas/koperasi/{coop.slug}/ubah/",
+                f"/dinas/koperasi/{coop.slug}/undang/", f"/dinas/koperasi/{coop.slug}/tahunan/{year}/",
+                f"/dinas/data-tahunan/{year}/", "/dinas/rat/", "/dinas/pengaturan/", "/dinas/koperasi/impor/",
+                "/dinas/koperasi/baru/", "/dinas/koperasi/impor/format.xlsx", "/dinas/koperasi/?format=xlsx"):
+        assert dinas_client.get(url).status_code == 200, url
+
+
+def test_registry_edit_is_audited_with_before_and_after(world, plain_coops, dinas_client):
+    from kopdig.audit.models import AuditLog
+
+    coop = plain_coops[0]
+    resp = dinas_client.post(f"/dinas/koperasi/{coop.slug}/ubah/", {
+        "name": "Koperasi Konsumen Uji Satu", "jenis": "konsumen", "kelompok": "wanita", "bentuk": "primer",
+        "kecamatan": "35.13.14", "nik": coop.nik, "phone": "+62335111222",
+    })
+    assert resp.status_code == 302
+    log = AuditLog.objects.get(cooperative=coop, action="cooperative_update")
+    assert log.before["name"] == "Koperasi Konsumen Uji 1" and log.after["name"] == "Koperasi Konsumen Uji Satu"
+    assert log.after["kelompok"] == "wanita" and "jenis" not in log.after
+    # Another kabupaten's officer cannot edit.
+    with pytest.raises(NotAllowed):
+        from kopdig.dinas.actions import cooperative_update
+
+        cooperative_update(actor=world.dinas_other, cooperative=coop, name="X")
+    coop.refresh_from_db()
+    assert coop.name == "Koperasi Konsumen Uji Satu"
+
+
+def test_officers_and_staff(world, plain_coops, dinas_client):
+    from kopdig.dinas.models import CoopOfficer, CoopStaff
+
+    coop = plain_coops[0]
+    dinas_client.post(f"/dinas/koperasi/{coop.slug}/pengurus/", {
+        "body": "pengurus", "position": "ketua", "name": "Hj. Khotimah", "term_start": "2023-01-01", "term_end": "2027-12-31"})
+    dinas_client.post(f"/dinas/koperasi/{coop.slug}/karyawan/", {"position": "manajer", "name": "Agus"})
+    officer = CoopOfficer.objects.get(cooperative=coop)
+    assert officer.term_end == dt.date(2027, 12, 31)
+    assert CoopStaff.objects.filter(cooperative=coop, position="manajer").count() == 1
+    # A term ending before it starts is refused.
+    dinas_client.post(f"/dinas/koperasi/{coop.slug}/pengurus/", {
+        "body": "pengawas", "position": "ketua", "name": "Salah", "term_start": "2023-01-01", "term_end": "2022-12-31"})
+    assert CoopOfficer.objects.filter(cooperative=coop).count() == 1
+    page = dinas_client.get(f"/dinas/koperasi/{coop.slug}/")
+    assert "Hj. Khotimah" in page.content.decode()
+    dinas_client.post(f"/dinas/koperasi/{coop.slug}/pengurus/{officer.code}/hapus/")
+    assert not CoopOfficer.objects.filter(cooperative=coop).exists()
