@@ -26,3 +26,6 @@ def shu_world(world):
     world.year = year
     world.members = [m1, m2, m3, m4]
     return world
+
+
+from kopdig.tests.browser import browser  # noqa: E402,F401  (fixture for the browser journey)
