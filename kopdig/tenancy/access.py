@@ -120,3 +120,12 @@ def cooperatives_visible_to(user):
     return Cooperative.objects.filter(
         Q(roles__user=user) | Q(kabupaten_id__in=dinas_kabupaten_ids(user))
     ).distinct()
+
+
+def public_view(view):
+    """Mark a view as deliberately open to anonymous users (an invitation link, the public catalogue).
+
+    The access tests accept unchecked views only when they carry this mark.
+    """
+    view.kopdig_public = True
+    return view
