@@ -493,7 +493,35 @@ def coop_report(request):
             return redirect("dinas:coop_report", slug=coop.slug)
     return render(request, "dinas/coop_report.html", {
         "annual": selectors.annual_history(coop, years), "form": form, "figure_labels": FIGURE_LABELS.values(),
+        "staff": list(CoopStaff.objects.filter(cooperative=coop)), "staff_form": StaffForm(),
     })
+
+
+@require_POST
+@coop_view({"pengurus"})
+def coop_report_staff(request):
+    """The pengurus keeps the cooperative's manajer/karyawan list (counted in the annual data)."""
+    form = StaffForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.coop_staff_save(actor=request.user, cooperative=request.coop, **form.cleaned_data)
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Tersimpan."))
+    else:
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect("dinas:coop_report", slug=request.coop.slug)
+
+
+@require_POST
+@coop_view({"pengurus"})
+def coop_report_staff_delete(request, code):
+    try:
+        actions.coop_staff_delete(actor=request.user, cooperative=request.coop, code=code)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    return redirect("dinas:coop_report", slug=request.coop.slug)
 
 
 @coop_view({"pengurus"})

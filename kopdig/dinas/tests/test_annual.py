@@ -160,3 +160,29 @@ def test_volume_usaha_adds_the_loans_disbursed_in_the_year(world, books):
     assert one["volume_usaha"] == revenue + Decimal("4000000.00")
     bulk = selectors.book_figures_bulk([books], [YEAR])[(books.pk, YEAR)]
     assert bulk["volume_usaha"] == one["volume_usaha"] and bulk["shu"] == one["shu"] and bulk["aset"] == one["aset"]
+
+
+def test_pengurus_keeps_the_staff_list_and_reports_figures(world, plain_coops):
+    from kopdig.dinas.models import CoopStaff
+    from kopdig.tenancy.models import Role
+
+    from .conftest import login
+
+    client = login(world.pengurus_a)
+    resp = client.post(f"/dinas/lapor/{world.coop_a.slug}/karyawan/",
+                       {"position": "karyawan", "name": "Rina", "since": f"{YEAR}-02-01"})
+    assert resp.status_code == 302
+    assert selectors.annual_figures(world.coop_a, YEAR).value("karyawan") == 1
+    staff = CoopStaff.objects.get(cooperative=world.coop_a)
+    assert client.get(f"/dinas/lapor/{world.coop_a.slug}/").status_code == 200
+    # Another cooperative's pengurus cannot touch it; a kasir gets 403.
+    assert login(world.pengurus_b).post(f"/dinas/lapor/{world.coop_a.slug}/karyawan/{staff.code}/hapus/").status_code == 404
+    assert login(world.kasir_a).get(f"/dinas/lapor/{world.coop_a.slug}/").status_code == 403
+    assert CoopStaff.objects.filter(cooperative=world.coop_a).count() == 1
+    # The pengurus of a cooperative not on Kopdig reports its figures through the form.
+    coop = plain_coops[0]
+    Role.objects.create(cooperative=coop, user=world.pengurus_b, kind="pengurus")
+    resp = login(world.pengurus_b).post(f"/dinas/lapor/{coop.slug}/tahunan/{YEAR}/", {"anggota_l": "7", "shu": "1250.75"})
+    assert resp.status_code == 302
+    a = selectors.annual_figures(coop, YEAR)
+    assert a.value("shu") == Decimal("1250.75") and a.figures["shu"].reported_by == "pengurus"
