@@ -30,6 +30,12 @@ TARGETS = ["cadangan", "dana_shu_anggota", "dana_pengurus", "dana_karyawan", "da
            "dana_pdk", "shu_belum_dibagi"]
 
 
+def pct_str(value) -> str:
+    """40.0000 -> '40', 2.5000 -> '2.5' (for form inputs)."""
+    text = f"{D(value):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def _year_or_new(coop, year: int) -> ShuYear:
     sy = selectors.shu_year_get(coop, year)
     return sy if sy is not None else ShuYear(cooperative=coop, year=year)
@@ -145,7 +151,10 @@ def year_detail(request, year: int):
             messages.error(request, str(exc))
     lines = selectors.allocation_lines(sy if sy.pk else None)
     nm_lines = selectors.allocation_lines(sy if sy.pk else None, ShuAllocationLine.Pool.NON_ANGGOTA)
+    for ln in (*lines, *nm_lines):
+        ln.percent_str = pct_str(ln.percent)
     ctx = {
+        "tax_str": pct_str(sy.tax_percent), "weight_str": pct_str(sy.jasa_weight),
         "sy": sy, "year": year, "lines": lines, "nm_lines": nm_lines, "roles": ShuAllocationLine.Role.choices,
         "targets": TARGETS, "simpanan_kinds": SIMPANAN_KINDS, "volume_kind_choices": MemberVolume.Kind.choices,
         "can_edit": request.access.has(EDITORS) and not sy.is_locked_for_settings,
