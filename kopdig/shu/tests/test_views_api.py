@@ -195,3 +195,25 @@ def test_volume_import_page(shu_world):
     resp = c.post(f"/k/{w.coop_a.slug}/shu/{w.year}/volume/", {"file": SimpleUploadedFile("v.xlsx", bad)})
     assert resp.status_code == 200 and "77777" in resp.content.decode()
     assert MemberVolume.objects.get(member__number="00002", kind="penyerahan").amount == D("250000.00")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_large_distribution_runs_as_background_task(shu_world, monkeypatch):
+    from django.core.management import call_command
+
+    from kopdig.shu import views
+
+    w = shu_world
+    coop, year = w.coop_a, w.year
+    actions.shu_year_save(actor=w.pengurus_a, cooperative=coop, year=year, transaksi_basis="volume")
+    actions.shu_year_close(actor=w.pengurus_a, cooperative=coop, year=year)
+    actions.shu_approve(actor=w.pengurus_a, cooperative=coop, year=year, rat_date=f.rat_date(year), rat_reference="R")
+    actions.shu_allocate(actor=w.pengurus_a, cooperative=coop, year=year)
+    monkeypatch.setattr(views, "INLINE_LIMIT", 1)
+    resp = _client(w.manajer_a).post(f"/k/{coop.slug}/shu/{year}/bagikan/",
+                                     {"method": "tunai", "date": f.rat_date(year).isoformat()})
+    assert resp.status_code == 302
+    assert ShuYear.objects.get().status == "allocated"  # queued, not yet run
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    sy = ShuYear.objects.get()
+    assert sy.status == "distributed" and sy.distribute_done == 4
