@@ -209,7 +209,8 @@ def _interest(run: Run, actor):
     moves = defaultdict(list)
     for i in range(0, len(ids), 20000):
         part = ids[i:i + 20000]
-        opening.update(SavingsTransaction.objects.filter(cooperative=coop, account_id__in=part, date__lt=period)
+        opening.update((acc_id, q(s)) for acc_id, s in  # q(): SQLite sums decimals as floats
+                       SavingsTransaction.objects.filter(cooperative=coop, account_id__in=part, date__lt=period)
                        .values("account_id").annotate(s=Sum("amount")).values_list("account_id", "s"))
         for acc_id, date, amount in (SavingsTransaction.objects.filter(
                 cooperative=coop, account_id__in=part, date__gte=period, date__lte=end)

@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import ExtractMonth
 
-from kopdig.lib.money import ZERO
+from kopdig.lib.money import ZERO, q
 
 from .models import Due, Kind, Receipt, Run, SavingsAccount, SavingsProduct, SavingsTransaction
 
@@ -25,7 +25,7 @@ def simpanan_by_member(cooperative, *, date: dt.date, kinds=("pokok", "wajib")) 
     """{member_id: Σ balance of the given kinds at the end of ``date``} (members with a non-zero sum)."""
     rows = (SavingsTransaction.objects.filter(cooperative=cooperative, kind__in=list(kinds), date__lte=date)
             .values("member_id").annotate(s=Sum("amount")).values_list("member_id", "s"))
-    return {m: s for m, s in rows if s}
+    return {m: q(s) for m, s in rows if s and q(s)}
 
 
 def simpanan_average_by_member(cooperative, *, year: int, kinds=("pokok", "wajib")) -> dict[int, Decimal]:
@@ -36,7 +36,7 @@ def simpanan_average_by_member(cooperative, *, year: int, kinds=("pokok", "wajib
             .annotate(m=ExtractMonth("date")).values("member_id", "m").annotate(s=Sum("amount"))
             .values_list("member_id", "m", "s"))
     for member_id, month, s in rows:
-        moves[member_id][month] += s
+        moves[member_id][month] += q(s)
     out = {}
     for member_id in set(opening) | set(moves):
         bal = opening.get(member_id, ZERO)
@@ -68,7 +68,7 @@ def account_get(cooperative, number: str) -> SavingsAccount | None:
 
 def balance_at(account: SavingsAccount, date: dt.date) -> Decimal:
     return (SavingsTransaction.objects.filter(cooperative_id=account.cooperative_id, account=account, date__lte=date)
-            .aggregate(s=Sum("amount"))["s"] or ZERO)
+            .aggregate(s=Sum("amount"))["s"] or ZERO).quantize(ZERO)
 
 
 def passbook(account: SavingsAccount, *, start: dt.date | None = None, end: dt.date | None = None):
@@ -76,7 +76,7 @@ def passbook(account: SavingsAccount, *, start: dt.date | None = None, end: dt.d
     qs = SavingsTransaction.objects.filter(cooperative_id=account.cooperative_id, account=account)
     opening = ZERO
     if start:
-        opening = qs.filter(date__lt=start).aggregate(s=Sum("amount"))["s"] or ZERO
+        opening = q(qs.filter(date__lt=start).aggregate(s=Sum("amount"))["s"] or ZERO)
         qs = qs.filter(date__gte=start)
     if end:
         qs = qs.filter(date__lte=end)
@@ -93,7 +93,7 @@ def member_summary(cooperative, member) -> dict:
     balances = {k: ZERO for k in Kind.values}
     for kind, s in (SavingsAccount.objects.filter(cooperative=cooperative, member=member)
                     .values("kind").annotate(s=Sum("balance")).values_list("kind", "s")):
-        balances[kind] = s or ZERO
+        balances[kind] = q(s or ZERO)
     arrears = arrears_of_member(cooperative, member)
     receipts = list(Receipt.objects.filter(cooperative=cooperative, member=member).order_by("-date", "-number")[:10])
     return {"balances": balances, "total": sum(balances.values(), ZERO), "arrears": arrears, "receipts": receipts}
@@ -102,7 +102,7 @@ def member_summary(cooperative, member) -> dict:
 def arrears_of_member(cooperative, member) -> dict:
     agg = Due.objects.filter(cooperative=cooperative, member=member, paid__lt=F("amount")).aggregate(
         months=Count("id"), amount=Sum(F("amount") - F("paid")))
-    return {"months": agg["months"] or 0, "amount": agg["amount"] or ZERO}
+    return {"months": agg["months"] or 0, "amount": q(agg["amount"] or ZERO)}
 
 
 def open_dues(cooperative, member):
@@ -114,7 +114,7 @@ def open_dues(cooperative, member):
 def balances_by_product(cooperative, *, date: dt.date):
     """[(product, accounts with a balance, Σ balance)] at the end of ``date``."""
     rows = dict(
-        (pid, (n, s)) for pid, n, s in
+        (pid, (n, q(s or ZERO))) for pid, n, s in
         SavingsTransaction.objects.filter(cooperative=cooperative, date__lte=date)
         .values("account__product_id").annotate(n=Count("account_id", distinct=True), s=Sum("amount"))
         .values_list("account__product_id", "n", "s")
@@ -177,5 +177,6 @@ def totals(cooperative) -> dict:
     members = Member.objects.filter(cooperative=cooperative, status=Member.Status.AKTIF).count()
     per_kind = dict(SavingsAccount.objects.filter(cooperative=cooperative).values("kind")
                     .annotate(s=Sum("balance")).values_list("kind", "s"))
-    return {"members": members, "per_kind": per_kind, "total": sum((v or ZERO for v in per_kind.values()), ZERO)}
+    per_kind = {k: q(v or ZERO) for k, v in per_kind.items()}
+    return {"members": members, "per_kind": per_kind, "total": sum(per_kind.values(), ZERO)}
 

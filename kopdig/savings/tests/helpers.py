@@ -5,7 +5,7 @@ from collections import defaultdict
 from django.db.models import Sum
 
 from kopdig.ledger.models import Account, AccountMonthBalance, JournalLine
-from kopdig.lib.money import ZERO
+from kopdig.lib.money import ZERO, q
 from kopdig.savings.models import LEDGER_KEY, SavingsAccount, SavingsTransaction
 
 
@@ -24,15 +24,15 @@ def assert_books_ok(coop):
     assert {k: v for k, v in lines.items() if v != [ZERO, ZERO]} == {
         k: v for k, v in months.items() if v != [ZERO, ZERO]}, "month balances differ from the lines"
     for acc in SavingsAccount.objects.filter(cooperative=coop):
-        s = SavingsTransaction.objects.filter(account=acc).aggregate(s=Sum("amount"))["s"] or ZERO
+        s = q(SavingsTransaction.objects.filter(account=acc).aggregate(s=Sum("amount"))["s"] or ZERO)
         assert acc.balance == s, f"balance cache of {acc.number} is {acc.balance}, transactions say {s}"
     for kind, key in LEDGER_KEY.items():
         account = Account.objects.filter(cooperative=coop, system_key=key).first()
         if account is None:
             continue
         d, c = lines.get(account.pk, [ZERO, ZERO])
-        cached = SavingsAccount.objects.filter(cooperative=coop, kind=kind).aggregate(s=Sum("balance"))["s"] or ZERO
-        assert c - d == cached, f"{key}: ledger {c - d} != savings {cached}"
+        cached = q(SavingsAccount.objects.filter(cooperative=coop, kind=kind).aggregate(s=Sum("balance"))["s"] or ZERO)
+        assert q(c - d) == cached, f"{key}: ledger {c - d} != savings {cached}"
 
 
 def counts(coop):
