@@ -220,3 +220,8 @@ def test_export_downloads(scenario):
         resp = c.get(url("ekspor/"), {"format": fmt})
         body = b"".join(resp.streaming_content).decode()
         assert resp.status_code == 200 and "1101" in body
+
+
+def test_home_widget(scenario):
+    resp = client_for(scenario.pengurus_a).get(f"/k/{SLUG}/")
+    assert resp.status_code == 200 and 'data-testid="ledger-kas"' in resp.content.decode()
