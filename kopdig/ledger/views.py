@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kopdig.api.idempotency import run_once
 from kopdig.lib.documents import pdf_response
@@ -246,15 +247,16 @@ def _report_response(request, table, extra=None):
 
 
 REPORT_TITLES = {
-    "neraca-saldo": "Neraca Saldo", "posisi-keuangan": "Laporan Posisi Keuangan",
-    "hasil-usaha": "Laporan Perhitungan Hasil Usaha", "perubahan-ekuitas": "Laporan Perubahan Ekuitas",
-    "arus-kas": "Laporan Arus Kas",
+    "neraca-saldo": gettext_lazy("Neraca Saldo"), "posisi-keuangan": gettext_lazy("Laporan Posisi Keuangan"),
+    "hasil-usaha": gettext_lazy("Laporan Perhitungan Hasil Usaha"),
+    "perubahan-ekuitas": gettext_lazy("Laporan Perubahan Ekuitas"),
+    "arus-kas": gettext_lazy("Laporan Arus Kas (metode langsung)"),
 }
 
 
 @coop_view(READERS, dinas_read=True)
 def reports_index(request):
-    links = [(_url("report", request, key), _(title)) for key, title in REPORT_TITLES.items()]
+    links = [(_url("report", request, key), title) for key, title in REPORT_TITLES.items()]
     links += [(_url("general_ledger", request), _("Buku Besar")), (_url("cash_book", request), _("Buku Kas"))]
     return render(request, "ledger/reports_index.html", {"links": links})
 

@@ -225,3 +225,10 @@ def test_export_downloads(scenario):
 def test_home_widget(scenario):
     resp = client_for(scenario.pengurus_a).get(f"/k/{SLUG}/")
     assert resp.status_code == 200 and 'data-testid="ledger-kas"' in resp.content.decode()
+
+
+def test_reports_in_english(scenario):
+    c = client_for(scenario.pengurus_a)
+    c.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    text = c.get(url("laporan/posisi-keuangan/"), {"date": "2025-01-31"}).content.decode()
+    assert "TOTAL ASSETS" in text and "Rp 95,136,000.00" in text
