@@ -29,6 +29,9 @@ CLOSERS = frozenset({Role.Kind.PENGURUS, Role.Kind.MANAJER})
 BOARD = frozenset({Role.Kind.PENGURUS})
 PAYERS = frozenset({Role.Kind.PENGURUS, Role.Kind.MANAJER, Role.Kind.KASIR})
 S = ShuYear.Status
+# The closing entry's source type: one of ``kopdig.ledger.statements.CLOSING_SOURCE_TYPES`` so
+# that the income statement of a closed year still shows its revenue and expenses.
+CLOSING_SOURCE_TYPE = "shu.closing"
 
 
 class ShuError(DomainError):
@@ -280,7 +283,7 @@ def shu_year_close(*, actor, cooperative, year: int):
             elif shu < 0:
                 lines.append(posting.Line("shu_tahun_berjalan", debit=-shu))
             entry = posting.post(cooperative=cooperative, date=end, memo=f"Jurnal penutup tahun buku {year}",
-                                 lines=lines, actor=actor, source_type="closing", source_ref=f"SHU-{year}")
+                                 lines=lines, actor=actor, source_type=CLOSING_SOURCE_TYPE, source_ref=f"SHU-{year}")
         sy.lock_before_close = lock
         periods.lock_through(cooperative=cooperative, date=end)
         sy.closing_entry = entry

@@ -75,7 +75,7 @@ def test_close_zeroes_income_expense_keeps_balance_sheet_and_locks(shu_world):
     _setup(w)
     sy = actions.shu_year_close(actor=w.pengurus_a, cooperative=coop, year=year)
     assert sy.status == "closed" and sy.book_shu == D("2000000.00")
-    assert sy.closing_entry.source_type == "closing" and sy.closing_entry.date == end
+    assert sy.closing_entry.source_type == "shu.closing" and sy.closing_entry.date == end
     for acc in Account.objects.filter(cooperative=coop, type__in=["pendapatan", "beban"], is_group=False):
         assert _balance(coop, acc.system_key or acc.code, end) == 0
     assets, liab_equity = f.balance_sheet_total(coop, end)
@@ -84,6 +84,13 @@ def test_close_zeroes_income_expense_keeps_balance_sheet_and_locks(shu_world):
     with pytest.raises(PeriodClosed):
         f.post(coop, dt.date(year, 12, 15), [("kas", "1", 0), ("pendapatan_lain", 0, "1")])
     assert f.cache_problems(coop) == []
+    # The ledger's statements leave the closing entry out of the closed year's income statement.
+    from kopdig.ledger.statements import CLOSING_SOURCE_TYPES, statement_totals
+
+    assert actions.CLOSING_SOURCE_TYPE in CLOSING_SOURCE_TYPES
+    totals = statement_totals(coop, end)
+    assert (totals["pendapatan"], totals["beban"], totals["shu"]) == (D("3000000.00"), D("1000000.00"), D("2000000.00"))
+    assert totals["total_aset"] == totals["total_kewajiban"] + totals["total_ekuitas"]
     # The SHU is now read from the close.
     assert selectors.simulate(coop, sy).result.shu == D("2000000.00")
 
