@@ -10,6 +10,8 @@ pengurus other than the requester.
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 
 from django.db import transaction
@@ -52,6 +54,30 @@ SETTINGS_FIELDS = ["manajer_approval_limit", "reserve_lancar_percent", "reserve_
 LOAN_AUDIT = ["status", "principal", "term", "outstanding", "decision_reason"]
 
 
+_batch: ContextVar[bool] = ContextVar("loans_batch", default=False)
+
+
+def _atomic():
+    """The action's transaction: durable, unless inside ``batch()``."""
+    return transaction.atomic(durable=not _batch.get())
+
+
+@contextmanager
+def batch():
+    """Run several loan actions in ONE transaction (demo, imports).
+
+    Inside it the actions nest instead of opening durable transactions; they check roles,
+    audit and post exactly as they do alone, so the rows written are the same. Everything
+    commits (or rolls back) together at the end of the block.
+    """
+    token = _batch.set(True)
+    try:
+        with transaction.atomic(durable=True):
+            yield
+    finally:
+        _batch.reset(token)
+
+
 def _role(actor, cooperative) -> str | None:
     if actor is None or not actor.is_authenticated:
         return None
@@ -77,7 +103,7 @@ def loan_settings_update(*, actor, cooperative, **values) -> LoanSettings:
     unknown = set(values) - set(SETTINGS_FIELDS)
     if unknown:
         raise LoanError(f"Pengaturan tidak dikenal: {', '.join(sorted(unknown))}")
-    with transaction.atomic(durable=True):
+    with _atomic():
         obj, _created = LoanSettings.objects.select_for_update().get_or_create(cooperative=cooperative)
         before = audit.snapshot(obj, SETTINGS_FIELDS)
         for k, v in values.items():
@@ -122,7 +148,7 @@ def loan_product_save(*, actor, cooperative, code: str, **values) -> LoanProduct
     code = (code or "").strip().upper()
     if not code:
         raise LoanError("Kode produk wajib diisi.")
-    with transaction.atomic(durable=True):
+    with _atomic():
         product = LoanProduct.objects.select_for_update().filter(cooperative=cooperative, code=code).first()
         created = product is None
         if created:
@@ -207,7 +233,7 @@ def loan_apply(*, actor, cooperative, member: Member, product: LoanProduct, prin
                             f"(maksimal Rp {limit:,.2f}).")
     periods = periods_for(product.frequency, term)
     grace_periods = periods_for(product.frequency, grace_months) if grace_months else 0
-    with transaction.atomic(durable=True):
+    with _atomic():
         seq = next_number(cooperative, "loan", applied_on.year)
         loan = Loan.objects.create(
             cooperative=cooperative, number=f"PJ-{applied_on.year}-{seq:06d}", member=member, product=product,
@@ -235,7 +261,7 @@ def _locked(cooperative, number) -> Loan:
 
 def loan_analyze(*, actor, cooperative, number: str, notes: str) -> Loan:
     _require(actor, cooperative, STAFF, "menulis analisis pinjaman")
-    with transaction.atomic(durable=True):
+    with _atomic():
         loan = _locked(cooperative, number)
         if loan.status not in (Loan.Status.APPLIED, Loan.Status.APPROVED):
             raise LoanError("Analisis hanya untuk pinjaman yang belum dicairkan.")
@@ -251,7 +277,7 @@ def loan_analyze(*, actor, cooperative, number: str, notes: str) -> Loan:
 def loan_approve(*, actor, cooperative, number: str, date: dt.date | None = None) -> Loan:
     role = _require(actor, cooperative, APPROVERS, "menyetujui pinjaman")
     date = date or timezone.localdate()
-    with transaction.atomic(durable=True):
+    with _atomic():
         loan = _locked(cooperative, number)
         if loan.status != Loan.Status.APPLIED:
             raise LoanError(f"Pinjaman {loan.number} tidak dalam status diajukan.")
@@ -283,7 +309,7 @@ def _decide(actor, cooperative, number, reason, status, action, allowed) -> Loan
     reason = (reason or "").strip()
     if not reason:
         raise LoanError("Alasan wajib diisi.")
-    with transaction.atomic(durable=True):
+    with _atomic():
         loan = _locked(cooperative, number)
         if loan.status not in allowed:
             raise LoanError(f"Pinjaman {loan.number} berstatus {loan.get_status_display()}.")
@@ -313,7 +339,7 @@ def loan_disburse(*, actor, cooperative, number: str, date: dt.date | None = Non
     """Disburse an approved loan: schedule, Dr piutang_pinjaman P / Cr kas (or sukarela) net / Cr provisi fees."""
     _require(actor, cooperative, STAFF, "mencairkan pinjaman")
     date = date or timezone.localdate()
-    with transaction.atomic(durable=True):
+    with _atomic():
         loan = _locked(cooperative, number)
         return _disburse(loan, actor=actor, date=date, first_due_date=first_due_date, to=to,
                          cash_account=cash_account)
@@ -388,7 +414,7 @@ def loan_repay(*, actor, cooperative, number: str, amount, date: dt.date | None 
     date = date or timezone.localdate()
     if account not in ("kas", "bank"):
         raise LoanError("Akun penerimaan harus kas atau bank.")
-    with transaction.atomic(durable=True):
+    with _atomic():
         loan = _locked(cooperative, number)
         before = loan.outstanding
         rep = apply_repayment(loan=loan, amount=amount, date=date, actor=actor, payoff=payoff, debit_account=account)
@@ -406,7 +432,7 @@ def repayment_reverse(*, actor, cooperative, number: str, reason: str, date: dt.
     reason = (reason or "").strip()
     if not reason:
         raise LoanError("Alasan pembatalan wajib diisi.")
-    with transaction.atomic(durable=True):
+    with _atomic():
         loan_id = Repayment.objects.filter(cooperative=cooperative, number=number).values_list(
             "loan_id", flat=True).first()
         if loan_id is None:
@@ -459,7 +485,7 @@ def loan_writeoff_request(*, actor, cooperative, number: str, reason: str) -> Lo
     reason = (reason or "").strip()
     if not reason:
         raise LoanError("Alasan hapus buku wajib diisi.")
-    with transaction.atomic(durable=True):
+    with _atomic():
         loan = _locked(cooperative, number)
         if loan.status != Loan.Status.ACTIVE or loan.outstanding <= 0:
             raise LoanError("Hanya pinjaman aktif dengan sisa pokok yang dapat dihapusbukukan.")
@@ -474,7 +500,7 @@ def loan_writeoff_approve(*, actor, cooperative, number: str, date: dt.date | No
     """Write the outstanding principal off against the reserve: Dr cadangan_risiko / Cr piutang_pinjaman."""
     _require(actor, cooperative, BOARD, "menyetujui hapus buku")
     date = date or timezone.localdate()
-    with transaction.atomic(durable=True):
+    with _atomic():
         loan = _locked(cooperative, number)
         if loan.status != Loan.Status.ACTIVE or not loan.writeoff_requested_by_id:
             raise LoanError("Belum ada usulan hapus buku untuk pinjaman ini.")
@@ -504,7 +530,7 @@ def loan_recover(*, actor, cooperative, number: str, amount, date: dt.date | Non
         raise LoanError("Jumlah harus lebih dari nol.")
     if account not in ("kas", "bank"):
         raise LoanError("Akun penerimaan harus kas atau bank.")
-    with transaction.atomic(durable=True):
+    with _atomic():
         loan = _locked(cooperative, number)
         if loan.status != Loan.Status.WRITTEN_OFF:
             raise LoanError("Pemulihan hanya untuk pinjaman yang sudah dihapusbukukan.")

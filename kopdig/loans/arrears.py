@@ -15,7 +15,7 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -77,8 +77,13 @@ def arrears_run(*, actor, cooperative, date: dt.date, chunk: int = CHUNK) -> Arr
 
 
 def _process_chunk(cooperative, ids, products, date):
-    loans = list(Loan.objects.select_for_update().filter(pk__in=ids).only(
-        "id", "product_id", "days_past_due", "kolektibilitas", "arrears_date").order_by("pk"))
+    """Days past due, denda and kolektibilitas for one chunk of loans (locked in id order).
+
+    The writes are two executemany UPDATEs (Django's bulk_update builds a CASE expression per
+    row, which dominated the run); values are the same the ORM would write.
+    """
+    loans = list(Loan.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+                 .values_list("id", "product_id", "days_past_due", "kolektibilitas", "arrears_date"))
     overdue = defaultdict(list)
     for inst in (Installment.objects.filter(cooperative=cooperative, loan_id__in=ids, due_date__lt=date,
                                             paid_on__isnull=True)
@@ -86,22 +91,26 @@ def _process_chunk(cooperative, ids, products, date):
                        "denda", "denda_paid", "denda_through").order_by("loan_id", "number")):
         overdue[inst.loan_id].append(inst)
     changed_insts = []
-    changed_loans = []
-    for loan in loans:
-        product = products[loan.product_id]
-        insts = overdue.get(loan.pk, ())
+    loan_rows = []
+    for loan_id, product_id, old_days, old_kol, old_date in loans:
+        product = products[product_id]
+        insts = overdue.get(loan_id, ())
         if insts:
             changed_insts += accrue_denda(product, insts, date)
         oldest = min((i.due_date for i in insts if i.pokok_due > 0 or i.jasa_due > 0), default=None)
         days = (date - oldest).days if oldest else 0
         kol = kolektibilitas_for(days, product)
-        if loan.days_past_due != days or loan.kolektibilitas != kol or loan.arrears_date != date:
-            loan.days_past_due, loan.kolektibilitas, loan.arrears_date = days, kol, date
-            changed_loans.append(loan)
-    if changed_insts:
-        Installment.objects.bulk_update(changed_insts, ["denda", "denda_through"], batch_size=1000)
-    if changed_loans:
-        Loan.objects.bulk_update(changed_loans, ["days_past_due", "kolektibilitas", "arrears_date"], batch_size=1000)
+        if (old_days, old_kol, old_date) != (days, kol, date):
+            loan_rows.append((days, str(kol), date, loan_id))
+    with connection.cursor() as cur:
+        if changed_insts:
+            cur.executemany(
+                f"UPDATE {Installment._meta.db_table} SET denda = %s, denda_through = %s WHERE id = %s",
+                [(q(i.denda), i.denda_through, i.pk) for i in changed_insts])
+        if loan_rows:
+            cur.executemany(
+                f"UPDATE {Loan._meta.db_table} SET days_past_due = %s, kolektibilitas = %s, arrears_date = %s "
+                "WHERE id = %s", loan_rows)
 
 
 def required_reserve(cooperative) -> dict:

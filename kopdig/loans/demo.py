@@ -1,0 +1,232 @@
+"""Demo step: a loan portfolio of ~2.5 years for the showcase cooperatives' savings-and-loan units.
+
+Everything goes through the loans actions (so every loan, repayment, write-off, recovery and
+the reserve is posted in the ledger exactly as in real use). Borrowers follow deterministic
+profiles: most pay on time, some late (with denda), a few stop paying (arrears, macet, three
+written off, one partly recovered), a few pay off early. Then one arrears run at the last month
+end sets kolektibilitas and posts the cadangan risiko.
+
+Idempotent: a cooperative that already has loans is left alone. It needs the members demo
+(Member rows); without members it creates nothing and says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+
+from kopdig.ledger.models import Account
+from kopdig.lib.money import ZERO, q
+from kopdig.members.models import Member
+
+from . import actions
+from .arrears import arrears_run
+from .models import Installment, Loan
+from .services import accrue_denda, payoff_quote
+
+PLAN = {
+    # slug: (number of loans, products)
+    "ksp-sejahtera": (180, [
+        ("UMUM", dict(name="Pinjaman Umum", method="menurun", rate_percent=Decimal("1.5"), min_term=3, max_term=36,
+                      min_amount=Decimal("1000000"), max_amount=Decimal("50000000"), provisi_value=Decimal("1"),
+                      admin_kind="tetap", admin_value=Decimal("25000"), denda_basis="per_hari", denda_kind="persen",
+                      denda_value=Decimal("0.1"), denda_grace_days=5, early_payoff_jasa="berjalan")),
+        ("KMU", dict(name="Kredit Modal Usaha", method="anuitas", rate_percent=Decimal("18"), rate_basis="tahun",
+                     min_term=6, max_term=36, min_amount=Decimal("5000000"), max_amount=Decimal("100000000"),
+                     provisi_value=Decimal("1.5"), admin_kind="tetap", admin_value=Decimal("50000"),
+                     denda_basis="per_hari", denda_kind="persen", denda_value=Decimal("0.1"), denda_grace_days=3,
+                     collateral_required=True, required_guarantors=0, early_payoff_jasa="penuh",
+                     rounding_unit=Decimal("100"))),
+        ("DARURAT", dict(name="Pinjaman Darurat", method="flat", rate_percent=Decimal("2"), min_term=1, max_term=6,
+                         min_amount=Decimal("500000"), max_amount=Decimal("3000000"), provisi_value=Decimal("0"),
+                         admin_kind="tetap", admin_value=Decimal("10000"), denda_basis="per_angsuran",
+                         denda_kind="tetap", denda_value=Decimal("10000"), denda_grace_days=3,
+                         early_payoff_jasa="tidak")),
+    ]),
+    "ksu-tunas-harapan": (80, [
+        ("USP", dict(name="Pinjaman USP", method="flat", rate_percent=Decimal("1.5"), min_term=3, max_term=24,
+                     min_amount=Decimal("500000"), max_amount=Decimal("20000000"), provisi_value=Decimal("1"),
+                     admin_kind="tetap", admin_value=Decimal("15000"), denda_basis="per_hari", denda_kind="persen",
+                     denda_value=Decimal("0.1"), denda_grace_days=7)),
+        ("TANI", dict(name="Pinjaman Musiman Tani", method="menurun", rate_percent=Decimal("1.25"), min_term=4,
+                      max_term=12, max_grace_months=3, min_amount=Decimal("1000000"), max_amount=Decimal("15000000"),
+                      provisi_value=Decimal("0.5"), admin_kind="tetap", admin_value=Decimal("10000"),
+                      denda_basis="per_hari", denda_kind="persen", denda_value=Decimal("0.05"), denda_grace_days=7)),
+    ]),
+    "kopwan-srikandi": (80, [
+        ("MINGGUAN", dict(name="Pinjaman Mingguan", method="flat", frequency="weekly", rate_percent=Decimal("2"),
+                          min_term=3, max_term=12, min_amount=Decimal("500000"), max_amount=Decimal("5000000"),
+                          provisi_value=Decimal("1"), admin_kind="tetap", admin_value=Decimal("5000"),
+                          denda_basis="per_angsuran", denda_kind="tetap", denda_value=Decimal("2500"),
+                          denda_grace_days=2, rounding_unit=Decimal("500"))),
+        ("ANGGOTA", dict(name="Pinjaman Anggota", method="flat", rate_percent=Decimal("1.5"), min_term=3, max_term=18,
+                         min_amount=Decimal("500000"), max_amount=Decimal("10000000"), provisi_value=Decimal("1"),
+                         admin_kind="tetap", admin_value=Decimal("10000"), denda_basis="per_hari",
+                         denda_kind="persen", denda_value=Decimal("0.1"), denda_grace_days=5)),
+    ]),
+}
+PURPOSES = ["Modal usaha warung", "Tambahan modal dagang", "Biaya sekolah anak", "Renovasi rumah", "Beli pupuk dan bibit",
+            "Beli sepeda motor", "Modal jahit", "Modal ternak kambing", "Biaya berobat", "Modal usaha kue",
+            "Perbaikan perahu", "Beli mesin giling kopi"]
+
+
+def month_end_before(day: dt.date) -> dt.date:
+    return day.replace(day=1) - dt.timedelta(days=1)
+
+
+def _due_now(loan, date, numbers=()) -> Decimal:
+    """Everything due on ``date`` plus the installments ``numbers`` (denda accrued to that date, in memory)."""
+    insts = list(Installment.objects.filter(loan=loan).order_by("number"))
+    accrue_denda(loan.product, insts, date)
+    return q(sum(((i.pokok_due + i.jasa_due) if (i.due_date <= date or i.number in numbers) else ZERO) + i.denda_due
+                 for i in insts))
+
+
+def _payoff_amount(loan, date) -> Decimal:
+    insts = list(Installment.objects.filter(loan=loan).order_by("number"))
+    accrue_denda(loan.product, insts, date)
+    return payoff_quote(loan, [i for i in insts if i.pokok_due > 0 or i.jasa_due > 0 or i.denda_due > 0], date)["total"]
+
+
+def run(ctx):
+    User = get_user_model()
+    by_slug = {c.slug: c for c in ctx.showcase}
+    for slug, (count, products) in PLAN.items():
+        coop = by_slug.get(slug)
+        if coop is None:
+            continue
+        if Loan.objects.filter(cooperative=coop).exists():
+            ctx.log(f"  loans {slug}: already has loans, left alone")
+            continue
+        if not Account.objects.filter(cooperative=coop, system_key="piutang_pinjaman").exists():
+            ctx.log(f"  loans {slug}: no savings-and-loan accounts in its chart, skipped")
+            continue
+        members = list(Member.objects.filter(cooperative=coop, status=Member.Status.AKTIF).order_by("number"))
+        if not members:
+            ctx.log(f"  loans {slug}: no members yet (run the members demo first); no loans created")
+            continue
+        users = {k: User.objects.filter(username=f"{slug}-{k}").first() for k in ("pengurus", "manajer", "kasir")}
+        if not all(users.values()):
+            ctx.log(f"  loans {slug}: demo users missing, skipped")
+            continue
+        n = build_portfolio(ctx, coop, members, users, count, products)
+        ctx.log(f"  loans {slug}: {n} loans")
+
+
+def build_portfolio(ctx, coop, members, users, count, products) -> int:
+    rng = random.Random(f"kopdig-loans-{coop.slug}")
+    today = ctx.today
+    pengurus, manajer, kasir = users["pengurus"], users["manajer"], users["kasir"]
+    prods = [actions.loan_product_save(actor=pengurus, cooperative=coop, code=code, **values)
+             for code, values in products]
+    actions.loan_settings_update(actor=pengurus, cooperative=coop, manajer_approval_limit=Decimal("10000000"))
+    start = today - dt.timedelta(days=820)
+    span = (today - dt.timedelta(days=10) - start).days
+    dates = sorted(start + dt.timedelta(days=rng.randint(0, span)) for _ in range(count))
+    # the demo anggota login gets a loan too, so the member widget has something to show
+    own = next((m for m in members if m.user_id and m.user.username == f"{coop.slug}-anggota"), None)
+    stoppers = []
+    made = 0
+    for k, applied in enumerate(dates):
+        with actions.batch():  # one transaction per loan history (same rows as one by one)
+            stopped = _one_loan(coop, members, own, prods, rng, k, count, applied, today, pengurus, manajer, kasir)
+        made += stopped is not False
+        if stopped:
+            stoppers.append(stopped)
+    # write off the three oldest hopeless loans, recover part of one
+    run_date = month_end_before(today)
+    hopeless = list(Loan.objects.filter(cooperative=coop, number__in=stoppers, status=Loan.Status.ACTIVE)
+                    .order_by("disbursed_on")[:3])
+    for i, loan in enumerate(hopeless):
+        wo_date = run_date - dt.timedelta(days=20)
+        if (wo_date - loan.disbursed_on).days < 240:
+            continue
+        actions.loan_writeoff_request(actor=manajer, cooperative=coop, number=loan.number,
+                                      reason="Macet lebih dari 180 hari, penagihan tidak berhasil")
+        actions.loan_writeoff_approve(actor=pengurus, cooperative=coop, number=loan.number, date=wo_date)
+        if i == 0:
+            actions.loan_recover(actor=kasir, cooperative=coop, number=loan.number,
+                                 amount=q(loan.outstanding / 4), date=wo_date + dt.timedelta(days=10))
+    arrears_run(actor=manajer, cooperative=coop, date=run_date)
+    return made
+
+
+def _one_loan(coop, members, own, prods, rng, k, count, applied, today, pengurus, manajer, kasir):
+    """Apply (and maybe approve, disburse, repay) one loan; the loan number when the borrower stopped paying,
+    None otherwise, False when nobody could borrow yet."""
+    eligible = [m for m in members if m.joined_on <= applied]
+    if not eligible:
+        return False
+    member = own if (own is not None and k == count - 5) else rng.choice(eligible)
+    product = rng.choice(prods)
+    lo, hi = int(product.min_amount), int(product.max_amount)
+    step = 100_000 if hi <= 5_000_000 else 500_000
+    principal = Decimal(max(lo, min(hi, step * round(rng.triangular(lo, hi, lo + (hi - lo) * 0.15) / step))))
+    term = rng.choice([t for t in (3, 4, 6, 10, 12, 18, 24, 36) if product.min_term <= t <= product.max_term]
+                      or [product.min_term])
+    grace = rng.choice([0, 0, 2, 3]) if product.max_grace_months else 0
+    collaterals = [("BPKB", "Sepeda motor", principal * 2)] if product.collateral_required else []
+    loan = actions.loan_apply(actor=kasir, cooperative=coop, member=member, product=product, principal=principal,
+                              term=term, purpose=rng.choice(PURPOSES), applied_on=applied,
+                              grace_months=min(grace, term - 1), collaterals=collaterals,
+                              analysis_notes="Usaha berjalan, kemampuan bayar cukup.")
+    roll = rng.random()
+    if roll < 0.03:
+        actions.loan_reject(actor=pengurus, cooperative=coop, number=loan.number,
+                            reason="Kemampuan bayar belum mencukupi")
+        return None
+    if roll < 0.05:
+        actions.loan_cancel(actor=kasir, cooperative=coop, number=loan.number, reason="Anggota membatalkan")
+        return None
+    approver = manajer if principal <= Decimal("10000000") else pengurus
+    approved_on = applied + dt.timedelta(days=rng.randint(0, 3))
+    if approved_on >= today:
+        return None  # still waiting for approval
+    actions.loan_approve(actor=approver, cooperative=coop, number=loan.number, date=approved_on)
+    disbursed_on = approved_on + dt.timedelta(days=rng.randint(0, 2))
+    if disbursed_on >= today:
+        return None
+    loan = actions.loan_disburse(actor=kasir, cooperative=coop, number=loan.number, date=disbursed_on)
+    profile = rng.random()
+    if member is own:
+        profile = 0.0  # a good payer
+    stop_at = None
+    if profile > 0.93:
+        stop_at = rng.randint(0, 6)
+    _repay(coop, loan, kasir, rng, today, late=0.78 < profile <= 0.93, stop_at=stop_at,
+           payoff_at=rng.randint(3, 8) if 0.70 < profile <= 0.78 else None)
+    return loan.number if stop_at is not None else None
+
+
+def _repay(coop, loan, kasir, rng, today, *, late: bool, stop_at, payoff_at):
+    insts = list(Installment.objects.filter(loan=loan).order_by("number").values_list("number", "due_date"))
+    weekly = loan.frequency == "weekly"
+    # weekly borrowers pay four installments at the monthly group meeting; a quarter of the
+    # monthly borrowers come every second month and pay two
+    group = 4 if weekly else (2 if rng.random() < 0.25 else 1)
+    for idx, (number, due) in enumerate(insts):
+        if stop_at is not None and idx >= stop_at:
+            return
+        if (number - 1) % group:
+            continue
+        if late and rng.random() < 0.5:
+            pay_on = due + dt.timedelta(days=rng.randint(6, 40))
+        else:
+            pay_on = due - dt.timedelta(days=rng.randint(0, 3))
+        pay_on = max(pay_on, loan.disbursed_on)
+        if pay_on >= today:
+            return
+        loan.refresh_from_db(fields=["status", "outstanding"])
+        if loan.status != Loan.Status.ACTIVE:
+            return
+        if payoff_at is not None and idx >= payoff_at:
+            actions.loan_repay(actor=kasir, cooperative=coop, number=loan.number,
+                               amount=_payoff_amount(loan, pay_on), date=pay_on, payoff=True)
+            return
+        # everything overdue plus this installment (and the rest of its group)
+        amount = _due_now(loan, pay_on, set(range(number, number + group)))
+        if amount > 0:
+            actions.loan_repay(actor=kasir, cooperative=coop, number=loan.number, amount=amount, date=pay_on)
