@@ -181,11 +181,11 @@ def book_figures_one(cooperative, year: int) -> dict:
     out["notes"] = []
     if AccountMonthBalance.objects.filter(cooperative=cooperative, year__lte=year).exists():
         t = statement_totals(cooperative, end, dt.date(year, 1, 1))
-        out["aset"] = t["total_aset"]
-        out["modal_luar"] = t["total_kewajiban"]
-        out["modal_sendiri"] = t["total_ekuitas"]  # includes the year's result not yet closed
-        out["shu"] = t["shu"]
-        volume = t["pendapatan"]
+        out["aset"] = q(t["total_aset"])
+        out["modal_luar"] = q(t["total_kewajiban"])
+        out["modal_sendiri"] = q(t["total_ekuitas"])  # includes the year's result not yet closed
+        out["shu"] = q(t["shu"])
+        volume = q(t["pendapatan"])
         if _lends(cooperative):
             loans, note = _loans_disbursed(cooperative, year)
             volume += loans
@@ -221,7 +221,7 @@ def book_figures_bulk(coops, years) -> dict[tuple[int, int], dict]:
     Same definitions as ``book_figures_one``, from the month-balance caches (whole years), one
     query each for ledger, closing entries, members, staff and loans disbursed.
     """
-    from kopdig.ledger.models import AccountMonthBalance, JournalLine
+    from kopdig.ledger.models import AccountMonthBalance, JournalEntry, JournalLine
     from kopdig.ledger.statements import CLOSING_SOURCE_TYPES
     from kopdig.members.models import Member
 
@@ -242,8 +242,13 @@ def book_figures_bulk(coops, years) -> dict[tuple[int, int], dict]:
     # Year-end closing entries are left out of the year's income statement (as the ledger's statements do).
     closing = defaultdict(lambda: [ZERO, ZERO])
     for r in (
-        JournalLine.objects.filter(cooperative_id__in=ids, entry__source_type__in=CLOSING_SOURCE_TYPES,
-                                   date__year__in=years, account__type__in=["pendapatan", "beban"])
+        JournalLine.objects.filter(
+            entry_id__in=JournalEntry.objects.filter(
+                cooperative_id__in=ids, source_type__in=CLOSING_SOURCE_TYPES,
+                date__gte=dt.date(years[0], 1, 1), date__lte=_year_end(last),
+            ).values("id"),
+            account__type__in=["pendapatan", "beban"],
+        )
         .annotate(y=ExtractYear("date")).values("cooperative_id", "account__type", "y")
         .annotate(d=Sum("debit"), c=Sum("credit"))
     ):
