@@ -186,3 +186,18 @@ def test_pengurus_keeps_the_staff_list_and_reports_figures(world, plain_coops):
     assert resp.status_code == 302
     a = selectors.annual_figures(coop, YEAR)
     assert a.value("shu") == Decimal("1250.75") and a.figures["shu"].reported_by == "pengurus"
+
+
+def test_year_end_closing_entries_do_not_hide_the_years_result(world, books):
+    from kopdig.ledger.statements import CLOSING_SOURCE_TYPES
+
+    before = selectors.book_figures_one(books, YEAR)
+    closing = sorted(CLOSING_SOURCE_TYPES)[0]
+    _post(books, dt.date(YEAR, 12, 31), "Tutup buku", ("pendapatan_jasa_pinjaman", "750000.50", "0"),
+          ("pendapatan_provisi", "25000.00", "0"), ("beban_gaji", "0", "300000.25"),
+          ("shu_tahun_berjalan", "0", "475000.25"), source_type=closing)
+    after = selectors.book_figures_one(books, YEAR)
+    bulk = selectors.book_figures_bulk([books], [YEAR])[(books.pk, YEAR)]
+    for name in ("shu", "volume_usaha", "aset", "modal_sendiri", "modal_luar"):
+        assert after[name] == before[name] == bulk[name], name
+    assert after["shu"] == Decimal("475000.25")
