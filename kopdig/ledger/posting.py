@@ -137,12 +137,19 @@ def bump_month_balances(cooperative, year: int, month: int, rows) -> None:
     for account, debit, credit, *_ in rows:
         sums[account.pk][0] += debit
         sums[account.pk][1] += credit
+    exact_in_python = transaction.get_connection().vendor == "sqlite"
     for account_id in sorted(sums):
         debit, credit = sums[account_id]
-        updated = AccountMonthBalance.objects.filter(
-            cooperative=cooperative, account_id=account_id, year=year, month=month
-        ).update(debit=F("debit") + debit, credit=F("credit") + credit)
-        if updated:
+        rows = AccountMonthBalance.objects.filter(cooperative=cooperative, account_id=account_id, year=year, month=month)
+        if exact_in_python:
+            # SQLite adds decimals in floating point: add in Decimal instead. Safe because SQLite
+            # serialises writers (IMMEDIATE transactions): nobody changes the row in between.
+            current = rows.values_list("pk", "debit", "credit").first()
+            if current:
+                AccountMonthBalance.objects.filter(pk=current[0]).update(debit=current[1] + debit,
+                                                                        credit=current[2] + credit)
+                continue
+        elif rows.update(debit=F("debit") + debit, credit=F("credit") + credit):
             continue
         try:
             with transaction.atomic():

@@ -9,9 +9,15 @@ from decimal import Decimal
 
 from django.db.models import Q, Sum
 
-from kopdig.lib.money import ZERO
+from kopdig.lib.money import ZERO, q
 
 from .models import Account, AccountMonthBalance, JournalLine
+
+
+def money(value) -> Decimal:
+    """An SQL SUM as exact rupiah. SQLite sums decimals in floating point (and Django keeps 15
+    significant digits of the result): quantizing to the sen restores the exact value."""
+    return q(value) if value is not None else ZERO
 
 
 def net_movements(cooperative, *, end: dt.date, start: dt.date | None = None, account_ids=None) -> dict[int, tuple]:
@@ -23,8 +29,8 @@ def net_movements(cooperative, *, end: dt.date, start: dt.date | None = None, ac
 
     def add(rows):
         for acc, d, c in rows:
-            sums[acc][0] += d or ZERO
-            sums[acc][1] += c or ZERO
+            sums[acc][0] += money(d)
+            sums[acc][1] += money(c)
 
     acc_filter = {"account_id__in": account_ids} if account_ids is not None else {}
     # Whole months strictly inside the range.
@@ -93,7 +99,7 @@ def verify(cooperative=None) -> list[str]:
             .values_list("number", "total", "d", "c", "n")
         )
         for number, total, d, c, n in entries:
-            d, c = d or ZERO, c or ZERO
+            d, c = money(d), money(c)
             if d != c:
                 problems.append(f"{coop.slug}: jurnal {number} tidak seimbang (debit {d}, kredit {c})")
             if total != d:
@@ -112,7 +118,7 @@ def verify(cooperative=None) -> list[str]:
             problems.append(f"{coop.slug}: {foreign} baris jurnal menunjuk koperasi/akun lain")
         # 2. Month caches against a recomputation from the lines.
         actual = {
-            (a, y, m): (d or ZERO, c or ZERO)
+            (a, y, m): (money(d), money(c))
             for a, y, m, d, c in JournalLine.objects.filter(cooperative=coop)
             .annotate(y=ExtractYear("date"), m=ExtractMonth("date"))
             .values("account_id", "y", "m").annotate(d=Sum("debit"), c=Sum("credit"))

@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from kopdig.lib.money import ZERO, split
 
 from .models import Account, JournalEntry, JournalLine
-from .selectors import net_movements
+from .selectors import money, net_movements
 
 CLOSING_SOURCE_TYPES = frozenset({"shu.close", "shu.closing", "ledger.closing"})
 # Opening-balance entries carry balances in, they are not cash flows of their period.
@@ -103,7 +103,7 @@ def _closing_adjustment(cooperative, start: dt.date | None, end: dt.date) -> dic
                                     entry__source_type__in=CLOSING_SOURCE_TYPES)
     if start:
         qs = qs.filter(date__gte=start)
-    return {a: (d or ZERO, c or ZERO) for a, d, c in
+    return {a: (money(d), money(c)) for a, d, c in
             qs.values("account_id").annotate(d=Sum("debit"), c=Sum("credit")).values_list("account_id", "d", "c")}
 
 
@@ -426,7 +426,7 @@ def _ledger(cooperative, account_ids, sign, start, end, page, per_page) -> dict:
     carried = opening
     if offset:
         agg = JournalLine.objects.filter(pk__in=qs[:offset].values("pk")).aggregate(d=Sum("debit"), c=Sum("credit"))
-        carried += ((agg["d"] or ZERO) - (agg["c"] or ZERO)) * sign
+        carried += (money(agg["d"]) - money(agg["c"])) * sign
     rows = []
     balance = carried
     for ln in page_obj.object_list:
@@ -436,7 +436,7 @@ def _ledger(cooperative, account_ids, sign, start, end, page, per_page) -> dict:
                      "source_type": ln.entry.source_type, "source_ref": ln.entry.source_ref,
                      "debit": ln.debit, "credit": ln.credit, "balance": balance})
     totals = qs.order_by().aggregate(d=Sum("debit"), c=Sum("credit"))
-    td, tc = totals["d"] or ZERO, totals["c"] or ZERO
+    td, tc = money(totals["d"]), money(totals["c"])
     return {"start": start, "end": end, "opening": opening, "carried": carried, "rows": rows, "page": page_obj,
             "total_debit": td, "total_credit": tc, "closing": opening + (td - tc) * sign}
 
