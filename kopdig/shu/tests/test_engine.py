@@ -111,3 +111,14 @@ def test_member_shares_sum_exactly_to_pools(shu, jm, ju, simpanan, transaksi, ta
     assert sum(m.ju for m in r.members) == r.ju_pool
     assert all(m.jm >= 0 and m.ju >= 0 and m.total == m.jm + m.ju == m.tax + m.net for m in r.members)
     assert all(m.jm.as_tuple().exponent == -2 for m in r.members)
+
+
+@settings(max_examples=200, deadline=None)
+@given(total=st.decimals(min_value=0, max_value=10**10, places=2, allow_nan=False, allow_infinity=False),
+       weights=st.lists(money, min_size=1, max_size=30))
+def test_split_exact_equals_lib_split(total, weights):
+    from kopdig.lib.money import split
+    from kopdig.shu.engine import split_exact
+
+    weights[0] += D(1)
+    assert split_exact(total, weights) == split(total, weights)
