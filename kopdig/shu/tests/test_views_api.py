@@ -217,3 +217,33 @@ def test_large_distribution_runs_as_background_task(shu_world, monkeypatch):
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
     sy = ShuYear.objects.get()
     assert sy.status == "distributed" and sy.distribute_done == 4
+
+
+def test_year_page_queries_do_not_grow_with_members(shu_world, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    w = shu_world
+    coop, year = w.coop_a, w.year
+    actions.shu_year_save(actor=w.pengurus_a, cooperative=coop, year=year, transaksi_basis="volume")
+    c = _client(w.pengurus_a)
+    url = f"/k/{coop.slug}/shu/{year}/"
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert c.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    small = count()
+    for i in range(5, 35):
+        m = f.member(coop, f"{i:05d}")
+        f.simpanan(coop, m, "pokok", "100000", dt.date(year - 1, 12, 1))
+        f.volume(coop, year, m, "1000")
+    assert count() == small  # simulation page
+    actions.shu_year_close(actor=w.pengurus_a, cooperative=coop, year=year)
+    actions.shu_approve(actor=w.pengurus_a, cooperative=coop, year=year, rat_date=f.rat_date(year), rat_reference="R")
+    approved = count()
+    f.member(coop, "00099")
+    with django_assert_max_num_queries(approved):
+        c.get(url)
+    assert approved <= small + 10
