@@ -9,6 +9,19 @@ from .models import CoopOfficer, CoopStaff
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class OnceForm(forms.Form):
+    """A hidden one-time token so that a double submit runs the action once (api.idempotency.run_once)."""
+
+    token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            import secrets
+
+            self.fields["token"].initial = secrets.token_hex(16)
+
+
 class RegionChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         if obj.level == Region.Level.DESA and obj.parent_id:
@@ -64,7 +77,7 @@ class InviteForm(forms.Form):
     phone = forms.CharField(label=_("No. HP"), max_length=20, required=False)
 
 
-class OfficerForm(forms.Form):
+class OfficerForm(OnceForm):
     body = forms.ChoiceField(label=_("Organ"), choices=CoopOfficer.Body.choices)
     position = forms.ChoiceField(label=_("Jabatan"), choices=CoopOfficer.Position.choices)
     name = forms.CharField(label=_("Nama"), max_length=150)
@@ -73,7 +86,7 @@ class OfficerForm(forms.Form):
     term_end = forms.DateField(label=_("Akhir masa jabatan"), required=False, widget=DATE)
 
 
-class StaffForm(forms.Form):
+class StaffForm(OnceForm):
     position = forms.ChoiceField(label=_("Jabatan"), choices=CoopStaff.Position.choices)
     name = forms.CharField(label=_("Nama"), max_length=150)
     phone = forms.CharField(label=_("No. HP"), max_length=20, required=False)
@@ -95,7 +108,7 @@ class AnnualReportForm(forms.Form):
     shu = forms.DecimalField(label=_("SHU (Rp)"), max_digits=20, decimal_places=2, required=False)
 
 
-class RatForm(forms.Form):
+class RatForm(OnceForm):
     year = forms.IntegerField(label=_("Tahun buku"), min_value=1945)
     held_on = forms.DateField(label=_("Tanggal RAT"), widget=DATE)
 

@@ -192,6 +192,20 @@ def coop_edit(request, slug):
     return render(request, "dinas/coop_form.html", {"form": form, "title": _("Ubah data registri"), "c": coop})
 
 
+def _once(request, coop, name, data: dict, fn):
+    """Run ``fn(data)`` once per form token (a double submit does nothing more)."""
+    from kopdig.api.idempotency import run_once
+
+    data = dict(data)
+    token = data.pop("token", "") or None
+
+    def call():
+        fn(data)
+        return 200, {}
+
+    run_once(user=request.user, cooperative=coop, endpoint=f"ui:{name}", key=token, body=data, fn=call)
+
+
 def _post_action(request, slug, form_class, fn):
     coop = selectors.coop_get(request.kabupaten_ids, slug)
     form = form_class(request.POST)
@@ -200,7 +214,7 @@ def _post_action(request, slug, form_class, fn):
             messages.error(request, f"{form.fields[field].label if field in form.fields else ''}: {' '.join(errs)}")
     else:
         try:
-            fn(coop, form.cleaned_data)
+            _once(request, coop, form_class.__name__, form.cleaned_data, lambda d: fn(coop, d))
         except DomainError as exc:
             messages.error(request, str(exc))
         else:
@@ -485,7 +499,8 @@ def coop_report(request):
     form = RatForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.rat_record_save(actor=request.user, cooperative=coop, **form.cleaned_data)
+            _once(request, coop, "rat_record_save", form.cleaned_data,
+                  lambda d: actions.rat_record_save(actor=request.user, cooperative=coop, **d))
         except DomainError as exc:
             form.add_error(None, str(exc))
         else:
@@ -504,7 +519,8 @@ def coop_report_staff(request):
     form = StaffForm(request.POST)
     if form.is_valid():
         try:
-            actions.coop_staff_save(actor=request.user, cooperative=request.coop, **form.cleaned_data)
+            _once(request, request.coop, "coop_staff_save", form.cleaned_data,
+                  lambda d: actions.coop_staff_save(actor=request.user, cooperative=request.coop, **d))
         except DomainError as exc:
             messages.error(request, str(exc))
         else:

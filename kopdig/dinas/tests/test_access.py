@@ -122,3 +122,13 @@ def test_officers_and_staff(world, plain_coops, dinas_client):
     assert "Hj. Khotimah" in page.content.decode()
     dinas_client.post(f"/dinas/koperasi/{coop.slug}/pengurus/{officer.code}/hapus/")
     assert not CoopOfficer.objects.filter(cooperative=coop).exists()
+
+
+def test_a_double_submitted_form_runs_once(world, plain_coops, dinas_client):
+    from kopdig.dinas.models import CoopOfficer
+
+    coop = plain_coops[0]
+    data = {"body": "pengurus", "position": "bendahara", "name": "Sri Rahayu", "token": "tok-123456"}
+    for _ in range(2):
+        assert dinas_client.post(f"/dinas/koperasi/{coop.slug}/pengurus/", data).status_code == 302
+    assert CoopOfficer.objects.filter(cooperative=coop, name="Sri Rahayu").count() == 1
