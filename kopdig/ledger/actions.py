@@ -449,3 +449,21 @@ def journal_import(*, actor, cooperative, rows) -> list[JournalEntry]:
         audit.record(actor, "journal_import", cooperative=cooperative, ref=f"{len(entries)} jurnal",
                      summary=f"Impor {len(entries)} jurnal", after={"numbers": [e.number for e in entries]})
     return entries
+
+
+def ledger_settings_update(*, actor, cooperative, approval_threshold) -> LedgerSettings:
+    """Change the approval threshold for manual entries (pengurus only)."""
+    _require(actor, cooperative, BOARD, "Hanya pengurus yang dapat mengubah pengaturan pembukuan.")
+    amount = q(approval_threshold)
+    if amount < 0:
+        raise DomainError("Batas persetujuan tidak boleh negatif.")
+    with transaction.atomic(durable=True):
+        ls, _ = LedgerSettings.objects.get_or_create(cooperative=cooperative)
+        ls = LedgerSettings.objects.select_for_update().get(pk=ls.pk)
+        before = ls.approval_threshold
+        ls.approval_threshold = amount
+        ls.save(update_fields=["approval_threshold"])
+        audit.record(actor, "ledger_settings_update", cooperative=cooperative, ref=cooperative.slug,
+                     summary="Batas persetujuan jurnal", before={"approval_threshold": before},
+                     after={"approval_threshold": amount})
+    return ls

@@ -78,3 +78,8 @@ class RejectForm(forms.Form):
 class ReopenForm(forms.Form):
     month = forms.CharField(label=_("Buka kembali mulai bulan"), widget=forms.TextInput(attrs={"type": "month"}))
     reason = forms.CharField(label=_("Alasan"), max_length=255)
+
+
+class ThresholdForm(forms.Form):
+    approval_threshold = forms.DecimalField(label=_("Batas jumlah jurnal manual tanpa persetujuan kedua (Rp)"),
+                                            min_value=0, **MONEY_FIELD)

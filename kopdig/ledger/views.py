@@ -38,6 +38,7 @@ from .forms import (
     PeriodForm,
     RejectForm,
     ReopenForm,
+    ThresholdForm,
     account_choices,
 )
 from .models import Account, AccountMonthBalance, JournalDraft, JournalEntry, LedgerSettings
@@ -332,8 +333,19 @@ def period_list(request):
     coop = request.coop
     closed = periods.closed_through(coop)
     reopen_form = ReopenForm(request.POST if request.POST.get("op") == "reopen" else None)
+    threshold_form = ThresholdForm(request.POST if request.POST.get("op") == "threshold" else None,
+                                   initial={"approval_threshold": LedgerSettings.objects.filter(cooperative=coop)
+                                            .values_list("approval_threshold", flat=True).first()})
     if request.method == "POST":
         try:
+            if request.POST.get("op") == "threshold":
+                _require(request, BOARD)
+                if threshold_form.is_valid():
+                    actions.ledger_settings_update(actor=request.user, cooperative=coop,
+                                                   approval_threshold=threshold_form.cleaned_data["approval_threshold"])
+                    messages.success(request, _("Pengaturan disimpan."))
+                    return redirect(_url("periods", request))
+                raise ValueError
             if request.POST.get("op") == "close":
                 _require(request, APPROVERS)
                 year, month = (int(x) for x in request.POST.get("month", "0-0").split("-"))
@@ -360,12 +372,14 @@ def period_list(request):
     can_close = actions.month_end(nxt.year, nxt.month) < _today()
     from kopdig.audit.models import AuditLog
 
-    history = AuditLog.objects.filter(cooperative=coop, action__in=["period_close", "period_reopen"]).select_related(
+    history = AuditLog.objects.filter(cooperative=coop, action__in=["period_close", "period_reopen",
+                                                                     "ledger_settings_update"]).select_related(
         "actor").order_by("-id")[:30]
     return render(request, "ledger/periods.html", {
         "closed": closed, "next_month": next_month, "next_date": nxt, "can_close": can_close,
         "may_close": request.access.has(APPROVERS), "may_reopen": request.access.has(BOARD) and closed,
-        "reopen_form": reopen_form, "history": history,
+        "reopen_form": reopen_form, "history": history, "threshold_form": threshold_form,
+        "may_configure": request.access.has(BOARD),
     })
 
 

@@ -166,3 +166,20 @@ def test_statement_query_count_does_not_grow(world):
     many = measure()
     assert few == many
     assert max(many) <= 12
+
+
+@pytest.mark.django_db
+def test_verify_command(world):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    post(world, dt.date(2025, 1, 10), "Satu", ("kas", "100", 0), ("pendapatan_lain", 0, "100"))
+    out = StringIO()
+    call_command("ledger", "verify", "--coop", "ksu-sejahtera", stdout=out)
+    assert "OK" in out.getvalue()
+    AccountMonthBalance.objects.filter(cooperative=world.coop_a, account__system_key="kas").update(credit=1)
+    out = StringIO()
+    with pytest.raises(SystemExit) as exc:
+        call_command("ledger", "verify", stdout=out, stderr=StringIO())
+    assert exc.value.code == 1 and "1101 2025-01" in out.getvalue()

@@ -232,3 +232,10 @@ def test_reports_in_english(scenario):
     c.post("/i18n/setlang/", {"language": "en", "next": "/"})
     text = c.get(url("laporan/posisi-keuangan/"), {"date": "2025-01-31"}).content.decode()
     assert "TOTAL ASSETS" in text and "Rp 95,136,000.00" in text
+
+
+def test_threshold_setting_pengurus_only(world):
+    client_for(world.manajer_a).post(url("periode/"), {"op": "threshold", "approval_threshold": "5"})
+    assert LedgerSettings.objects.get(cooperative=world.coop_a).approval_threshold == Decimal("10000000.00")
+    client_for(world.pengurus_a).post(url("periode/"), {"op": "threshold", "approval_threshold": "2500000"})
+    assert LedgerSettings.objects.get(cooperative=world.coop_a).approval_threshold == Decimal("2500000.00")
