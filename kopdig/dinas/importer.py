@@ -70,6 +70,10 @@ class ImportPlan:
         return sum(1 for r in self.rows if not r.is_new)
 
 
+def _key(header) -> str:
+    return "".join(ch for ch in str(header).lower() if ch.isalnum())
+
+
 def _text(v) -> str:
     if v is None:
         return ""
@@ -134,6 +138,11 @@ def parse(fileobj, *, kabupaten: Region, year: int) -> ImportPlan:
     except Exception:
         plan.errors.append((1, "Berkas bukan Excel (.xlsx) yang dapat dibaca."))
         return plan
+    # Headers are matched without regard to case, spaces and dots ("No HP" = "No. HP").
+    canon = {_key(c): c for c in COLUMNS}
+    rename = {h: canon.get(_key(h), h) for h in header}
+    header = [rename[h] for h in header]
+    rows = [(n, {rename.get(k, k): v for k, v in r.items()}) for n, r in rows]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         plan.errors.append((1, "Kolom wajib tidak ada: " + ", ".join(missing)))

@@ -348,7 +348,10 @@ def coop_import(request):
         if not default_storage.exists(path):
             messages.error(request, _("Berkas impor tidak ditemukan; unggah lagi."))
             return redirect("dinas:coop_import")
-        year = int(request.POST.get("year"))
+        try:
+            year = int(request.POST.get("year", ""))
+        except ValueError:
+            raise Http404 from None
         with default_storage.open(path, "rb") as fh:
             plan = importer.parse(fh, kabupaten=kab, year=year)
         try:

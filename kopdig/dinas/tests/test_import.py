@@ -99,3 +99,10 @@ def test_export_registry_in_the_dinas_layout(world, plain_coops, dinas_client):
     # The exported file imports back cleanly (matches by NIK, nothing new).
     plan = importer.parse(io.BytesIO(resp.content), kabupaten=world.kab, year=YEAR)
     assert plan.ok and plan.new_count == 0
+
+
+def test_headers_are_matched_loosely(world):
+    header = [c.upper().replace(".", "") for c in importer.COLUMNS]
+    data = io.BytesIO(xlsx_bytes([("Koperasi", header, [_row(1, "Koperasi Huruf Besar", nik="3513999900009")])]))
+    plan = importer.parse(data, kabupaten=world.kab, year=YEAR)
+    assert plan.ok and plan.rows[0].fields["nik"] == "3513999900009" and plan.rows[0].ketua == "Pak Ketua"
