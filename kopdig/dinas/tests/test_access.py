@@ -132,3 +132,9 @@ def test_a_double_submitted_form_runs_once(world, plain_coops, dinas_client):
     for _ in range(2):
         assert dinas_client.post(f"/dinas/koperasi/{coop.slug}/pengurus/", data).status_code == 302
     assert CoopOfficer.objects.filter(cooperative=coop, name="Sri Rahayu").count() == 1
+
+
+def test_openapi_lists_the_dinas_endpoints(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert {"/api/v1/dinas/coops", "/api/v1/dinas/coops/{slug}/annual/{year}",
+            "/api/v1/dinas/rat-compliance/{year}"} <= set(paths)
