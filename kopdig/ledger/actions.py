@@ -347,13 +347,38 @@ class ImportRejected(DomainError):
 IMPORT_COLUMNS = ("tanggal", "no_bukti", "akun", "keterangan", "debit", "kredit")
 
 
+def parse_amount(value) -> Decimal:
+    """A typed or imported amount as Decimal: "1.500.000,50" (Indonesian), "1500000.50",
+    "1,500,000.50", "Rp 1.500.000" or a number cell. Raises ValueError."""
+    from kopdig.lib.money import D
+
+    if isinstance(value, (int, Decimal)):
+        return q(value)
+    if isinstance(value, float):  # an Excel number cell: its shortest repr is what the user typed
+        return q(D(repr(value)))
+    text = str(value).strip().replace("Rp", "").replace("rp", "").replace(" ", "").replace("\u00a0", "")
+    if not text:
+        raise ValueError(value)
+    if "," in text and "." in text:
+        # The later separator is the decimal mark.
+        if text.rfind(",") > text.rfind("."):
+            text = text.replace(".", "").replace(",", ".")
+        else:
+            text = text.replace(",", "")
+    elif "," in text:
+        head, _sep, tail = text.rpartition(",")
+        text = (head.replace(",", "") + "." + tail) if len(tail) in (1, 2) and text.count(",") == 1 else \
+            text.replace(",", "")
+    elif text.count(".") > 1 or ("." in text and len(text.rpartition(".")[2]) == 3):
+        text = text.replace(".", "")  # dots as thousands separators
+    return q(D(text))
+
+
 def parse_import_rows(cooperative, rows) -> tuple[list, list]:
     """Validate rows [(row number, {column: value})]; return (groups, errors).
 
     groups: [(no_bukti, date, memo, [Line...], first row)] in file order.
     """
-    from kopdig.lib.money import D
-
     codes = {a.code: a for a in Account.objects.filter(cooperative=cooperative)}
     closed = periods.closed_through(cooperative)
     errors, groups = [], {}
@@ -399,7 +424,7 @@ def parse_import_rows(cooperative, rows) -> tuple[list, list]:
                 amounts.append(ZERO)
                 continue
             try:
-                amt = q(D(str(value).strip())) if not isinstance(value, float) else q(D(repr(value)))
+                amt = parse_amount(value)
             except (ValueError, TypeError):
                 errors.append((number, f"{col} bukan angka: {value!r}"))
                 amt = None

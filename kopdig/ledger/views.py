@@ -393,16 +393,14 @@ def opening(request):
     values = {}
     date = _parse_date(request.POST.get("date")) if request.method == "POST" else None
     if request.method == "POST":
-        from kopdig.lib.money import D, q
-
         amounts = {}
         for acc in accs:
-            raw = (request.POST.get(f"a-{acc.code}") or "").strip().replace(".", "").replace(",", ".")
-            values[acc.code] = request.POST.get(f"a-{acc.code}", "")
+            raw = (request.POST.get(f"a-{acc.code}") or "").strip()
+            values[acc.code] = raw
             if not raw:
                 continue
             try:
-                amount = q(D(raw))
+                amount = actions.parse_amount(raw)
             except ValueError:
                 errors[acc.code] = _("bukan angka")
                 continue

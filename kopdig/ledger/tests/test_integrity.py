@@ -183,3 +183,14 @@ def test_verify_command(world):
     with pytest.raises(SystemExit) as exc:
         call_command("ledger", "verify", stdout=out, stderr=StringIO())
     assert exc.value.code == 1 and "1101 2025-01" in out.getvalue()
+
+
+@pytest.mark.parametrize("raw, want", [
+    ("1.500.000", "1500000.00"), ("1.500.000,50", "1500000.50"), ("1500000.50", "1500000.50"),
+    ("1,500,000.50", "1500000.50"), ("Rp 2.000", "2000.00"), ("-1.000", "-1000.00"), ("12,5", "12.50"),
+    ("1.234", "1234.00"), (Decimal("7.10"), "7.10"), (3, "3.00"), (10.1, "10.10"),
+])
+def test_parse_amount(raw, want):
+    from kopdig.ledger.actions import parse_amount
+
+    assert parse_amount(raw) == Decimal(want)
