@@ -85,8 +85,9 @@ def _process_chunk(cooperative, ids, products, date):
     loans = list(Loan.objects.select_for_update().filter(pk__in=ids).order_by("pk")
                  .values_list("id", "product_id", "days_past_due", "kolektibilitas", "arrears_date"))
     overdue = defaultdict(list)
-    for inst in (Installment.objects.filter(cooperative=cooperative, loan_id__in=ids, due_date__lt=date,
-                                            paid_on__isnull=True)
+    # the loan ids are this cooperative's (selected above); filtering on them alone lets the
+    # planner use the loan index instead of scanning the cooperative's overdue installments
+    for inst in (Installment.objects.filter(loan_id__in=ids, due_date__lt=date, paid_on__isnull=True)
                  .only("id", "loan_id", "due_date", "pokok", "jasa", "pokok_paid", "jasa_paid", "jasa_waived",
                        "denda", "denda_paid", "denda_through").order_by("loan_id", "number")):
         overdue[inst.loan_id].append(inst)

@@ -29,7 +29,7 @@ from .services import accrue_denda, payoff_quote
 
 PLAN = {
     # slug: (number of loans, products)
-    "ksp-sejahtera": (180, [
+    "ksp-sejahtera": (160, [
         ("UMUM", dict(name="Pinjaman Umum", method="menurun", rate_percent=Decimal("1.5"), min_term=3, max_term=36,
                       min_amount=Decimal("1000000"), max_amount=Decimal("50000000"), provisi_value=Decimal("1"),
                       admin_kind="tetap", admin_value=Decimal("25000"), denda_basis="per_hari", denda_kind="persen",
@@ -46,7 +46,7 @@ PLAN = {
                          denda_kind="tetap", denda_value=Decimal("10000"), denda_grace_days=3,
                          early_payoff_jasa="tidak")),
     ]),
-    "ksu-tunas-harapan": (80, [
+    "ksu-tunas-harapan": (75, [
         ("USP", dict(name="Pinjaman USP", method="flat", rate_percent=Decimal("1.5"), min_term=3, max_term=24,
                      min_amount=Decimal("500000"), max_amount=Decimal("20000000"), provisi_value=Decimal("1"),
                      admin_kind="tetap", admin_value=Decimal("15000"), denda_basis="per_hari", denda_kind="persen",
@@ -56,7 +56,7 @@ PLAN = {
                       provisi_value=Decimal("0.5"), admin_kind="tetap", admin_value=Decimal("10000"),
                       denda_basis="per_hari", denda_kind="persen", denda_value=Decimal("0.05"), denda_grace_days=7)),
     ]),
-    "kopwan-srikandi": (80, [
+    "kopwan-srikandi": (75, [
         ("MINGGUAN", dict(name="Pinjaman Mingguan", method="flat", frequency="weekly", rate_percent=Decimal("2"),
                           min_term=3, max_term=12, min_amount=Decimal("500000"), max_amount=Decimal("5000000"),
                           provisi_value=Decimal("1"), admin_kind="tetap", admin_value=Decimal("5000"),
@@ -123,7 +123,7 @@ def build_portfolio(ctx, coop, members, users, count, products) -> int:
     prods = [actions.loan_product_save(actor=pengurus, cooperative=coop, code=code, **values)
              for code, values in products]
     actions.loan_settings_update(actor=pengurus, cooperative=coop, manajer_approval_limit=Decimal("10000000"))
-    start = today - dt.timedelta(days=820)
+    start = today - dt.timedelta(days=800)
     span = (today - dt.timedelta(days=10) - start).days
     dates = sorted(start + dt.timedelta(days=rng.randint(0, span)) for _ in range(count))
     # the demo anggota login gets a loan too, so the member widget has something to show
