@@ -85,7 +85,8 @@ def home(request):
         "shu": charts.line(_("SHU (juta rupiah)"), d["years"], [(_("SHU"), [m["shu_m"] for m in millions])],
                            show_legend=False),
     }
-    return render(request, "dinas/home.html", {"d": d, "charts": charts_, "year": year, "list_url": _list_url})
+    return render(request, "dinas/home.html", {"d": d, "charts": charts_, "year": year,
+                                               "list_url": reverse("dinas:coop_list")})
 
 
 # ---------------------------------------------------------------- registry

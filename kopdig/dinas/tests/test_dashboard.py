@@ -56,6 +56,7 @@ def test_dashboard_query_count_does_not_grow_with_cooperatives(world, dinas_clie
     html = resp.content.decode()
     assert "<svg" in html and "kozea.github.io" not in html and "<script src=\"http" not in html
     assert "/dinas/koperasi/?jenis=konsumen" in html  # click-through from the charts and tables
+    assert "??" not in html
 
 
 def test_dashboard_totals_and_counts(world, plain_coops):
