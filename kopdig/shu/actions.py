@@ -375,21 +375,27 @@ def shu_approve(*, actor, cooperative, year: int, rat_date: dt.date, rat_referen
     return sy
 
 
+CHUNK = 500
+
+
 def _insert_shares(cooperative, sy, shares) -> None:
-    """Insert the approved per-member rows with one executemany per 5,000 (Django's bulk_create
-    costs ~25× the database's raw insert rate at 100,000 members; see bench/shu.py)."""
+    """Insert the approved per-member rows with multi-row INSERTs of 500 rows (Django's
+    bulk_create costs ~25× the database's raw insert rate at 100,000 members; bench/shu.py)."""
     from django.db import connection
 
     table = ShuMemberShare._meta.db_table
     pending = ShuMemberShare.Status.PENDING
-    sql = (f"INSERT INTO {table} (cooperative_id, shu_year_id, member_id, simpanan, transaksi, jm, ju, total, tax, "
-           "net, status, receipt_number, paid_on, journal_entry_id) "
-           "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, '', NULL, NULL)")
-    rows = [(cooperative.pk, sy.pk, member_id, m.simpanan, m.transaksi, m.jm, m.ju, m.total, m.tax, m.net, pending)
-            for member_id, m in shares]
+    head = (f"INSERT INTO {table} (cooperative_id, shu_year_id, member_id, simpanan, transaksi, jm, ju, total, tax, "
+            "net, status, receipt_number, paid_on, journal_entry_id) VALUES ")
+    one = "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, '', NULL, NULL)"
     with connection.cursor() as cur:
-        for i in range(0, len(rows), 5000):
-            cur.executemany(sql, rows[i:i + 5000])
+        for i in range(0, len(shares), CHUNK):
+            chunk = shares[i:i + CHUNK]
+            params = []
+            for member_id, m in chunk:
+                params += [cooperative.pk, sy.pk, member_id, m.simpanan, m.transaksi, m.jm, m.ju, m.total, m.tax,
+                           m.net, pending]
+            cur.execute(head + ", ".join([one] * len(chunk)), params)
 
 
 def shu_allocate(*, actor, cooperative, year: int):
@@ -505,18 +511,29 @@ def _credit_sukarela(cooperative, sy, shares, date, actor):
 
 
 def _save_paid(cooperative, shares) -> None:
-    """Write the batch's paid flags, dates, receipts and entries in one executemany (a Django
-    bulk_update of thousands of rows builds CASE expressions and is ~10× slower)."""
+    """Write a batch's paid flags, dates, receipts and entries: rows that share status, date and
+    entry (a cash batch) in one UPDATE per 500 rows with a CASE for the receipt numbers; a Django
+    bulk_update of thousands of rows builds one CASE per field and is ~10× slower."""
     from django.db import connection
 
     table = ShuMemberShare._meta.db_table
     ops = connection.ops
-    params = [(s.status, ops.adapt_datefield_value(s.paid_on), s.receipt_number, s.journal_entry_id, s.pk,
-               cooperative.pk) for s in shares]
+    groups: dict[tuple, list] = {}
+    for sh in shares:
+        groups.setdefault((sh.status, sh.paid_on, sh.journal_entry_id), []).append(sh)
     with connection.cursor() as cur:
-        cur.executemany(
-            f"UPDATE {table} SET status = %s, paid_on = %s, receipt_number = %s, journal_entry_id = %s "
-            "WHERE id = %s AND cooperative_id = %s", params)
+        for (status, paid_on, entry_id), rows in groups.items():
+            for i in range(0, len(rows), CHUNK):
+                chunk = rows[i:i + CHUNK]
+                cases = " ".join(["WHEN %s THEN %s"] * len(chunk))
+                params = [status, ops.adapt_datefield_value(paid_on), entry_id]
+                for sh in chunk:
+                    params += [sh.pk, sh.receipt_number]
+                params += [sh.pk for sh in chunk] + [cooperative.pk]
+                cur.execute(
+                    f"UPDATE {table} SET status = %s, paid_on = %s, journal_entry_id = %s, "
+                    f"receipt_number = CASE id {cases} ELSE receipt_number END "
+                    f"WHERE id IN ({', '.join(['%s'] * len(chunk))}) AND cooperative_id = %s", params)
 
 
 def shu_distribute(*, actor, cooperative, year: int, method: str = ShuYear.Method.TUNAI, date: dt.date | None = None,
@@ -568,9 +585,9 @@ def shu_distribute(*, actor, cooperative, year: int, method: str = ShuYear.Metho
         with transaction.atomic(durable=True):
             sy = ShuYear.objects.select_for_update().get(pk=sy_pk)
             shares = list(
-                ShuMemberShare.objects.select_for_update().filter(
+                ShuMemberShare.objects.select_for_update(of=("self",)).filter(
                     cooperative=cooperative, shu_year=sy, status=ShuMemberShare.Status.PENDING
-                ).select_related("member").order_by("member__number")[:batch_size]
+                ).select_related("member").order_by("id")[:batch_size]  # ids follow member-number order
             )
             if not shares:
                 sy.status = S.DISTRIBUTED
@@ -605,7 +622,7 @@ def shu_share_pay(*, actor, cooperative, year: int, number: str, date: dt.date |
     with transaction.atomic(durable=True):
         sy = _year_for_update(cooperative, year)
         try:
-            share = ShuMemberShare.objects.select_for_update().select_related("member").get(
+            share = ShuMemberShare.objects.select_for_update(of=("self",)).select_related("member").get(
                 cooperative=cooperative, shu_year=sy, member__number=number)
         except ShuMemberShare.DoesNotExist:
             raise ShuError(f"Anggota {number} tidak memiliki bagian SHU {year}.") from None
