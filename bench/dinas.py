@@ -1,7 +1,8 @@
 """Dinas dashboard benchmark: 1,100 cooperatives × 10 book years in a fresh data directory.
 
 Times the full Dinas home page (selectors + pygal charts + template, through the test Client as
-a Dinas officer; median of several runs) and, as the reference measured in the same run, the
+a Dinas officer; median of several runs, every chart rendered afresh; the page with unchanged
+data, charts served from their memo, is printed too) and, as the reference measured in the same run, the
 raw time of the database executing the very same SQL statements (captured from one page view
 and replayed through a cursor). Prints both and their ratio. Goal: page ≤ 300 ms.
 
@@ -110,7 +111,7 @@ def main(argv):
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, setup_test_environment
 
-    from kopdig.dinas import selectors
+    from kopdig.dinas import charts, selectors
     from kopdig.dinas.models import AnnualReport
     from kopdig.tenancy.models import Cooperative
 
@@ -133,11 +134,15 @@ def main(argv):
     assert resp.status_code == 200
     statements = [q["sql"] for q in captured.captured_queries]
 
-    page, sel = [], []
+    page, warm, sel = [], [], []
     for _ in range(args.runs):
+        charts.cache_clear()  # the honest number: every chart rendered again
         t = time.perf_counter()
         client.get("/dinas/")
         page.append((time.perf_counter() - t) * 1000)
+        t = time.perf_counter()
+        client.get("/dinas/")  # same numbers: charts come from the memo keyed by their data
+        warm.append((time.perf_counter() - t) * 1000)
         t = time.perf_counter()
         selectors.dashboard({kab.pk})
         sel.append((time.perf_counter() - t) * 1000)
@@ -174,7 +179,8 @@ def main(argv):
     p, s, r = statistics.median(page), statistics.median(sel), statistics.median(raw)
     print(f"dashboard page (selectors + charts + template): median {p:.1f} ms over {args.runs} runs "
           f"(min {min(page):.1f}, max {max(page):.1f}); goal ≤ 300 ms: {'OK' if p <= 300 else 'MISSED'}")
-    print(f"  selectors only: median {s:.1f} ms")
+    print(f"  selectors only: median {s:.1f} ms; page with unchanged data (charts memoised): "
+          f"median {statistics.median(warm):.1f} ms")
     print(f"reference: the database executing the page's {len(statements)} SQL statements raw: median {r:.1f} ms")
     print(f"  core GROUP BYs alone (registry counts + yearly sums): median {core_ms:.1f} ms")
     print(f"ratio page / raw SQL: {p / r:.1f}×; page / core GROUP BYs: {p / core_ms:.1f}×")

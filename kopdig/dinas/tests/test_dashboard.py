@@ -70,3 +70,14 @@ def test_dashboard_totals_and_counts(world, plain_coops):
     assert last["aset"] == Decimal("1000.00") and last["shu"] == Decimal("30.00")
     assert {r["key"]: r["n"] for r in d["by_jenis"]} == {"konsumen": 3, "serba_usaha": 1, "simpan_pinjam": 1}
     assert d["on_kopdig"] == 2 and d["not_on_kopdig"] == 3
+
+
+def test_chart_memo_is_keyed_by_the_data():
+    from kopdig.dinas import charts
+
+    one = charts.bar("Jenis", [{"label": "Konsumen", "n": 1}], href=lambda r: "/a")
+    assert charts.bar("Jenis", [{"label": "Konsumen", "n": 1}], href=lambda r: "/a") == one
+    two = charts.bar("Jenis", [{"label": "Konsumen", "n": 2}], href=lambda r: "/a")
+    other_link = charts.bar("Jenis", [{"label": "Konsumen", "n": 1}], href=lambda r: "/b")
+    assert len({one, two, other_link}) == 3
+    assert "<script" not in one or 'xlink:href="http' not in one
