@@ -8,6 +8,7 @@ a changed number is a different key, so a cached chart can never be stale.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import pygal
@@ -29,8 +30,12 @@ def _config(**kw):
     return cfg
 
 
+_SCRIPT = re.compile(r"<script\b.*?</script>", re.S)
+
+
 def _render(chart) -> str:
-    return chart.render(is_unicode=True)
+    """The SVG without pygal's inline config script: nothing on the page runs chart JavaScript."""
+    return _SCRIPT.sub("", chart.render(is_unicode=True))
 
 
 def _freeze(rows, href):
