@@ -495,6 +495,9 @@ def invitation(request, token):
     return render(request, "dinas/invitation.html", {"form": form, "inv": inv})
 
 
+invitation.kopdig_public = True  # the invitee has no login yet; the one-time token is the credential
+
+
 @coop_view({"pengurus"})
 def coop_report(request):
     """The cooperative's own report to the Dinas: RAT held and (when not on Kopdig) annual figures."""
