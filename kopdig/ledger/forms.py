@@ -14,7 +14,7 @@ def account_choices(cooperative, *, groups=False):
 
 
 class EntryHeaderForm(forms.Form):
-    date = forms.DateField(label=_("Tanggal"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Tanggal"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     memo = forms.CharField(label=_("Keterangan"), max_length=255)
     token = forms.CharField(widget=forms.HiddenInput)
 
@@ -53,12 +53,12 @@ class AccountForm(forms.Form):
 
 
 class DateForm(forms.Form):
-    date = forms.DateField(label=_("Per tanggal"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Per tanggal"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("Dari"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("Sampai"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("Dari"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    end = forms.DateField(label=_("Sampai"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
 
     def clean(self):
         data = super().clean()
