@@ -389,6 +389,17 @@ def _insert_shares(cooperative, sy, shares) -> None:
             "net, status, receipt_number, paid_on, journal_entry_id) VALUES ")
     one = "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, '', NULL, NULL)"
     with connection.cursor() as cur:
+        if connection.vendor == "postgresql":  # one statement with arrays: no per-row placeholders
+            cols = list(zip(*[(member_id, m.simpanan, m.transaksi, m.jm, m.ju, m.total, m.tax, m.net)
+                              for member_id, m in shares], strict=True)) if shares else [[]] * 8
+            cur.execute(
+                f"INSERT INTO {table} (cooperative_id, shu_year_id, member_id, simpanan, transaksi, jm, ju, total, "
+                "tax, net, status, receipt_number, paid_on, journal_entry_id) "
+                "SELECT %s, %s, u.m, u.s, u.t, u.jm, u.ju, u.total, u.tax, u.net, %s, '', NULL, NULL FROM unnest("
+                "%s::bigint[], %s::numeric[], %s::numeric[], %s::numeric[], %s::numeric[], %s::numeric[], "
+                "%s::numeric[], %s::numeric[]) WITH ORDINALITY AS u(m, s, t, jm, ju, total, tax, net, n) ORDER BY u.n",
+                [cooperative.pk, sy.pk, pending, *[list(c) for c in cols]])
+            return
         for i in range(0, len(shares), CHUNK):
             chunk = shares[i:i + CHUNK]
             params = []
@@ -522,6 +533,14 @@ def _save_paid(cooperative, shares) -> None:
     for sh in shares:
         groups.setdefault((sh.status, sh.paid_on, sh.journal_entry_id), []).append(sh)
     with connection.cursor() as cur:
+        if connection.vendor == "postgresql":  # arrays instead of thousands of placeholders
+            for (status, paid_on, entry_id), rows in groups.items():
+                cur.execute(
+                    f"UPDATE {table} AS t SET status = %s, paid_on = %s, journal_entry_id = %s, receipt_number = u.r "
+                    "FROM unnest(%s::bigint[], %s::text[]) AS u(id, r) WHERE t.id = u.id AND t.cooperative_id = %s",
+                    [status, paid_on, entry_id, [sh.pk for sh in rows], [sh.receipt_number for sh in rows],
+                     cooperative.pk])
+            return
         for (status, paid_on, entry_id), rows in groups.items():
             for i in range(0, len(rows), CHUNK):
                 chunk = rows[i:i + CHUNK]
