@@ -279,6 +279,8 @@ def _report_upsert(cooperative, year, figures, source):
     before = {k: getattr(report, k) for k in figures}
     sources = dict(report.sources or {})
     for name, value in figures.items():
+        if getattr(report, name) == value and (value is None or name in sources):
+            continue  # unchanged: keeps who reported it
         setattr(report, name, value)
         if value is None:
             sources.pop(name, None)

@@ -201,3 +201,13 @@ def test_year_end_closing_entries_do_not_hide_the_years_result(world, books):
     for name in ("shu", "volume_usaha", "aset", "modal_sendiri", "modal_luar"):
         assert after[name] == before[name] == bulk[name], name
     assert after["shu"] == Decimal("475000.25")
+
+
+def test_an_unchanged_figure_keeps_who_reported_it(world, plain_coops):
+    from kopdig.tenancy.models import Role
+
+    coop = plain_coops[2]
+    Role.objects.create(cooperative=coop, user=world.pengurus_b, kind="pengurus")
+    actions.annual_report_save(actor=world.pengurus_b, cooperative=coop, year=YEAR, anggota_l=9, aset="100.00")
+    report = actions.annual_report_save(actor=world.dinas, cooperative=coop, year=YEAR, anggota_l=9, aset="150.00")
+    assert report.sources == {"anggota_l": "pengurus", "aset": "dinas"}
