@@ -31,6 +31,8 @@ def test_role_home_in_both_languages(browser, live_server, world, role, width):
             return
         page.wait_for_selector(HOME_MARK.get(role, "[data-testid=coop-home]"))
         assert page.locator("html").get_attribute("lang") == "id"
+        # The stylesheet is served and applied (mobile-first flex top bar).
+        assert page.evaluate("getComputedStyle(document.querySelector('.topbar')).display") == "flex"
         assert page.get_by_role("button", name="Keluar").is_visible()
         if role not in ("anggota", "dinas"):
             assert world.coop_a.name in page.inner_text("h1")
@@ -44,3 +46,12 @@ def test_role_home_in_both_languages(browser, live_server, world, role, width):
         page.wait_for_selector(HOME_MARK.get(role, "[data-testid=coop-home]"))
     finally:
         context.close()
+
+
+def test_static_assets_are_served_without_cdn(client):
+    """The stylesheet and htmx come from the installed packages, served by the app itself."""
+    page = client.get("/masuk/").content.decode()
+    assert "https://" not in page.split("<body")[0]
+    for path in ("/static/kopdig/kopdig.css", "/static/django_htmx/htmx-2.min.js"):
+        resp = client.get(path)
+        assert resp.status_code == 200, path
