@@ -370,6 +370,9 @@ def coop_import(request):
         import io
 
         plan = importer.parse(io.BytesIO(data), kabupaten=kab, year=form.cleaned_data["year"])
+        if plan.errors:  # a refused file cannot be confirmed: keep nothing of it
+            default_storage.delete(_import_path(request, token))
+            token = None
     return render(request, "dinas/import.html", {"form": form, "plan": plan, "token": token,
                                                   "columns": importer.COLUMNS})
 

@@ -38,8 +38,8 @@ def test_a_file_with_one_bad_row_writes_nothing_and_names_the_row(world, plain_c
     plan = resp.context["plan"]
     assert plan.errors == [(3, "Jenis tidak dikenal: Koperasi Ajaib.")]
     assert "Baris" in resp.content.decode() and "Koperasi Ajaib" in resp.content.decode()
-    # Confirming the refused file is refused too.
-    dinas_client.post("/dinas/koperasi/impor/", {"confirm": "1", "token": resp.context["token"], "year": YEAR})
+    # A refused file is not kept: it cannot be confirmed.
+    assert resp.context["token"] is None
     assert (Cooperative.objects.count(), AnnualReport.objects.count(), RatRecord.objects.count()) == before
     plain_coops[0].refresh_from_db()
     assert plain_coops[0].name == "Koperasi Konsumen Uji 1"
