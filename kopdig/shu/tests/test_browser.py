@@ -1,14 +1,10 @@
 """Browser journey: the pengurus edits the allocation on a phone, the simulation recomputes
 (HTMX, nothing saved), then saves."""
 
-from pathlib import Path
-
 import pytest
 
 from kopdig.shu.models import ShuYear
 from kopdig.tests.browser import login
-
-CSS = Path(__file__).resolve().parents[2] / "static" / "kopdig" / "kopdig.css"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,8 +27,6 @@ def test_edit_percentages_recompute_and_save(browser, live_server, shu_world):
             "document.querySelector('[data-testid=pool-jasa_modal]') && "
             "document.querySelector('[data-testid=pool-jasa_modal]').innerText.trim() === 'Rp 600.000,00'")
         assert ShuYear.objects.get().lines.get(role="jasa_modal").percent == 20
-        # The live server does not serve /static/ (WhiteNoise without collectstatic): add the stylesheet.
-        page.add_style_tag(path=str(CSS))
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"page is {overflow}px wider than the viewport"
         page.click("text=Simpan pengaturan")
