@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from kopdig.lib.documents import xlsx_response
 from kopdig.lib.errors import DomainError
-from kopdig.tenancy.access import coop_view, dinas_view
+from kopdig.tenancy.access import coop_view, dinas_view, public_view
 from kopdig.tenancy.models import Cooperative, Region
 
 from . import actions, charts, importer, selectors
@@ -476,6 +476,7 @@ def settings_page(request):
 # ---------------------------------------------------------------- invitation (public) and the pengurus's report
 
 
+@public_view
 def invitation(request, token):
     """The invitee sets a password (once) and lands on the cooperative's home page."""
     from django.contrib.auth.forms import SetPasswordForm
