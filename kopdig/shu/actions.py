@@ -246,6 +246,8 @@ def shu_year_close(*, actor, cooperative, year: int):
     from kopdig.ledger.models import Account
 
     _require_role(actor, cooperative, CLOSERS, "menutup tahun buku")
+    if not cooperative.on_kopdig:
+        raise ShuError("Koperasi ini tidak menyelenggarakan pembukuan di Kopdig.")
     start, end = selectors.year_bounds(year)
     if _today() <= end:
         raise ShuError(f"Tahun buku {year} belum berakhir; penutupan dilakukan setelah 31 Desember {year}.")

@@ -277,3 +277,33 @@ def test_full_cycle_with_real_commits(shu_world):
     assets, liab_equity = f.balance_sheet_total(coop, f.rat_date(year))
     assert assets == liab_equity
     assert _balance(coop, "utang_pajak", f.rat_date(year)) == D("32500.00")  # 5% of 650,000 paid
+
+
+def test_reopen_after_approval_clears_shares_and_close_refuses_open_years(shu_world):
+    w = shu_world
+    coop, year = w.coop_a, w.year
+    _setup(w)
+    with pytest.raises(actions.ShuError, match="belum berakhir"):
+        actions.shu_year_close(actor=w.pengurus_a, cooperative=coop, year=year + 1)
+    actions.shu_year_close(actor=w.pengurus_a, cooperative=coop, year=year)
+    with pytest.raises(actions.WrongStatus):
+        actions.shu_year_close(actor=w.pengurus_a, cooperative=coop, year=year)
+    actions.shu_approve(actor=w.pengurus_a, cooperative=coop, year=year, rat_date=f.rat_date(year), rat_reference="R")
+    assert ShuMemberShare.objects.filter(cooperative=coop).count() == 4
+    with pytest.raises(actions.WrongStatus):
+        actions.shu_year_save(actor=w.pengurus_a, cooperative=coop, year=year, tax_percent=D(5))
+    sy = actions.shu_year_reopen(actor=w.pengurus_a, cooperative=coop, year=year)
+    assert sy.status == "simulated" and sy.rat_date is None
+    assert not ShuMemberShare.objects.filter(cooperative=coop).exists()
+    assert f.cache_problems(coop) == []
+
+
+def test_rat_override_below_books_keeps_rest_undivided(shu_world):
+    w = shu_world
+    coop, year = w.coop_a, w.year
+    _through_allocation(w, shu_override=D("1500000"))
+    rat = f.rat_date(year)
+    assert _balance(coop, "shu_tahun_berjalan", rat) == 0
+    assert _balance(coop, "shu_belum_dibagi", rat) == D("500000.00")
+    assert _balance(coop, "cadangan", rat) == D("600000.00")
+    assert _balance(coop, "dana_shu_anggota", rat) == D("600000.00")
