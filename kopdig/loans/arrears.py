@@ -103,15 +103,35 @@ def _process_chunk(cooperative, ids, products, date):
         kol = kolektibilitas_for(days, product)
         if (old_days, old_kol, old_date) != (days, kol, date):
             loan_rows.append((days, str(kol), date, loan_id))
+    if changed_insts:
+        bulk_set(Installment._meta.db_table, [("denda", "numeric"), ("denda_through", "date")],
+                 [(q(i.denda), i.denda_through, i.pk) for i in changed_insts])
+    if loan_rows:
+        bulk_set(Loan._meta.db_table, [("days_past_due", "integer"), ("kolektibilitas", "varchar"),
+                                       ("arrears_date", "date")], loan_rows)
+
+
+def bulk_set(table: str, columns, rows, batch: int = 2000) -> None:
+    """UPDATE ``table`` SET columns = values WHERE id = last value, for many rows, in raw SQL.
+
+    PostgreSQL: one ``UPDATE … FROM (VALUES …)`` per batch (executemany is a round trip per row
+    there); SQLite: ``executemany`` (in-process, already fast). ``columns``: [(name, pg type)].
+    """
+    if not rows:
+        return
     with connection.cursor() as cur:
-        if changed_insts:
-            cur.executemany(
-                f"UPDATE {Installment._meta.db_table} SET denda = %s, denda_through = %s WHERE id = %s",
-                [(q(i.denda), i.denda_through, i.pk) for i in changed_insts])
-        if loan_rows:
-            cur.executemany(
-                f"UPDATE {Loan._meta.db_table} SET days_past_due = %s, kolektibilitas = %s, arrears_date = %s "
-                "WHERE id = %s", loan_rows)
+        if connection.vendor == "postgresql":
+            names = [c for c, _t in columns]
+            sets = ", ".join(f"{c} = v.{c}" for c in names)
+            cast = "(" + ", ".join(f"%s::{t}" for _c, t in columns) + ", %s::bigint)"
+            for i in range(0, len(rows), batch):
+                chunk = rows[i:i + batch]
+                values = ", ".join([cast] * len(chunk))
+                cur.execute(f"UPDATE {table} AS t SET {sets} FROM (VALUES {values}) AS v({', '.join(names)}, id) "
+                            "WHERE t.id = v.id", [x for row in chunk for x in row])
+        else:
+            sets = ", ".join(f"{c} = %s" for c, _t in columns)
+            cur.executemany(f"UPDATE {table} SET {sets} WHERE id = %s", rows)
 
 
 def required_reserve(cooperative) -> dict:
