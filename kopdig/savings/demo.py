@@ -22,29 +22,36 @@ import random
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
+from django.utils import timezone
 
 from kopdig import audit
-from kopdig.ledger.models import Account
-from kopdig.ledger.posting import Line, post
+from kopdig.audit.models import AuditLog
+from kopdig.ledger.models import Account, JournalEntry, JournalLine
+from kopdig.ledger.posting import LedgerError, Line, bump_month_balances, check_open, post
 from kopdig.lib.money import ZERO, q
 from kopdig.members.demo import books_start
 from kopdig.members.models import Member
 from kopdig.tenancy.models import DocumentCounter, User
+from kopdig.tenancy.numbering import format_number
 
 from . import actions, runs
+from .bulk import insert, insert_transactions
 from .models import ACCOUNT_PREFIX, Due, Kind, Receipt, SavingsAccount, SavingsProduct, SavingsTransaction
 
 PROFILES = {
-    # pokok, wajib, per-class wajib, sukarela rate, admin fee, payroll, share with sukarela, time deposits
+    # pokok, wajib, per-class wajib, sukarela rate, admin fee, payroll, share with sukarela, time deposits,
+    # service days (weekday numbers: the KSP counter opens Monday–Saturday, the employees' cooperative
+    # on Monday and Friday, the women's cooperative at its Thursday group meeting)
     "ksp-sejahtera": dict(pokok=100_000, wajib=25_000, classes={}, rate="3", fee=1_000, payroll=False,
-                          sukarela=0.6, berjangka=0.04, maturity="pay_out"),
+                          sukarela=0.6, berjangka=0.04, maturity="pay_out", days=(0, 1, 2, 3, 4, 5)),
     "ksu-tunas-harapan": dict(pokok=50_000, wajib=20_000, classes={"Golongan I": "15000", "Golongan II": "20000",
                                                                   "Golongan III": "30000"},
-                              rate="2.5", fee=0, payroll=True, sukarela=0.45, berjangka=0.02, maturity="to_sukarela"),
+                              rate="2.5", fee=0, payroll=True, sukarela=0.45, berjangka=0.02, maturity="to_sukarela",
+                              days=(0, 4)),
     "kopwan-srikandi": dict(pokok=25_000, wajib=10_000, classes={}, rate="3", fee=500, payroll=False,
-                            sukarela=0.7, berjangka=0.02, maturity="roll_over"),
+                            sukarela=0.7, berjangka=0.02, maturity="roll_over", days=(3,)),
 }
 
 
@@ -67,7 +74,7 @@ class Builder:
         self.pengurus = User.objects.get(username=f"{coop.slug}-pengurus")
         self.start = books_start(ctx.today)
         self.last_day = ctx.today - dt.timedelta(days=1)
-        self.keys = set(Account.objects.filter(cooperative=coop).exclude(system_key="").values_list("system_key", flat=True))
+        self.accounts_by_key = {a.system_key: a for a in Account.objects.filter(cooperative=coop).exclude(system_key="")}
 
     # --- setup ------------------------------------------------------------------------------
     def products(self):
@@ -134,8 +141,10 @@ class Builder:
         return [f"KW-{year}-{n:06d}" for n in range(first, first + count)]
 
     def _post_day(self, date, events, *, cash="kas", memo=None, receipt_type=None, source_type="savings.teller_day"):
-        """events: [(member, kind, signed amount, tx type, memo)] -> one entry, one receipt per event
-        (or one receipt for the batch when receipt_type is given), txs, caches, dues."""
+        """events: [(member, kind, signed amount, tx type, memo)] -> one journal entry now; its
+        receipts (one per event, or one for the batch when receipt_type is given), savings
+        transactions, balance caches and dues are written by ``_flush`` in the same (month)
+        transaction."""
         if not events:
             return
         sums = defaultdict(lambda: [ZERO, ZERO])
@@ -153,37 +162,107 @@ class Builder:
                 lines.append(Line(key, debit=d))
             if c:
                 lines.append(Line(key, credit=c))
-        with transaction.atomic():
-            text = memo or f"Transaksi kasir simpanan {date:%d-%m-%Y} ({len(events)} transaksi)"
-            entry = post(cooperative=self.coop, date=date, memo=text, actor=self.kasir, source_type=source_type,
-                         source_ref=f"KASIR-{date:%Y%m%d}", lines=lines)
-            if receipt_type:
-                total = sum((a for _m, _k, a, _t, _x in events), ZERO)
-                number = self._receipt_numbers(date.year, 1)[0]
-                batch = Receipt.objects.create(cooperative=self.coop, number=number, date=date, type=receipt_type,
-                                               member=None, amount=total, memo=text, cashier=self.kasir, entry=entry)
-                receipts = [batch] * len(events)
-            else:
-                numbers = self._receipt_numbers(date.year, len(events))
-                receipts = Receipt.objects.bulk_create([
-                    Receipt(cooperative=self.coop, number=number, date=date,
-                            type=Receipt.Type.SETORAN if amount > 0 else Receipt.Type.PENARIKAN, member=m,
-                            amount=abs(amount), memo=f"{x} {m.number} {m.name}", cashier=self.kasir, entry=entry)
-                    for number, (m, _k, amount, _t, x) in zip(numbers, events, strict=True)])
-            txs, deltas, wajib = [], defaultdict(lambda: ZERO), []
-            for (m, kind, amount, typ, x), receipt in zip(events, receipts, strict=True):
-                acc = self.acc[m.pk][kind]
-                txs.append(SavingsTransaction(cooperative=self.coop, account=acc, member=m, kind=kind, date=date,
-                                              type=typ, amount=amount, memo=f"{x} {m.number} {m.name}", entry=entry,
-                                              receipt=receipt, created_by=self.kasir))
-                deltas[acc.pk] += amount
-                if kind == Kind.WAJIB and amount > 0:
-                    wajib.append((acc, amount))
-            SavingsTransaction.objects.bulk_create(txs, batch_size=1000)
-            runs.apply_deltas(list(deltas.items()))
-            self._allocate(wajib)
-            audit.record(self.kasir, "savings_teller_day", cooperative=self.coop, obj=entry, ref=entry.number,
-                         summary=text, after={"transactions": len(events), "total": entry.total})
+        text = memo or f"Transaksi kasir simpanan {date:%d-%m-%Y} ({len(events)} transaksi)"
+        entry = self._entry(date, text, lines, source_type, len(events))
+        if receipt_type:
+            total = sum((a for _m, _k, a, _t, _x in events), ZERO)
+            batch = Receipt(cooperative=self.coop, number="", date=date, type=receipt_type, member=None, amount=total,
+                            memo=text, cashier=self.kasir, entry=entry)
+            self.buf_receipts.append(batch)
+            receipts = [batch] * len(events)
+        else:
+            receipts = [Receipt(cooperative=self.coop, number="", date=date,
+                                type=Receipt.Type.SETORAN if amount > 0 else Receipt.Type.PENARIKAN, member=m,
+                                amount=abs(amount), memo=f"{x} {m.number} {m.name}", cashier=self.kasir, entry=entry)
+                        for m, _k, amount, _t, x in events]
+            self.buf_receipts.extend(receipts)
+        for (m, kind, amount, typ, x), receipt in zip(events, receipts, strict=True):
+            acc = self.acc[m.pk][kind]
+            self.buf_txs.append((SavingsTransaction(cooperative=self.coop, account=acc, member=m, kind=kind, date=date,
+                                                    type=typ, amount=amount, memo=f"{x} {m.number} {m.name}",
+                                                    created_by=self.kasir), receipt, entry))
+            self.buf_deltas[acc.pk] += amount
+            if kind == Kind.WAJIB and amount > 0:
+                self.buf_wajib.append((acc, amount))
+
+    def _entry(self, date, text, lines, source_type, n):
+        """A journal entry as ``posting.post`` builds it (checked: balanced, open period, postable
+        accounts), written by ``_flush_entries`` with its lines and month balances."""
+        accounts = self.accounts_by_key
+        rows = []
+        for ln in lines:
+            account = accounts[ln.account]
+            if account.is_group or account.closed:
+                raise LedgerError(f"Akun {account.code} tidak dapat diposting.")
+            rows.append((account, q(ln.debit), q(ln.credit), ""))
+        total = sum((d for _a, d, _c, _m in rows), ZERO)
+        if total != sum((c for _a, _d, c, _m in rows), ZERO):
+            raise LedgerError("Jurnal tidak seimbang.")
+        check_open(self.coop, date)
+        entry = JournalEntry(cooperative=self.coop, number="", date=date, memo=text[:255], source_type=source_type,
+                             source_ref=f"KASIR-{date:%Y%m%d}", total=total, posted_by=self.kasir)
+        self.buf_entries.append((entry, rows, n))
+        return entry
+
+    def _flush_entries(self):
+        """Number the month's entries (gapless, in date order), write them, their lines, the month
+        balances (``bump_month_balances``) and one audit row each, as ``journal_entry_post`` does."""
+        if not self.buf_entries:
+            return
+        self.buf_entries.sort(key=lambda e: e[0].date)
+        year = self.buf_entries[0][0].date.year
+        counter, _ = DocumentCounter.objects.get_or_create(cooperative=self.coop, series="journal", year=year)
+        DocumentCounter.objects.filter(pk=counter.pk).update(last=F("last") + len(self.buf_entries))
+        first = DocumentCounter.objects.get(pk=counter.pk).last - len(self.buf_entries) + 1
+        for i, (entry, _rows, _n) in enumerate(self.buf_entries):
+            entry.number = format_number(year, first + i)
+        JournalEntry.objects.bulk_create([e for e, _r, _n in self.buf_entries])
+        lines, month_rows = [], []
+        for entry, rows, _n in self.buf_entries:
+            for account, debit, credit, memo in rows:
+                lines.append(JournalLine(cooperative=self.coop, entry=entry, account=account, date=entry.date,
+                                         debit=debit, credit=credit, memo=memo))
+                month_rows.append((account, debit, credit))
+        JournalLine.objects.bulk_create(lines, batch_size=1000)
+        first_day = self.buf_entries[0][0].date
+        bump_month_balances(self.coop, first_day.year, first_day.month, month_rows)
+        AuditLog.objects.bulk_create([
+            AuditLog(actor=self.kasir, cooperative=self.coop, kabupaten_id=self.coop.kabupaten_id,
+                     action="savings_teller_day", object_type=JournalEntry._meta.label, object_ref=e.number,
+                     summary=e.memo, after={"transactions": n, "total": str(e.total), "date": e.date.isoformat()})
+            for e, _r, n in self.buf_entries])
+
+    def _flush(self):
+        """Entries, receipts numbered in date order (gapless per year), transactions, caches, dues."""
+        self._flush_entries()
+        by_year = defaultdict(list)
+        for r in sorted(self.buf_receipts, key=lambda r: r.date):
+            by_year[r.date.year].append(r)
+        for year, rows in by_year.items():
+            for r, number in zip(rows, self._receipt_numbers(year, len(rows)), strict=True):
+                r.number = number
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        insert(Receipt, ["cooperative", "number", "date", "type", "member", "amount", "memo", "cashier", "entry",
+                         "created_at"],
+               [(self.coop.pk, r.number, r.date, r.type, r.member_id, r.amount, r.memo, r.cashier_id, r.entry.pk, now)
+                for r in self.buf_receipts])
+        ids = {}
+        for rows in by_year.values():
+            ids.update(Receipt.objects.filter(cooperative=self.coop, number__gte=rows[0].number,
+                                              number__lte=rows[-1].number).values_list("number", "id"))
+        txs = []
+        for tx, receipt, entry in self.buf_txs:
+            tx.receipt_id = ids[receipt.number]
+            tx.entry_id = entry.pk
+            txs.append(tx)
+        insert_transactions(txs)
+        runs.apply_deltas(list(self.buf_deltas.items()))
+        self._allocate(self.buf_wajib)
+        self._reset()
+
+    def _reset(self):
+        self.buf_receipts, self.buf_txs, self.buf_wajib, self.buf_entries = [], [], [], []
+        self.buf_deltas = defaultdict(lambda: ZERO)
 
     def _allocate(self, payments):
         """services.allocate_wajib for many payments at once: oldest open dues first, rest as credit."""
@@ -206,9 +285,16 @@ class Builder:
                     changed.append(due)
             if left > 0:
                 credit[acc.pk] = credit.get(acc.pk, ZERO) + left
-        Due.objects.bulk_update(list({d.pk: d for d in changed}.values()), ["paid"], batch_size=1000)
-        for acc_id, amount in credit.items():
-            SavingsAccount.objects.filter(pk=acc_id).update(wajib_credit=F("wajib_credit") + amount)
+        table = connection.ops.quote_name(Due._meta.db_table)
+        acc_table = connection.ops.quote_name(SavingsAccount._meta.db_table)
+        with connection.cursor() as cursor:
+            dues_rows = [(d.paid, d.pk) for d in sorted({d.pk: d for d in changed}.values(), key=lambda d: d.pk)]
+            if dues_rows:
+                cursor.executemany(f"UPDATE {table} SET paid = %s WHERE id = %s", dues_rows)
+            credit_rows = [(credit[acc_id], acc_id) for acc_id in sorted(credit)]
+            if credit_rows:
+                cursor.executemany(f"UPDATE {acc_table} SET wajib_credit = wajib_credit + %s WHERE id = %s",
+                                   credit_rows)
 
     def opening(self):
         start, rng = self.start, self.rng
@@ -242,7 +328,7 @@ class Builder:
             txs.append(SavingsTransaction(cooperative=self.coop, account=acc, member=m, kind=kind, date=self.start,
                                           type=typ, amount=amount, memo=x, entry=entry, created_by=self.pengurus))
             deltas[acc.pk] += amount
-        SavingsTransaction.objects.bulk_create(txs, batch_size=1000)
+        insert_transactions(txs)
         runs.apply_deltas(list(deltas.items()))
         audit.record(self.pengurus, "savings_opening_balances", cooperative=self.coop, obj=entry, ref=entry.number,
                      summary=entry.memo, after={"transactions": len(txs), "total": entry.total})
@@ -258,9 +344,14 @@ class Builder:
         payroll = []
         days = calendar.monthrange(period.year, period.month)[1]
 
+        service = [period.replace(day=d) for d in range(1, days + 1)
+                   if period.replace(day=d).weekday() in self.p["days"]]
+
         def day(lo=1, hi=days):
+            """A service day of the month in [lo, hi] (the nearest one after lo, else the last)."""
             hi = min(hi, days)
-            return period.replace(day=rng.randint(min(lo, hi), hi))
+            choices = [d for d in service if lo <= d.day <= hi] or [d for d in service if d.day >= lo]
+            return rng.choice(choices) if choices else None
 
         for m in self.members:
             gone = self.exit_on.get(m.pk)
@@ -281,32 +372,36 @@ class Builder:
             else:
                 pay = wajib
             if pay and m.status == "aktif":
-                if self.p["payroll"] and habit != "stop" and m.pk % 20:
+                if self.p["payroll"] and habit != "stop" and m.pk % 20 and m.joined_on.day <= 25:
                     payroll.append((m, Kind.WAJIB, q(pay), "deposit", "Potong gaji simpanan wajib"))
                 else:
                     when = day(max(1, m.joined_on.day if m.joined_on >= period else 1), 24)
-                    by_day[when].append((m, Kind.WAJIB, q(pay), "deposit", "Setoran simpanan wajib"))
+                    if when:
+                        by_day[when].append((m, Kind.WAJIB, q(pay), "deposit", "Setoran simpanan wajib"))
             suk = accs.get(Kind.SUKARELA)
             if suk is not None and suk.opened_on <= last and m.status == "aktif":
-                if rng.random() < 0.35:
-                    when = day(suk.opened_on.day if suk.opened_on >= period else 1)
+                when = day(suk.opened_on.day if suk.opened_on >= period else 1)
+                if when and rng.random() < 0.35:
                     amount = _round(rng.lognormvariate(11.9, 0.8))
                     self.suk_bal[suk.pk] += amount
                     by_day[when].append((m, Kind.SUKARELA, amount, "deposit", "Setoran simpanan sukarela"))
                 room = self.suk_bal[suk.pk] - self.prod[Kind.SUKARELA].min_balance
                 if rng.random() < 0.15 and room >= 20_000:
                     amount = _round(room * Decimal(rng.uniform(0.1, 0.6)))
-                    when = period.replace(day=days)  # after the month's deposits, never below the minimum
+                    when = service[-1]  # after the month's deposits, never below the minimum
                     self.suk_bal[suk.pk] -= amount
                     by_day[when].append((m, Kind.SUKARELA, -amount, "withdrawal", "Penarikan simpanan sukarela"))
-        for date in sorted(by_day):
-            if date <= self.last_day:
-                self._post_day(date, by_day[date])
         pay_day = period.replace(day=min(25, days))
-        if payroll and pay_day <= self.last_day:
-            self._post_day(pay_day, payroll, cash="bank", receipt_type=Receipt.Type.POTONG_GAJI,
-                           memo=f"Potong gaji simpanan wajib {period:%m/%Y} ({len(payroll)} anggota)",
-                           source_type="savings.payroll")
+        with transaction.atomic():  # the month's counter work: entries, receipts, transactions, caches, dues
+            self._reset()
+            for date in sorted(by_day):
+                if date <= self.last_day:
+                    self._post_day(date, by_day[date])
+            if payroll and pay_day <= self.last_day:
+                self._post_day(pay_day, payroll, cash="bank", receipt_type=Receipt.Type.POTONG_GAJI,
+                               memo=f"Potong gaji simpanan wajib {period:%m/%Y} ({len(payroll)} anggota)",
+                               source_type="savings.payroll")
+            self._flush()
         for m in self.members:
             td = self.td_on.get(m.pk)
             if td and period <= td <= last:

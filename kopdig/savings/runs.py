@@ -18,7 +18,7 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -30,6 +30,7 @@ from kopdig.members.models import Member
 
 from . import services
 from .actions import MANAGERS, require_role
+from .bulk import insert, insert_transactions
 from .models import Due, Kind, Receipt, Run, SavingsAccount, SavingsProduct, SavingsTransaction
 
 CHUNK = 2000
@@ -139,9 +140,9 @@ def _billing(run: Run, actor):
                     paid = min(amount, acc.wajib_credit)
                     acc.wajib_credit -= paid
                     touched.append(acc)
-                dues.append(Due(cooperative=coop, member_id=member_id, period=period, amount=amount, paid=paid))
+                dues.append((coop.pk, member_id, period, amount, paid))
                 total += amount
-            Due.objects.bulk_create(dues, batch_size=1000)
+            insert(Due, ["cooperative", "member", "period", "amount", "paid"], dues)
             if touched:
                 SavingsAccount.objects.bulk_update(touched, ["wajib_credit"], batch_size=1000)
             _progress(run, done_add=len(chunk), amount_add=total)
@@ -279,23 +280,23 @@ def _interest_chunk(run, actor, coop, period, end, chunk, opening, moves, fee_ke
                             amount=amount, memo=f"{memo} {period:%m/%Y}", entry=entry, period=period, created_by=who))
                 if delta:
                     updates.append((acc.pk, delta))
-            SavingsTransaction.objects.bulk_create(txs, batch_size=1000)
+            insert_transactions(txs)
             apply_deltas(updates)
         _progress(run, done_add=len(chunk), amount_add=sum_jasa)
 
 
 def apply_deltas(updates: list[tuple[int, Decimal]]) -> None:
-    """Add each delta to its account's balance cache, in id order, with row locks (one bulk update)."""
-    if not updates:
+    """Add each delta to its account's balance cache: one executemany of
+    ``balance = balance + delta`` in account-id order (deterministic row-lock order on
+    PostgreSQL; the increment is safe against concurrent tellers, unlike writing back a value)."""
+    rows = sorted((acc_id, delta) for acc_id, delta in updates if delta)
+    if not rows:
         return
-    deltas = dict(updates)
-    ids = sorted(deltas)
-    rows = []
-    for i in range(0, len(ids), 5000):
-        for acc in SavingsAccount.objects.select_for_update().filter(pk__in=ids[i:i + 5000]).only("id", "balance").order_by("id"):
-            acc.balance += deltas[acc.pk]
-            rows.append(acc)
-    SavingsAccount.objects.bulk_update(rows, ["balance"], batch_size=1000)
+    table = connection.ops.quote_name(SavingsAccount._meta.db_table)
+    with connection.cursor() as cursor:
+        # ROUND keeps SQLite (which adds decimals as floats) at whole sen; exact on PostgreSQL.
+        cursor.executemany(f"UPDATE {table} SET balance = ROUND(balance + %s, 2) WHERE id = %s",
+                           [(delta, acc_id) for acc_id, delta in rows])
 
 
 # --- maturity (simpanan berjangka) ------------------------------------------------------------

@@ -99,8 +99,16 @@ def member_summary(cooperative, member) -> dict:
     return {"balances": balances, "total": sum(balances.values(), ZERO), "arrears": arrears, "receipts": receipts}
 
 
-def arrears_of_member(cooperative, member) -> dict:
-    agg = Due.objects.filter(cooperative=cooperative, member=member, paid__lt=F("amount")).aggregate(
+def _overdue_before(as_of: dt.date | None) -> dt.date:
+    """Dues are in arrears (tunggakan) once their month is over: periods before as_of's month."""
+    from django.utils import timezone
+
+    return (as_of or timezone.localdate()).replace(day=1)
+
+
+def arrears_of_member(cooperative, member, *, as_of: dt.date | None = None) -> dict:
+    agg = Due.objects.filter(cooperative=cooperative, member=member, paid__lt=F("amount"),
+                             period__lt=_overdue_before(as_of)).aggregate(
         months=Count("id"), amount=Sum(F("amount") - F("paid")))
     return {"months": agg["months"] or 0, "amount": q(agg["amount"] or ZERO)}
 
@@ -137,13 +145,14 @@ def balances_by_member(cooperative, *, date: dt.date, search: str = ""):
                        berjangka=at("berjangka")).order_by("number")
 
 
-def arrears_list(cooperative, *, min_months: int = 1):
-    """Active members with unpaid wajib dues: months and amount in arrears."""
+def arrears_list(cooperative, *, min_months: int = 1, as_of: dt.date | None = None):
+    """Active members with unpaid wajib dues of months already over: months and amount in arrears."""
     from kopdig.members.models import Member
 
+    overdue = Q(dues__paid__lt=F("dues__amount"), dues__period__lt=_overdue_before(as_of))
     return (Member.objects.filter(cooperative=cooperative, status=Member.Status.AKTIF)
-            .annotate(months=Count("dues", filter=Q(dues__paid__lt=F("dues__amount"))),
-                      amount=Sum(F("dues__amount") - F("dues__paid"), filter=Q(dues__paid__lt=F("dues__amount"))))
+            .annotate(months=Count("dues", filter=overdue),
+                      amount=Sum(F("dues__amount") - F("dues__paid"), filter=overdue))
             .filter(months__gte=min_months).order_by("-months", "number"))
 
 
