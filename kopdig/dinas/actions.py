@@ -366,11 +366,9 @@ def pengurus_invite(*, actor, cooperative, username: str, name: str, email: str 
     """Create the first pengurus's login (unusable password), grant the pengurus role and a one-time
     invitation link; returns (invitation, raw token). E-mails the link after commit when e-mail is on.
 
-    Two transactions: the user and the invitation (with the audit rows) commit together; the role
-    is then granted by ``tenancy.actions.role_grant``, itself durable. The permission role_grant
-    checks is checked here first, so the grant cannot be refused after the first commit.
+    One transaction: the user, the role, the invitation and their audit rows commit together.
     """
-    from kopdig.tenancy.actions import role_grant, user_create
+    from kopdig.tenancy.actions import grant_role, user_create
 
     _require_officer(actor, cooperative.kabupaten_id)
     if not (name or "").strip():
@@ -388,7 +386,7 @@ def pengurus_invite(*, actor, cooperative, username: str, name: str, email: str 
         if settings.EMAIL_ENABLED and user.email:
             link = f"{link_base}/dinas/undangan/{raw}/"
             transaction.on_commit(lambda: _send_invitation(user.email, cooperative.name, link))
-    role_grant(actor=actor, cooperative=cooperative, user=user, kind=Role.Kind.PENGURUS, title=title)
+        grant_role(actor=actor, cooperative=cooperative, user=user, kind=Role.Kind.PENGURUS, title=title)
     return inv, raw
 
 

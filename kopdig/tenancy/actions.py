@@ -76,24 +76,29 @@ def _create_cooperative(*, kabupaten, name, jenis, slug=None, **fields):
 
 
 def role_grant(*, actor, cooperative: Cooperative, user: User, kind: str, title: str = "") -> Role:
-    """Give a user a role in a cooperative (pengurus of that cooperative, a Dinas officer for the
-    first pengurus, or the system)."""
+    """Give a user a role in a cooperative (its pengurus; a Dinas officer for the first pengurus; the
+    system). Durable; ``grant_role`` is the same step inside a caller's transaction."""
+    with transaction.atomic(durable=True):
+        return grant_role(actor=actor, cooperative=cooperative, user=user, kind=kind, title=title)
+
+
+def grant_role(*, actor, cooperative: Cooperative, user: User, kind: str, title: str = "") -> Role:
+    """Non-durable body of ``role_grant`` (checks, writes, audits) for use inside another action."""
     if kind not in Role.Kind.values:
         raise DomainError("Peran tidak dikenal.")
     if actor is not None and not actor.is_superuser:
         is_board = Role.objects.filter(cooperative=cooperative, user=actor, kind=Role.Kind.PENGURUS).exists()
         if not is_board and not (kind == Role.Kind.PENGURUS and _may_supervise(actor, cooperative.kabupaten_id)):
             raise NotAllowed("Hanya pengurus yang dapat memberi peran.")
-    with transaction.atomic(durable=True):
-        role, created = Role.objects.select_for_update().get_or_create(
-            cooperative=cooperative, user=user, defaults={"kind": kind, "title": title}
-        )
-        before = {"kind": role.kind, "title": role.title} if not created else None
-        if not created:
-            role.kind, role.title = kind, title
-            role.save(update_fields=["kind", "title"])
-        audit.record(actor, "role_grant", cooperative=cooperative, obj=role, ref=user.username,
-                     before=before, after={"kind": kind, "title": title})
+    role, created = Role.objects.select_for_update().get_or_create(
+        cooperative=cooperative, user=user, defaults={"kind": kind, "title": title}
+    )
+    before = {"kind": role.kind, "title": role.title} if not created else None
+    if not created:
+        role.kind, role.title = kind, title
+        role.save(update_fields=["kind", "title"])
+    audit.record(actor, "role_grant", cooperative=cooperative, obj=role, ref=user.username,
+                 before=before, after={"kind": kind, "title": title})
     return role
 
 
