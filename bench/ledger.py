@@ -51,7 +51,7 @@ def _setup(args):
     if not os.environ.get("DATABASE_URL"):
         os.environ.setdefault("KOPDIG_DATA_DIR", str(DEFAULT_DIR))
         data_dir = Path(os.environ["KOPDIG_DATA_DIR"]).resolve()
-        if data_dir == DEFAULT_DIR.resolve():
+        if data_dir == DEFAULT_DIR.resolve() and not args.reuse:
             data_dir.mkdir(parents=True, exist_ok=True)
             for suffix in ("", "-wal", "-shm"):
                 p = data_dir / f"kopdig.sqlite3{suffix}"
@@ -182,6 +182,8 @@ def main(argv):
     parser.add_argument("--lines", type=int, default=1_000_000)
     parser.add_argument("--post", type=int, default=10_000, help="entries posted through the action (≥10,000)")
     parser.add_argument("--no-tools", action="store_true", help="skip the beancount/hledger comparison")
+    parser.add_argument("--reuse", action="store_true",
+                        help="measure the last bench cooperative already in the database instead of loading a new one")
     args = parser.parse_args(argv)
     _setup(args)
 
@@ -194,20 +196,33 @@ def main(argv):
     from kopdig.ledger.selectors import verify
 
     print(f"database: {connection.vendor} ({connection.settings_dict['NAME']})")
-    coop, user = _coop()
-    rng = random.Random(20250101)
     today = dt.date.today()
-    start = dt.date(today.year - 3, 1, 1)
-    days = (dt.date(today.year - 1, 12, 31) - start).days + 1  # bulk history: three full years
-    t0 = time.perf_counter()
-    entries, n_lines = _plan(args.lines, start, days, rng)
-    t_plan = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    bulk_load(coop, user, entries)
-    t_bulk = time.perf_counter() - t0
-    bulk_rate = len(entries) / t_bulk
-    print(f"bulk load: {len(entries):,} entries, {n_lines:,} lines in {t_bulk:.1f} s "
-          f"({bulk_rate:,.0f} entries/s, {n_lines / t_bulk:,.0f} lines/s; planning {t_plan:.1f} s)")
+    if args.reuse:
+        from kopdig.ledger.models import JournalEntry, JournalLine
+        from kopdig.tenancy.models import Cooperative, User
+
+        coop = Cooperative.objects.filter(slug__startswith="bench-ledger-").order_by("-pk").first()
+        if coop is None:
+            raise SystemExit("--reuse: no bench cooperative in this database; run without --reuse first")
+        user = User.objects.get(username=f"{coop.slug}-pengurus")
+        n_entries = JournalEntry.objects.filter(cooperative=coop).count()
+        n_lines = JournalLine.objects.filter(cooperative=coop).count()
+        print(f"reusing {coop.slug}: {n_entries:,} entries, {n_lines:,} lines")
+        bulk_rate = None
+    else:
+        coop, user = _coop()
+        rng = random.Random(20250101)
+        start = dt.date(today.year - 3, 1, 1)
+        days = (dt.date(today.year - 1, 12, 31) - start).days + 1  # bulk history: three full years
+        t0 = time.perf_counter()
+        entries, n_lines = _plan(args.lines, start, days, rng)
+        t_plan = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        bulk_load(coop, user, entries)
+        t_bulk = time.perf_counter() - t0
+        bulk_rate = len(entries) / t_bulk
+        print(f"bulk load: {len(entries):,} entries, {n_lines:,} lines in {t_bulk:.1f} s "
+              f"({bulk_rate:,.0f} entries/s, {n_lines / t_bulk:,.0f} lines/s; planning {t_plan:.1f} s)")
     t0 = time.perf_counter()
     problems = verify(coop)
     print(f"verify: {'OK' if not problems else f'{len(problems)} PROBLEMS'} in {time.perf_counter() - t0:.1f} s")
@@ -218,17 +233,21 @@ def main(argv):
 
     # (a) posting through the real action, one durable transaction per entry.
     post_rng = random.Random(7)
+    if args.post <= 0:
+        print("(a) skipped (--post 0)")
     t0 = time.perf_counter()
-    for i in range(args.post):
+    for i in range(max(args.post, 0)):
         amount = Decimal(post_rng.randrange(1_000, 5_000_000))
         journal_entry_post(actor=user, cooperative=coop, date=today - dt.timedelta(days=i % 60),
                            memo="Penjualan (bench)",
                            lines=[Line("kas", debit=amount), Line("penjualan_anggota", credit=amount)])
     t_post = time.perf_counter() - t0
-    post_rate = args.post / t_post
-    print(f"(a) journal_entry_post: {args.post:,} entries in {t_post:.1f} s = {post_rate:,.0f} entries/s "
-          f"({1000 * t_post / args.post:.2f} ms each); bulk path {bulk_rate:,.0f} entries/s, "
-          f"ratio action/bulk = {post_rate / bulk_rate:.3f}")
+    post_rate = args.post / t_post if args.post > 0 else 0
+    ref = (f"; bulk path {bulk_rate:,.0f} entries/s, ratio action/bulk = {post_rate / bulk_rate:.3f}"
+           if bulk_rate else "")
+    if args.post > 0:
+        print(f"(a) journal_entry_post: {args.post:,} entries in {t_post:.1f} s = {post_rate:,.0f} entries/s "
+              f"({1000 * t_post / args.post:.2f} ms each){ref}")
 
     # (b) statements at a mid-month date, from the caches.
     at = dt.date(today.year - 1, 6, 15)

@@ -130,7 +130,11 @@ class JournalLine(models.Model):
                 name="line_one_sided_positive",
             )
         ]
-        indexes = [models.Index(fields=["cooperative", "account", "date"])]
+        indexes = [
+            models.Index(fields=["cooperative", "account", "date"]),
+            # Statements read the lines of one month across all accounts (the date's own month).
+            models.Index(fields=["cooperative", "date"], name="ledger_line_coop_date"),
+        ]
 
 
 class AccountMonthBalance(models.Model):
