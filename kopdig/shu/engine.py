@@ -124,9 +124,12 @@ def split_exact(total: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
     if not weights:
         return []
     weights = [w if isinstance(w, Decimal) else D(w) for w in weights]
-    places = max(0, -min(w.as_tuple().exponent for w in weights))
-    scale = 10 ** places
-    ints = [int(w * scale) for w in weights] if places else [int(w) for w in weights]
+    # Fast path for money weights (at most 2 decimals): truncation only lowers a non-negative
+    # weight, so equal sums prove every weight was exact. Otherwise scale by the finest exponent.
+    ints = [int(w * 100) for w in weights]
+    if any(w < 0 for w in weights) or sum(ints) != sum(weights, Decimal(0)) * 100:
+        places = max(0, -min(w.as_tuple().exponent for w in weights))
+        ints = [int(w * 10 ** places) for w in weights]
     if any(w < 0 for w in ints):
         raise ValueError("weights must not be negative")
     wsum = sum(ints)

@@ -122,3 +122,15 @@ def test_split_exact_equals_lib_split(total, weights):
 
     weights[0] += D(1)
     assert split_exact(total, weights) == split(total, weights)
+
+
+@settings(max_examples=100, deadline=None)
+@given(total=st.decimals(min_value=0, max_value=10**8, places=2, allow_nan=False, allow_infinity=False),
+       weights=st.lists(st.decimals(min_value=0, max_value=10**6, places=4, allow_nan=False, allow_infinity=False),
+                        min_size=1, max_size=20))
+def test_split_exact_equals_lib_split_finer_weights(total, weights):
+    from kopdig.lib.money import split
+    from kopdig.shu.engine import split_exact
+
+    weights[0] += D(1)
+    assert split_exact(total, weights) == split(total, weights)
