@@ -13,6 +13,7 @@ class ShuConfig(AppConfig):
 
         nav.register(_("SHU"), "shu:index", roles=nav.READERS, order=60)
         dashboard.register_member_widget(member_widget, order=60)
+        dashboard.register_coop_widget(coop_widget, order=60)
 
 
 def member_widget(cooperative, user):
@@ -28,3 +29,17 @@ def member_widget(cooperative, user):
     if not shares:
         return None
     return {"title": "SHU", "template": "shu/_member_widget.html", "context": {"shares": shares[:3], "coop": cooperative}}
+
+
+def coop_widget(cooperative, access):
+    """Staff home: the latest SHU years and their status."""
+    from kopdig.tenancy.nav import READERS
+
+    from .models import ShuYear
+
+    if not (getattr(access, "dinas", False) or getattr(access, "role", None) in READERS):
+        return None
+    years = list(ShuYear.objects.filter(cooperative=cooperative).order_by("-year")[:3])
+    if not years:
+        return None
+    return {"title": "SHU", "template": "shu/_coop_widget.html", "context": {"years": years, "coop": cooperative}}

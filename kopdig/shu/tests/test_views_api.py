@@ -247,3 +247,10 @@ def test_year_page_queries_do_not_grow_with_members(shu_world, django_assert_max
     with django_assert_max_num_queries(approved):
         c.get(url)
     assert approved <= small + 10
+
+
+def test_coop_home_widget(shu_world):
+    w = shu_world
+    actions.shu_year_save(actor=w.pengurus_a, cooperative=w.coop_a, year=w.year, transaksi_basis="volume")
+    resp = _client(w.kasir_a).get(f"/k/{w.coop_a.slug}/")
+    assert resp.status_code == 200 and 'data-testid="shu-widget"' in resp.content.decode()
