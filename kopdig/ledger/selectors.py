@@ -3,6 +3,7 @@ never from a scan of the journal."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
@@ -20,10 +21,20 @@ def money(value) -> Decimal:
     return q(value) if value is not None else ZERO
 
 
+def _month_end(date: dt.date) -> dt.date:
+    return date.replace(day=calendar.monthrange(date.year, date.month)[1])
+
+
+def _next_month(date: dt.date) -> dt.date:
+    return (date.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
 def net_movements(cooperative, *, end: dt.date, start: dt.date | None = None, account_ids=None) -> dict[int, tuple]:
     """{account_id: (debit, credit)} of all postings in [start, end] (start None = from the beginning).
 
-    Whole months come from ``AccountMonthBalance``; partial months at either edge from lines.
+    Whole calendar months come from ``AccountMonthBalance`` (one query); the partial months at
+    either edge from the lines (at most one more query). A range on month boundaries reads no
+    line at all.
     """
     sums: dict[int, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
 
@@ -32,30 +43,38 @@ def net_movements(cooperative, *, end: dt.date, start: dt.date | None = None, ac
             sums[acc][0] += money(d)
             sums[acc][1] += money(c)
 
+    if start is not None and start > end:
+        return {}
     acc_filter = {"account_id__in": account_ids} if account_ids is not None else {}
-    # Whole months strictly inside the range.
-    first_full = (start.year, start.month) if start and start.day == 1 else None
-    if start and start.day != 1:
-        first_full = (start.year + (start.month // 12), start.month % 12 + 1)
-    month_q = Q(year__lt=end.year) | Q(year=end.year, month__lt=end.month)
-    if first_full:
-        month_q &= Q(year__gt=first_full[0]) | Q(year=first_full[0], month__gte=first_full[1])
-    add(
-        AccountMonthBalance.objects.filter(month_q, cooperative=cooperative, **acc_filter)
-        .values("account_id").annotate(d=Sum("debit"), c=Sum("credit")).values_list("account_id", "d", "c")
-    )
-    # The end date's own month, up to the end date (and from start if start falls in it).
-    month_start = end.replace(day=1)
-    lo = max(month_start, start) if start else month_start
-    add(
-        JournalLine.objects.filter(cooperative=cooperative, date__gte=lo, date__lte=end, **acc_filter)
-        .values("account_id").annotate(d=Sum("debit"), c=Sum("credit")).values_list("account_id", "d", "c")
-    )
-    # A start in the middle of a month before the end's month: that month's lines from start.
-    if start and start.day != 1 and (start.year, start.month) != (end.year, end.month):
-        nxt = dt.date(first_full[0], first_full[1], 1)
+    # Whole months: from first_full (inclusive) to last_full (inclusive).
+    first_full = None if start is None else (start if start.day == 1 else _next_month(start))
+    last_full = end.replace(day=1) if end == _month_end(end) else end.replace(day=1) - dt.timedelta(days=1)
+    last_full = last_full.replace(day=1)
+    if first_full is None or first_full <= last_full:
+        month_q = Q(year__lt=last_full.year) | Q(year=last_full.year, month__lte=last_full.month)
+        if first_full is not None:
+            month_q &= Q(year__gt=first_full.year) | Q(year=first_full.year, month__gte=first_full.month)
         add(
-            JournalLine.objects.filter(cooperative=cooperative, date__gte=start, date__lt=nxt, **acc_filter)
+            AccountMonthBalance.objects.filter(month_q, cooperative=cooperative, **acc_filter)
+            .values("account_id").annotate(d=Sum("debit"), c=Sum("credit")).values_list("account_id", "d", "c")
+        )
+    # Partial months from the lines: the head [start, end of start's month] when start is not
+    # a 1st, and the tail [1st of end's month, end] when end is not a month end.
+    ranges = []
+    if start is not None and start.day != 1:
+        ranges.append((start, min(end, _month_end(start))))
+    if end != _month_end(end):
+        lo = end.replace(day=1)
+        if start is not None:
+            lo = max(lo, start)
+        if not ranges or lo > ranges[0][1]:
+            ranges.append((lo, end))
+    if ranges:
+        date_q = Q()
+        for lo, hi in ranges:
+            date_q |= Q(date__gte=lo, date__lte=hi)
+        add(
+            JournalLine.objects.filter(date_q, cooperative=cooperative, **acc_filter)
             .values("account_id").annotate(d=Sum("debit"), c=Sum("credit")).values_list("account_id", "d", "c")
         )
     return {k: (v[0], v[1]) for k, v in sums.items()}

@@ -194,3 +194,30 @@ def test_parse_amount(raw, want):
     from kopdig.ledger.actions import parse_amount
 
     assert parse_amount(raw) == Decimal(want)
+
+
+@pytest.mark.django_db
+def test_net_movements_equal_a_scan_for_any_range(world):
+    from django.db.models import Sum
+
+    from kopdig.ledger.selectors import net_movements
+
+    coop = world.coop_a
+    days = [dt.date(2024, 12, 31), dt.date(2025, 1, 1), dt.date(2025, 1, 15), dt.date(2025, 1, 31),
+            dt.date(2025, 2, 1), dt.date(2025, 2, 28), dt.date(2025, 3, 10), dt.date(2025, 4, 30)]
+    for i, d in enumerate(days):
+        post(world, d, f"e{i}", ("kas", f"{100 + i}.{i:02d}", 0), ("pendapatan_lain", 0, f"{100 + i}.{i:02d}"))
+    probes = [None, dt.date(2024, 12, 1), dt.date(2025, 1, 1), dt.date(2025, 1, 2), dt.date(2025, 1, 15),
+              dt.date(2025, 1, 31), dt.date(2025, 2, 1), dt.date(2025, 2, 27), dt.date(2025, 2, 28),
+              dt.date(2025, 3, 31), dt.date(2025, 4, 29), dt.date(2025, 4, 30)]
+    kas = coop.accounts.get(system_key="kas").pk
+    for start in probes:
+        for end in probes[1:]:
+            if start and start > end:
+                continue
+            qs = JournalLine.objects.filter(cooperative=coop, account_id=kas, date__lte=end)
+            if start:
+                qs = qs.filter(date__gte=start)
+            want = qs.aggregate(d=Sum("debit"))["d"] or Decimal("0.00")
+            got = net_movements(coop, start=start, end=end).get(kas, (Decimal("0.00"), Decimal("0.00")))[0]
+            assert got == want, (start, end)
