@@ -283,6 +283,8 @@ def loan_approve(*, actor, cooperative, number: str, date: dt.date | None = None
             raise LoanError(f"Pinjaman {loan.number} tidak dalam status diajukan.")
         if loan.entered_by_id == actor.pk:
             raise NotAllowed("Persetujuan harus oleh pengguna lain dari yang memasukkan pengajuan.")
+        if date < loan.applied_on:
+            raise LoanError("Tanggal persetujuan sebelum tanggal pengajuan.")
         if role == Role.Kind.MANAJER and loan.principal > settings_for(cooperative).manajer_approval_limit:
             raise NotAllowed("Jumlah pinjaman melebihi batas persetujuan manajer; perlu persetujuan pengurus.")
         loan.status, loan.approved_by, loan.approved_on = Loan.Status.APPROVED, actor, date

@@ -137,3 +137,32 @@ def test_query_counts_do_not_grow_with_rows(world, django_assert_max_num_queries
         assert c.get(BASE + f"{loans[0].number}/").status_code == 200
     with django_assert_max_num_queries(15):
         assert c.get(BASE + "?kolektibilitas=kurang_lancar").status_code == 200
+
+
+def test_product_and_settings_forms(world):
+    from kopdig.audit.models import AuditLog
+    from kopdig.loans.models import LoanProduct, LoanSettings
+
+    c = client_for(world.pengurus_a)
+    data = {"code": "mik", "name": "Pinjaman Mikro", "method": "menurun", "rate_percent": "1.25", "rate_basis": "bulan",
+            "frequency": "monthly", "min_term": "3", "max_term": "24", "max_grace_months": "0", "min_amount": "500000",
+            "max_amount": "10000000", "provisi_kind": "persen", "provisi_value": "1", "admin_kind": "tetap",
+            "admin_value": "10000", "denda_basis": "per_hari", "denda_kind": "persen", "denda_value": "0.1",
+            "denda_grace_days": "3", "allocation_order": "denda, jasa, pokok", "kurang_lancar_after_days": "30",
+            "diragukan_after_days": "90", "macet_after_days": "180", "required_guarantors": "1",
+            "early_payoff_jasa": "berjalan", "overpayment": "tolak", "disburse_to": "kas", "rounding_unit": "0",
+            "active": "on"}
+    r = c.post(BASE + "produk/baru/", data)
+    assert r.status_code == 302, r.content.decode()[:2000]
+    p = LoanProduct.objects.get(cooperative=world.coop_a, code="MIK")
+    assert p.allocation_order == "denda,jasa,pokok" and p.required_guarantors == 1
+    r = c.post(BASE + "produk/MIK/", {**data, "macet_after_days": "60"})
+    assert r.status_code == 200 and LoanProduct.objects.get(pk=p.pk).macet_after_days == 180  # refused, unchanged
+    r = c.post(BASE + "pengaturan/", {"manajer_approval_limit": "7500000", "reserve_lancar_percent": "1",
+                                      "reserve_kurang_lancar_percent": "50", "reserve_diragukan_percent": "75",
+                                      "reserve_macet_percent": "100"})
+    assert r.status_code == 302
+    assert LoanSettings.objects.get(cooperative=world.coop_a).manajer_approval_limit == D("7500000.00")
+    assert set(AuditLog.objects.filter(cooperative=world.coop_a).values_list("action", flat=True)) >= {
+        "loan_product_create", "loan_settings_update"}
+    assert client_for(world.manajer_a).post(BASE + "pengaturan/", {}).status_code == 403
