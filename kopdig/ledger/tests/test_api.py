@@ -89,3 +89,9 @@ def test_reports(scenario, api_client):
     pl = c.get(f"{BASE}/reports/income-statement", {"start": "2025-01-01", "end": "2025-01-31"}).json()
     assert (pl["revenue_anggota"], pl["revenue_non_anggota"], pl["shu"]) == ("2350000.00", "545000.00", "1136000.00")
     assert api_client.as_user(scenario.anggota_a).get(f"{BASE}/reports/balance-sheet").status_code == 403
+
+
+def test_openapi_lists_the_ledger_paths(db, client):
+    schema = client.get("/api/v1/openapi.json").json()
+    assert "/api/v1/coops/{slug}/journal" in schema["paths"]
+    assert "/api/v1/coops/{slug}/reports/balance-sheet" in schema["paths"]
