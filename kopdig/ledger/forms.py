@@ -69,6 +69,7 @@ class PeriodForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Berkas Excel (.xlsx) atau CSV"))
+    token = forms.CharField(widget=forms.HiddenInput)
 
 
 class RejectForm(forms.Form):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import uuid
 
@@ -441,17 +442,26 @@ def _read_upload(upload):
 @coop_view(APPROVERS)
 def journal_import(request):
     coop = request.coop
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST or None, request.FILES or None, initial={"token": uuid.uuid4().hex})
     row_errors = []
     if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        digest = hashlib.sha256(upload.read()).hexdigest()
+        upload.seek(0)
         try:
-            rows = _read_upload(form.cleaned_data["file"])
+            rows = _read_upload(upload)
         except Exception:  # noqa: BLE001 - any unreadable file is a user error here
             messages.error(request, _("Berkas tidak dapat dibaca. Gunakan .xlsx atau .csv dengan kolom yang diminta."))
         else:
-            try:
+            def do():
                 entries = actions.journal_import(actor=request.user, cooperative=coop, rows=rows)
-                messages.success(request, _("%(n)s jurnal diimpor dan diposting.") % {"n": len(entries)})
+                return 201, {"count": len(entries)}
+
+            try:
+                # The one-time form token makes a double submit import the file once.
+                _status, payload = run_once(user=request.user, cooperative=coop, endpoint="ui:ledger_import",
+                                            key=form.cleaned_data["token"], body={"sha256": digest}, fn=do)
+                messages.success(request, _("%(n)s jurnal diimpor dan diposting.") % {"n": payload["count"]})
                 return redirect(_url("journal", request))
             except actions.ImportRejected as exc:
                 row_errors = exc.errors

@@ -185,14 +185,17 @@ def test_import_all_or_nothing(scenario):
     before = JournalEntry.objects.count()
     bad = io.BytesIO(CSV_BAD.encode())
     bad.name = "jurnal.csv"
-    resp = c.post(url("impor/"), {"file": bad})
+    resp = c.post(url("impor/"), {"file": bad, "token": "imp-1"})
     text = resp.content.decode()
     assert resp.status_code == 200 and "9999" in text and "tanggal tidak valid" in text
     assert JournalEntry.objects.count() == before
     good = io.BytesIO(CSV_OK.encode())
     good.name = "jurnal.csv"
-    resp = c.post(url("impor/"), {"file": good})
+    resp = c.post(url("impor/"), {"file": good, "token": "imp-1"})  # a refused import frees its token
     assert resp.status_code == 302
+    good.seek(0)
+    again = c.post(url("impor/"), {"file": good, "token": "imp-1"})  # double submit
+    assert again.status_code == 302
     imported = JournalEntry.objects.filter(source_type="import").order_by("date")
     assert [(e.source_ref, e.total) for e in imported] == [("BKK-1", Decimal("100000.00")),
                                                           ("BKM-1", Decimal("50000.50"))]
@@ -209,7 +212,7 @@ def test_import_xlsx(scenario):
     wb.save(buf)
     buf.seek(0)
     buf.name = "jurnal.xlsx"
-    resp = client_for(scenario.manajer_a).post(url("impor/"), {"file": buf})
+    resp = client_for(scenario.manajer_a).post(url("impor/"), {"file": buf, "token": "x"})
     assert resp.status_code == 302
     assert JournalEntry.objects.filter(source_type="import").count() == 2
 
