@@ -4,6 +4,7 @@ distribute buttons, the per-member table with its Excel export, SHU slips, volum
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -160,7 +161,7 @@ def year_detail(request, year: int):
         "can_edit": request.access.has(EDITORS) and not sy.is_locked_for_settings,
         "can_close": request.access.has(actions.CLOSERS), "can_board": request.access.has(actions.BOARD),
         "can_pay": request.access.has(actions.PAYERS), "year_ended": timezone.localdate() > dt.date(year, 12, 31),
-        "today": timezone.localdate(),
+        "today": timezone.localdate(), "form_token": secrets.token_hex(16),
         "volume_count": MemberVolume.objects.filter(cooperative=coop, year=year).count(),
     }
     ctx.update(_sim_context(request, coop, sy))
@@ -184,8 +185,20 @@ def recompute(request, year: int):
 
 
 def _action(request, fn, ok_message, **kwargs):
-    try:
+    """Run the action once per form token (a double submit does not run it twice: the second
+    submit gets the first one's outcome), and report the outcome as a message."""
+    from kopdig.api.idempotency import run_once
+
+    token = (request.POST.get("token") or "").strip() or None
+    body = {k: str(v) for k, v in kwargs.items()}
+
+    def call():
         fn(actor=request.user, cooperative=request.coop, **kwargs)
+        return 200, {}
+
+    try:
+        run_once(user=request.user, cooperative=request.coop, endpoint=f"ui:{fn.__name__}:{body.get('year', '')}"
+                 f":{body.get('number', '')}", key=token, body=body, fn=call)
         messages.success(request, ok_message)
     except DomainError as exc:
         messages.error(request, str(exc))

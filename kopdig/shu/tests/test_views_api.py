@@ -254,3 +254,20 @@ def test_coop_home_widget(shu_world):
     actions.shu_year_save(actor=w.pengurus_a, cooperative=w.coop_a, year=w.year, transaksi_basis="volume")
     resp = _client(w.kasir_a).get(f"/k/{w.coop_a.slug}/")
     assert resp.status_code == 200 and 'data-testid="shu-widget"' in resp.content.decode()
+
+
+def test_double_submit_runs_once(shu_world):
+    from kopdig.audit.models import AuditLog
+
+    w = shu_world
+    coop, year = w.coop_a, w.year
+    c = _client(w.pengurus_a)
+    page = c.get(f"/k/{coop.slug}/shu/{year}/").content.decode()
+    assert 'name="token"' in page
+    url = f"/k/{coop.slug}/shu/{year}/tutup-buku/"
+    first = c.post(url, {"token": "t-123"}, follow=True)
+    n = AuditLog.objects.filter(action="shu_year_close").count()
+    second = c.post(url, {"token": "t-123"}, follow=True)
+    assert n == 1 and AuditLog.objects.filter(action="shu_year_close").count() == 1
+    msgs = [(m.level_tag, str(m)) for r in (first, second) for m in r.context["messages"]]
+    assert msgs == [("success", f"Tahun buku {year} ditutup.")] * 2
