@@ -205,13 +205,16 @@ def test_distribute_to_sukarela(shu_world):
 
     w = shu_world
     coop, year = w.coop_a, w.year
-    _through_allocation(w)
+    _through_allocation(w, tax_percent=D("10"))
     rat = f.rat_date(year)
     actions.shu_distribute(actor=w.pengurus_a, cooperative=coop, year=year, method="sukarela", date=rat)
     acc = SavingsAccount.objects.get(cooperative=coop, member=w.member_a, kind="sukarela")
-    assert acc.balance == D("150000.00")
-    assert _balance(coop, "simpanan_sukarela", rat) == D("650000.00")
-    assert _balance(coop, "dana_shu_anggota", rat) == D("150000.00")
+    assert acc.balance == D("135000.00")  # 150,000 less 10% tax
+    assert _balance(coop, "simpanan_sukarela", rat) == D("585000.00")
+    assert _balance(coop, "utang_pajak", rat) == D("65000.00")
+    assert _balance(coop, "dana_shu_anggota", rat) == D("150000.00")  # the leaver's payable
+    share = ShuMemberShare.objects.get(cooperative=coop, member=w.member_a)
+    assert share.status == "credited" and share.journal_entry_id and share.receipt_number
     assert f.cache_problems(coop) == []
 
 

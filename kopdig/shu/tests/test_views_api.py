@@ -173,9 +173,20 @@ def test_pages_render_at_every_stage(shu_world):
     from kopdig.shu.models import ShuMemberShare
 
     assert ShuMemberShare.objects.get(member__number="00004").status == "paid"
-    assert c.get(base + f"{year}/excel/").status_code == 200
-    resp = c.get(base + f"{year}/", HTTP_ACCEPT_LANGUAGE="en")
+    resp = c.get(base + f"{year}/excel/")
     assert resp.status_code == 200
+    import io
+
+    from kopdig.lib.documents import read_xlsx_rows
+
+    header, rows = read_xlsx_rows(io.BytesIO(resp.content))
+    assert header[0] == "No. anggota" and len(rows) == 4
+    assert rows[0][1]["No. anggota"] == "00001" and rows[0][1]["Jumlah SHU"] == 150000
+    from django.conf import settings
+
+    c.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    resp = c.get(base + f"{year}/")
+    assert resp.status_code == 200 and "Members' SHU shares (approved)" in resp.content.decode()
 
 
 def test_volume_import_page(shu_world):
