@@ -5,7 +5,7 @@ from __future__ import annotations
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from kopdig.api.common import api_coop
+from kopdig.api.common import api_coop, page
 from kopdig.lib.money import D
 from kopdig.tenancy.nav import ALL_COOP, READERS
 
@@ -73,6 +73,24 @@ def simulate(request, slug: str, data: SimulateIn):
     }
 
 
+def _share_out(share) -> dict:
+    return {
+        "number": share.member.number, "name": share.member.name, "status": share.status,
+        "simpanan": str(share.simpanan), "transaksi": str(share.transaksi), "jm": str(share.jm), "ju": str(share.ju),
+        "total": str(share.total), "tax": str(share.tax), "net": str(share.net),
+        "receipt_number": share.receipt_number, "paid_on": share.paid_on.isoformat() if share.paid_on else None,
+    }
+
+
+@router.get("/coops/{slug}/shu/{year}/members")
+def member_shares(request, slug: str, year: int, limit: int = 100, offset: int = 0):
+    """The approved per-member SHU of the year, in member-number order: {"items", "count"}."""
+    access = api_coop(request, slug, READERS, dinas_read=True)
+    qs = (ShuMemberShare.objects.filter(cooperative=access.cooperative, shu_year__year=year)
+          .select_related("member").order_by("member__number"))
+    return page(qs, limit, offset, _share_out)
+
+
 @router.get("/coops/{slug}/shu/{year}/members/{number}")
 def member_share(request, slug: str, year: int, number: str):
     """A member's approved SHU for the year (an anggota may read only their own)."""
@@ -83,10 +101,5 @@ def member_share(request, slug: str, year: int, number: str):
     if share is None or (access.role == "anggota" and share.member.user_id != request.user.pk):
         raise HttpError(404, "Tidak ditemukan.")
     sy = share.shu_year
-    return {
-        "year": year, "number": share.member.number, "name": share.member.name, "status": share.status,
-        "simpanan": str(share.simpanan), "transaksi": str(share.transaksi), "jm": str(share.jm), "ju": str(share.ju),
-        "total": str(share.total), "tax": str(share.tax), "net": str(share.net),
-        "receipt_number": share.receipt_number, "paid_on": share.paid_on.isoformat() if share.paid_on else None,
-        "rat_date": sy.rat_date.isoformat() if sy.rat_date else None, "rat_reference": sy.rat_reference,
-    }
+    return {"year": year, **_share_out(share), "rat_date": sy.rat_date.isoformat() if sy.rat_date else None,
+            "rat_reference": sy.rat_reference}

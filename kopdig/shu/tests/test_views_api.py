@@ -282,3 +282,16 @@ def test_double_submit_runs_once(shu_world):
     assert n == 1 and AuditLog.objects.filter(action="shu_year_close").count() == 1
     msgs = [(m.level_tag, str(m)) for r in (first, second) for m in r.context["messages"]]
     assert msgs == [("success", f"Tahun buku {year} ditutup.")] * 2
+
+
+def test_api_member_list(shu_world, api_client):
+    w = shu_world
+    _distributed(w)
+    api_client.as_user(w.pengawas_a)
+    resp = api_client.get(f"/api/v1/coops/{w.coop_a.slug}/shu/{w.year}/members", {"limit": 2, "offset": 2})
+    assert resp.status_code == 200
+    body = resp.json()
+    assert body["count"] == 4 and [i["number"] for i in body["items"]] == ["00003", "00004"]
+    assert body["items"][1]["status"] == "payable"
+    api_client.as_user(w.anggota_a)
+    assert api_client.get(f"/api/v1/coops/{w.coop_a.slug}/shu/{w.year}/members").status_code == 403
