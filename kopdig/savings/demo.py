@@ -37,7 +37,7 @@ from kopdig.tenancy.models import DocumentCounter, User
 from kopdig.tenancy.numbering import format_number
 
 from . import actions, runs
-from .bulk import insert, insert_transactions
+from .bulk import add_to_column, insert, insert_transactions
 from .models import ACCOUNT_PREFIX, Due, Kind, Receipt, SavingsAccount, SavingsProduct, SavingsTransaction
 
 PROFILES = {
@@ -286,15 +286,11 @@ class Builder:
             if left > 0:
                 credit[acc.pk] = credit.get(acc.pk, ZERO) + left
         table = connection.ops.quote_name(Due._meta.db_table)
-        acc_table = connection.ops.quote_name(SavingsAccount._meta.db_table)
         with connection.cursor() as cursor:
             dues_rows = [(d.paid, d.pk) for d in sorted({d.pk: d for d in changed}.values(), key=lambda d: d.pk)]
             if dues_rows:
                 cursor.executemany(f"UPDATE {table} SET paid = %s WHERE id = %s", dues_rows)
-            credit_rows = [(credit[acc_id], acc_id) for acc_id in sorted(credit)]
-            if credit_rows:
-                cursor.executemany(f"UPDATE {acc_table} SET wajib_credit = wajib_credit + %s WHERE id = %s",
-                                   credit_rows)
+        add_to_column(SavingsAccount, "wajib_credit", list(credit.items()))
 
     def opening(self):
         start, rng = self.start, self.rng

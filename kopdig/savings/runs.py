@@ -17,6 +17,7 @@ import calendar
 import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
@@ -30,10 +31,19 @@ from kopdig.members.models import Member
 
 from . import services
 from .actions import MANAGERS, require_role
-from .bulk import insert, insert_transactions
+from .bulk import TX_FIELDS, add_to_balances, insert
 from .models import Due, Kind, Receipt, Run, SavingsAccount, SavingsProduct, SavingsTransaction
 
 CHUNK = 2000
+
+
+class Acc(NamedTuple):
+    """The few fields of an account the interest run needs (no model instances for 100,000 rows)."""
+
+    pk: int
+    member_id: int
+    kind: str
+    product: SavingsProduct
 
 
 class RunError(DomainError):
@@ -193,10 +203,10 @@ def member_tax(product: SavingsProduct, jasa: Decimal) -> Decimal:
 def _interest(run: Run, actor):
     coop, period = run.cooperative, run.period
     end = period_end(period)
-    accounts = list(SavingsAccount.objects.filter(cooperative=coop, kind=Kind.SUKARELA, opened_on__lte=end)
-                    .exclude(status="ditutup", closed_on__lt=period).select_related("product")
-                    .order_by("member_id", "id"))
-    accounts = [a for a in accounts if a.status == "aktif"]
+    products = {p.pk: p for p in SavingsProduct.objects.filter(cooperative=coop, kind=Kind.SUKARELA)}
+    accounts = [Acc(pk, member_id, Kind.SUKARELA, products[product_id]) for pk, member_id, product_id in
+                SavingsAccount.objects.filter(cooperative=coop, kind=Kind.SUKARELA, opened_on__lte=end, status="aktif")
+                .order_by("member_id", "id").values_list("id", "member_id", "product_id")]
     Run.objects.filter(pk=run.pk).update(total=len(accounts))
     done = set(SavingsTransaction.objects.filter(cooperative=coop, kind=Kind.SUKARELA, period=period,
                                                  type__in=["interest", "admin_fee", "tax"])
@@ -268,35 +278,28 @@ def _interest_chunk(run, actor, coop, period, end, chunk, opening, moves, fee_ke
                 lines.append(Line(fee_key, credit=sum_fee))
             entry = post(cooperative=coop, date=end, memo=f"Jasa simpanan sukarela {period:%m/%Y} ({len(plan)} rekening)",
                          actor=actor, source_type="savings.interest", source_ref=f"JASA-{period:%Y-%m}", lines=lines)
-            txs, updates = [], []
-            who = actor if (actor is not None and actor.is_authenticated) else None
+            rows, updates = [], []
+            who = actor.pk if (actor is not None and actor.is_authenticated) else None
+            now = connection.ops.adapt_datetimefield_value(timezone.now())
+            memos = {t: f"{m} {period:%m/%Y}" for t, m in (("interest", "Jasa simpanan"), ("tax", "Pajak jasa simpanan"),
+                                                          ("admin_fee", "Biaya administrasi"))}
             for acc, jasa, tax, fee, _bal in plan:
                 delta = jasa - tax - fee
-                for amount, typ, memo in ((jasa, "interest", "Jasa simpanan"), (-tax, "tax", "Pajak jasa simpanan"),
-                                          (-fee, "admin_fee", "Biaya administrasi")):
+                for amount, typ in ((jasa, "interest"), (-tax, "tax"), (-fee, "admin_fee")):
                     if amount:
-                        txs.append(SavingsTransaction(
-                            cooperative=coop, account=acc, member_id=acc.member_id, kind=acc.kind, date=end, type=typ,
-                            amount=amount, memo=f"{memo} {period:%m/%Y}", entry=entry, period=period, created_by=who))
+                        rows.append((coop.pk, acc.pk, acc.member_id, Kind.SUKARELA, end, typ, amount, memos[typ],
+                                     entry.pk, None, period, who, now))
                 if delta:
                     updates.append((acc.pk, delta))
-            insert_transactions(txs)
+            insert(SavingsTransaction, TX_FIELDS, rows)
             apply_deltas(updates)
         _progress(run, done_add=len(chunk), amount_add=sum_jasa)
 
 
 def apply_deltas(updates: list[tuple[int, Decimal]]) -> None:
-    """Add each delta to its account's balance cache: one executemany of
-    ``balance = balance + delta`` in account-id order (deterministic row-lock order on
-    PostgreSQL; the increment is safe against concurrent tellers, unlike writing back a value)."""
-    rows = sorted((acc_id, delta) for acc_id, delta in updates if delta)
-    if not rows:
-        return
-    table = connection.ops.quote_name(SavingsAccount._meta.db_table)
-    with connection.cursor() as cursor:
-        # ROUND keeps SQLite (which adds decimals as floats) at whole sen; exact on PostgreSQL.
-        cursor.executemany(f"UPDATE {table} SET balance = ROUND(balance + %s, 2) WHERE id = %s",
-                           [(delta, acc_id) for acc_id, delta in rows])
+    """Add each delta to its account's balance cache (``balance = balance + delta``, rows locked
+    in id order): safe beside concurrent tellers, unlike writing back a value read earlier."""
+    add_to_balances(updates)
 
 
 # --- maturity (simpanan berjangka) ------------------------------------------------------------
