@@ -99,10 +99,15 @@ def _natural(account, d: Decimal, c: Decimal) -> Decimal:
 
 def _closing_adjustment(cooperative, start: dt.date | None, end: dt.date) -> dict[int, tuple]:
     """{account_id: (debit, credit)} of year-end closing entries in [start, end]."""
-    qs = JournalLine.objects.filter(cooperative=cooperative, date__lte=end,
-                                    entry__source_type__in=CLOSING_SOURCE_TYPES)
+    # Found through the entries (index on cooperative, source_type), then their lines by entry.
+    entries = JournalEntry.objects.filter(cooperative=cooperative, source_type__in=CLOSING_SOURCE_TYPES,
+                                          date__lte=end)
     if start:
-        qs = qs.filter(date__gte=start)
+        entries = entries.filter(date__gte=start)
+    ids = list(entries.values_list("pk", flat=True))
+    if not ids:
+        return {}
+    qs = JournalLine.objects.filter(cooperative=cooperative, entry_id__in=ids)
     return {a: (money(d), money(c)) for a, d, c in
             qs.values("account_id").annotate(d=Sum("debit"), c=Sum("credit")).values_list("account_id", "d", "c")}
 
