@@ -10,6 +10,7 @@ urlpatterns = [
     path("k/<slug:slug>/simpanan/anggota/<str:number>/berjangka/", views.time_deposit_open, name="time_deposit_open"),
     path("k/<slug:slug>/simpanan/kuitansi/<str:number>/", views.receipt, name="receipt"),
     path("k/<slug:slug>/simpanan/rekening/<str:number>/", views.passbook, name="passbook"),
+    path("k/<slug:slug>/simpanan/rekening/<str:number>/cairkan/", views.time_deposit_break, name="time_deposit_break"),
     path("k/<slug:slug>/simpanan/produk/", views.products, name="products"),
     path("k/<slug:slug>/simpanan/produk/bawaan/", views.products_setup, name="products_setup"),
     path("k/<slug:slug>/simpanan/produk/<slug:code>/", views.product_edit, name="product_edit"),

@@ -136,6 +136,19 @@ def time_deposit_open(request, number):
     return redirect("savings:teller_member", request.coop.slug, member.number)
 
 
+@require_POST
+@coop_view(APPROVERS)
+def time_deposit_break(request, number):
+    """Early withdrawal of a simpanan berjangka (penalty per the product)."""
+    acc = _account_or_404(request, number)
+    try:
+        r = actions.savings_time_deposit_break(actor=request.user, cooperative=request.coop, account=acc.number)
+        return redirect("savings:receipt", request.coop.slug, r.number)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    return redirect("savings:passbook", request.coop.slug, acc.number)
+
+
 # --- receipts and passbooks -----------------------------------------------------------------
 
 def _receipt_or_404(request, number) -> Receipt:
@@ -178,7 +191,8 @@ def passbook(request, number):
     start, end = _dates(request)
     opening, rows = selectors.passbook(acc, start=start, end=end)
     ctx = {"a": acc, "opening": opening, "rows": rows, "start": start, "end": end, "coop": request.coop,
-           "closing": rows[-1].running if rows else opening}
+           "closing": rows[-1].running if rows else opening,
+           "can_break": acc.kind == "berjangka" and acc.status == "aktif" and request.access.has(APPROVERS)}
     if request.GET.get("pdf"):
         return pdf_response("savings/passbook_pdf.html", ctx, f"buku-simpanan-{acc.number}.pdf", request)
     return render(request, "savings/passbook.html", ctx)

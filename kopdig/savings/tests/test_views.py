@@ -188,3 +188,77 @@ def test_member_login_page_shows_username(world, data, client):
     assert r.status_code == 302
     page = client.get(reverse("members:detail", args=[SLUG, m.number])).content.decode()
     assert "ksu-sejahtera-00002" in page
+
+
+def test_time_deposit_break_page(world, admit, client):
+    from django.utils import timezone
+
+    from kopdig.savings.services import ensure_products
+
+    ensure_products(world.coop_a)
+    m = admit()
+    actions.savings_time_deposit_open(actor=world.kasir_a, cooperative=world.coop_a, member_number=m.number,
+                                      product_code="berjangka-12", amount="1000000",
+                                      date=timezone.localdate() - dt.timedelta(days=10))
+    acc = SavingsAccount.objects.get(member=m, kind="berjangka")
+    client.force_login(world.kasir_a)
+    assert client.post(reverse("savings:time_deposit_break", args=[SLUG, acc.number])).status_code == 403
+    client.force_login(world.manajer_a)
+    page = client.get(reverse("savings:passbook", args=[SLUG, acc.number])).content.decode()
+    assert "Cairkan sebelum jatuh tempo" in page
+    r = client.post(reverse("savings:time_deposit_break", args=[SLUG, acc.number]))
+    assert r.status_code == 302
+    acc.refresh_from_db()
+    receipt = Receipt.objects.filter(cooperative=world.coop_a, type="penarikan").get()
+    assert acc.status == "ditutup" and receipt.amount == D("990000.00")  # 1% penalty
+    assert_books_ok(world.coop_a)
+
+
+def test_member_import_page(world, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from kopdig.lib.documents import xlsx_bytes
+    from kopdig.members.actions import IMPORT_COLUMNS
+    from kopdig.members.models import Member
+    from kopdig.members.nik import make_nik
+
+    good = [make_nik("35.13.14", dt.date(1980, 1, 5), "L", 21), "Ahmad Fauzi", "L", "", "", "", "Kraksaan", "", "", "",
+            "", "", "", ""]
+    bad = ["123", "Salah", "L", "", "", "", "", "", "", "", "", "", "", ""]
+    client.force_login(world.kasir_a)
+    url = reverse("members:import", args=[SLUG])
+
+    def upload(rows):
+        f = SimpleUploadedFile("a.xlsx", xlsx_bytes([("Anggota", IMPORT_COLUMNS, rows)]))
+        return client.post(url, {"file": f, "joined_on": "2025-01-02", "pay_pokok": "on"})
+
+    r = upload([good, bad])
+    assert r.status_code == 200 and r.context["errors"][0][0] == 3
+    assert Member.objects.filter(cooperative=world.coop_a).count() == 1
+    r = upload([good])
+    assert r.status_code == 302
+    assert Member.objects.filter(cooperative=world.coop_a, name="Ahmad Fauzi").exists()
+    assert_books_ok(world.coop_a)
+
+
+def test_list_pages_query_count(world, admit, client, django_assert_max_num_queries):
+    for i in range(2, 12):
+        admit(name=f"Anggota {i}", n=i)
+    client.force_login(world.pengurus_a)
+    with django_assert_max_num_queries(15):
+        client.get(reverse("members:list", args=[SLUG]))
+    with django_assert_max_num_queries(15):
+        client.get(reverse("savings:reports", args=[SLUG]) + "?tab=anggota")
+    with django_assert_max_num_queries(15):
+        client.get(reverse("savings:reports", args=[SLUG]) + "?tab=tunggakan")
+
+
+def test_savings_run_command(world, admit):
+    from django.core.management import call_command
+
+    from kopdig.savings.models import Due
+
+    admit()
+    call_command("savings_run", "billing", "--period", "2025-02", "--coop", SLUG)
+    call_command("savings_run", "billing", "--period", "2025-02", "--coop", SLUG)
+    assert Due.objects.filter(cooperative=world.coop_a, period=dt.date(2025, 2, 1)).count() == 2
