@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 
 from kopdig.lib.errors import DomainError
 from kopdig.lib.money import ZERO, q
@@ -52,9 +52,7 @@ def resolve_accounts(cooperative, refs) -> dict:
     names = {r for r in refs if isinstance(r, str)}
     found = {}
     if names:
-        for acc in Account.objects.filter(cooperative=cooperative).filter(
-            **{"system_key__in": names}
-        ) | Account.objects.filter(cooperative=cooperative, code__in=names):
+        for acc in Account.objects.filter(Q(system_key__in=names) | Q(code__in=names), cooperative=cooperative):
             if acc.system_key in names:
                 found[acc.system_key] = acc
             if acc.code in names:
