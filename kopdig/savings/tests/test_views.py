@@ -262,3 +262,14 @@ def test_savings_run_command(world, admit):
     call_command("savings_run", "billing", "--period", "2025-02", "--coop", SLUG)
     call_command("savings_run", "billing", "--period", "2025-02", "--coop", SLUG)
     assert Due.objects.filter(cooperative=world.coop_a, period=dt.date(2025, 2, 1)).count() == 2
+
+
+def test_pages_in_english(world, data, client):
+    from django.conf import settings as dj
+
+    client.force_login(world.kasir_a)
+    client.cookies[dj.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("savings:teller", args=[SLUG])).content.decode()
+    assert "Savings teller" in page and "Find member" in page
+    page = client.get(reverse("members:list", args=[SLUG])).content.decode()
+    assert "New member" in page
