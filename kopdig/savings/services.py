@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import F
+from django.db.models.functions import Round
 
 from kopdig.ledger.models import Account
 from kopdig.ledger.posting import Line, post
@@ -153,7 +154,8 @@ def record(*, account: SavingsAccount, amount, type, date, entry, actor=None, me
         date=date, type=type, amount=amount, memo=memo[:255], entry=entry, receipt=receipt, period=period,
         created_by=actor if (actor is not None and actor.is_authenticated) else None,
     )
-    SavingsAccount.objects.filter(pk=account.pk).update(balance=F("balance") + amount)
+    # Round: SQLite adds decimals as floats; keep the stored cache at whole sen (exact on PostgreSQL).
+    SavingsAccount.objects.filter(pk=account.pk).update(balance=Round(F("balance") + amount, 2))
     account.balance += amount
     if account.kind == Kind.WAJIB and amount > 0:
         allocate_wajib(account, amount)
