@@ -70,12 +70,20 @@ def period_end(period: dt.date) -> dt.date:
 
 # --- run bookkeeping ------------------------------------------------------------------------
 
+def check_period(kind: str, period: dt.date) -> None:
+    if kind == Run.Kind.INTEREST and period_end(period) >= timezone.localdate():
+        raise RunError("Jasa simpanan dihitung setelah bulannya berakhir.")
+    if kind == Run.Kind.MATURITY and period > timezone.localdate():
+        raise RunError("Bulan ini belum dimulai.")
+
+
 def run_claim(*, actor, cooperative, kind: str, period: dt.date) -> Run:
     """Get or create the run row; refuse a run that is already finished (idempotent callers check)."""
     require_role(actor, cooperative, MANAGERS, "menjalankan proses bulanan simpanan")
     if kind not in Run.Kind.values:
         raise RunError("Jenis proses tidak dikenal.")
     period = period.replace(day=1)
+    check_period(kind, period)
     with transaction.atomic(durable=True):
         try:
             with transaction.atomic():
@@ -101,8 +109,7 @@ def execute(run: Run, *, actor=None) -> Run:
     run.refresh_from_db()
     if run.status == Run.Status.DONE:
         return run
-    if run.period > timezone.localdate().replace(day=1) and run.kind != Run.Kind.BILLING:
-        raise RunError("Bulan ini belum berakhir.")
+    check_period(run.kind, run.period)
     Run.objects.filter(pk=run.pk).update(status=Run.Status.RUNNING, started_at=timezone.now(), error="")
     try:
         {"billing": _billing, "interest": _interest, "maturity": _maturity}[run.kind](run, actor)
@@ -306,7 +313,7 @@ def apply_deltas(updates: list[tuple[int, Decimal]]) -> None:
 
 def _maturity(run: Run, actor):
     coop, period = run.cooperative, run.period
-    end = period_end(period)
+    end = min(period_end(period), timezone.localdate())  # never before the maturity date
     due = list(SavingsAccount.objects.filter(cooperative=coop, kind=Kind.BERJANGKA, status="aktif",
                                              maturity_on__lte=end).order_by("id").values_list("id", flat=True))
     Run.objects.filter(pk=run.pk).update(total=len(due))

@@ -258,3 +258,12 @@ def test_simpanan_selectors_for_shu(world, admit):
     assert selectors.simpanan_by_member(world.coop_a, date=dt.date(2025, 12, 31)) == {m.pk: D("220000.00")}
     # 6 month-ends at 100,000 and 6 at 220,000: average 160,000.
     assert selectors.simpanan_average_by_member(world.coop_a, year=2025) == {m.pk: D("160000.00")}
+
+
+def test_interest_run_refused_before_month_end(world):
+    from django.utils import timezone
+
+    with pytest.raises(runs.RunError):
+        runs.savings_run(actor=world.pengurus_a, cooperative=world.coop_a, kind="interest",
+                         period=timezone.localdate().replace(day=1))
+    assert not Run.objects.exists()
