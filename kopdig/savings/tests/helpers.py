@@ -12,15 +12,15 @@ from kopdig.savings.models import LEDGER_KEY, SavingsAccount, SavingsTransaction
 def assert_books_ok(coop):
     """Trial balance is zero, month caches equal the lines, savings caches equal the ledger."""
     agg = JournalLine.objects.filter(cooperative=coop).aggregate(d=Sum("debit"), c=Sum("credit"))
-    assert (agg["d"] or ZERO) == (agg["c"] or ZERO), "trial balance is not zero"
+    assert q(agg["d"] or ZERO) == q(agg["c"] or ZERO), "trial balance is not zero"
     lines = defaultdict(lambda: [ZERO, ZERO])
     for acc, d, c in (JournalLine.objects.filter(cooperative=coop).values("account_id")
                       .annotate(d=Sum("debit"), c=Sum("credit")).values_list("account_id", "d", "c")):
-        lines[acc] = [d, c]
+        lines[acc] = [q(d), q(c)]  # q(): SQLite sums decimals as floats
     months = defaultdict(lambda: [ZERO, ZERO])
     for acc, d, c in (AccountMonthBalance.objects.filter(cooperative=coop).values("account_id")
                       .annotate(d=Sum("debit"), c=Sum("credit")).values_list("account_id", "d", "c")):
-        months[acc] = [d, c]
+        months[acc] = [q(d), q(c)]
     assert {k: v for k, v in lines.items() if v != [ZERO, ZERO]} == {
         k: v for k, v in months.items() if v != [ZERO, ZERO]}, "month balances differ from the lines"
     for acc in SavingsAccount.objects.filter(cooperative=coop):
