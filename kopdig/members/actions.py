@@ -223,7 +223,7 @@ def member_exit(*, actor, cooperative, number: str, status: str = Member.Status.
             raise MemberError("Anggota tidak ditemukan.")
         if member.status in EXIT_STATUSES:
             raise MemberError("Anggota ini sudah keluar.")
-        accounts = list(SavingsAccount.objects.select_for_update().select_related("product")
+        accounts = list(SavingsAccount.objects.select_for_update(of=("self",)).select_related("product")
                         .filter(cooperative=cooperative, member=member, status="aktif").order_by("id"))
         if any(a.kind == Kind.BERJANGKA and a.balance for a in accounts):
             raise MemberError("Cairkan simpanan berjangka anggota ini lebih dulu.")

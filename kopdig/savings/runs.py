@@ -319,7 +319,7 @@ def _maturity(run: Run, actor):
     Run.objects.filter(pk=run.pk).update(total=len(due))
     for acc_id in due:
         with transaction.atomic(durable=True):
-            acc = SavingsAccount.objects.select_for_update().select_related("product", "member").get(pk=acc_id)
+            acc = SavingsAccount.objects.select_for_update(of=("self",)).select_related("product", "member").get(pk=acc_id)
             if acc.status != "aktif" or acc.maturity_on > end:
                 _progress(run, done_add=1)
                 continue

@@ -125,7 +125,7 @@ def account_of(cooperative, member, kind: str, date: dt.date, *, create: bool = 
 
 def lock_accounts(cooperative, numbers) -> dict[str, SavingsAccount]:
     """Lock accounts by number in a deterministic (id) order; unknown numbers raise."""
-    accounts = {a.number: a for a in SavingsAccount.objects.select_for_update().select_related("product", "member")
+    accounts = {a.number: a for a in SavingsAccount.objects.select_for_update(of=("self",)).select_related("product", "member")
                 .filter(cooperative=cooperative, number__in=list(numbers)).order_by("id")}
     for number in numbers:
         if number not in accounts:
