@@ -293,6 +293,22 @@ def _ledger_period(request):
     return form, dt.date(today.year, today.month, 1), today
 
 
+PDF_MAX_ROWS = 5_000
+XLSX_MAX_ROWS = 500_000
+
+
+def _export_rows(request):
+    return PDF_MAX_ROWS if request.GET.get("format") == "pdf" else XLSX_MAX_ROWS
+
+
+def _too_long_for_pdf(request):
+    """A ledger too long for one document: ask for a shorter period (nothing is cut silently)."""
+    messages.error(request, _("Terlalu banyak baris untuk satu dokumen. Pilih periode yang lebih pendek."))
+    params = request.GET.copy()
+    params.pop("format", None)
+    return redirect(f"{request.path}?{params.urlencode()}")
+
+
 @coop_view(READERS, dinas_read=True)
 def general_ledger(request):
     coop = request.coop
@@ -304,7 +320,9 @@ def general_ledger(request):
         raise Http404
     export = request.GET.get("format") in ("pdf", "xlsx")
     data = statements.general_ledger(coop, account, start, end, page=1 if export else request.GET.get("page"),
-                                     per_page=1_000_000 if export else 50)
+                                     per_page=_export_rows(request) if export else 50)
+    if export and data["page"].has_next():
+        return _too_long_for_pdf(request)
     table = reports.ledger_table(coop, data, _("Buku Besar %(code)s %(name)s") % {"code": account.code,
                                                                                  "name": account.name},
                                  f"buku-besar-{account.code}")
@@ -320,7 +338,9 @@ def cash_book(request):
     account = cash_accounts.filter(code=request.GET.get("account")).first() if request.GET.get("account") else None
     export = request.GET.get("format") in ("pdf", "xlsx")
     data = statements.cash_book(coop, start, end, account=account, page=1 if export else request.GET.get("page"),
-                                per_page=1_000_000 if export else 50)
+                                per_page=_export_rows(request) if export else 50)
+    if export and data["page"].has_next():
+        return _too_long_for_pdf(request)
     title = _("Buku Kas") + (f" {account.code} {account.name}" if account else "")
     table = reports.ledger_table(coop, data, title, "buku-kas")
     return _report_response(request, table, {"form": form, "page": data["page"], "accounts": cash_accounts,

@@ -242,3 +242,12 @@ def test_threshold_setting_pengurus_only(world):
     assert LedgerSettings.objects.get(cooperative=world.coop_a).approval_threshold == Decimal("10000000.00")
     client_for(world.pengurus_a).post(url("periode/"), {"op": "threshold", "approval_threshold": "2500000"})
     assert LedgerSettings.objects.get(cooperative=world.coop_a).approval_threshold == Decimal("2500000.00")
+
+
+def test_too_long_ledger_is_refused_not_cut(scenario, monkeypatch):
+    from kopdig.ledger import views
+
+    monkeypatch.setattr(views, "PDF_MAX_ROWS", 2)
+    resp = client_for(scenario.pengurus_a).get(url("buku-besar/"), {"account": "1101", "start": "2025-01-01",
+                                                                    "end": "2025-01-31", "format": "pdf"})
+    assert resp.status_code == 302 and "format" not in resp["Location"]
