@@ -158,8 +158,8 @@ def member_exit(request, number):
     return render(request, "members/exit.html", {"m": member, "form": form, "p": preview})
 
 
-@require_POST
 @coop_view(APPROVERS)
+@require_POST
 def member_activate(request, number):
     member = _member_or_404(request, number)
     try:
@@ -170,8 +170,8 @@ def member_activate(request, number):
     return _detail(request, member)
 
 
-@require_POST
 @coop_view(STAFF)
+@require_POST
 def member_login(request, number):
     member = _member_or_404(request, number)
     form = LoginForm(request.POST)

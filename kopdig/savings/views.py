@@ -91,8 +91,8 @@ def teller_member(request, number):
         "can_open": not any(a.kind == "sukarela" for a in accounts) and member.status in ("aktif", "calon")})
 
 
-@require_POST
 @coop_view(STAFF)
+@require_POST
 def open_sukarela(request, number):
     member = member_selectors.member_get(request.coop, number)
     if member is None:
@@ -109,8 +109,8 @@ def open_sukarela(request, number):
     return redirect("savings:teller_member", request.coop.slug, member.number)
 
 
-@require_POST
 @coop_view(STAFF)
+@require_POST
 def time_deposit_open(request, number):
     member = member_selectors.member_get(request.coop, number)
     if member is None:
@@ -136,8 +136,8 @@ def time_deposit_open(request, number):
     return redirect("savings:teller_member", request.coop.slug, member.number)
 
 
-@require_POST
 @coop_view(APPROVERS)
+@require_POST
 def time_deposit_break(request, number):
     """Early withdrawal of a simpanan berjangka (penalty per the product)."""
     acc = _account_or_404(request, number)
@@ -218,8 +218,8 @@ def products(request):
                                                      "can_edit": request.access.has(APPROVERS)})
 
 
-@require_POST
 @coop_view(APPROVERS)
+@require_POST
 def products_setup(request):
     try:
         actions.savings_products_setup(actor=request.user, cooperative=request.coop)
