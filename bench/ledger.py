@@ -114,48 +114,80 @@ def _plan(n_lines: int, start: dt.date, days: int, rng: random.Random):
     return entries, count
 
 
+ENTRY_SQL = ("INSERT INTO ledger_journalentry (id, cooperative_id, number, date, memo, source_type, source_ref,"
+             " reversal_of_id, total, posted_by_id, approved_by_id, posted_at)"
+             " VALUES (%s, %s, %s, %s, %s, %s, %s, NULL, %s, %s, NULL, %s)")
+LINE_SQL = ("INSERT INTO ledger_journalline (id, cooperative_id, entry_id, account_id, date, debit, credit, memo)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, '')")
+AUDIT_SQL = ("INSERT INTO audit_auditlog (id, at, actor_id, cooperative_id, kabupaten_id, action, object_type,"
+             " object_ref, summary, before, after) VALUES (%s, %s, %s, %s, %s, 'journal_entry_post',"
+             " 'ledger.JournalEntry', %s, %s, NULL, %s)")
+TABLES = ("ledger_journalentry", "ledger_journalline", "audit_auditlog")
+
+
 def bulk_load(coop, user, entries, batch=5000):
-    """The fast path: exactly the rows ``journal_entry_post`` writes, in bulk."""
-    from django.db import transaction
+    """The fast path: exactly the rows ``journal_entry_post`` writes (entries with gapless numbers,
+    lines, audit rows, month caches, document counters), written with executemany and values
+    prepared by the models' own fields. On PostgreSQL the balance triggers check every entry."""
+    from django.db import connection, transaction
+    from django.utils import timezone
 
     from kopdig.audit.models import AuditLog
-    from kopdig.ledger.models import Account, AccountMonthBalance, JournalEntry, JournalLine
+    from kopdig.ledger.models import Account, AccountMonthBalance, JournalEntry
     from kopdig.tenancy.models import DocumentCounter
     from kopdig.tenancy.numbering import format_number
 
-    accounts = {a.system_key: a for a in Account.objects.filter(cooperative=coop).exclude(system_key="")}
+    ops = connection.ops
+    accounts = {a.system_key: a.pk for a in Account.objects.filter(cooperative=coop).exclude(system_key="")}
+    now = timezone.now()
+    posted_at = JournalEntry._meta.get_field("posted_at").get_db_prep_save(now, connection)
+    at = AuditLog._meta.get_field("at").get_db_prep_save(now, connection)
+    after_field = AuditLog._meta.get_field("after")
+    with connection.cursor() as cur:
+        next_id = {}
+        for table in TABLES:
+            cur.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # noqa: S608 - constant table names
+            next_id[table] = cur.fetchone()[0] + 1
     seq = defaultdict(int)
     months = defaultdict(lambda: [Decimal(0), Decimal(0)])
     for i in range(0, len(entries), batch):
         chunk = entries[i:i + batch]
-        with transaction.atomic(durable=True):
-            objs = []
-            for date, memo, lines in chunk:
-                seq[date.year] += 1
-                total = sum(d for _k, d, _c in lines)
-                objs.append(JournalEntry(cooperative=coop, number=format_number(date.year, seq[date.year]), date=date,
-                                         memo=memo, source_type="manual", total=total, posted_by=user))
-            JournalEntry.objects.bulk_create(objs)
-            line_objs = []
-            for obj, (date, _memo, lines) in zip(objs, chunk, strict=True):
-                for key, d, c in lines:
-                    acc = accounts[key]
-                    line_objs.append(JournalLine(cooperative=coop, entry_id=obj.pk, account_id=acc.pk, date=date,
-                                                 debit=d, credit=c, memo=""))
-                    m = months[(acc.pk, date.year, date.month)]
-                    m[0] += d
-                    m[1] += c
-            JournalLine.objects.bulk_create(line_objs, batch_size=5000)
-            AuditLog.objects.bulk_create(
-                (AuditLog(actor=user, cooperative=coop, kabupaten_id=coop.kabupaten_id, action="journal_entry_post",
-                          object_type="ledger.JournalEntry", object_ref=o.number, summary=o.memo,
-                          after={"date": o.date, "total": o.total}) for o in objs), batch_size=5000)
+        entry_rows, line_rows, audit_rows = [], [], []
+        for date, memo, lines in chunk:
+            seq[date.year] += 1
+            number = format_number(date.year, seq[date.year])
+            total = sum(d for _k, d, _c in lines)
+            eid = next_id["ledger_journalentry"]
+            next_id["ledger_journalentry"] += 1
+            day = ops.adapt_datefield_value(date)
+            entry_rows.append((eid, coop.pk, number, day, memo, "manual", "", ops.adapt_decimalfield_value(total),
+                               user.pk, posted_at))
+            for key, d, c in lines:
+                acc = accounts[key]
+                line_rows.append((next_id["ledger_journalline"], coop.pk, eid, acc, day,
+                                  ops.adapt_decimalfield_value(d), ops.adapt_decimalfield_value(c)))
+                next_id["ledger_journalline"] += 1
+                m = months[(acc, date.year, date.month)]
+                m[0] += d
+                m[1] += c
+            audit_rows.append((next_id["audit_auditlog"], at, user.pk, coop.pk, coop.kabupaten_id, number, memo,
+                               after_field.get_db_prep_save({"date": date, "total": total}, connection)))
+            next_id["audit_auditlog"] += 1
+        with transaction.atomic(durable=True), connection.cursor() as cur:
+            cur.executemany(ENTRY_SQL, entry_rows)
+            cur.executemany(LINE_SQL, line_rows)
+            cur.executemany(AUDIT_SQL, audit_rows)
     with transaction.atomic(durable=True):
         AccountMonthBalance.objects.bulk_create(
             (AccountMonthBalance(cooperative=coop, account_id=a, year=y, month=m, debit=d, credit=c)
              for (a, y, m), (d, c) in months.items()), batch_size=5000)
         DocumentCounter.objects.bulk_create(
             DocumentCounter(cooperative=coop, series="journal", year=y, last=n) for y, n in seq.items())
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cur:
+                for table in TABLES:
+                    cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
+                                f"(SELECT MAX(id) FROM {table}))")
 
 
 def _median_ms(fn, repeat=7):
