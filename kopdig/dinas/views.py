@@ -523,8 +523,8 @@ def coop_report(request):
     })
 
 
-@require_POST
 @coop_view({"pengurus"})
+@require_POST
 def coop_report_staff(request):
     """The pengurus keeps the cooperative's manajer/karyawan list (counted in the annual data)."""
     form = StaffForm(request.POST)
@@ -541,8 +541,8 @@ def coop_report_staff(request):
     return redirect("dinas:coop_report", slug=request.coop.slug)
 
 
-@require_POST
 @coop_view({"pengurus"})
+@require_POST
 def coop_report_staff_delete(request, code):
     try:
         actions.coop_staff_delete(actor=request.user, cooperative=request.coop, code=code)

@@ -201,8 +201,8 @@ ACTION_ROLES = {
 }
 
 
-@require_POST
 @coop_view(STAFF)
+@require_POST
 def loan_action(request, number, name):
     if name not in ACTION_ROLES:
         raise Http404
