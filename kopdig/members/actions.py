@@ -252,8 +252,13 @@ def member_exit(*, actor, cooperative, number: str, status: str = Member.Status.
                 pay_entry = post(cooperative=cooperative, date=date, memo=f"Pembayaran simpanan keluar {member.number}",
                                  actor=actor, source_type="members.exit_payout",
                                  lines=[Line("simpanan_keluar", debit=payout), Line(cash_account, credit=payout)])
+                paid_to = ""
+                if status == Member.Status.MENINGGAL and member.heir_name:
+                    relation = f" ({member.heir_relation})" if member.heir_relation else ""
+                    paid_to = f"; dibayarkan kepada ahli waris {member.heir_name}{relation}"
                 receipt = savings.new_receipt(cooperative=cooperative, date=date, type=Receipt.Type.PENUTUPAN,
-                                              member=member, amount=payout, cashier=actor, memo=memo, entry=pay_entry)
+                                              member=member, amount=payout, cashier=actor, memo=memo + paid_to,
+                                              entry=pay_entry)
                 pay_entry.source_ref = receipt.number
                 pay_entry.save(update_fields=["source_ref"])
         SavingsAccount.objects.filter(pk__in=[a.pk for a in accounts]).update(status="ditutup", closed_on=date)

@@ -273,3 +273,30 @@ def test_pages_in_english(world, data, client):
     assert "Savings teller" in page and "Find member" in page
     page = client.get(reverse("members:list", args=[SLUG])).content.decode()
     assert "New member" in page
+
+
+def test_payroll_page(world, admit, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from kopdig.lib.documents import xlsx_bytes
+    from kopdig.savings import runs
+
+    m1, m2 = admit(), admit(name="Sri", n=2, gender="P")
+    runs.savings_run(actor=world.pengurus_a, cooperative=world.coop_a, kind="billing", period=dt.date(2025, 3, 1))
+    client.force_login(world.kasir_a)
+    url = reverse("savings:payroll", args=[SLUG])
+
+    def upload(rows, token):
+        f = SimpleUploadedFile("p.xlsx", xlsx_bytes([("Potong gaji", ["no_anggota", "jumlah"], rows)]))
+        return client.post(url, {"file": f, "employer": "PT Kertas", "date": "2025-03-25", "cash_account": "bank",
+                                 "token": token})
+
+    before = counts(world.coop_a)
+    r = upload([[m1.number, 25000], ["99999", 25000]], "p-1")
+    assert r.status_code == 200 and r.context["errors"] == [(3, "No. anggota '99999' tidak ditemukan.")]
+    assert counts(world.coop_a) == before
+    r = upload([[m1.number, 25000], [m2.number, 25000]], "p-2")
+    assert r.status_code == 302
+    receipt = Receipt.objects.get(cooperative=world.coop_a, type="potong_gaji")
+    assert receipt.amount == D("50000.00") and receipt.transactions.count() == 2
+    assert_books_ok(world.coop_a)
