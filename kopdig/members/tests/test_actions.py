@@ -191,3 +191,15 @@ def test_import_all_or_nothing(world):
     assert [(m.name, m.joined_on, m.desa_id) for m in members] == [("Ahmad Fauzi", dt.date(2025, 1, 2), world.coop_a.desa_id)]
     assert Member.objects.filter(cooperative=world.coop_a).count() == 2
     assert_books_ok(world.coop_a)
+
+
+def test_member_signs_in_with_coop_slug_and_number(world, admit, api_client):
+    m = admit()
+    actions.member_login_set(actor=world.kasir_a, cooperative=world.coop_a, number=m.number,
+                             password="Sandi-Anggota-77")
+    from kopdig.tenancy.models import User
+
+    user = User.objects.get(username="ksu-sejahtera-00002")
+    c = api_client.as_user(user, password="Sandi-Anggota-77")
+    assert c.get(f"/api/v1/coops/ksu-sejahtera/members/{m.number}").json()["name"] == "Budi Santoso"
+    assert c.get(f"/api/v1/coops/ksu-sejahtera/members/{world.member_a.number}").status_code == 404
