@@ -23,10 +23,33 @@ from .models import Account, JournalDraft, JournalDraftLine, JournalEntry, Journ
 POSTERS = {Role.Kind.PENGURUS, Role.Kind.MANAJER, Role.Kind.KASIR}
 
 
+_ROLE_SQL: dict = {}
+
+
+def _has_role(actor, cooperative, roles) -> bool:
+    """Whether ``actor`` holds one of ``roles`` in ``cooperative`` (one cached raw query)."""
+    connection = transaction.get_connection()
+    user_id, coop_id = getattr(actor, "pk", None), getattr(cooperative, "pk", None)
+    if user_id is None or coop_id is None or connection.vendor not in ("postgresql", "sqlite"):
+        return Role.objects.filter(cooperative=cooperative, user=actor, kind__in=roles).exists()
+    kinds = sorted({str(k) for k in roles})
+    key = (connection.vendor, len(kinds))
+    sql = _ROLE_SQL.get(key)
+    if sql is None:
+        qn = connection.ops.quote_name
+        sql = _ROLE_SQL[key] = (
+            f"SELECT 1 FROM {qn(Role._meta.db_table)} WHERE {qn('cooperative_id')} = %s AND {qn('user_id')} = %s "
+            f"AND {qn('kind')} IN ({', '.join(['%s'] * len(kinds))}) LIMIT 1"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [coop_id, user_id, *kinds])
+        return cursor.fetchone() is not None
+
+
 def _require_role(actor, cooperative, roles):
     if actor is None:
         return
-    if not Role.objects.filter(cooperative=cooperative, user=actor, kind__in=roles).exists():
+    if not _has_role(actor, cooperative, roles):
         raise NotAllowed("Peran Anda tidak mengizinkan posting jurnal di koperasi ini.")
 
 

@@ -10,20 +10,45 @@ from django.db.models import F
 
 from .models import DocumentCounter
 
+_BUMP_SQL: dict = {}
+
+
+def _bump_sql(connection) -> str:
+    """``UPDATE … SET last = last + 1 … RETURNING last``: bump and read in one statement
+    (PostgreSQL; SQLite ≥ 3.35). The UPDATE takes the row lock (PostgreSQL) until commit."""
+    sql = _BUMP_SQL.get(connection.vendor)
+    if sql is None:
+        qn = connection.ops.quote_name
+        last = qn("last")
+        sql = _BUMP_SQL[connection.vendor] = (
+            f"UPDATE {qn(DocumentCounter._meta.db_table)} SET {last} = {last} + 1 "
+            f"WHERE {qn('cooperative_id')} = %s AND {qn('series')} = %s AND {qn('year')} = %s RETURNING {last}"
+        )
+    return sql
+
 
 def next_number(cooperative, series: str, year: int = 0) -> int:
-    if not transaction.get_connection().in_atomic_block:
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
         raise RuntimeError("next_number must run inside the posting transaction")
+    returning = connection.vendor in ("postgresql", "sqlite") and connection.features.can_return_columns_from_insert
     for _attempt in range(2):
-        updated = DocumentCounter.objects.filter(cooperative=cooperative, series=series, year=year).update(
-            last=F("last") + 1
-        )
-        if updated:
-            return (
-                DocumentCounter.objects.select_for_update()
-                .values_list("last", flat=True)
-                .get(cooperative=cooperative, series=series, year=year)
+        if returning:
+            with connection.cursor() as cursor:
+                cursor.execute(_bump_sql(connection), [getattr(cooperative, "pk", cooperative), str(series), int(year)])
+                row = cursor.fetchone()
+            if row is not None:
+                return row[0]
+        else:
+            updated = DocumentCounter.objects.filter(cooperative=cooperative, series=series, year=year).update(
+                last=F("last") + 1
             )
+            if updated:
+                return (
+                    DocumentCounter.objects.select_for_update()
+                    .values_list("last", flat=True)
+                    .get(cooperative=cooperative, series=series, year=year)
+                )
         try:
             with transaction.atomic():
                 DocumentCounter.objects.create(cooperative=cooperative, series=series, year=year, last=1)
