@@ -1,10 +1,17 @@
-"""Demo step: a loan portfolio of ~2.5 years for the showcase cooperatives' savings-and-loan units.
+"""Demo step: a loan portfolio since the books' opening date for the showcase cooperatives'
+savings-and-loan units.
 
 Everything goes through the loans actions (so every loan, repayment, write-off, recovery and
-the reserve is posted in the ledger exactly as in real use). Borrowers follow deterministic
-profiles: most pay on time, some late (with denda), a few stop paying (arrears, macet, three
-written off, one partly recovered), a few pay off early. Then one arrears run at the last month
-end sets kolektibilitas and posts the cadangan risiko.
+the reserve is posted in the ledger exactly as in real use). The cooperatives are established:
+a share of the loans is taken in the first weeks on Kopdig (members renewing their loans when
+the books moved), the rest spread over the period. Loans above Rp 10 juta are transferred from
+the bank and repaid into it, smaller ones go through the till (the other account pays when one
+would run low). Borrowers follow deterministic profiles, like a healthy cooperative's book: most
+pay on time, about one in ten late (with denda), three to eight in a hundred stop paying after
+half to nine tenths of the schedule (arrears, macet; up to three more than a year in arrears
+are written off, one partly recovered), some pay off early. An arrears run at each past year end
+(so each book year carries the cadangan risiko of its own problem loans) and one at the last
+month end set kolektibilitas and post the cadangan risiko.
 
 Idempotent: a cooperative that already has loans is left alone. It needs the members demo
 (Member rows); without members it creates nothing and says so.
@@ -18,8 +25,11 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 
+from kopdig.ledger.chart import account_for
 from kopdig.ledger.models import Account
+from kopdig.ledger.selectors import account_balance
 from kopdig.lib.money import ZERO, q
+from kopdig.members.demo import books_start
 from kopdig.members.models import Member
 
 from . import actions
@@ -29,7 +39,7 @@ from .services import accrue_denda, payoff_quote
 
 PLAN = {
     # slug: (number of loans, products)
-    "ksp-sejahtera": (160, [
+    "ksp-sejahtera": (320, [
         ("UMUM", dict(name="Pinjaman Umum", method="menurun", rate_percent=Decimal("1.5"), min_term=3, max_term=36,
                       min_amount=Decimal("1000000"), max_amount=Decimal("50000000"), provisi_value=Decimal("1"),
                       admin_kind="tetap", admin_value=Decimal("25000"), denda_basis="per_hari", denda_kind="persen",
@@ -46,7 +56,7 @@ PLAN = {
                          denda_kind="tetap", denda_value=Decimal("10000"), denda_grace_days=3,
                          early_payoff_jasa="tidak")),
     ]),
-    "ksu-tunas-harapan": (75, [
+    "ksu-tunas-harapan": (100, [
         ("USP", dict(name="Pinjaman USP", method="flat", rate_percent=Decimal("1.5"), min_term=3, max_term=24,
                      min_amount=Decimal("500000"), max_amount=Decimal("20000000"), provisi_value=Decimal("1"),
                      admin_kind="tetap", admin_value=Decimal("15000"), denda_basis="per_hari", denda_kind="persen",
@@ -56,7 +66,7 @@ PLAN = {
                       provisi_value=Decimal("0.5"), admin_kind="tetap", admin_value=Decimal("10000"),
                       denda_basis="per_hari", denda_kind="persen", denda_value=Decimal("0.05"), denda_grace_days=7)),
     ]),
-    "kopwan-srikandi": (75, [
+    "kopwan-srikandi": (100, [
         ("MINGGUAN", dict(name="Pinjaman Mingguan", method="flat", frequency="weekly", rate_percent=Decimal("2"),
                           min_term=3, max_term=12, min_amount=Decimal("500000"), max_amount=Decimal("5000000"),
                           provisi_value=Decimal("1"), admin_kind="tetap", admin_value=Decimal("5000"),
@@ -68,6 +78,17 @@ PLAN = {
                          denda_kind="persen", denda_value=Decimal("0.1"), denda_grace_days=5)),
     ]),
 }
+# share of the loans taken in the first weeks on Kopdig, and how many weeks that is
+EARLY_SHARE, EARLY_DAYS = 0.12, 45
+# borrower profiles by a uniform draw: in the top STOP_SHARE stops paying (per cooperative: only part of
+# them stop before today, so this gives about 2-5% of the portfolio non-performing), above LATE pays
+# half the time late, above PAYOFF pays off early; the rest pays on time
+STOP_SHARE = {"ksp-sejahtera": 0.08, "ksu-tunas-harapan": 0.03, "kopwan-srikandi": 0.04}
+LATE, PAYOFF = 0.86, 0.78
+# loans above this are transferred to and repaid into the bank account, smaller ones go through the till
+# (unless the till or the bank would run low: the other one pays then)
+BANK_TRANSFER_ABOVE = Decimal("10000000")
+CASH_BUFFER = Decimal("60000000")
 PURPOSES = ["Modal usaha warung", "Tambahan modal dagang", "Biaya sekolah anak", "Renovasi rumah", "Beli pupuk dan bibit",
             "Beli sepeda motor", "Modal jahit", "Modal ternak kambing", "Biaya berobat", "Modal usaha kue",
             "Perbaikan perahu", "Beli mesin giling kopi"]
@@ -123,9 +144,10 @@ def build_portfolio(ctx, coop, members, users, count, products) -> int:
     prods = [actions.loan_product_save(actor=pengurus, cooperative=coop, code=code, **values)
              for code, values in products]
     actions.loan_settings_update(actor=pengurus, cooperative=coop, manajer_approval_limit=Decimal("10000000"))
-    start = today - dt.timedelta(days=800)
+    start = books_start(today)
     span = (today - dt.timedelta(days=10) - start).days
-    dates = sorted(start + dt.timedelta(days=rng.randint(0, span)) for _ in range(count))
+    dates = sorted(start + dt.timedelta(days=rng.randint(0, EARLY_DAYS if rng.random() < EARLY_SHARE else span))
+                   for _ in range(count))
     # the demo anggota login gets a loan too, so the member widget has something to show
     own = next((m for m in members if m.user_id and m.user.username == f"{coop.slug}-anggota"), None)
     stoppers = []
@@ -136,16 +158,19 @@ def build_portfolio(ctx, coop, members, users, count, products) -> int:
         made += stopped is not False
         if stopped:
             stoppers.append(stopped)
-    # write off the three oldest hopeless loans, recover part of one
+    # the year-end arrears runs of the past book years (so each year carries the cadangan risiko of
+    # its own problem loans), then write off the three oldest hopeless loans and recover part of one
     run_date = month_end_before(today)
-    hopeless = list(Loan.objects.filter(cooperative=coop, number__in=stoppers, status=Loan.Status.ACTIVE)
-                    .order_by("disbursed_on")[:3])
+    for year in range(start.year, today.year):
+        arrears_run(actor=manajer, cooperative=coop, date=dt.date(year, 12, 31))
+    wo_date = run_date - dt.timedelta(days=20)
+    hopeless = list(Loan.objects.filter(cooperative=coop, number__in=stoppers, status=Loan.Status.ACTIVE,
+                                        installments__paid_on__isnull=True,
+                                        installments__due_date__lt=wo_date - dt.timedelta(days=365))
+                    .distinct().order_by("disbursed_on")[:3])
     for i, loan in enumerate(hopeless):
-        wo_date = run_date - dt.timedelta(days=20)
-        if (wo_date - loan.disbursed_on).days < 240:
-            continue
         actions.loan_writeoff_request(actor=manajer, cooperative=coop, number=loan.number,
-                                      reason="Macet lebih dari 180 hari, penagihan tidak berhasil")
+                                      reason="Macet lebih dari satu tahun, penagihan tidak berhasil")
         actions.loan_writeoff_approve(actor=pengurus, cooperative=coop, number=loan.number, date=wo_date)
         if i == 0:
             actions.loan_recover(actor=kasir, cooperative=coop, number=loan.number,
@@ -189,21 +214,33 @@ def _one_loan(coop, members, own, prods, rng, k, count, applied, today, pengurus
     disbursed_on = approved_on + dt.timedelta(days=rng.randint(0, 2))
     if disbursed_on >= today:
         return None
-    loan = actions.loan_disburse(actor=kasir, cooperative=coop, number=loan.number, date=disbursed_on)
+    loan = actions.loan_disburse(actor=kasir, cooperative=coop, number=loan.number, date=disbursed_on,
+                                 cash_account=_cash_account(coop, principal, disbursed_on))
     profile = rng.random()
     if member is own:
         profile = 0.0  # a good payer
-    stop_at = None
-    if profile > 0.93:
-        stop_at = rng.randint(0, 6)
-    _repay(coop, loan, kasir, rng, today, late=0.78 < profile <= 0.93, stop_at=stop_at,
-           payoff_at=rng.randint(3, 8) if 0.70 < profile <= 0.78 else None)
-    return loan.number if stop_at is not None else None
+    stops = profile > 1 - STOP_SHARE.get(coop.slug, 0.04)
+    _repay(coop, loan, kasir, rng, today, late=not stops and profile > LATE, stops=stops,
+           payoff_at=rng.randint(3, 8) if PAYOFF < profile <= LATE else None)
+    return loan.number if stops else None
 
 
-def _repay(coop, loan, kasir, rng, today, *, late: bool, stop_at, payoff_at):
+def _cash_account(coop, amount, date) -> str:
+    """Where a disbursement comes from: the bank above BANK_TRANSFER_ABOVE, the till below, the other
+    one when the first would fall under CASH_BUFFER on that date."""
+    first, other = ("bank", "kas") if amount > BANK_TRANSFER_ABOVE else ("kas", "bank")
+    balance = {key: account_balance(account_for(coop, key), date) for key in (first, other)}
+    if balance[first] - amount < CASH_BUFFER and balance[other] > balance[first]:
+        return other
+    return first
+
+
+def _repay(coop, loan, kasir, rng, today, *, late: bool, stops: bool, payoff_at):
     insts = list(Installment.objects.filter(loan=loan).order_by("number").values_list("number", "due_date"))
+    # a borrower who stops paying does so after half to nine tenths of the schedule
+    stop_at = rng.randint(max(1, len(insts) * 5 // 10), max(1, len(insts) * 9 // 10)) if stops else None
     weekly = loan.frequency == "weekly"
+    account = "bank" if loan.principal > BANK_TRANSFER_ABOVE else "kas"
     # weekly borrowers pay four installments at the monthly group meeting; a quarter of the
     # monthly borrowers come every second month and pay two
     group = 4 if weekly else (2 if rng.random() < 0.25 else 1)
@@ -224,9 +261,10 @@ def _repay(coop, loan, kasir, rng, today, *, late: bool, stop_at, payoff_at):
             return
         if payoff_at is not None and idx >= payoff_at:
             actions.loan_repay(actor=kasir, cooperative=coop, number=loan.number,
-                               amount=_payoff_amount(loan, pay_on), date=pay_on, payoff=True)
+                               amount=_payoff_amount(loan, pay_on), date=pay_on, payoff=True, account=account)
             return
         # everything overdue plus this installment (and the rest of its group)
         amount = _due_now(loan, pay_on, set(range(number, number + group)))
         if amount > 0:
-            actions.loan_repay(actor=kasir, cooperative=coop, number=loan.number, amount=amount, date=pay_on)
+            actions.loan_repay(actor=kasir, cooperative=coop, number=loan.number, amount=amount, date=pay_on,
+                               account=account)
