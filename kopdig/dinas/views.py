@@ -223,6 +223,16 @@ def _post_action(request, slug, form_class, fn):
     return redirect("dinas:coop_detail", slug=coop.slug)
 
 
+def _delete_action(request, slug, fn):
+    """Run a delete action on a registry child row and go back to the cooperative's page."""
+    coop = selectors.coop_get(request.kabupaten_ids, slug)
+    try:
+        fn(coop)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    return redirect("dinas:coop_detail", slug=coop.slug)
+
+
 @require_POST
 @dinas_view
 def officer_add(request, slug):
@@ -233,12 +243,7 @@ def officer_add(request, slug):
 @require_POST
 @dinas_view
 def officer_delete(request, slug, code):
-    coop = selectors.coop_get(request.kabupaten_ids, slug)
-    try:
-        actions.coop_officer_delete(actor=request.user, cooperative=coop, code=code)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    return redirect("dinas:coop_detail", slug=coop.slug)
+    return _delete_action(request, slug, lambda c: actions.coop_officer_delete(actor=request.user, cooperative=c, code=code))
 
 
 @require_POST
@@ -251,12 +256,7 @@ def staff_add(request, slug):
 @require_POST
 @dinas_view
 def staff_delete(request, slug, code):
-    coop = selectors.coop_get(request.kabupaten_ids, slug)
-    try:
-        actions.coop_staff_delete(actor=request.user, cooperative=coop, code=code)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    return redirect("dinas:coop_detail", slug=coop.slug)
+    return _delete_action(request, slug, lambda c: actions.coop_staff_delete(actor=request.user, cooperative=c, code=code))
 
 
 @require_POST
@@ -269,12 +269,7 @@ def rat_add(request, slug):
 @require_POST
 @dinas_view
 def rat_delete(request, slug, year):
-    coop = selectors.coop_get(request.kabupaten_ids, slug)
-    try:
-        actions.rat_record_delete(actor=request.user, cooperative=coop, year=year)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    return redirect("dinas:coop_detail", slug=coop.slug)
+    return _delete_action(request, slug, lambda c: actions.rat_record_delete(actor=request.user, cooperative=c, year=year))
 
 
 @require_POST
