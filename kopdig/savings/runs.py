@@ -300,6 +300,9 @@ def _interest_chunk(run, actor, coop, period, end, chunk, opening, moves, fee_ke
                     updates.append((acc.pk, delta))
             insert(SavingsTransaction, TX_FIELDS, rows)
             apply_deltas(updates)
+            audit.record(actor, "savings_interest_post", cooperative=coop, obj=run, ref=entry.number,
+                         summary=f"Jasa simpanan {period:%m/%Y}: {len(plan)} rekening",
+                         after={"jasa": sum_jasa, "pajak": sum_tax, "biaya_admin": sum_fee, "rekening": len(plan)})
         _progress(run, done_add=len(chunk), amount_add=sum_jasa)
 
 
@@ -323,7 +326,11 @@ def _maturity(run: Run, actor):
             if acc.status != "aktif" or acc.maturity_on > end:
                 _progress(run, done_add=1)
                 continue
+            before = {"status": acc.status, "balance": acc.balance, "maturity_on": acc.maturity_on}
             mature(acc, actor=actor)
+            acc.refresh_from_db(fields=["status", "balance", "maturity_on"])
+            audit.record(actor, "savings_mature", cooperative=coop, obj=acc, ref=acc.number, before=before,
+                         after={"status": acc.status, "balance": acc.balance, "maturity_on": acc.maturity_on})
             _progress(run, done_add=1)
 
 

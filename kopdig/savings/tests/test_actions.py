@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 
+from kopdig.audit.models import AuditLog
 from kopdig.lib.errors import NotAllowed
 from kopdig.savings import actions, runs, selectors
 from kopdig.savings.models import Due, Run, SavingsAccount, SavingsProduct, SavingsTransaction
@@ -142,6 +143,9 @@ def test_interest_daily_balance_worked_by_hand(world, admit, sukarela):
     txs = {t.type: t.amount for t in SavingsTransaction.objects.filter(account__number=number, period=dt.date(2025, 3, 1))}
     assert txs == {"interest": D("3965.00"), "admin_fee": D("-1000.00")}
     assert SavingsAccount.objects.get(number=number).balance == D("1352965.00")
+    log = AuditLog.objects.get(cooperative=world.coop_a, action="savings_interest_post")
+    assert log.actor == world.pengurus_a
+    assert log.after == {"jasa": "3965.00", "pajak": "0.00", "biaya_admin": "1000.00", "rekening": 1}
     before = counts(world.coop_a)
     runs.savings_run(actor=world.pengurus_a, cooperative=world.coop_a, kind="interest", period=dt.date(2025, 3, 1))
     assert counts(world.coop_a) == before
@@ -232,6 +236,9 @@ def test_time_deposit_maturity_pay_out(world, admit):
     assert acc.status == "ditutup" and acc.balance == D("0.00")
     assert SavingsTransaction.objects.get(account=acc, type="interest").amount == D("31000.00")
     assert SavingsTransaction.objects.get(account=acc, type="withdrawal").amount == D("-10031000.00")
+    log = AuditLog.objects.get(cooperative=world.coop_a, action="savings_mature", object_ref=acc.number)
+    assert log.before["status"] == "aktif" and log.before["balance"] == "10000000.00"
+    assert log.after["status"] == "ditutup" and log.after["balance"] == "0.00"
     assert_books_ok(world.coop_a)
 
 
