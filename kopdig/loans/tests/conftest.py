@@ -40,14 +40,9 @@ def disbursed_loan(world, product, *, principal="12000000", term=12, date=dt.dat
 
 
 def assert_books(coop):
-    """Trial balance is zero and the month caches equal a recomputation from the lines."""
-    from kopdig.ledger.models import AccountMonthBalance, JournalLine
+    """Every entry balances (so the trial balance is zero) and the month caches equal the lines."""
     from kopdig.ledger.selectors import verify
 
-    tot = JournalLine.objects.filter(cooperative=coop).aggregate(d=Sum("debit"), c=Sum("credit"))
-    assert (tot["d"] or 0) == (tot["c"] or 0)
-    cache = AccountMonthBalance.objects.filter(cooperative=coop).aggregate(d=Sum("debit"), c=Sum("credit"))
-    assert (cache["d"] or 0) == (tot["d"] or 0) and (cache["c"] or 0) == (tot["c"] or 0)
     assert verify(coop) == []
 
 
