@@ -1,7 +1,9 @@
 from django.utils import timezone
 from ninja.security import HttpBearer
 
-from .models import ApiToken, hash_token
+from kopdig.lib.tokens import hash_token
+
+from .models import ApiToken
 
 
 class BearerToken(HttpBearer):

@@ -10,10 +10,11 @@ from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from kopdig.lib.errors import DomainError
+from kopdig.lib.tokens import hash_token
 from kopdig.tenancy.access import cooperatives_visible_to
 
 from .auth import BearerToken
-from .models import ApiToken, hash_token
+from .models import ApiToken
 
 api = NinjaAPI(
     title="Kopdig API",

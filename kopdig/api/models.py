@@ -1,13 +1,8 @@
-import hashlib
-import secrets
-
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
-
-def hash_token(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
+from kopdig.lib.tokens import new_secret
 
 
 class ApiToken(models.Model):
@@ -21,7 +16,7 @@ class ApiToken(models.Model):
 
     @staticmethod
     def new_raw() -> str:
-        return secrets.token_urlsafe(32)
+        return new_secret()
 
 
 class IdempotencyKey(models.Model):

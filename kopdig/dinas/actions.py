@@ -9,8 +9,6 @@ Dinas users write supervision data only, never a cooperative's books or members.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import secrets
 from datetime import timedelta
 from decimal import Decimal
 
@@ -21,6 +19,7 @@ from django.utils import timezone
 from kopdig import audit
 from kopdig.lib.errors import DomainError, NotAllowed
 from kopdig.lib.money import q
+from kopdig.lib.tokens import hash_token, new_secret
 from kopdig.tenancy.models import Cooperative, DinasRole, Region, Role
 
 from .models import (
@@ -357,10 +356,6 @@ def dinas_settings_update(*, actor, kabupaten: Region, rat_deadline_months: int)
 # ---------------------------------------------------------------- invitation of the first pengurus
 
 
-def hash_token(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
 def pengurus_invite(*, actor, cooperative, username: str, name: str, email: str = "", phone: str = "",
                     title: str = "Ketua", link_base: str = "") -> tuple[Invitation, str]:
     """Create the first pengurus's login (unusable password), grant the pengurus role and a one-time
@@ -373,7 +368,7 @@ def pengurus_invite(*, actor, cooperative, username: str, name: str, email: str 
     _require_officer(actor, cooperative.kabupaten_id)
     if not (name or "").strip():
         raise DomainError("Nama pengurus wajib diisi.")
-    raw = secrets.token_urlsafe(32)
+    raw = new_secret()
     with transaction.atomic(durable=True):
         user = user_create(actor=actor, username=username, password=None, name=name.strip(), email=email.strip(),
                            phone=phone.strip())

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kopdig.lib.tokens import form_token
 from kopdig.tenancy.models import Cooperative, Region
 
 from .models import CoopOfficer, CoopStaff
@@ -17,9 +18,8 @@ class OnceForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
-            import secrets
 
-            self.fields["token"].initial = secrets.token_hex(16)
+            self.fields["token"].initial = form_token()
 
 
 class RegionChoiceField(forms.ModelChoiceField):

@@ -5,7 +5,6 @@ invitations and the regency's settings. Figures of a cooperative that keeps its 
 Kopdig are computed from its ledger and registers (``selectors.book_figures``), never stored.
 """
 
-import secrets
 
 from django.conf import settings
 from django.db import models
@@ -13,10 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kopdig.lib.money import MONEY_FIELD
-
-
-def opaque_code() -> str:
-    return secrets.token_hex(6)
+from kopdig.tenancy.models import opaque_code  # noqa: F401  (the migrations name it here)
 
 
 class DinasSettings(models.Model):

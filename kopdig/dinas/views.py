@@ -3,7 +3,6 @@ the pengurus's own report to the Dinas. Views validate input and call one action
 
 from __future__ import annotations
 
-import secrets
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from kopdig.lib.documents import xlsx_response
 from kopdig.lib.errors import DomainError
+from kopdig.lib.tokens import form_token
 from kopdig.tenancy.access import coop_view, dinas_view, public_view
 from kopdig.tenancy.models import Cooperative, Region
 
@@ -360,7 +360,7 @@ def coop_import(request):
             return redirect("dinas:coop_list")
     elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data["file"].read()
-        token = secrets.token_hex(16)
+        token = form_token()
         default_storage.save(_import_path(request, token), ContentFile(data))
         import io
 

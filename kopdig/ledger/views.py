@@ -11,7 +11,6 @@ import csv
 import datetime as dt
 import hashlib
 import io
-import uuid
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -26,6 +25,7 @@ from kopdig.api.idempotency import run_once
 from kopdig.lib.documents import pdf_response
 from kopdig.lib.errors import DomainError
 from kopdig.lib.money import ZERO
+from kopdig.lib.tokens import form_token
 from kopdig.tenancy.access import coop_view
 from kopdig.tenancy.nav import APPROVERS, BOARD, READERS, STAFF
 
@@ -177,7 +177,7 @@ def entry_new(request):
                 messages.success(request, _("Jurnal %(n)s diposting.") % {"n": payload["number"]})
                 return redirect(_url("entry", request, payload["number"]))
     else:
-        header = EntryHeaderForm(initial={"date": _today(), "token": uuid.uuid4().hex})
+        header = EntryHeaderForm(initial={"date": _today(), "token": form_token()})
         lines = EntryLineFormSet(initial=[{} for _i in range(n_rows)], form_kwargs={"choices": choices})
     threshold = LedgerSettings.objects.filter(cooperative=coop).values_list("approval_threshold", flat=True).first()
     return render(request, "ledger/entry_new.html", {"header": header, "lines": lines, "threshold": threshold,
@@ -462,7 +462,7 @@ def _read_upload(upload):
 @coop_view(APPROVERS)
 def journal_import(request):
     coop = request.coop
-    form = ImportForm(request.POST or None, request.FILES or None, initial={"token": uuid.uuid4().hex})
+    form = ImportForm(request.POST or None, request.FILES or None, initial={"token": form_token()})
     row_errors = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

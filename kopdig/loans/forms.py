@@ -1,12 +1,12 @@
 """Forms: validate input for the views; they never save domain models (views call actions)."""
 
-import uuid
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kopdig.lib.money import MONEY_FIELD
+from kopdig.lib.tokens import form_token
 
 from .actions import PRODUCT_FIELDS, SETTINGS_FIELDS
 from .models import LoanProduct, LoanSettings
@@ -26,7 +26,7 @@ class TokenForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
-            self.initial.setdefault("token", uuid.uuid4().hex)
+            self.initial.setdefault("token", form_token())
 
 
 class ProductForm(forms.ModelForm):

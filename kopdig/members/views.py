@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -16,6 +14,7 @@ from django.views.decorators.http import require_POST
 from kopdig.api.idempotency import run_once
 from kopdig.lib.documents import pdf_response, read_xlsx_rows, xlsx_response
 from kopdig.lib.errors import DomainError
+from kopdig.lib.tokens import form_token
 from kopdig.savings import selectors as savings_selectors
 from kopdig.tenancy.access import coop_view
 from kopdig.tenancy.models import Region
@@ -69,7 +68,7 @@ def member_search(request):
 @coop_view(STAFF)
 def member_admit(request):
     form = AdmitForm(request.POST or None, cooperative=request.coop,
-                     initial={"joined_on": timezone.localdate(), "token": uuid.uuid4().hex, "status": "aktif",
+                     initial={"joined_on": timezone.localdate(), "token": form_token(), "status": "aktif",
                               "kecamatan": request.coop.kecamatan_id})
     if request.method == "POST" and form.is_valid():
         d = dict(form.cleaned_data)
@@ -137,7 +136,7 @@ def member_card(request, number):
 def member_exit(request, number):
     member = _member_or_404(request, number)
     preview = actions.exit_preview(request.coop, member)
-    form = ExitForm(request.POST or None, initial={"date": timezone.localdate(), "token": uuid.uuid4().hex})
+    form = ExitForm(request.POST or None, initial={"date": timezone.localdate(), "token": form_token()})
     if request.method == "POST" and form.is_valid():
         d = dict(form.cleaned_data)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_POST
 from kopdig.api.idempotency import run_once
 from kopdig.lib.documents import pdf_response, read_xlsx_rows, xlsx_response
 from kopdig.lib.errors import DomainError
+from kopdig.lib.tokens import form_token
 from kopdig.members import selectors as member_selectors
 from kopdig.tenancy.access import coop_view
 from kopdig.tenancy.nav import APPROVERS, READERS, STAFF
@@ -26,10 +26,6 @@ from .forms import DateForm, PayrollForm, ProductForm, RunForm, TellerForm, Time
 from .models import Receipt, Run, SavingsProduct
 
 MEMBER_READ = READERS | {"anggota"}
-
-
-def _token():
-    return uuid.uuid4().hex
 
 
 # --- teller -------------------------------------------------------------------------------
@@ -66,7 +62,7 @@ def teller_member(request, number):
         raise Http404
     accounts = [a for a in selectors.accounts_of_member(request.coop, member) if a.status == "aktif"]
     form = TellerForm(request.POST or None, accounts=accounts,
-                      initial={"date": timezone.localdate(), "token": _token(), "type": "deposit"})
+                      initial={"date": timezone.localdate(), "token": form_token(), "type": "deposit"})
     confirm = None
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -84,7 +80,7 @@ def teller_member(request, number):
                        "memo": d["memo"]}
     td_form = None
     if request.coop.savings_products.filter(kind="berjangka", active=True).exists():
-        td_form = TimeDepositForm(cooperative=request.coop, initial={"date": timezone.localdate(), "token": _token()})
+        td_form = TimeDepositForm(cooperative=request.coop, initial={"date": timezone.localdate(), "token": form_token()})
     return render(request, "savings/teller_member.html", {
         "m": member, "accounts": accounts, "form": form, "confirm": confirm, "td_form": td_form,
         "summary": selectors.member_summary(request.coop, member),
@@ -282,7 +278,7 @@ def run_list(request):
 @coop_view(STAFF)
 def payroll(request):
     form = PayrollForm(request.POST or None, request.FILES or None,
-                       initial={"date": timezone.localdate(), "token": _token()})
+                       initial={"date": timezone.localdate(), "token": form_token()})
     errors = []
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

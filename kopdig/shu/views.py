@@ -4,7 +4,6 @@ distribute buttons, the per-member table with its Excel export, SHU slips, volum
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST
 from kopdig.lib.documents import pdf_response, read_xlsx_rows, xlsx_response
 from kopdig.lib.errors import DomainError
 from kopdig.lib.money import D
+from kopdig.lib.tokens import form_token
 from kopdig.tenancy.access import coop_view
 from kopdig.tenancy.nav import ALL_COOP, READERS, STAFF
 
@@ -161,7 +161,7 @@ def year_detail(request, year: int):
         "can_edit": request.access.has(EDITORS) and not sy.is_locked_for_settings,
         "can_close": request.access.has(actions.CLOSERS), "can_board": request.access.has(actions.BOARD),
         "can_pay": request.access.has(actions.PAYERS), "year_ended": timezone.localdate() > dt.date(year, 12, 31),
-        "today": timezone.localdate(), "form_token": secrets.token_hex(16),
+        "today": timezone.localdate(), "form_token": form_token(),
         "volume_count": MemberVolume.objects.filter(cooperative=coop, year=year).count(),
     }
     ctx.update(_sim_context(request, coop, sy))
