@@ -7,14 +7,13 @@ nothing. Existing cooperatives are matched by NIK or badan hukum number within t
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils import timezone
 
 from kopdig import audit
+from kopdig.lib.cells import cell_date, cell_number
 from kopdig.lib.errors import DomainError
 from kopdig.tenancy.models import Cooperative, Region
 
@@ -94,40 +93,6 @@ def _choice(value, choices, aliases=None):
     raise ValueError
 
 
-def _date(value):
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = _text(value)
-    for fmt in ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d", "%d.%m.%Y"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError
-
-
-def _number(value):
-    if value in (None, ""):
-        return None
-    if isinstance(value, (int, Decimal)):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    text = _text(value).replace("Rp", "").replace(" ", "")
-    if "," in text:  # Indonesian format 1.234.567,89
-        text = text.replace(".", "").replace(",", ".")
-    elif text.count(".") > 1:
-        text = text.replace(".", "")
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        raise ValueError from None
-
-
 def parse(fileobj, *, kabupaten: Region, year: int) -> ImportPlan:
     """Read and validate a Dinas spreadsheet; nothing is written."""
     from kopdig.lib.documents import read_xlsx_rows
@@ -199,7 +164,7 @@ def parse(fileobj, *, kabupaten: Region, year: int) -> ImportPlan:
         if bh:
             fields["badan_hukum_number"] = bh
         try:
-            bh_date = _date(row.get("Tanggal Badan Hukum"))
+            bh_date = cell_date(row.get("Tanggal Badan Hukum"))
             if bh_date:
                 fields["badan_hukum_date"] = bh_date
         except ValueError:
@@ -229,7 +194,7 @@ def parse(fileobj, *, kabupaten: Region, year: int) -> ImportPlan:
         rat_year = None
         if _text(row.get("Tahun RAT Terakhir")):
             try:
-                rat_year = int(_number(row.get("Tahun RAT Terakhir")))
+                rat_year = int(cell_number(row.get("Tahun RAT Terakhir")))
                 if not 1945 <= rat_year < this_year:
                     raise ValueError
             except (ValueError, TypeError):
@@ -239,7 +204,7 @@ def parse(fileobj, *, kabupaten: Region, year: int) -> ImportPlan:
         for col, fig in (("Anggota L", "anggota_l"), ("Anggota P", "anggota_p"), ("Aset", "aset"),
                          ("Volume Usaha", "volume_usaha"), ("SHU", "shu")):
             try:
-                value = _number(row.get(col))
+                value = cell_number(row.get(col))
             except ValueError:
                 err(f"{col} bukan angka.")
                 continue

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from kopdig import audit
+from kopdig.lib.cells import cell_amount
 from kopdig.lib.errors import DomainError, NotAllowed
 from kopdig.lib.money import ZERO, q
 from kopdig.tenancy.models import Role
@@ -370,33 +371,6 @@ class ImportRejected(DomainError):
 IMPORT_COLUMNS = ("tanggal", "no_bukti", "akun", "keterangan", "debit", "kredit")
 
 
-def parse_amount(value) -> Decimal:
-    """A typed or imported amount as Decimal: "1.500.000,50" (Indonesian), "1500000.50",
-    "1,500,000.50", "Rp 1.500.000" or a number cell. Raises ValueError."""
-    from kopdig.lib.money import D
-
-    if isinstance(value, (int, Decimal)):
-        return q(value)
-    if isinstance(value, float):  # an Excel number cell: its shortest repr is what the user typed
-        return q(D(repr(value)))
-    text = str(value).strip().replace("Rp", "").replace("rp", "").replace(" ", "").replace("\u00a0", "")
-    if not text:
-        raise ValueError(value)
-    if "," in text and "." in text:
-        # The later separator is the decimal mark.
-        if text.rfind(",") > text.rfind("."):
-            text = text.replace(".", "").replace(",", ".")
-        else:
-            text = text.replace(",", "")
-    elif "," in text:
-        head, _sep, tail = text.rpartition(",")
-        text = (head.replace(",", "") + "." + tail) if len(tail) in (1, 2) and text.count(",") == 1 else \
-            text.replace(",", "")
-    elif text.count(".") > 1 or ("." in text and len(text.rpartition(".")[2]) == 3):
-        text = text.replace(".", "")  # dots as thousands separators
-    return q(D(text))
-
-
 def parse_import_rows(cooperative, rows) -> tuple[list, list]:
     """Validate rows [(row number, {column: value})]; return (groups, errors).
 
@@ -447,7 +421,7 @@ def parse_import_rows(cooperative, rows) -> tuple[list, list]:
                 amounts.append(ZERO)
                 continue
             try:
-                amt = parse_amount(value)
+                amt = cell_amount(value)
             except (ValueError, TypeError):
                 errors.append((number, f"{col} bukan angka: {value!r}"))
                 amt = None

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kopdig.api.idempotency import run_once
+from kopdig.lib.cells import cell_amount
 from kopdig.lib.documents import pdf_response
 from kopdig.lib.errors import DomainError
 from kopdig.lib.money import ZERO
@@ -421,7 +422,7 @@ def opening(request):
             if not raw:
                 continue
             try:
-                amount = actions.parse_amount(raw)
+                amount = cell_amount(raw)
             except ValueError:
                 errors[acc.code] = _("bukan angka")
                 continue

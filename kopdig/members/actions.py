@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from kopdig import audit
 from kopdig.ledger.posting import Line, post
+from kopdig.lib.cells import cell_date
 from kopdig.lib.errors import DomainError
 from kopdig.lib.formats import normalize_phone
 from kopdig.lib.money import ZERO
@@ -331,19 +332,10 @@ class ImportErrors(MemberError):
 
 
 def _as_date(value):
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value).strip()
-    for fmt in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise MemberError(f"Tanggal '{text}' tidak valid (pakai 31-12-1980).")
+    try:
+        return cell_date(value)
+    except ValueError:
+        raise MemberError(f"Tanggal '{value}' tidak valid (pakai 31-12-1980).") from None
 
 
 def import_rows(cooperative, rows) -> tuple[list, list]:

@@ -191,7 +191,7 @@ def test_verify_command(world):
     ("1.234", "1234.00"), (Decimal("7.10"), "7.10"), (3, "3.00"), (10.1, "10.10"),
 ])
 def test_parse_amount(raw, want):
-    from kopdig.ledger.actions import parse_amount
+    from kopdig.lib.cells import cell_amount as parse_amount
 
     assert parse_amount(raw) == Decimal(want)
 
