@@ -11,6 +11,32 @@ import pytest
 os.environ.setdefault("KOPDIG_DATA_DIR", os.path.join(os.path.dirname(os.path.dirname(__file__)), "var", "test"))
 
 
+def _serialise_live_server():
+    """The live server (browser tests) shares the test's database connection with its request
+    threads; on in-memory SQLite two concurrent requests (a page and an HTMX call) on that one
+    connection can hang. Let the server handle one request at a time: the browser journeys stay
+    real, and no request overlaps another on the shared connection."""
+    import threading
+
+    from django.core.servers.basehttp import ThreadedWSGIServer
+    from django.test.testcases import LiveServerThread
+
+    class OneRequestAtATime(ThreadedWSGIServer):
+        def set_app(self, application):
+            lock = threading.Lock()
+
+            def serial(environ, start_response):
+                with lock:
+                    return application(environ, start_response)
+
+            super().set_app(serial)
+
+    LiveServerThread.server_class = OneRequestAtATime
+
+
+_serialise_live_server()
+
+
 @pytest.fixture(autouse=True)
 def _fast_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
