@@ -14,11 +14,91 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
+
+from kopdig.lib.errors import NotAllowed
 
 from .models import Cooperative, DinasRole, Role
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+# --- the role sets (architecture §4); every app uses these, none defines its own ----------------
+K = Role.Kind
+ALL_COOP = frozenset({K.PENGURUS, K.MANAJER, K.KASIR, K.PENGAWAS, K.ANGGOTA})
+STAFF = frozenset({K.PENGURUS, K.MANAJER, K.KASIR})  # enter transactions
+READERS = frozenset({K.PENGURUS, K.MANAJER, K.KASIR, K.PENGAWAS})  # read the cooperative's books
+APPROVERS = frozenset({K.PENGURUS, K.MANAJER})  # approve (maker-checker), set products
+BOARD = frozenset({K.PENGURUS})  # the elected board
+SUPERVISORS = frozenset({K.PENGAWAS})  # write only the supervisory report
+
+
+class SystemActor:
+    """The actor of jobs (commands, background tasks, the demo builder): passes every role
+    check, is recorded in the audit as "sistem" (no user). Use the one instance ``SYSTEM``."""
+
+    is_authenticated = False
+    is_superuser = False
+    is_system = True
+    pk = None
+    id = None
+    username = "sistem"
+    display_name = "Sistem"
+
+    def __str__(self):
+        return "Sistem"
+
+    def __repr__(self):
+        return "SYSTEM"
+
+
+SYSTEM = SystemActor()
+
+
+def is_system(actor) -> bool:
+    return actor is SYSTEM
+
+
+def role_of(actor, cooperative) -> str | None:
+    """The actor's Role.Kind in the cooperative (None: no role; the system actor has none)."""
+    if actor is None or is_system(actor) or not actor.is_authenticated:
+        return None
+    cache = actor.__dict__.setdefault("_kopdig_roles", {})
+    if cooperative.pk not in cache:
+        cache[cooperative.pk] = (
+            Role.objects.filter(cooperative_id=cooperative.pk, user_id=actor.pk).values_list("kind", flat=True).first()
+        )
+    return cache[cooperative.pk]
+
+
+def require_role(actor, cooperative, roles, what: str = "tindakan ini") -> str | None:
+    """THE permission check of every action: raise NotAllowed unless ``actor`` holds one of
+    ``roles`` in ``cooperative``. The system actor passes; ``None`` never does (a job must
+    say it is the system). Returns the actor's role (None for the system)."""
+    if is_system(actor):
+        return None
+    if actor is None:
+        raise NotAllowed("Tindakan ini memerlukan pengguna yang masuk (atau aktor sistem).")
+    role = role_of(actor, cooperative)
+    if role not in roles:
+        raise NotAllowed(f"Peran Anda tidak mengizinkan {what} di koperasi ini.")
+    return role
+
+
+def require_dinas(actor, kabupaten_id, what: str = "tindakan ini", kinds=None) -> None:
+    """The permission check of Dinas actions: the actor is a Dinas officer of ``kabupaten_id``
+    (of one of ``kinds`` when given). The system actor and superusers pass."""
+    if is_system(actor):
+        return
+    if actor is None:
+        raise NotAllowed("Tindakan ini memerlukan pengguna yang masuk (atau aktor sistem).")
+    if actor.is_superuser:
+        return
+    qs = DinasRole.objects.filter(user_id=actor.pk, kabupaten_id=kabupaten_id)
+    if kinds is not None:
+        qs = qs.filter(kind__in=kinds)
+    if not qs.exists():
+        raise NotAllowed(f"Hanya petugas Dinas kabupaten koperasi ini yang dapat melakukan {what}.")
 
 
 @dataclass(frozen=True)
@@ -115,8 +195,6 @@ def cooperatives_visible_to(user):
     """Cooperatives a user may list: their own (any role) plus those under their Dinas kabupaten."""
     if not user.is_authenticated:
         return Cooperative.objects.none()
-    from django.db.models import Q
-
     return Cooperative.objects.filter(
         Q(roles__user=user) | Q(kabupaten_id__in=dinas_kabupaten_ids(user))
     ).distinct()
