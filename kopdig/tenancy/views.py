@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from .access import coop_view, dinas_kabupaten_ids
 from .demo_logins import demo_logins
@@ -52,3 +53,25 @@ def member_home(request):
     from .dashboard import member_dashboard
 
     return render(request, "tenancy/member_home.html", {"widgets": member_dashboard(request.coop, request.user)})
+
+
+# --- error pages (kopdig/urls.py handler403/404/500): in the layout, in the user's language -------
+def _error(request, status, title, explanation):
+    ctx = {"status": status, "title": title, "explanation": explanation}
+    return render(request, f"{status}.html", ctx, status=status)
+
+
+def error_403(request, exception=None):
+    return _error(request, 403, _("Anda tidak berhak membuka halaman ini"),
+                  _("Halaman ini tidak tersedia untuk peran Anda di koperasi ini."))
+
+
+def error_404(request, exception=None):
+    return _error(request, 404, _("Halaman tidak ditemukan"),
+                  _("Alamat ini tidak ada, atau datanya tidak dapat Anda lihat."))
+
+
+def error_500(request):
+    return _error(request, 500, _("Terjadi kesalahan di server"),
+                  _("Permintaan Anda tidak dapat diselesaikan. Coba lagi sebentar lagi; bila terus terjadi, "
+                    "hubungi pengurus koperasi."))
