@@ -42,6 +42,13 @@ PAGE_CHECKS = """() => {
   return out;
 }"""
 
+# What a person reads: the body's text without <code> (column names of an import file are shown as code).
+VISIBLE_TEXT = """() => {
+  let text = document.body.innerText;
+  for (const c of document.querySelectorAll('code, kbd')) { const t = c.innerText.trim(); if (t) text = text.split(t).join(' '); }
+  return text;
+}"""
+
 LINKS = """() => Array.from(document.querySelectorAll('a[href]'))
   .filter(a => !a.hasAttribute('download') && !a.closest('form') && ![...a.attributes].some(x => /^hx-(post|put|patch|delete)$/.test(x.name)))
   .map(a => a.href)"""
@@ -103,5 +110,5 @@ def check_page(page, status: int, errors: list[str]) -> list[str]:
     if result["cut"]:
         found.append(f"kolom jumlah terpotong: {result['cut'][:3]}")
     found.extend(f"console: {e}" for e in errors)
-    found.extend(visible_problems(page.inner_text("body")))
+    found.extend(visible_problems(page.evaluate(VISIBLE_TEXT)))
     return found

@@ -27,7 +27,9 @@
   function labelTables(root) {
     Array.prototype.forEach.call((root || document).querySelectorAll("table.table"), function (table) {
       var labels = heads(table);
-      if (labels.length < 3 || table.classList.contains("keep")) return;
+      var first = table.tBodies[0] && table.tBodies[0].rows[0];
+      var columns = labels.length || (first ? first.cells.length : 0);
+      if (columns < 3 || table.classList.contains("keep")) return;
       table.classList.add("stack");
       Array.prototype.forEach.call(table.tBodies, function (body) {
         Array.prototype.forEach.call(body.rows, function (tr) { labelRow(tr, labels); });
