@@ -54,7 +54,7 @@ KEYS = {
     "balance": _("saldo"), "principal": _("pokok"), "term": _("jangka waktu"), "rate_percent": _("jasa (%)"),
     "number": _("nomor"), "name": _("nama"), "reason": _("alasan"), "notes": _("catatan"), "year": _("tahun"),
     "reference": _("nomor"), "kind": _("jenis"), "members": _("anggota"), "count": _("banyaknya"),
-    "required": _("cadangan wajib"), "processed": _("diproses"), "dinas": _("Dinas"), "kopdig": _("Kopdig"),
+    "required": _("cadangan wajib"), "outstanding": _("sisa pokok"), "decision_reason": _("alasan keputusan"), "processed": _("diproses"), "dinas": _("Dinas"), "kopdig": _("Kopdig"),
 }
 VALUES = {"dinas": _("Dinas"), "kopdig": _("Kopdig"), "koperasi": _("koperasi")}
 

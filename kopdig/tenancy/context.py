@@ -1,6 +1,7 @@
 from django.conf import settings
 
 from . import nav
+from .access import APPROVERS, STAFF
 
 
 def kopdig(request):
@@ -9,6 +10,8 @@ def kopdig(request):
     menu = None
     if access is not None and not access.dinas:
         ctx["nav_items"] = nav.coop_items(access.role)
+        ctx["role_staff"] = access.has(STAFF)  # enters transactions: teller links, forms
+        ctx["role_approver"] = access.has(APPROVERS)
         menu = nav.sections(ctx["nav_items"])
     elif access is not None or getattr(request, "kabupaten_ids", None):
         ctx["nav_items"] = []

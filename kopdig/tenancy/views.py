@@ -1,8 +1,10 @@
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .access import coop_view, dinas_kabupaten_ids
 from .demo_logins import demo_logins
@@ -10,8 +12,19 @@ from .models import Role
 from .nav import ALL_COOP
 
 
+class LoginForm(AuthenticationForm):
+    """Django's message names the username field inside a sentence that already says it
+    ("nama pengguna nama pengguna"): one plain sentence instead."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": gettext_lazy("Nama pengguna atau kata sandi salah. Huruf besar dan kecil dibedakan."),
+    }
+
+
 class KopdigLoginView(LoginView):
     template_name = "registration/login.html"
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
     def get_context_data(self, **kwargs):

@@ -21,7 +21,7 @@ INTERNAL = [
     (re.compile(r"\b[a-z]{2,}_[a-z_]{2,}\b"), "kode internal (snake_case)"),
     (re.compile(r"\b\d{4}-\d{2}-\d{2}\b"), "tanggal ISO mentah"),
     (re.compile(r"\b\d{2}-\d{2}-\d{4}\b"), "tanggal dd-mm-yyyy"),
-    (re.compile(r"\b(?:source|held_on|amount|status|kind|date|note|reason|number|type|memo):\s"), "label kunci mentah"),
+    (re.compile(r"\b(?:source|held_on|amount|kind|date|note|reason|number|type|memo):\s"), "label kunci mentah"),
 ]
 SKIP_PATH = re.compile(r"/(keluar|i18n|admin|api|static)/|\.(pdf|xlsx|csv|txt|svg|png)$|/(pdf|unduh|ekspor-file)/?$")
 DOWNLOAD_TYPES = ("application/pdf", "application/vnd", "text/csv", "application/octet-stream", "image/")
