@@ -26,7 +26,12 @@ def crawl_world(world):
     from kopdig.loans.actions import loan_apply, loan_approve, loan_disburse, loan_product_save, loan_repay
     from kopdig.members.actions import member_admit
     from kopdig.members.nik import make_nik
-    from kopdig.savings.actions import savings_account_open, savings_deposit, savings_products_setup, savings_withdraw
+    from kopdig.savings.actions import (
+        savings_account_open,
+        savings_deposit,
+        savings_products_setup,
+        savings_withdraw,
+    )
 
     coop, kasir, pengurus = world.coop_a, world.kasir_a, world.pengurus_a
     today = dt.date.today()
