@@ -6,6 +6,8 @@ in its AppConfig.ready(); an unregistered action reads as its words ("Rat record
 the raw code.
 """
 
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext_lazy as _
 
 ACTIONS = {
@@ -67,5 +69,12 @@ def action_label(action: str) -> str:
     return str(ACTIONS.get(action) or action.replace("_", " ").capitalize())
 
 
-def key_label(key: str) -> str:
-    return str(KEYS.get(key) or key.replace("_", " "))
+def key_label(key: str, object_type: str = "") -> str:
+    """A snapshot key in words: the table above, else the verbose name of the row's model field
+    (``object_type`` is the model label, e.g. ``loans.LoanProduct``), else its words."""
+    if key in KEYS:
+        return str(KEYS[key])
+    try:
+        return str(apps.get_model(object_type)._meta.get_field(key).verbose_name)
+    except (LookupError, ValueError, FieldDoesNotExist):
+        return key.replace("_", " ")

@@ -21,7 +21,8 @@ class TellerForm(forms.Form):
 
     def __init__(self, *args, accounts=(), **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [(a.number, f"{a.number} · {a.product.name} · {rupiah(a.balance)}")
+        # Product and balance first: a phone's select shows the start of the label.
+        choices = [(a.number, f"{a.product.name} · {rupiah(a.balance)} · {a.number}")
                    for a in accounts if a.kind != "berjangka"]
         self.fields["account"].choices = choices
         self.fields["target"].choices = [("", "—")] + choices

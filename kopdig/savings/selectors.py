@@ -7,7 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, DecimalField, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import ExtractMonth
 
 from kopdig.lib.money import ZERO, q
@@ -189,3 +189,30 @@ def totals(cooperative) -> dict:
     per_kind = {k: q(v or ZERO) for k, v in per_kind.items()}
     return {"members": members, "per_kind": per_kind, "total": sum(per_kind.values(), ZERO)}
 
+
+
+# --- teller and kuitansi --------------------------------------------------------------------
+
+def teller_default_account(cooperative, member, accounts) -> str | None:
+    """The account a teller most likely wants: the member's most used sukarela/wajib account (teller
+    deposits and withdrawals), else their sukarela, else wajib, else the first. Simpanan pokok is paid
+    once, so it is never the default."""
+    usable = [a for a in accounts if a.kind not in (Kind.POKOK, Kind.BERJANGKA)]
+    if not usable:
+        return accounts[0].number if accounts else None
+    used = dict(SavingsTransaction.objects.filter(cooperative=cooperative, member=member,
+                                                  type__in=("deposit", "withdrawal"), account__in=usable)
+                .values("account_id").annotate(n=Count("id")).values_list("account_id", "n"))
+    rank = {Kind.SUKARELA: 0, Kind.WAJIB: 1}
+    best = max(usable, key=lambda a: (used.get(a.pk, 0), -rank.get(a.kind, 2)))
+    return best.number
+
+
+def receipt_lines(cooperative, receipt: Receipt, limit: int = 50) -> list:
+    """The kuitansi's transactions with account number, product and the balance after each (one query)."""
+    after = (SavingsTransaction.objects.filter(cooperative=cooperative, account=OuterRef("account"))
+             .filter(Q(date__lt=OuterRef("date")) | Q(date=OuterRef("date"), id__lte=OuterRef("id")))
+             .values("account").annotate(s=Sum("amount")).values("s"))
+    return list(receipt.transactions.filter(cooperative=cooperative).select_related("account__product")
+                .annotate(balance_after=Subquery(after, output_field=DecimalField(max_digits=20, decimal_places=2)))
+                .order_by("id")[:limit])

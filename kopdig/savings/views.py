@@ -62,7 +62,8 @@ def teller_member(request, number):
         raise Http404
     accounts = [a for a in selectors.accounts_of_member(request.coop, member) if a.status == "aktif"]
     form = TellerForm(request.POST or None, accounts=accounts,
-                      initial={"date": timezone.localdate(), "token": form_token(), "type": "deposit"})
+                      initial={"date": timezone.localdate(), "token": form_token(), "type": "deposit",
+                               "account": selectors.teller_default_account(request.coop, member, accounts)})
     confirm = None
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -159,7 +160,7 @@ def _receipt_or_404(request, number) -> Receipt:
 def receipt(request, number):
     r = _receipt_or_404(request, number)
     txs = r.transactions.select_related("account__product").order_by("id")
-    ctx = {"r": r, "txs": txs, "coop": request.coop}
+    ctx = {"r": r, "txs": txs, "coop": request.coop, "lines": selectors.receipt_lines(request.coop, r)}
     if request.GET.get("pdf"):
         return pdf_response("savings/receipt_pdf.html", ctx, f"{r.number}.pdf", request)
     return render(request, "savings/receipt.html", ctx)

@@ -15,9 +15,10 @@ def aksi(action):
 
 
 @register.filter
-def perubahan(snapshot):
-    """A before/after snapshot as [(label, value)] in words; a plain value as one pair."""
+def perubahan(snapshot, object_type=""):
+    """A before/after snapshot as [(label, value)] in words; a plain value as one pair.
+    ``{{ row.after|perubahan:row.object_type }}`` names keys by the model's field names."""
     if not isinstance(snapshot, dict):
         return [("", human_value(snapshot))]
-    return [(key_label(k), str(VALUES.get(v, human_value(v))) if isinstance(v, str) else human_value(v))
-            for k, v in snapshot.items()]
+    return [(key_label(k, object_type or ""), str(VALUES.get(v, human_value(v))) if isinstance(v, str)
+             else human_value(v)) for k, v in snapshot.items()]
