@@ -127,7 +127,7 @@ def _month_entries(rng, y: int, m: int, today: dt.date, scale: int, shop: bool, 
 def run(ctx):
     for coop in ctx.showcase:
         if JournalEntry.objects.filter(cooperative=coop, source_type="demo.opening").exists():
-            ctx.log(f"  ledger: {coop.slug} sudah ada")
+            ctx.log(f"  pembukuan {coop.slug}: sudah ada")
             continue
         rng = random.Random(f"kopdig-ledger-{coop.slug}")
         actor = User.objects.filter(roles__cooperative=coop, roles__kind=Role.Kind.PENGURUS).order_by("pk").first()
@@ -144,4 +144,4 @@ def run(ctx):
                 for date, memo, lines in _month_entries(rng, y, m, ctx.today, scale, shop, cash):
                     post_audited(actor=actor, cooperative=coop, date=date, memo=memo, lines=lines)
                     n += 1
-        ctx.log(f"  ledger: {coop.slug} saldo awal + {n} jurnal operasional")
+        ctx.log(f"  pembukuan {coop.slug}: saldo awal + {n} jurnal operasional")

@@ -29,7 +29,7 @@ class Cell:
         if isinstance(self.value, Decimal):
             return rupiah(self.value, parens=True)
         if isinstance(self.value, dt.date):
-            return tanggal(self.value, "dd-MM-y")
+            return tanggal(self.value, "dd/MM/y")
         return "" if self.value is None else str(self.value)
 
 
@@ -57,12 +57,24 @@ def _period(start, end):
     return f"{tanggal(start)} – {tanggal(end)}"
 
 
+def _compared(start, end, statement):
+    return _("%(period)s, dibandingkan dengan periode yang sama tahun lalu (%(prev)s)") % {
+        "period": _period(start, end), "prev": _period(statement["prev_start"], statement["prev_end"])}
+
+
+def _column_period(start, end):
+    """A comparative column's period, short enough for a column head: '1 Jan – 4 Des 2026'."""
+    if start.year == end.year:
+        return f"{tanggal(start, 'd MMM')} – {tanggal(end, 'd MMM y')}"
+    return f"{tanggal(start, 'd MMM y')} – {tanggal(end, 'd MMM y')}"
+
+
 def trial_balance_table(coop, date) -> Table:
     tb = statements.trial_balance(coop, date)
     t = Table("neraca-saldo", _("Neraca Saldo"), _("Per %(date)s") % {"date": tanggal(date)},
               [_("Kode"), _("Nama akun"), _("Mutasi debit"), _("Mutasi kredit"), _("Saldo debit"), _("Saldo kredit"),
-               _("Saldo debit %(y)s") % {"y": tb["prev_date"].year},
-               _("Saldo kredit %(y)s") % {"y": tb["prev_date"].year}],
+               _("Saldo debit %(y)s") % {"y": tanggal(tb["prev_date"])},
+               _("Saldo kredit %(y)s") % {"y": tanggal(tb["prev_date"])}],
               num_columns={2, 3, 4, 5, 6, 7})
     for r in tb["rows"]:
         t.add("account", r["code"], r["name"], r["debit"], r["credit"], r["saldo_debit"], r["saldo_kredit"],
@@ -85,8 +97,10 @@ def _section_rows(t: Table, section, total_label):
 
 def balance_sheet_table(coop, date) -> Table:
     bs = statements.balance_sheet(coop, date)
-    t = Table("posisi-keuangan", _("Laporan Posisi Keuangan"), _("Per %(date)s") % {"date": tanggal(date)},
-              [_("Kode"), _("Uraian"), tanggal(date, "dd-MM-y"), tanggal(bs["prev_date"], "dd-MM-y")],
+    t = Table("posisi-keuangan", _("Laporan Posisi Keuangan"),
+              _("Per %(date)s, dibandingkan dengan akhir tahun buku lalu %(prev)s")
+              % {"date": tanggal(date), "prev": tanggal(bs["prev_date"])},
+              [_("Kode"), _("Uraian"), tanggal(date), tanggal(bs["prev_date"])],
               num_columns={2, 3})
     _section_rows(t, bs["assets"], _("JUMLAH ASET"))
     _section_rows(t, bs["liabilities"], _("JUMLAH KEWAJIBAN"))
@@ -98,9 +112,8 @@ def balance_sheet_table(coop, date) -> Table:
 
 def income_statement_table(coop, start, end) -> Table:
     pl = statements.income_statement(coop, start, end)
-    t = Table("hasil-usaha", _("Laporan Perhitungan Hasil Usaha"), _period(start, end),
-              [_("Kode"), _("Uraian"), f"{start.year}" if start.year == end.year else _period(start, end),
-               f"{pl['prev_start'].year}" if start.year == end.year else _period(pl["prev_start"], pl["prev_end"])],
+    t = Table("hasil-usaha", _("Laporan Perhitungan Hasil Usaha"), _compared(start, end, pl),
+              [_("Kode"), _("Uraian"), _column_period(start, end), _column_period(pl["prev_start"], pl["prev_end"])],
               num_columns={2, 3})
     t.add("head", "", _("PENDAPATAN"), None, None)
     for sec in pl["revenue_sections"]:
@@ -125,7 +138,7 @@ def income_statement_table(coop, start, end) -> Table:
 
 def equity_changes_table(coop, start, end) -> Table:
     ec = statements.equity_changes(coop, start, end)
-    t = Table("perubahan-ekuitas", _("Laporan Perubahan Ekuitas"), _period(start, end),
+    t = Table("perubahan-ekuitas", _("Laporan Perubahan Ekuitas"), _compared(start, end, ec),
               [_("Kode"), _("Komponen ekuitas"), _("Saldo awal"), _("Penambahan"), _("Pengurangan"), _("Saldo akhir")],
               num_columns={2, 3, 4, 5})
     for label, rows, totals in ((_period(start, end), ec["rows"], ec["totals"]),
@@ -140,8 +153,8 @@ def equity_changes_table(coop, start, end) -> Table:
 
 def cash_flow_table(coop, start, end) -> Table:
     cf = statements.cash_flow(coop, start, end)
-    t = Table("arus-kas", _("Laporan Arus Kas (metode langsung)"), _period(start, end),
-              [_("Kode"), _("Uraian"), _period(start, end), _period(cf["prev_start"], cf["prev_end"])],
+    t = Table("arus-kas", _("Laporan Arus Kas (metode langsung)"), _compared(start, end, cf),
+              [_("Kode"), _("Uraian"), _column_period(start, end), _column_period(cf["prev_start"], cf["prev_end"])],
               num_columns={2, 3})
     for sec in cf["sections"]:
         t.add("head", "", sec.title, None, None)

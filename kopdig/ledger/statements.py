@@ -5,8 +5,10 @@ Every balance comes from the month caches plus the lines of the date's own month
 number of queries whatever the number of entries. Period-only reads (cash flow, general
 ledger, cash book) read the lines of that period only.
 
-Each statement carries the previous year's figures beside it (same date / same period one
-year earlier).
+Each statement carries comparative figures beside it, as SAK EP asks: the statement of financial
+position compares with the previous book-year end (31 Desember of last year for a calendar book
+year); the income statement, cash flow and changes in equity compare with the same period one
+year earlier.
 
     from kopdig.ledger import statements
     statements.statement_totals(coop, date=dt.date(2025, 12, 31))
@@ -54,6 +56,11 @@ def year_start(date: dt.date, cooperative=None) -> dt.date:
     month = getattr(cooperative, "book_year_start_month", 1) or 1
     year = date.year if date.month >= month else date.year - 1
     return dt.date(year, month, 1)
+
+
+def previous_year_end(date: dt.date, cooperative=None) -> dt.date:
+    """The end of the book year before the one containing ``date`` (the balance sheet's comparative)."""
+    return year_start(date, cooperative) - dt.timedelta(days=1)
 
 
 @dataclass
@@ -126,7 +133,7 @@ def trial_balance(cooperative, date: dt.date) -> dict:
     """Neraca saldo at ``date``: per account Σdebit, Σcredit, and the balance in its column."""
     chart = _Chart(cooperative)
     moves = net_movements(cooperative, end=date)
-    prev_moves = net_movements(cooperative, end=one_year_earlier(date))
+    prev_moves = net_movements(cooperative, end=previous_year_end(date, cooperative))
     rows = []
     tot = defaultdict(lambda: ZERO)
     for acc in chart.accounts:
@@ -147,7 +154,7 @@ def trial_balance(cooperative, date: dt.date) -> dict:
         for k in ("debit", "credit", "saldo_debit", "saldo_kredit", "prev_saldo_debit", "prev_saldo_kredit"):
             tot[k] += row[k]
         rows.append(row)
-    return {"date": date, "prev_date": one_year_earlier(date), "rows": rows, "totals": dict(tot),
+    return {"date": date, "prev_date": previous_year_end(date, cooperative), "rows": rows, "totals": dict(tot),
             "balanced": tot["debit"] == tot["credit"] and tot["saldo_debit"] == tot["saldo_kredit"]}
 
 
@@ -196,12 +203,12 @@ def _grouped_section(title, chart: _Chart, types, cur: dict, prev: dict, exclude
 
 
 def balance_sheet(cooperative, date: dt.date) -> dict:
-    """Laporan Posisi Keuangan at ``date``: assets by liquidity (code order: current before
+    """Laporan Posisi Keuangan at ``date`` beside the previous book-year end: assets by liquidity (code order: current before
     non-current), liabilities by maturity (short before long term), equity with the current
     year's result as SHU tahun berjalan (revenue − expense of the book year to date plus the
     SHU tahun berjalan account)."""
     chart = _Chart(cooperative)
-    prev_date = one_year_earlier(date)
+    prev_date = previous_year_end(date, cooperative)
     cur, prev = _position(cooperative, chart, date), _position(cooperative, chart, prev_date)
     assets = _grouped_section(_("ASET"), chart, [A], cur["amounts"], prev["amounts"])
     liabilities = _grouped_section(_("KEWAJIBAN"), chart, [L], cur["amounts"], prev["amounts"])

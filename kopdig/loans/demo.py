@@ -120,21 +120,21 @@ def run(ctx):
         if coop is None:
             continue
         if Loan.objects.filter(cooperative=coop).exists():
-            ctx.log(f"  loans {slug}: already has loans, left alone")
+            ctx.log(f"  pinjaman {slug}: sudah ada pinjaman, tidak diubah")
             continue
         if not Account.objects.filter(cooperative=coop, system_key="piutang_pinjaman").exists():
-            ctx.log(f"  loans {slug}: no savings-and-loan accounts in its chart, skipped")
+            ctx.log(f"  pinjaman {slug}: bagan akun tanpa akun simpan pinjam, dilewati")
             continue
         members = list(Member.objects.filter(cooperative=coop, status=Member.Status.AKTIF).order_by("number"))
         if not members:
-            ctx.log(f"  loans {slug}: no members yet (run the members demo first); no loans created")
+            ctx.log(f"  pinjaman {slug}: belum ada anggota (jalankan demo anggota dulu), tidak ada pinjaman dibuat")
             continue
         users = {k: User.objects.filter(username=f"{slug}-{k}").first() for k in ("pengurus", "manajer", "kasir")}
         if not all(users.values()):
-            ctx.log(f"  loans {slug}: demo users missing, skipped")
+            ctx.log(f"  pinjaman {slug}: pengguna demo belum ada, dilewati")
             continue
         n = build_portfolio(ctx, coop, members, users, count, products)
-        ctx.log(f"  loans {slug}: {n} loans")
+        ctx.log(f"  pinjaman {slug}: {n} pinjaman")
 
 
 def build_portfolio(ctx, coop, members, users, count, products) -> int:
@@ -158,6 +158,8 @@ def build_portfolio(ctx, coop, members, users, count, products) -> int:
         made += stopped is not False
         if stopped:
             stoppers.append(stopped)
+        if (k + 1) % 100 == 0:
+            ctx.log(f"  pinjaman {coop.slug}: {k + 1}/{count}…")
     # the year-end arrears runs of the past book years (so each year carries the cadangan risiko of
     # its own problem loans), then write off the three oldest hopeless loans and recover part of one
     run_date = month_end_before(today)

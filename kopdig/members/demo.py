@@ -129,5 +129,5 @@ def run(ctx):
             continue
         if not Member.objects.filter(cooperative=coop).exists():
             build_members(ctx, coop, target)
-            ctx.log(f"  members {coop.slug}: {target} anggota")
+            ctx.log(f"  anggota {coop.slug}: {target} anggota")
         link_demo_login(coop)

@@ -438,9 +438,9 @@ def run(ctx):
         if SavingsTransaction.objects.filter(cooperative=coop).exists():
             continue
         if not Member.objects.filter(cooperative=coop).exists():
-            ctx.log(f"  savings {coop.slug}: no members (run the members demo first), skipped")
+            ctx.log(f"  simpanan {coop.slug}: belum ada anggota (jalankan demo anggota dulu), dilewati")
             continue
         b = Builder(ctx, coop, profile)
         b.build()
-        ctx.log(f"  savings {coop.slug}: {SavingsTransaction.objects.filter(cooperative=coop).count()} transaksi")
+        ctx.log(f"  simpanan {coop.slug}: {SavingsTransaction.objects.filter(cooperative=coop).count()} transaksi")
 

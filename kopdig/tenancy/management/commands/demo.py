@@ -10,6 +10,14 @@ from kopdig.tenancy import demo
 
 # Each app may add a ``demo.py`` with ``run(ctx)``; they run in this order after the registry.
 DEMO_APPS = ["ledger", "members", "savings", "loans", "shu", "dinas"]
+# How each step is named in the (Indonesian) progress lines; a new app is named by its label.
+STEP_NAMES = {"tenancy": "registri", "ledger": "pembukuan", "members": "anggota", "savings": "simpanan",
+              "loans": "pinjaman", "shu": "SHU", "dinas": "Dinas"}
+BUDGET_SECONDS = 120  # the whole demo, all apps together (issue 14): say so when it is exceeded
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.1f}".replace(".", ",") + " detik"
 
 
 def build(out=None, today=None):
@@ -23,11 +31,18 @@ def build(out=None, today=None):
                 raise
             continue
         steps.append((app, module.run))
-    for name, step in steps:
+    begun = time.monotonic()
+    for n, (name, step) in enumerate(steps, 1):
         started = time.monotonic()
+        if out:
+            out.write(f"[{n}/{len(steps)}] {STEP_NAMES.get(name, name)}…")
         step(ctx)
         if out:
-            out.write(f"  demo {name}: {time.monotonic() - started:.1f} s")
+            out.write(f"  {STEP_NAMES.get(name, name)} selesai: {_seconds(time.monotonic() - started)}")
+    total = time.monotonic() - begun
+    if out:
+        over = " — melebihi anggaran" if total > BUDGET_SECONDS else ""
+        out.write(f"Data demo selesai dalam {_seconds(total)} (anggaran {BUDGET_SECONDS} detik{over})")
     return ctx
 
 
@@ -42,7 +57,11 @@ class Command(BaseCommand):
         call_command("migrate", verbosity=0)
         call_command("compile_translations", verbosity=0)
         self.stdout.write("Membangun data demo…")
-        build(out=self.stdout)
+        try:
+            build(out=self.stdout)
+        except KeyboardInterrupt:
+            self.stdout.write("\nDihentikan (Ctrl+C). Yang sudah selesai tersimpan; hapus folder data untuk membangun ulang.")
+            raise SystemExit(130) from None
         self.stdout.write(self.style.SUCCESS("Demo siap. Semua akun memakai kata sandi: demo"))
         from kopdig.tenancy.models import Role
 
