@@ -19,7 +19,7 @@ from kopdig.api.common import api_coop
 from kopdig.api.idempotency import run_once
 from kopdig.lib.errors import DomainError
 from kopdig.lib.money import D
-from kopdig.tenancy.nav import APPROVERS, READERS, STAFF
+from kopdig.tenancy.access import APPROVERS, READERS, STAFF
 
 from . import actions, statements
 from .models import Account, JournalDraft, JournalEntry

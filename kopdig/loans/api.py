@@ -12,7 +12,7 @@ from ninja.errors import HttpError
 from kopdig.api.common import api_coop, page
 from kopdig.api.idempotency import run_once
 from kopdig.members.models import Member
-from kopdig.tenancy.nav import ALL_COOP, APPROVERS, READERS, STAFF
+from kopdig.tenancy.access import ALL_COOP, APPROVERS, READERS, STAFF
 
 from . import actions, schedule, selectors
 from .models import LoanProduct

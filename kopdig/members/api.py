@@ -10,8 +10,8 @@ from ninja.errors import HttpError
 
 from kopdig.api.common import api_coop, page
 from kopdig.api.idempotency import run_once
+from kopdig.tenancy.access import ALL_COOP, READERS, STAFF
 from kopdig.tenancy.models import Region
-from kopdig.tenancy.nav import ALL_COOP, READERS, STAFF
 
 from . import actions
 from .models import Member

@@ -10,7 +10,7 @@ from ninja.errors import HttpError
 from kopdig.api.common import api_coop
 from kopdig.api.idempotency import run_once
 from kopdig.members.models import Member
-from kopdig.tenancy.nav import ALL_COOP, STAFF
+from kopdig.tenancy.access import ALL_COOP, STAFF
 
 from . import actions, selectors
 from .models import SavingsAccount

@@ -7,7 +7,7 @@ from ninja.errors import HttpError
 
 from kopdig.api.common import api_coop, page
 from kopdig.lib.money import D
-from kopdig.tenancy.nav import ALL_COOP, READERS
+from kopdig.tenancy.access import ALL_COOP, READERS
 
 from . import engine, selectors
 from .models import ShuMemberShare, ShuYear

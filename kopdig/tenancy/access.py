@@ -59,6 +59,13 @@ def is_system(actor) -> bool:
     return actor is SYSTEM
 
 
+def user_of(actor):
+    """The User behind ``actor`` for the ``…_by`` columns: None for the system actor (and None)."""
+    if actor is None or is_system(actor) or not actor.is_authenticated:
+        return None
+    return actor
+
+
 def role_of(actor, cooperative) -> str | None:
     """The actor's Role.Kind in the cooperative (None: no role; the system actor has none)."""
     if actor is None or is_system(actor) or not actor.is_authenticated:
