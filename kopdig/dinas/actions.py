@@ -21,7 +21,7 @@ from kopdig.lib.errors import DomainError, NotAllowed
 from kopdig.lib.money import q
 from kopdig.lib.tokens import hash_token, new_secret
 from kopdig.lib.transactions import action_atomic, batch
-from kopdig.tenancy.access import require_dinas
+from kopdig.tenancy.access import BOARD, require_dinas, require_role
 from kopdig.tenancy.models import Cooperative, Region, Role
 
 from .models import (
@@ -55,9 +55,11 @@ def _reporter(actor, cooperative) -> str:
         return "dinas"
     except NotAllowed:
         pass
-    if Role.objects.filter(cooperative=cooperative, user=actor, kind=Role.Kind.PENGURUS).exists():
-        return "pengurus"
-    raise NotAllowed("Hanya petugas Dinas atau pengurus koperasi ini yang dapat melaporkan data ini.")
+    try:
+        require_role(actor, cooperative, BOARD)
+    except NotAllowed:
+        raise NotAllowed("Hanya petugas Dinas atau pengurus koperasi ini yang dapat melaporkan data ini.") from None
+    return "pengurus"
 
 
 def _check_regions(cooperative, fields):

@@ -110,12 +110,12 @@ def _admit(*, actor, cooperative, nik, name, gender, joined_on: dt.date, status=
             accounts[kind] = savings.open_account(cooperative, member, products[kind], joined_on)
     if pay_pokok and pokok is not None and pokok.amount > 0:
         memo = f"Simpanan pokok {member.number} {member.name}"
+        receipt_no = savings.receipt_number(cooperative, joined_on)
         entry = post(cooperative=cooperative, date=joined_on, memo=memo, actor=actor, source_type="members.admit",
+                     source_ref=receipt_no,
                      lines=[Line(cash_account, debit=pokok.amount), Line(pokok.ledger_key, credit=pokok.amount)])
-        receipt = savings.new_receipt(cooperative=cooperative, date=joined_on, type=Receipt.Type.SETORAN,
+        receipt = savings.new_receipt(number=receipt_no, cooperative=cooperative, date=joined_on, type=Receipt.Type.SETORAN,
                                       member=member, amount=pokok.amount, cashier=actor, memo=memo, entry=entry)
-        entry.source_ref = receipt.number
-        entry.save(update_fields=["source_ref"])
         savings.record(account=accounts[Kind.POKOK], amount=pokok.amount, type="deposit", date=joined_on,
                        entry=entry, actor=actor, memo=memo, receipt=receipt)
     return member
@@ -234,6 +234,7 @@ def member_exit(*, actor, cooperative, number: str, status: str = Member.Status.
         applied = payout = ZERO
         receipt = None
         if total > 0:
+            savings.lock_receipt_numbers(cooperative, date)
             lines = [Line(a.product.ledger_key, debit=a.balance) for a in accounts if a.balance > 0]
             lines.append(Line("simpanan_keluar", credit=total))
             entry = post(cooperative=cooperative, date=date, memo=memo, actor=actor, source_type="members.exit",
@@ -249,18 +250,17 @@ def member_exit(*, actor, cooperative, number: str, status: str = Member.Status.
                                                 date=date, actor=actor, source_ref=member.number) or ZERO
             payout = total - applied
             if payout > 0:
+                receipt_no = savings.receipt_number(cooperative, date)
                 pay_entry = post(cooperative=cooperative, date=date, memo=f"Pembayaran simpanan keluar {member.number}",
-                                 actor=actor, source_type="members.exit_payout",
+                                 actor=actor, source_type="members.exit_payout", source_ref=receipt_no,
                                  lines=[Line("simpanan_keluar", debit=payout), Line(cash_account, credit=payout)])
                 paid_to = ""
                 if status == Member.Status.MENINGGAL and member.heir_name:
                     relation = f" ({member.heir_relation})" if member.heir_relation else ""
                     paid_to = f"; dibayarkan kepada ahli waris {member.heir_name}{relation}"
-                receipt = savings.new_receipt(cooperative=cooperative, date=date, type=Receipt.Type.PENUTUPAN,
-                                              member=member, amount=payout, cashier=actor, memo=memo + paid_to,
-                                              entry=pay_entry)
-                pay_entry.source_ref = receipt.number
-                pay_entry.save(update_fields=["source_ref"])
+                receipt = savings.new_receipt(number=receipt_no, cooperative=cooperative, date=date,
+                                              type=Receipt.Type.PENUTUPAN, member=member, amount=payout,
+                                              cashier=actor, memo=memo + paid_to, entry=pay_entry)
         SavingsAccount.objects.filter(pk__in=[a.pk for a in accounts]).update(status="ditutup", closed_on=date)
         _change_status(member, status, date, reason or "Keluar", actor)
         before = {"status": member.status}

@@ -100,12 +100,12 @@ def savings_deposit(*, actor, cooperative, account: str, amount, date: dt.date |
         if acc.kind == Kind.BERJANGKA:
             raise SavingsError("Setoran simpanan berjangka dilakukan saat pembukaan rekening.")
         memo = memo or f"Setoran {acc.product.name} {acc.member.number} {acc.member.name}"
+        number = services.receipt_number(cooperative, date)
         entry = post(cooperative=cooperative, date=date, memo=memo, actor=actor, source_type="savings.deposit",
+                     source_ref=number,
                      lines=[Line(cash_account, debit=amount), Line(acc.product.ledger_key, credit=amount)])
-        receipt = services.new_receipt(cooperative=cooperative, date=date, type=Receipt.Type.SETORAN,
+        receipt = services.new_receipt(number=number, cooperative=cooperative, date=date, type=Receipt.Type.SETORAN,
                                        member=acc.member, amount=amount, cashier=actor, memo=memo, entry=entry)
-        entry.source_ref = receipt.number
-        entry.save(update_fields=["source_ref"])
         services.record(account=acc, amount=amount, type="deposit", date=date, entry=entry, actor=actor, memo=memo,
                         receipt=receipt)
         audit.record(actor, "savings_deposit", cooperative=cooperative, obj=receipt, ref=receipt.number,
@@ -124,12 +124,12 @@ def savings_withdraw(*, actor, cooperative, account: str, amount, date: dt.date 
         acc = services.lock_accounts(cooperative, [account])[account]
         services.check_withdrawable(acc, amount)
         memo = memo or f"Penarikan {acc.product.name} {acc.member.number} {acc.member.name}"
+        number = services.receipt_number(cooperative, date)
         entry = post(cooperative=cooperative, date=date, memo=memo, actor=actor, source_type="savings.withdrawal",
+                     source_ref=number,
                      lines=[Line(acc.product.ledger_key, debit=amount), Line(cash_account, credit=amount)])
-        receipt = services.new_receipt(cooperative=cooperative, date=date, type=Receipt.Type.PENARIKAN,
+        receipt = services.new_receipt(number=number, cooperative=cooperative, date=date, type=Receipt.Type.PENARIKAN,
                                        member=acc.member, amount=amount, cashier=actor, memo=memo, entry=entry)
-        entry.source_ref = receipt.number
-        entry.save(update_fields=["source_ref"])
         services.record(account=acc, amount=-amount, type="withdrawal", date=date, entry=entry, actor=actor,
                         memo=memo, receipt=receipt)
         audit.record(actor, "savings_withdraw", cooperative=cooperative, obj=receipt, ref=receipt.number,
@@ -156,12 +156,12 @@ def savings_transfer(*, actor, cooperative, source: str, target: str, amount, da
             raise SavingsError("Simpanan berjangka tidak menerima pemindahbukuan.")
         services.check_withdrawable(src, amount)
         memo = memo or f"Pemindahbukuan {src.number} ke {dst.number} {src.member.name}"
+        number = services.receipt_number(cooperative, date)
         entry = post(cooperative=cooperative, date=date, memo=memo, actor=actor, source_type="savings.transfer",
+                     source_ref=number,
                      lines=[Line(src.product.ledger_key, debit=amount), Line(dst.product.ledger_key, credit=amount)])
-        receipt = services.new_receipt(cooperative=cooperative, date=date, type=Receipt.Type.PEMINDAHBUKUAN,
+        receipt = services.new_receipt(number=number, cooperative=cooperative, date=date, type=Receipt.Type.PEMINDAHBUKUAN,
                                        member=src.member, amount=amount, cashier=actor, memo=memo, entry=entry)
-        entry.source_ref = receipt.number
-        entry.save(update_fields=["source_ref"])
         services.record(account=src, amount=-amount, type="transfer_out", date=date, entry=entry, actor=actor,
                         memo=memo, receipt=receipt)
         services.record(account=dst, amount=amount, type="transfer_in", date=date, entry=entry, actor=actor,
@@ -213,12 +213,12 @@ def savings_time_deposit_open(*, actor, cooperative, member_number: str, product
                                     maturity_on=add_months(date, product.term_months),
                                     maturity_action=product.maturity_action)
         memo = f"Simpanan berjangka {acc.number} {member.number} {member.name}"
+        number = services.receipt_number(cooperative, date)
         entry = post(cooperative=cooperative, date=date, memo=memo, actor=actor, source_type="savings.deposit",
+                     source_ref=number,
                      lines=[Line(CASH, debit=amount), Line(product.ledger_key, credit=amount)])
-        receipt = services.new_receipt(cooperative=cooperative, date=date, type=Receipt.Type.SETORAN, member=member,
+        receipt = services.new_receipt(number=number, cooperative=cooperative, date=date, type=Receipt.Type.SETORAN, member=member,
                                        amount=amount, cashier=actor, memo=memo, entry=entry)
-        entry.source_ref = receipt.number
-        entry.save(update_fields=["source_ref"])
         services.record(account=acc, amount=amount, type="deposit", date=date, entry=entry, actor=actor, memo=memo,
                         receipt=receipt)
         audit.record(actor, "savings_time_deposit_open", cooperative=cooperative, obj=acc, ref=acc.number,
@@ -243,9 +243,10 @@ def savings_time_deposit_break(*, actor, cooperative, account: str, date: dt.dat
             lines.append(Line(CASH, credit=payout))
         if penalty > 0:
             lines.append(Line(services.admin_fee_key(cooperative), credit=penalty))
+        number = services.receipt_number(cooperative, date)
         entry = post(cooperative=cooperative, date=date, memo=memo, actor=actor, source_type="savings.withdrawal",
                      lines=lines)
-        receipt = services.new_receipt(cooperative=cooperative, date=date, type=Receipt.Type.PENARIKAN,
+        receipt = services.new_receipt(number=number, cooperative=cooperative, date=date, type=Receipt.Type.PENARIKAN,
                                        member=acc.member, amount=payout, cashier=actor, memo=memo, entry=entry)
         if penalty > 0:
             services.record(account=acc, amount=-penalty, type="penalty", date=date, entry=entry, actor=actor,
@@ -314,12 +315,12 @@ def savings_payroll_import(*, actor, cooperative, rows, date: dt.date | None = N
     with action_atomic():
         product = services.product_for(cooperative, Kind.WAJIB)
         memo = f"Potong gaji simpanan wajib {employer}".strip() + f" ({len(valid)} anggota)"
+        number = services.receipt_number(cooperative, date)
         entry = post(cooperative=cooperative, date=date, memo=memo, actor=actor, source_type="savings.payroll",
+                     source_ref=number,
                      lines=[Line(cash_account, debit=total), Line(product.ledger_key, credit=total)])
-        receipt = services.new_receipt(cooperative=cooperative, date=date, type=Receipt.Type.POTONG_GAJI, member=None,
+        receipt = services.new_receipt(number=number, cooperative=cooperative, date=date, type=Receipt.Type.POTONG_GAJI, member=None,
                                        amount=total, cashier=actor, memo=memo, entry=entry)
-        entry.source_ref = receipt.number
-        entry.save(update_fields=["source_ref"])
         for member, amount in sorted(valid, key=lambda v: v[0].pk):
             acc = services.account_of(cooperative, member, Kind.WAJIB, date, lock=True)
             services.record(account=acc, amount=amount, type="deposit", date=date, entry=entry, actor=actor,

@@ -347,6 +347,7 @@ def mature(acc: SavingsAccount, *, actor=None) -> None:
     net = jasa - tax
     memo = f"Jatuh tempo simpanan berjangka {acc.number} {acc.member.name}"
     period = date.replace(day=1)
+    services.lock_receipt_numbers(coop, date)
     if jasa > 0:
         lines = [Line("beban_jasa_simpanan", debit=jasa), Line(product.ledger_key, credit=net)]
         if tax:
@@ -375,9 +376,10 @@ def mature(acc: SavingsAccount, *, actor=None) -> None:
         services.record(account=acc, amount=-total, type="transfer_out", date=date, entry=entry, actor=actor, memo=memo)
         services.record(account=target, amount=total, type="transfer_in", date=date, entry=entry, actor=actor, memo=memo)
     else:
+        number = services.receipt_number(coop, date)
         entry = post(cooperative=coop, date=date, memo=memo, actor=actor, source_type="savings.maturity",
                      source_ref=acc.number, lines=[Line(product.ledger_key, debit=total), Line("kas", credit=total)])
-        receipt = services.new_receipt(cooperative=coop, date=date, type=Receipt.Type.PENARIKAN, member=acc.member,
+        receipt = services.new_receipt(number=number, cooperative=coop, date=date, type=Receipt.Type.PENARIKAN, member=acc.member,
                                        amount=total, cashier=actor, memo=memo, entry=entry)
         services.record(account=acc, amount=-total, type="withdrawal", date=date, entry=entry, actor=actor, memo=memo,
                         receipt=receipt)

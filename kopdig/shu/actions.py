@@ -19,7 +19,7 @@ from kopdig import audit
 from kopdig.lib.errors import DomainError
 from kopdig.lib.money import ZERO, D, q
 from kopdig.lib.transactions import action_atomic
-from kopdig.tenancy.access import APPROVERS, BOARD, STAFF, require_role
+from kopdig.tenancy.access import APPROVERS, BOARD, STAFF, require_role, user_of
 
 from . import engine, selectors
 from .models import MemberVolume, ShuAllocationLine, ShuMemberShare, ShuYear
@@ -356,7 +356,7 @@ def shu_approve(*, actor, cooperative, year: int, rat_date: dt.date, rat_referen
                 row.save(update_fields=["amount"])
         sy.shu_amount = res.shu
         sy.non_member_shu = res.non_member_shu
-        sy.rat_date, sy.rat_reference, sy.approved_by = rat_date, rat_reference[:100], actor
+        sy.rat_date, sy.rat_reference, sy.approved_by = rat_date, rat_reference[:100], user_of(actor)
         sy.status = S.APPROVED
         sy.save()
         audit.record(actor, "shu_approve", cooperative=cooperative, obj=sy, ref=str(year),
