@@ -519,30 +519,64 @@ def suggested_status(cooperative, *, today: dt.date | None = None) -> RatStatus:
 
 def dashboard(kabupaten_ids, *, today: dt.date | None = None, n_years: int = 10) -> dict:
     """All numbers of the Dinas home page, aggregated in SQL (a bounded number of queries)."""
-    from kopdig.tenancy.models import Region
-
     today = today or timezone.localdate()
     last = last_book_year(today)
     years = list(range(last - n_years + 1, last + 1))
     months = deadline_months(kabupaten_ids)
     base = Cooperative.objects.filter(kabupaten_id__in=kabupaten_ids)
+    rat_trend = _rat_trend(base, kabupaten_ids, years, months, today)
+    return {
+        "today": today, "book_year": last, "years": years, "deadline_months": months,
+        **_registry_counts(base),
+        "rat_trend": rat_trend,
+        "rat_this_year": rat_trend[-1] if rat_trend else None,
+        "totals": _totals_by_year(base, kabupaten_ids, years),
+    }
 
-    # 1. Counts: one GROUP BY over the registry.
-    groups = list(base.values("status", "jenis", "kelompok", "kecamatan_id", "on_kopdig").annotate(n=Count("id")))
-    by = {k: defaultdict(int) for k in ("status", "jenis", "kelompok", "kecamatan_id", "on_kopdig")}
+
+REGISTRY_GROUPS = ("status", "jenis", "kelompok", "kecamatan_id", "on_kopdig")
+
+
+def _registry_counts(base) -> dict:
+    """Counts of the registry by status, jenis, kelompok, kecamatan and Kopdig use: one GROUP BY."""
+    groups = list(base.values(*REGISTRY_GROUPS).annotate(n=Count("id")))
+    by = {k: defaultdict(int) for k in REGISTRY_GROUPS}
     for g in groups:
         for k in by:
             by[k][g[k]] += g["n"]
-    total = sum(g["n"] for g in groups)
-    kec_names = dict(Region.objects.filter(pk__in=[k for k in by["kecamatan_id"] if k]).values_list("pk", "name"))
-    kec_codes = dict(Region.objects.filter(pk__in=[k for k in by["kecamatan_id"] if k]).values_list("pk", "code"))
+    return {
+        "total": sum(g["n"] for g in groups),
+        "by_status": [{"key": k, "label": label, "n": by["status"].get(k, 0)} for k, label in Cooperative.Status.choices],
+        "by_jenis": _by_count(by["jenis"], dict(Cooperative.Jenis.choices)),
+        "by_kelompok": _by_count(by["kelompok"], dict(Cooperative.Kelompok.choices)),
+        "by_kecamatan": _by_kecamatan(by["kecamatan_id"]),
+        "on_kopdig": by["on_kopdig"].get(True, 0),
+        "not_on_kopdig": by["on_kopdig"].get(False, 0),
+    }
 
-    # 2. Expected RATs per year: cooperatives existing at the year's end (not dissolved).
+
+def _by_count(counts: dict, labels: dict) -> list[dict]:
+    """[{key, label, n}] most frequent first."""
+    rows = ({"key": k, "label": labels.get(k, k), "n": n} for k, n in counts.items())
+    return sorted(rows, key=lambda r: -r["n"])
+
+
+def _by_kecamatan(counts: dict) -> list[dict]:
+    """[{key: region code, label: name, n}] by kecamatan name; "—" for cooperatives without one."""
+    regions = {pk: (code, name) for pk, code, name in
+               Region.objects.filter(pk__in=[k for k in counts if k]).values_list("pk", "code", "name")}
+    rows = ({"key": regions.get(k, ("", ""))[0], "label": regions[k][1] if k in regions else "—", "n": n}
+            for k, n in counts.items())
+    return sorted(rows, key=lambda r: str(r["label"]))
+
+
+def _rat_trend(base, kabupaten_ids, years, months: int, today) -> list[dict]:
+    """Per book year: RATs expected (cooperatives existing at the year's end, not dissolved), held,
+    held late (after the year's deadline), missed once the deadline passed."""
     founded = dict(
         base.exclude(status=Cooperative.Status.DIBUBARKAN).annotate(fy=ExtractYear("founded_on"))
         .values_list("fy").annotate(n=Count("id"))
     )
-    # 3. RAT held per year, and held late (per-year deadline).
     late_q = Q()
     for y in years:
         late_q |= Q(year=y, held_on__gt=rat_deadline(y, months))
@@ -552,74 +586,52 @@ def dashboard(kabupaten_ids, *, today: dt.date | None = None, n_years: int = 10)
         .exclude(cooperative__status=Cooperative.Status.DIBUBARKAN)
         .values("year").annotate(held=Count("id"), late=Count("id", filter=late_q))
     }
-    rat_trend = []
+    trend = []
     for y in years:
         expected = sum(n for fy, n in founded.items() if fy is None or fy <= y)
         r = rat_rows.get(y, {"held": 0, "late": 0})
         due = today > rat_deadline(y, months)
-        rat_trend.append({
+        trend.append({
             "year": y, "expected": expected, "held": r["held"], "late": r["late"],
             "on_time": r["held"] - r["late"], "missed": (expected - r["held"]) if due else None, "due": due,
             "rate": _pct(r["held"], expected),
         })
+    return trend
 
-    # 4. Totals per year: reported figures of cooperatives not on Kopdig (one GROUP BY) plus books.
-    totals = {y: {"anggota": 0, "aset": ZERO, "volume_usaha": ZERO, "shu": ZERO, "modal_sendiri": ZERO,
-                  "modal_luar": ZERO, "reporting": 0} for y in years}
-    for r in (
+
+TOTAL_MONEY = ("aset", "volume_usaha", "shu", "modal_sendiri", "modal_luar")
+
+
+def _totals_by_year(base, kabupaten_ids, years) -> list[dict]:
+    """Per year: members, money totals and how many cooperatives report, reported figures of
+    cooperatives not on Kopdig (one GROUP BY) plus the books of those on Kopdig."""
+    totals = {y: {"anggota": 0, **{k: ZERO for k in TOTAL_MONEY}, "reporting": 0} for y in years}
+    _add_reported_totals(totals, kabupaten_ids, years)
+    on_books = list(base.filter(on_kopdig=True).only("pk", "jenis", "has_usp", "founded_on"))
+    for (_cid, y), fig in book_figures_bulk(on_books, years).items():
+        if fig["aset"] is None and fig["anggota_l"] is None:
+            continue
+        t = totals[y]
+        t["reporting"] += 1
+        t["anggota"] += (fig["anggota_l"] or 0) + (fig["anggota_p"] or 0)
+        for k in TOTAL_MONEY:
+            t[k] += fig[k] or ZERO
+    return [{"year": y, **totals[y]} for y in years]
+
+
+def _add_reported_totals(totals, kabupaten_ids, years):
+    rows = (
         AnnualReport.objects.filter(cooperative__kabupaten_id__in=kabupaten_ids, cooperative__on_kopdig=False,
                                     year__in=years)
         .values("year")
-        .annotate(l=Sum("anggota_l"), p=Sum("anggota_p"), aset=Sum("aset"), vol=Sum("volume_usaha"), shu=Sum("shu"),
-                  ms=Sum("modal_sendiri"), ml=Sum("modal_luar"), n=Count("id"))
-    ):
+        .annotate(l=Sum("anggota_l"), p=Sum("anggota_p"), n=Count("id"), **{k: Sum(k) for k in TOTAL_MONEY})
+    )
+    for r in rows:
         t = totals[r["year"]]
         t["anggota"] += (r["l"] or 0) + (r["p"] or 0)
-        t["aset"] += _sum(r["aset"])
-        t["volume_usaha"] += _sum(r["vol"])
-        t["shu"] += _sum(r["shu"])
-        t["modal_sendiri"] += _sum(r["ms"])
-        t["modal_luar"] += _sum(r["ml"])
         t["reporting"] += r["n"]
-    on_books = list(base.filter(on_kopdig=True).only("pk", "jenis", "has_usp", "founded_on"))
-    for (_cid, y), fig in book_figures_bulk(on_books, years).items():
-        t = totals[y]
-        if fig["aset"] is None and fig["anggota_l"] is None:
-            continue
-        t["reporting"] += 1
-        t["anggota"] += (fig["anggota_l"] or 0) + (fig["anggota_p"] or 0)
-        for k in ("aset", "volume_usaha", "shu", "modal_sendiri", "modal_luar"):
-            t[k] += fig[k] or ZERO
-
-    jenis_labels = dict(Cooperative.Jenis.choices)
-    kelompok_labels = dict(Cooperative.Kelompok.choices)
-    status_labels = dict(Cooperative.Status.choices)
-    return {
-        "today": today,
-        "book_year": last,
-        "years": years,
-        "deadline_months": months,
-        "total": total,
-        "by_status": [
-            {"key": k, "label": status_labels.get(k, k), "n": by["status"].get(k, 0)} for k in Cooperative.Status.values
-        ],
-        "by_jenis": sorted(
-            ({"key": k, "label": jenis_labels.get(k, k), "n": n} for k, n in by["jenis"].items()), key=lambda r: -r["n"]
-        ),
-        "by_kelompok": sorted(
-            ({"key": k, "label": kelompok_labels.get(k, k), "n": n} for k, n in by["kelompok"].items()),
-            key=lambda r: -r["n"],
-        ),
-        "by_kecamatan": sorted(
-            ({"key": kec_codes.get(k, ""), "label": kec_names.get(k, "—"), "n": n} for k, n in by["kecamatan_id"].items()),
-            key=lambda r: str(r["label"]),
-        ),
-        "on_kopdig": by["on_kopdig"].get(True, 0),
-        "not_on_kopdig": by["on_kopdig"].get(False, 0),
-        "rat_trend": rat_trend,
-        "rat_this_year": rat_trend[-1] if rat_trend else None,
-        "totals": [{"year": y, **totals[y]} for y in years],
-    }
+        for k in TOTAL_MONEY:
+            t[k] += _sum(r[k])
 
 
 def _sum(value) -> Decimal:
