@@ -20,6 +20,7 @@ from kopdig import audit
 from kopdig.lib.errors import DomainError, NotAllowed
 from kopdig.lib.money import q
 from kopdig.lib.tokens import hash_token, new_secret
+from kopdig.lib.transactions import action_atomic
 from kopdig.tenancy.models import Cooperative, DinasRole, Region, Role
 
 from .models import (
@@ -105,7 +106,7 @@ def _audit_fields():
 def cooperative_update(*, actor, cooperative: Cooperative, **fields) -> Cooperative:
     """Change registry fields of a cooperative (Dinas officer of its kabupaten); audited before/after."""
     _require_officer(actor, cooperative.kabupaten_id)
-    with transaction.atomic(durable=True):
+    with action_atomic():
         coop = Cooperative.objects.select_for_update().get(pk=cooperative.pk)
         fields = _clean_registry(coop, dict(fields))
         _apply_registry(actor, coop, fields, "cooperative_update")
@@ -131,7 +132,7 @@ def cooperative_status_confirm(*, actor, cooperative: Cooperative, status: str, 
     _require_officer(actor, cooperative.kabupaten_id)
     if status not in Cooperative.Status.values:
         raise DomainError("Status tidak dikenal.")
-    with transaction.atomic(durable=True):
+    with action_atomic():
         coop = Cooperative.objects.select_for_update().get(pk=cooperative.pk)
         before = coop.status
         coop.status = status
@@ -162,7 +163,7 @@ def coop_officer_save(*, actor, cooperative, body: str, position: str, name: str
     _dates_ok(term_start, term_end, "Akhir masa jabatan tidak boleh sebelum awalnya.")
     values = {"body": body, "position": position, "name": name, "phone": phone.strip(), "term_start": term_start,
               "term_end": term_end}
-    with transaction.atomic(durable=True):
+    with action_atomic():
         before = None
         if code:
             officer = CoopOfficer.objects.select_for_update().filter(cooperative=cooperative, code=code).first()
@@ -181,7 +182,7 @@ def coop_officer_save(*, actor, cooperative, body: str, position: str, name: str
 
 def coop_officer_delete(*, actor, cooperative, code: str) -> None:
     _require_officer(actor, cooperative.kabupaten_id)
-    with transaction.atomic(durable=True):
+    with action_atomic():
         officer = CoopOfficer.objects.select_for_update().filter(cooperative=cooperative, code=code).first()
         if officer is None:
             raise DomainError("Pengurus/pengawas tidak ditemukan.")
@@ -201,7 +202,7 @@ def coop_staff_save(*, actor, cooperative, position: str, name: str, phone: str 
         raise DomainError("Nama wajib diisi.")
     _dates_ok(since, until, "Tanggal berhenti tidak boleh sebelum tanggal mulai.")
     values = {"position": position, "name": name, "phone": phone.strip(), "since": since, "until": until}
-    with transaction.atomic(durable=True):
+    with action_atomic():
         before = None
         if code:
             staff = CoopStaff.objects.select_for_update().filter(cooperative=cooperative, code=code).first()
@@ -220,7 +221,7 @@ def coop_staff_save(*, actor, cooperative, position: str, name: str, phone: str 
 
 def coop_staff_delete(*, actor, cooperative, code: str) -> None:
     _reporter(actor, cooperative)
-    with transaction.atomic(durable=True):
+    with action_atomic():
         staff = CoopStaff.objects.select_for_update().filter(cooperative=cooperative, code=code).first()
         if staff is None:
             raise DomainError("Karyawan tidak ditemukan.")
@@ -298,7 +299,7 @@ def annual_report_save(*, actor, cooperative, year: int, **figures) -> AnnualRep
         raise DomainError("Koperasi ini membukukan di Kopdig: angkanya dihitung dari pembukuan.")
     _check_year(cooperative, year)
     figures = clean_figures(figures)
-    with transaction.atomic(durable=True):
+    with action_atomic():
         report, before, after = _report_upsert(cooperative, year, figures, source)
         audit.record(actor, "annual_report_save", cooperative=cooperative, obj=report, ref=str(year),
                      summary=f"Data tahunan {year} ({source})", before=before, after=after)
@@ -314,7 +315,7 @@ def rat_record_save(*, actor, cooperative, year: int, held_on: dt.date | None) -
             raise DomainError("RAT untuk suatu tahun buku diadakan setelah tahun buku itu berakhir.")
         if held_on > timezone.localdate():
             raise DomainError("Tanggal RAT tidak boleh di masa depan.")
-    with transaction.atomic(durable=True):
+    with action_atomic():
         rec, created = RatRecord.objects.select_for_update().get_or_create(
             cooperative=cooperative, year=year, defaults={"held_on": held_on, "source": source, "recorded_by": actor}
         )
@@ -330,7 +331,7 @@ def rat_record_save(*, actor, cooperative, year: int, held_on: dt.date | None) -
 def rat_record_delete(*, actor, cooperative, year: int) -> None:
     """Remove a wrongly entered RAT record (Dinas officer)."""
     _require_officer(actor, cooperative.kabupaten_id)
-    with transaction.atomic(durable=True):
+    with action_atomic():
         rec = RatRecord.objects.select_for_update().filter(cooperative=cooperative, year=year).first()
         if rec is None:
             raise DomainError("Catatan RAT tidak ditemukan.")
@@ -343,7 +344,7 @@ def dinas_settings_update(*, actor, kabupaten: Region, rat_deadline_months: int)
     _require_officer(actor, kabupaten.pk)
     if not 1 <= int(rat_deadline_months) <= 12:
         raise DomainError("Batas waktu RAT harus 1–12 bulan.")
-    with transaction.atomic(durable=True):
+    with action_atomic():
         obj, _ = DinasSettings.objects.select_for_update().get_or_create(kabupaten=kabupaten)
         before = {"rat_deadline_months": obj.rat_deadline_months}
         obj.rat_deadline_months = int(rat_deadline_months)
@@ -369,7 +370,7 @@ def pengurus_invite(*, actor, cooperative, username: str, name: str, email: str 
     if not (name or "").strip():
         raise DomainError("Nama pengurus wajib diisi.")
     raw = new_secret()
-    with transaction.atomic(durable=True):
+    with action_atomic():
         user = user_create(actor=actor, username=username, password=None, name=name.strip(), email=email.strip(),
                            phone=phone.strip())
         inv = Invitation.objects.create(
@@ -409,7 +410,7 @@ def invitation_accept(*, token: str, new_password1: str, new_password2: str):
     InvitationInvalid or DomainError with the password form's messages."""
     from django.contrib.auth.forms import SetPasswordForm
 
-    with transaction.atomic(durable=True):
+    with action_atomic():
         inv = invitation_get(token)
         inv = Invitation.objects.select_for_update().select_related("user", "cooperative").get(pk=inv.pk)
         if inv.used_at is not None:

@@ -15,6 +15,7 @@ from kopdig import audit
 from kopdig.lib.cells import cell_amount
 from kopdig.lib.errors import DomainError, NotAllowed
 from kopdig.lib.money import ZERO, q
+from kopdig.lib.transactions import action_atomic
 from kopdig.tenancy.models import Role
 from kopdig.tenancy.numbering import format_number, next_number
 
@@ -58,7 +59,7 @@ def journal_entry_post(*, actor, cooperative, date: dt.date, memo: str, lines, s
                        source_ref: str = "", approved_by=None) -> JournalEntry:
     """Post a balanced journal entry (manual entries, opening balances, imports)."""
     _require_role(actor, cooperative, POSTERS)
-    with transaction.atomic(durable=True):
+    with action_atomic():
         entry = post_audited(actor=actor, cooperative=cooperative, date=date, memo=memo, lines=lines,
                              source_type=source_type, source_ref=source_ref, approved_by=approved_by)
     return entry
@@ -80,7 +81,7 @@ def post_audited(*, actor, cooperative, date, memo, lines, source_type="manual",
 def journal_entry_reverse(*, actor, cooperative, number: str, date: dt.date | None = None, memo: str = "") -> JournalEntry:
     """Reverse a posted entry by its number with a mirror entry (posted entries are never edited)."""
     _require_role(actor, cooperative, {Role.Kind.PENGURUS, Role.Kind.MANAJER})
-    with transaction.atomic(durable=True):
+    with action_atomic():
         try:
             entry = JournalEntry.objects.select_for_update().get(cooperative=cooperative, number=number)
         except JournalEntry.DoesNotExist:
@@ -138,7 +139,7 @@ def journal_manual_submit(*, actor, cooperative, date: dt.date, memo: str, lines
     pengurus/manajer must approve (returns the draft)."""
     _require_role(actor, cooperative, POSTERS)
     lines = list(lines)
-    with transaction.atomic(durable=True):
+    with action_atomic():
         accounts, total = _check_lines(cooperative, date, memo, lines)
         if total <= _threshold(cooperative):
             entry = posting.post(cooperative=cooperative, date=date, memo=memo, lines=lines, actor=actor,
@@ -174,7 +175,7 @@ def _pending_draft(cooperative, number) -> JournalDraft:
 def journal_draft_approve(*, actor, cooperative, number: str) -> JournalEntry:
     """Approve a pending draft (a pengurus/manajer other than its maker) and post it."""
     _require(actor, cooperative, APPROVERS, "Hanya pengurus atau manajer yang dapat menyetujui jurnal.")
-    with transaction.atomic(durable=True):
+    with action_atomic():
         draft = _pending_draft(cooperative, number)
         if draft.created_by_id == actor.pk:
             raise NotAllowed("Jurnal harus disetujui oleh pengguna lain, bukan pembuatnya.")
@@ -196,7 +197,7 @@ def journal_draft_reject(*, actor, cooperative, number: str, reason: str) -> Jou
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("Alasan penolakan wajib diisi.")
-    with transaction.atomic(durable=True):
+    with action_atomic():
         draft = _pending_draft(cooperative, number)
         draft.status = JournalDraft.Status.REJECTED
         draft.decided_by, draft.decided_at, draft.reason = actor, timezone.now(), reason[:255]
@@ -217,7 +218,7 @@ def account_create(*, actor, cooperative, code: str, name: str, parent_code: str
         raise DomainError("Kode akun harus berupa angka.")
     if not name:
         raise DomainError("Nama akun wajib diisi.")
-    with transaction.atomic(durable=True):
+    with action_atomic():
         parent = Account.objects.filter(cooperative=cooperative, code=(parent_code or "").strip()).first()
         if parent is None or not parent.is_group:
             raise DomainError("Pilih akun induk (kelompok) yang ada.")
@@ -245,7 +246,7 @@ def account_close(*, actor, cooperative, code: str) -> Account:
     _require(actor, cooperative, APPROVERS, "Hanya pengurus atau manajer yang dapat mengubah bagan akun.")
     from .selectors import net_movements
 
-    with transaction.atomic(durable=True):
+    with action_atomic():
         acc = Account.objects.select_for_update().filter(cooperative=cooperative, code=code).first()
         if acc is None:
             raise DomainError(f"Akun {code} tidak ditemukan.")
@@ -268,7 +269,7 @@ def account_close(*, actor, cooperative, code: str) -> Account:
 def account_delete(*, actor, cooperative, code: str) -> None:
     """Delete an account that never received a posting (accounts with postings can only be closed)."""
     _require(actor, cooperative, APPROVERS, "Hanya pengurus atau manajer yang dapat mengubah bagan akun.")
-    with transaction.atomic(durable=True):
+    with action_atomic():
         acc = Account.objects.select_for_update().filter(cooperative=cooperative, code=code).first()
         if acc is None:
             raise DomainError(f"Akun {code} tidak ditemukan.")
@@ -299,7 +300,7 @@ def period_close_month(*, actor, cooperative, year: int, month: int, today: dt.d
     end = month_end(int(year), int(month))
     if end >= today:
         raise DomainError("Bulan ini belum berakhir dan belum dapat ditutup.")
-    with transaction.atomic(durable=True):
+    with action_atomic():
         current = periods.closed_through(cooperative)
         if current is not None:
             expected = current + dt.timedelta(days=1)
@@ -322,7 +323,7 @@ def period_reopen(*, actor, cooperative, year: int, month: int, reason: str) -> 
     if not reason:
         raise DomainError("Alasan pembukaan kembali wajib diisi.")
     first = dt.date(int(year), int(month), 1)
-    with transaction.atomic(durable=True):
+    with action_atomic():
         current = periods.closed_through(cooperative)
         if current is None or first > current:
             raise DomainError(f"Bulan {first:%m-%Y} belum ditutup.")
@@ -342,7 +343,7 @@ def opening_balance_post(*, actor, cooperative, date: dt.date, amounts: dict) ->
     _require(actor, cooperative, APPROVERS, "Hanya pengurus atau manajer yang dapat mengisi saldo awal.")
     lines = [posting.Line(code, debit=q(d or 0), credit=q(c or 0)) for code, (d, c) in sorted(amounts.items())
              if q(d or 0) or q(c or 0)]
-    with transaction.atomic(durable=True):
+    with action_atomic():
         exists = JournalEntry.objects.filter(cooperative=cooperative, source_type="opening").filter(
             Q(reversed_by__isnull=True)).exists()
         if exists:
@@ -464,7 +465,7 @@ def journal_import(*, actor, cooperative, rows) -> list[JournalEntry]:
     if errors:
         raise ImportRejected(errors)
     entries = []
-    with transaction.atomic(durable=True):
+    with action_atomic():
         for voucher, date, memo, lines, _first in sorted(groups, key=lambda g: (g[1], g[4])):
             entries.append(posting.post(cooperative=cooperative, date=date, memo=memo, lines=lines, actor=actor,
                                         source_type="import", source_ref=voucher))
@@ -479,7 +480,7 @@ def ledger_settings_update(*, actor, cooperative, approval_threshold) -> LedgerS
     amount = q(approval_threshold)
     if amount < 0:
         raise DomainError("Batas persetujuan tidak boleh negatif.")
-    with transaction.atomic(durable=True):
+    with action_atomic():
         ls, _ = LedgerSettings.objects.get_or_create(cooperative=cooperative)
         ls = LedgerSettings.objects.select_for_update().get(pk=ls.pk)
         before = ls.approval_threshold

@@ -21,6 +21,7 @@ from kopdig import audit
 from kopdig.ledger.posting import Line, post, reverse
 from kopdig.lib.errors import NotAllowed
 from kopdig.lib.money import ZERO, D, q
+from kopdig.lib.transactions import in_batch
 from kopdig.members.models import Member
 from kopdig.tenancy.models import Role
 from kopdig.tenancy.numbering import next_number
@@ -59,7 +60,7 @@ _batch: ContextVar[bool] = ContextVar("loans_batch", default=False)
 
 def _atomic():
     """The action's transaction: durable, unless inside ``batch()``."""
-    return transaction.atomic(durable=not _batch.get())
+    return transaction.atomic(durable=not (_batch.get() or in_batch()))
 
 
 @contextmanager

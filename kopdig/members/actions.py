@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.utils import timezone
 
 from kopdig import audit
@@ -14,6 +13,7 @@ from kopdig.lib.cells import cell_date
 from kopdig.lib.errors import DomainError
 from kopdig.lib.formats import normalize_phone
 from kopdig.lib.money import ZERO
+from kopdig.lib.transactions import action_atomic
 from kopdig.savings import services as savings
 from kopdig.savings.actions import MANAGERS, TELLERS, require_role
 from kopdig.savings.models import Kind, Receipt, SavingsAccount
@@ -131,7 +131,7 @@ def member_admit(*, actor, cooperative, nik, name, gender, joined_on: dt.date | 
     if unknown:
         raise TypeError(f"unknown member fields: {sorted(unknown)}")
     joined_on = joined_on or timezone.localdate()
-    with transaction.atomic(durable=True):
+    with action_atomic():
         member = _admit(actor=actor, cooperative=cooperative, nik=nik, name=name, gender=gender, joined_on=joined_on,
                         status=status, pay_pokok=pay_pokok, **fields)
         audit.record(actor, "member_admit", cooperative=cooperative, obj=member, ref=member.number,
@@ -144,7 +144,7 @@ def member_update(*, actor, cooperative, number: str, **fields) -> Member:
     unknown = set(fields) - set(EDIT_FIELDS)
     if unknown:
         raise TypeError(f"unknown member fields: {sorted(unknown)}")
-    with transaction.atomic(durable=True):
+    with action_atomic():
         member = Member.objects.select_for_update().filter(cooperative=cooperative, number=number).first()
         if member is None:
             raise MemberError("Anggota tidak ditemukan.")
@@ -163,7 +163,7 @@ def member_activate(*, actor, cooperative, number: str, date: dt.date | None = N
     """Calon anggota → anggota aktif."""
     require_role(actor, cooperative, MANAGERS, "mengaktifkan anggota")
     date = date or timezone.localdate()
-    with transaction.atomic(durable=True):
+    with action_atomic():
         member = Member.objects.select_for_update().filter(cooperative=cooperative, number=number).first()
         if member is None:
             raise MemberError("Anggota tidak ditemukan.")
@@ -218,7 +218,7 @@ def member_exit(*, actor, cooperative, number: str, status: str = Member.Status.
     if status not in EXIT_STATUSES:
         raise MemberError("Status keluar tidak valid.")
     date = date or timezone.localdate()
-    with transaction.atomic(durable=True):
+    with action_atomic():
         member = Member.objects.select_for_update().filter(cooperative=cooperative, number=number).first()
         if member is None:
             raise MemberError("Anggota tidak ditemukan.")
@@ -287,7 +287,7 @@ def member_login_set(*, actor, cooperative, number: str, password: str):
     from django.core.exceptions import ValidationError
 
     User = get_user_model()
-    with transaction.atomic(durable=True):
+    with action_atomic():
         member = Member.objects.select_for_update().filter(cooperative=cooperative, number=number).first()
         if member is None:
             raise MemberError("Anggota tidak ditemukan.")
@@ -395,7 +395,7 @@ def member_import(*, actor, cooperative, rows, joined_on: dt.date | None = None,
         raise ImportErrors(errors)
     default_date = joined_on or timezone.localdate()
     members = []
-    with transaction.atomic(durable=True):
+    with action_atomic():
         for row_no, kw in good:
             kw = dict(kw)
             when = kw.pop("joined_on") or default_date

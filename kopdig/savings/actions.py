@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db import transaction
 from django.utils import timezone
 
 from kopdig import audit
 from kopdig.ledger.posting import Line, post
 from kopdig.lib.errors import DomainError, NotAllowed
 from kopdig.lib.money import ZERO, D, q
+from kopdig.lib.transactions import action_atomic
 from kopdig.members.models import Member
 from kopdig.tenancy.models import Role
 
@@ -56,7 +56,7 @@ PRODUCT_FIELDS = ["name", "active", "amount", "class_amounts", "rate", "basis", 
 def savings_products_setup(*, actor, cooperative) -> list[SavingsProduct]:
     """Create the cooperative's default savings products (idempotent)."""
     require_role(actor, cooperative, MANAGERS, "mengatur produk simpanan")
-    with transaction.atomic(durable=True):
+    with action_atomic():
         before = SavingsProduct.objects.filter(cooperative=cooperative).count()
         services.ensure_products(cooperative)
         products = list(SavingsProduct.objects.filter(cooperative=cooperative))
@@ -71,7 +71,7 @@ def savings_product_update(*, actor, cooperative, code: str, **fields) -> Saving
     unknown = set(fields) - set(PRODUCT_FIELDS)
     if unknown:
         raise TypeError(f"unknown product fields: {sorted(unknown)}")
-    with transaction.atomic(durable=True):
+    with action_atomic():
         product = SavingsProduct.objects.select_for_update().filter(cooperative=cooperative, code=code).first()
         if product is None:
             raise SavingsError("Produk simpanan tidak ditemukan.")
@@ -102,7 +102,7 @@ def savings_deposit(*, actor, cooperative, account: str, amount, date: dt.date |
     require_role(actor, cooperative, TELLERS, "mencatat setoran")
     amount = money(amount)
     date = date or _today()
-    with transaction.atomic(durable=True):
+    with action_atomic():
         acc = services.lock_accounts(cooperative, [account])[account]
         if acc.status != SavingsAccount.Status.AKTIF:
             raise SavingsError(f"Rekening {acc.number} sudah ditutup.")
@@ -131,7 +131,7 @@ def savings_withdraw(*, actor, cooperative, account: str, amount, date: dt.date 
     require_role(actor, cooperative, TELLERS, "mencatat penarikan")
     amount = money(amount)
     date = date or _today()
-    with transaction.atomic(durable=True):
+    with action_atomic():
         acc = services.lock_accounts(cooperative, [account])[account]
         services.check_withdrawable(acc, amount)
         memo = memo or f"Penarikan {acc.product.name} {acc.member.number} {acc.member.name}"
@@ -156,7 +156,7 @@ def savings_transfer(*, actor, cooperative, source: str, target: str, amount, da
     date = date or _today()
     if source == target:
         raise SavingsError("Rekening asal dan tujuan harus berbeda.")
-    with transaction.atomic(durable=True):
+    with action_atomic():
         accs = services.lock_accounts(cooperative, [source, target])
         src, dst = accs[source], accs[target]
         if src.member_id != dst.member_id:
@@ -187,7 +187,7 @@ def savings_account_open(*, actor, cooperative, member_number: str, product_code
     """Open a (sukarela) account for a member without a first deposit."""
     require_role(actor, cooperative, TELLERS, "membuka rekening")
     date = date or _today()
-    with transaction.atomic(durable=True):
+    with action_atomic():
         member = Member.objects.select_for_update().filter(cooperative=cooperative, number=member_number).first()
         if member is None or member.status not in (Member.Status.AKTIF, Member.Status.CALON):
             raise SavingsError("Anggota tidak ditemukan atau tidak aktif.")
@@ -209,7 +209,7 @@ def savings_time_deposit_open(*, actor, cooperative, member_number: str, product
     require_role(actor, cooperative, TELLERS, "membuka simpanan berjangka")
     amount = money(amount)
     date = date or _today()
-    with transaction.atomic(durable=True):
+    with action_atomic():
         member = Member.objects.filter(cooperative=cooperative, number=member_number).first()
         if member is None or member.status != Member.Status.AKTIF:
             raise SavingsError("Anggota tidak ditemukan atau tidak aktif.")
@@ -241,7 +241,7 @@ def savings_time_deposit_break(*, actor, cooperative, account: str, date: dt.dat
     """Withdraw a simpanan berjangka before maturity: principal minus the penalty, no jasa."""
     require_role(actor, cooperative, MANAGERS, "mencairkan simpanan berjangka")
     date = date or _today()
-    with transaction.atomic(durable=True):
+    with action_atomic():
         acc = services.lock_accounts(cooperative, [account])[account]
         if acc.kind != Kind.BERJANGKA or acc.status != SavingsAccount.Status.AKTIF:
             raise SavingsError("Rekening bukan simpanan berjangka yang aktif.")
@@ -322,7 +322,7 @@ def savings_payroll_import(*, actor, cooperative, rows, date: dt.date | None = N
     if errors:
         raise PayrollRowError(errors)
     total = sum((a for _, a in valid), ZERO)
-    with transaction.atomic(durable=True):
+    with action_atomic():
         product = services.product_for(cooperative, Kind.WAJIB)
         memo = f"Potong gaji simpanan wajib {employer}".strip() + f" ({len(valid)} anggota)"
         entry = post(cooperative=cooperative, date=date, memo=memo, actor=actor, source_type="savings.payroll",

@@ -13,12 +13,12 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db import transaction
 from django.utils import timezone
 
 from kopdig import audit
 from kopdig.lib.errors import DomainError, NotAllowed
 from kopdig.lib.money import ZERO, D, q
+from kopdig.lib.transactions import action_atomic
 from kopdig.tenancy.models import Role
 
 from . import engine, selectors
@@ -128,7 +128,7 @@ def shu_year_save(*, actor, cooperative, year: int, lines=None, non_member_lines
         simpanan_kinds = [k for k in simpanan_kinds if k]
         if not simpanan_kinds:
             raise ShuError("Pilih paling sedikit satu jenis simpanan sebagai dasar jasa modal.")
-    with transaction.atomic(durable=True):
+    with action_atomic():
         sy = _year_for_update(cooperative, year, create=True)
         if sy.is_locked_for_settings:
             raise WrongStatus("SHU tahun ini sudah disetujui RAT; pengaturannya tidak dapat diubah.")
@@ -217,7 +217,7 @@ def member_volume_import(*, actor, cooperative, year: int, rows) -> int:
         errors.append("berkas tidak berisi baris data")
     if errors:
         raise VolumeImportError(errors)
-    with transaction.atomic(durable=True):
+    with action_atomic():
         sy = _year_for_update(cooperative, year, create=True)
         if sy.is_locked_for_settings:
             raise WrongStatus("SHU tahun ini sudah disetujui RAT; volume transaksi tidak dapat diubah.")
@@ -251,7 +251,7 @@ def shu_year_close(*, actor, cooperative, year: int):
     start, end = selectors.year_bounds(year)
     if _today() <= end:
         raise ShuError(f"Tahun buku {year} belum berakhir; penutupan dilakukan setelah 31 Desember {year}.")
-    with transaction.atomic(durable=True):
+    with action_atomic():
         sy = _year_for_update(cooperative, year, create=True)
         if sy.status not in (S.DRAFT, S.SIMULATED):
             raise WrongStatus(f"Tahun buku {year} sudah ditutup.")
@@ -305,7 +305,7 @@ def shu_year_reopen(*, actor, cooperative, year: int, reason: str = ""):
     from kopdig.ledger import periods, posting
 
     _require_role(actor, cooperative, BOARD, "membuka kembali tahun buku")
-    with transaction.atomic(durable=True):
+    with action_atomic():
         sy = _year_for_update(cooperative, year)
         if sy.status in (S.ALLOCATED, S.DISTRIBUTED):
             raise WrongStatus(f"SHU {year} sudah dialokasikan/dibagikan; tahun buku tidak dapat dibuka kembali.")
@@ -348,7 +348,7 @@ def shu_approve(*, actor, cooperative, year: int, rat_date: dt.date, rat_referen
         raise ShuError(f"Tanggal keputusan RAT harus sesudah 31 Desember {year}.")
     if rat_date > _today():
         raise ShuError("Tanggal keputusan RAT tidak boleh di masa depan.")
-    with transaction.atomic(durable=True):
+    with action_atomic():
         sy = _year_for_update(cooperative, year)
         if sy.status != S.CLOSED:
             raise WrongStatus(f"Tahun buku {year} harus ditutup (dan belum disetujui) sebelum keputusan RAT dicatat.")
@@ -420,7 +420,7 @@ def shu_allocate(*, actor, cooperative, year: int):
     from kopdig.ledger.selectors import account_balance
 
     _require_role(actor, cooperative, EDITORS, "mengalokasikan SHU")
-    with transaction.atomic(durable=True):
+    with action_atomic():
         sy = _year_for_update(cooperative, year)
         if sy.status != S.APPROVED:
             raise WrongStatus(f"SHU {year} harus disetujui RAT dan belum dialokasikan.")
@@ -572,7 +572,7 @@ def shu_distribute(*, actor, cooperative, year: int, method: str = ShuYear.Metho
     _require_role(actor, cooperative, EDITORS, "membagikan SHU")
     method = ShuYear.Method(method)
     date = date or _today()
-    with transaction.atomic(durable=True):
+    with action_atomic():
         sy = _year_for_update(cooperative, year)
         if sy.status == S.DISTRIBUTED:
             return sy
@@ -603,7 +603,7 @@ def shu_distribute(*, actor, cooperative, year: int, method: str = ShuYear.Metho
                          summary=f"{payable} bagian SHU mantan anggota dicatat sebagai utang", after={"count": payable})
     sy_pk = sy.pk
     while True:
-        with transaction.atomic(durable=True):
+        with action_atomic():
             sy = ShuYear.objects.select_for_update().get(pk=sy_pk)
             shares = list(
                 ShuMemberShare.objects.select_for_update(of=("self",)).filter(
@@ -640,7 +640,7 @@ def shu_share_pay(*, actor, cooperative, year: int, number: str, date: dt.date |
     """Pay a former member's payable SHU in cash (Dr Dana SHU Anggota / Cr Kas, Cr Utang Pajak)."""
     _require_role(actor, cooperative, PAYERS, "membayar SHU")
     date = date or _today()
-    with transaction.atomic(durable=True):
+    with action_atomic():
         sy = _year_for_update(cooperative, year)
         try:
             share = ShuMemberShare.objects.select_for_update(of=("self",)).select_related("member").get(

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils.text import slugify
 
 from kopdig import audit
 from kopdig.lib.errors import DomainError, NotAllowed
+from kopdig.lib.transactions import action_atomic
 
 from .models import Cooperative, DinasRole, Region, Role, User
 
@@ -42,7 +42,7 @@ def cooperative_register(*, actor, kabupaten: Region, name: str, jenis: str, slu
     unknown = set(fields) - set(REGISTRY_FIELDS)
     if unknown:
         raise TypeError(f"unknown registry fields: {sorted(unknown)}")
-    with transaction.atomic(durable=True):
+    with action_atomic():
         coop = _create_cooperative(kabupaten=kabupaten, name=name, jenis=jenis, slug=slug, **fields)
         audit.record(actor, "cooperative_register", cooperative=coop, obj=coop, ref=coop.slug,
                      summary=name, after=audit.snapshot(coop, ["name", "jenis", "kelompok", "status", "on_kopdig"]))
@@ -78,7 +78,7 @@ def _create_cooperative(*, kabupaten, name, jenis, slug=None, **fields):
 def role_grant(*, actor, cooperative: Cooperative, user: User, kind: str, title: str = "") -> Role:
     """Give a user a role in a cooperative (its pengurus; a Dinas officer for the first pengurus; the
     system). Durable; ``grant_role`` is the same step inside a caller's transaction."""
-    with transaction.atomic(durable=True):
+    with action_atomic():
         return grant_role(actor=actor, cooperative=cooperative, user=user, kind=kind, title=title)
 
 
