@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # serves Swagger UI from its own static files (no CDN)
     "axes",
     "django_tasks",
     "django_tasks_db",
@@ -157,6 +158,7 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
+AXES_LOCKOUT_CALLABLE = "kopdig.api.auth.lockout_response"  # JSON 429 on /api/, the page elsewhere
 
 # API tokens live this many days.
 API_TOKEN_DAYS = int(os.environ.get("KOPDIG_API_TOKEN_DAYS", "30"))
