@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kopdig.api.idempotency import run_once
+from kopdig.lib import validation
 from kopdig.lib.documents import xlsx_response
 from kopdig.lib.errors import DomainError
 from kopdig.lib.tokens import form_token
@@ -383,9 +384,18 @@ def annual_latest(request):
     return redirect("dinas:annual_year", year=selectors.last_book_year())
 
 
+def _valid_year(year: int) -> int:
+    """A book year in lib.validation's range, else 404."""
+    try:
+        return validation.year(year)
+    except validation.InvalidValue:
+        raise Http404 from None
+
+
 @dinas_view
 def annual_year(request, year):
     """All cooperatives' figures for one book year (the ODS sheet); ?format=xlsx exports it."""
+    _valid_year(year)
     rows = selectors.annual_table(request.kabupaten_ids, year)
     if request.GET.get("format") == "xlsx":
         return _export_annual(rows, year)
@@ -422,7 +432,7 @@ def _export_annual(rows, year):
 def rat_page(request):
     """RAT compliance for a book year: held by the deadline, late, missed, three years missed."""
     try:
-        year = int(request.GET.get("year") or selectors.last_book_year())
+        year = _valid_year(int(request.GET.get("year") or selectors.last_book_year()))
     except ValueError:
         raise Http404 from None
     rows = selectors.rat_compliance(request.kabupaten_ids, year)

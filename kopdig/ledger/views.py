@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kopdig.api.idempotency import run_once
+from kopdig.lib import validation
 from kopdig.lib.cells import cell_amount
 from kopdig.lib.documents import pdf_response
 from kopdig.lib.errors import DomainError
@@ -215,10 +216,12 @@ def draft_detail(request, number):
 # --------------------------------------------------------------------------- reports
 
 def _parse_date(value):
+    """A date from the query string, or None when it is missing, malformed or outside
+    lib.validation's query range (1900-01-01 .. 2100-12-31)."""
     if not value:
         return None
     try:
-        return dt.date.fromisoformat(str(value))
+        return validation.query_date(dt.date.fromisoformat(str(value)), "tanggal")
     except ValueError:
         return None
 
