@@ -195,6 +195,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
 USE_TZ = True
+FORMAT_MODULE_PATH = ["kopdig.lib.locale_formats"]  # "3 September 2019", ISO date inputs
 
 # --- Static files -----------------------------------------------------------
 STATIC_URL = "static/"

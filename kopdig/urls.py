@@ -22,3 +22,7 @@ urlpatterns = [
     path("dinas/", include("kopdig.dinas.urls")),
     path("", include("kopdig.tenancy.urls")),
 ]
+
+handler403 = "kopdig.tenancy.views.error_403"
+handler404 = "kopdig.tenancy.views.error_404"
+handler500 = "kopdig.tenancy.views.error_500"
