@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "kopdig.savings",
     "kopdig.loans",
     "kopdig.shu",
+    "kopdig.rat",
     "kopdig.dinas",
     "kopdig.api",
 ]

@@ -65,3 +65,9 @@ def run_once(*, user, cooperative, endpoint: str, key: str | None, body, fn):
     payload_json = json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
     IdempotencyKey.objects.filter(pk=record.pk).update(status_code=status, response=payload_json)
     return status, payload
+
+
+def purge(*, cooperative, endpoint: str) -> int:
+    """Delete every key of ``endpoint`` in the cooperative (e.g. a secret ballot's keys when the
+    item closes, so no stored digest outlives the vote). Returns the number deleted."""
+    return IdempotencyKey.objects.filter(cooperative=cooperative, endpoint=endpoint).delete()[0]

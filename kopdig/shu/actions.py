@@ -19,6 +19,7 @@ from django.utils import timezone
 from kopdig import audit
 from kopdig.lib.errors import DomainError, NotAllowed
 from kopdig.lib.money import ZERO, D, q
+from kopdig.lib.transactions import action_atomic
 from kopdig.tenancy.models import Role
 
 from . import engine, selectors
@@ -128,7 +129,7 @@ def shu_year_save(*, actor, cooperative, year: int, lines=None, non_member_lines
         simpanan_kinds = [k for k in simpanan_kinds if k]
         if not simpanan_kinds:
             raise ShuError("Pilih paling sedikit satu jenis simpanan sebagai dasar jasa modal.")
-    with transaction.atomic(durable=True):
+    with action_atomic():
         sy = _year_for_update(cooperative, year, create=True)
         if sy.is_locked_for_settings:
             raise WrongStatus("SHU tahun ini sudah disetujui RAT; pengaturannya tidak dapat diubah.")
@@ -348,7 +349,7 @@ def shu_approve(*, actor, cooperative, year: int, rat_date: dt.date, rat_referen
         raise ShuError(f"Tanggal keputusan RAT harus sesudah 31 Desember {year}.")
     if rat_date > _today():
         raise ShuError("Tanggal keputusan RAT tidak boleh di masa depan.")
-    with transaction.atomic(durable=True):
+    with action_atomic():
         sy = _year_for_update(cooperative, year)
         if sy.status != S.CLOSED:
             raise WrongStatus(f"Tahun buku {year} harus ditutup (dan belum disetujui) sebelum keputusan RAT dicatat.")
