@@ -20,7 +20,7 @@ class ScheduleForm(forms.Form):
     second_call = forms.TimeField(label=_("Panggilan kedua"), required=False,
                                   widget=forms.TimeInput(attrs={"type": "time"}))
     venue = forms.CharField(label=_("Tempat"), required=False, max_length=200)
-    online_url = forms.URLField(label=_("Tautan rapat daring"), required=False)
+    online_url = forms.URLField(label=_("Tautan rapat daring"), required=False, assume_scheme="https")
     decision_number = forms.CharField(label=_("Nomor keputusan RAT"), required=False, max_length=100)
 
 

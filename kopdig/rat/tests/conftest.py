@@ -53,3 +53,12 @@ def open_meeting(rat_world):
     meeting.refresh_from_db()
     w.meeting = meeting
     return w
+
+
+@pytest.fixture
+def voting_world(open_meeting):
+    from kopdig.rat import actions
+
+    w = open_meeting
+    w.tokens = actions.invitations_issue(actor=w.pengurus_a, cooperative=w.coop_a, code=w.meeting.code)
+    return w
