@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "kopdig.savings",
     "kopdig.loans",
     "kopdig.shu",
+    "kopdig.rat",
     "kopdig.dinas",
     "kopdig.api",
 ]

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from kopdig import audit
@@ -328,6 +329,36 @@ def rat_record_save(*, actor, cooperative, year: int, held_on: dt.date | None) -
         audit.record(actor, "rat_record_save", cooperative=cooperative, obj=rec, ref=str(year),
                      summary=f"RAT tahun buku {year}", before=before, after={"held_on": held_on, "source": source})
     return rec
+
+
+def rat_held_record(*, actor, cooperative, year: int, held_on: dt.date, officers=()) -> RatRecord:
+    """A RAT held on Kopdig closed with quorum (called by the RAT app inside its transaction):
+    the RAT record of ``year`` gets source "kopdig" (it takes precedence over a typed record,
+    whose values stay in the audit row), and the officers it elected enter the registry.
+
+    ``officers``: dicts with body, position, name, phone, term_start, term_end. The sitting
+    officers of an elected body end their term the day the new ones start."""
+    require_role(actor, cooperative, BOARD, "mencatat hasil RAT")
+    with action_atomic():
+        rec, created = RatRecord.objects.select_for_update().get_or_create(
+            cooperative=cooperative, year=year,
+            defaults={"held_on": held_on, "source": RatRecord.Source.KOPDIG, "recorded_by": _user_or_none(actor)})
+        before = None if created else {"held_on": rec.held_on, "source": rec.source}
+        if not created:
+            rec.held_on, rec.source, rec.recorded_by = held_on, RatRecord.Source.KOPDIG, _user_or_none(actor)
+            rec.save()
+        for body in {o["body"] for o in officers}:
+            CoopOfficer.objects.filter(cooperative=cooperative, body=body, term_start__lte=held_on).filter(
+                Q(term_end__isnull=True) | Q(term_end__gt=held_on)).update(term_end=held_on)
+        CoopOfficer.objects.bulk_create(CoopOfficer(cooperative=cooperative, **o) for o in officers)
+        audit.record(actor, "rat_held_record", cooperative=cooperative, obj=rec, ref=str(year),
+                     summary=f"RAT tahun buku {year} (Kopdig)", before=before,
+                     after={"held_on": held_on, "source": rec.source, "officers": [o["name"] for o in officers]})
+    return rec
+
+
+def _user_or_none(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 def rat_record_delete(*, actor, cooperative, year: int) -> None:
