@@ -13,6 +13,7 @@ from kopdig import audit
 from kopdig.ledger.posting import Line, post
 from kopdig.lib.errors import DomainError, NotAllowed
 from kopdig.lib.money import ZERO, D, q
+from kopdig.lib.transactions import action_atomic
 from kopdig.members.models import Member
 from kopdig.tenancy.models import Role
 
@@ -131,7 +132,7 @@ def savings_withdraw(*, actor, cooperative, account: str, amount, date: dt.date 
     require_role(actor, cooperative, TELLERS, "mencatat penarikan")
     amount = money(amount)
     date = date or _today()
-    with transaction.atomic(durable=True):
+    with action_atomic():
         acc = services.lock_accounts(cooperative, [account])[account]
         services.check_withdrawable(acc, amount)
         memo = memo or f"Penarikan {acc.product.name} {acc.member.number} {acc.member.name}"
