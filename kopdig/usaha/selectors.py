@@ -22,12 +22,14 @@ from kopdig.lib.money import ZERO
 from kopdig.members.models import Member
 from kopdig.tenancy.models import Cooperative
 
+from . import costing
 from .models import (
     Category,
     ConsignmentPayout,
     Inquiry,
     Product,
     Purchase,
+    PurchaseLine,
     Sale,
     SaleLine,
     SaleReturnLine,
@@ -283,10 +285,9 @@ def member_consigned_sales(cooperative, member, limit: int = 50):
 
 # --- public market and Dinas ---------------------------------------------------------------------------
 
-def market_products(kabupaten_ids, *, search: str = "", category: str = "", kecamatan: str = "", coop: str = ""):
-    """Published, active products of cooperatives on Kopdig in the kabupaten(s)."""
-    qs = (Product.objects.filter(published=True, active=True, cooperative__kabupaten_id__in=kabupaten_ids,
-                                 cooperative__on_kopdig=True)
+def market_products(*, search: str = "", category: str = "", kecamatan: str = "", coop: str = ""):
+    """Published, active products of the cooperatives keeping their books on Kopdig."""
+    qs = (Product.objects.filter(published=True, active=True, cooperative__on_kopdig=True)
           .select_related("cooperative", "cooperative__kecamatan").prefetch_related("photos"))
     if search:
         qs = qs.filter(Q(name__icontains=search) | Q(description__icontains=search))
@@ -306,9 +307,12 @@ def market_product(slug: str, code: str) -> Product | None:
             .prefetch_related("photos").first())
 
 
-def selling_cooperatives(kabupaten_ids):
+def selling_cooperatives(kabupaten_ids=None):
     """Cooperatives with published products: [(cooperative, n products)]."""
-    rows = (Product.objects.filter(published=True, active=True, cooperative__kabupaten_id__in=kabupaten_ids)
+    qs = Product.objects.filter(published=True, active=True, cooperative__on_kopdig=True)
+    if kabupaten_ids is not None:
+        qs = qs.filter(cooperative__kabupaten_id__in=kabupaten_ids)
+    rows = (qs
             .values("cooperative_id").annotate(n=Count("id")))
     counts = {r["cooperative_id"]: r["n"] for r in rows}
     coops = Cooperative.objects.filter(pk__in=counts).select_related("kecamatan").order_by("name")
@@ -332,3 +336,37 @@ def dinas_turnover(kabupaten_ids, year: int) -> dict:
         by_month[r["month"]] += amount
     return {"by_kecamatan": sorted(by_kec.items()), "by_jenis": sorted(by_jenis.items()),
             "by_month": sorted(by_month.items()), "total": sum(by_month.values(), ZERO)}
+
+
+def producer_share(product: Product) -> dict | None:
+    """What the producer member receives of the public price: the consignor's share after the
+    commission, or the cooperative's last purchase price from the member; None for the coop's own goods."""
+    price = product.price_non_member
+    if product.producer_id is None or not price:
+        return None
+    if product.consignment:
+        _commission, amount = costing.consignment_split(price, 1, percent=product.commission_percent,
+                                                        fixed_per_unit=product.commission_fixed)
+    else:
+        amount = (PurchaseLine.objects.filter(cooperative_id=product.cooperative_id, product=product,
+                                              purchase__supplier_member_id=product.producer_id)
+                  .order_by("-id").values_list("unit_cost", flat=True).first())
+        if amount is None:
+            return None
+    return {"amount": amount, "percent": (amount * 100 / price).quantize(Decimal("0.1")), "price": price}
+
+
+def market_coop(slug: str):
+    """(cooperative, profile) of a cooperative whose public profile is shown; None otherwise."""
+    coop = Cooperative.objects.filter(slug=slug, on_kopdig=True).select_related("kecamatan", "desa", "kabupaten").first()
+    if coop is None:
+        return None
+    profile = shop_profile(coop)
+    if profile.pk is not None and not profile.published:
+        return None
+    return coop, profile
+
+
+def market_sitemap(limit: int = 50000):
+    return list(Product.objects.filter(published=True, active=True, cooperative__on_kopdig=True)
+                .values_list("cooperative__slug", "code", "updated_at").order_by("id")[:limit])

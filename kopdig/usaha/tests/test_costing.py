@@ -4,6 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kopdig.lib.errors import DomainError
 from kopdig.lib.money import ZERO
 
 from .. import costing
@@ -40,7 +41,7 @@ def test_consignment_split_percent_and_fixed():
 def test_discount_spread_sums_exactly():
     nets = costing.spread_discount(["10000", "20000", "3333"], "1000")
     assert sum(nets) == D("32333.00") and nets[1] < D("20000")
-    with pytest.raises(Exception):
+    with pytest.raises(DomainError):
         costing.spread_discount(["100"], "101")
 
 
