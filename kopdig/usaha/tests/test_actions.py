@@ -202,3 +202,24 @@ def test_import_with_one_bad_row_writes_nothing(shop):
         actions.product_import(actor=shop.pengurus_a, cooperative=shop.coop_a, rows=rows)
     assert "baris 3" in str(exc.value) and Product.objects.count() == before
     assert actions.product_import(actor=shop.pengurus_a, cooperative=shop.coop_a, rows=rows[:1]) == 1
+
+
+def test_shu_usaha_basis_uses_members_purchases_net_of_returns(shop):
+    from kopdig.shu import actions as shu_actions
+    from kopdig.shu import selectors as shu_selectors
+
+    w = shop
+    buy(w, qty=10, cost="50000")
+    s = actions.sale_record(actor=w.kasir_a, cooperative=w.coop_a, date=w.day, buyer_member="00001",
+                            lines=[{"product": "beras", "qty": 3}])
+    actions.sale_return(actor=w.kasir_a, cooperative=w.coop_a, number=s.number, date=w.day,
+                        lines=[{"product": "beras", "qty": 1}])
+    actions.sale_record(actor=w.kasir_a, cooperative=w.coop_a, date=w.day, buyer_member="00002",
+                        lines=[{"product": "beras", "qty": 1}])
+    sy = shu_actions.shu_year_save(actor=w.pengurus_a, cooperative=w.coop_a, year=2025, transaksi_basis="usaha")
+    sim = shu_selectors.simulate(w.coop_a, sy, simpanan={w.member_a.pk: D(100), w.producer.pk: D(100)})
+    members = {m.key: m for m in sim.result.members}
+    assert {k: m.transaksi for k, m in members.items()} == {"00001": D("120000.00"), "00002": D("60000.00")}
+    assert members["00001"].ju + members["00002"].ju == sim.result.ju_pool
+    assert members["00001"].ju == 2 * members["00002"].ju
+    assert sim.books.shu == D("180000.00") - D("150000.00")
