@@ -95,6 +95,8 @@ INSTALLED_APPS = [
     "kopdig.loans",
     "kopdig.shu",
     "kopdig.rat",
+    "kopdig.usaha",
+    "kopdig.market",
     "kopdig.dinas",
     "kopdig.api",
 ]
@@ -203,6 +205,8 @@ STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT.mkdir(exist_ok=True)
+MEDIA_URL = "media/"
+MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": DATA_DIR / "media"}},
     "staticfiles": {

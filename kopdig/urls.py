@@ -20,6 +20,8 @@ urlpatterns = [
     path("", include("kopdig.loans.urls")),
     path("", include("kopdig.shu.urls")),
     path("", include("kopdig.rat.urls")),
+    path("", include("kopdig.usaha.urls")),
+    path("", include("kopdig.market.urls")),
     path("dinas/", include("kopdig.dinas.urls")),
     path("", include("kopdig.tenancy.urls")),
 ]
