@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("kopdig.savings.urls")),
     path("", include("kopdig.loans.urls")),
     path("", include("kopdig.shu.urls")),
+    path("", include("kopdig.health.urls")),
     path("dinas/", include("kopdig.dinas.urls")),
     path("", include("kopdig.tenancy.urls")),
 ]
