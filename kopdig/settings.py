@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "kopdig.usaha",
     "kopdig.market",
     "kopdig.dinas",
+    "kopdig.health",
     "kopdig.api",
 ]
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("kopdig.rat.urls")),
     path("", include("kopdig.usaha.urls")),
     path("", include("kopdig.market.urls")),
+    path("", include("kopdig.health.urls")),
     path("dinas/", include("kopdig.dinas.urls")),
     path("", include("kopdig.tenancy.urls")),
 ]
