@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "kopdig.loans",
     "kopdig.shu",
     "kopdig.dinas",
+    "kopdig.programs",
     "kopdig.api",
 ]
 

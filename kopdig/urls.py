@@ -20,5 +20,6 @@ urlpatterns = [
     path("", include("kopdig.loans.urls")),
     path("", include("kopdig.shu.urls")),
     path("dinas/", include("kopdig.dinas.urls")),
+    path("", include("kopdig.programs.urls")),
     path("", include("kopdig.tenancy.urls")),
 ]

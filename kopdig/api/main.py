@@ -148,7 +148,7 @@ def _mount_routers():
     a router's mount prefix."""
     from importlib import import_module
 
-    for app in ["ledger", "members", "savings", "loans", "shu", "dinas"]:
+    for app in ["ledger", "members", "savings", "loans", "shu", "dinas", "programs"]:
         try:
             module = import_module(f"kopdig.{app}.api")
         except ModuleNotFoundError as exc:
