@@ -28,3 +28,6 @@ def person(world):
         return actions.person_save(actor=SYSTEM, kabupaten=world.kab, nik=nik, name=name, cooperative=cooperative,
                                    organisation=organisation)
     return make
+
+
+from kopdig.tests.browser import browser  # noqa: E402,F401  (fixture for the browser journey)

@@ -8,7 +8,15 @@ import pytest
 from kopdig.audit.models import AuditLog
 from kopdig.lib.errors import NotAllowed
 from kopdig.programs import actions, selectors
-from kopdig.programs.models import Attendance, Evaluation, Event, FollowUp, Organisation, Participation, Person
+from kopdig.programs.models import (
+    Attendance,
+    Evaluation,
+    Event,
+    FollowUp,
+    Organisation,
+    Participation,
+    Person,
+)
 from kopdig.tenancy.access import SYSTEM
 
 from .conftest import NIK_MAN_1960, NIK_MAN_1990, NIK_MAN_2004, NIK_WOMAN_1975, NIK_WOMAN_1999
