@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "kopdig.market",
     "kopdig.dinas",
     "kopdig.health",
+    "kopdig.programs",
     "kopdig.api",
 ]
 

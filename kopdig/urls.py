@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("kopdig.market.urls")),
     path("", include("kopdig.health.urls")),
     path("dinas/", include("kopdig.dinas.urls")),
+    path("", include("kopdig.programs.urls")),
     path("", include("kopdig.tenancy.urls")),
 ]
 
