@@ -6,10 +6,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .access import coop_view, dinas_kabupaten_ids
+from .access import ALL_COOP, coop_view, dinas_kabupaten_ids
 from .demo_logins import demo_logins
 from .models import Role
-from .nav import ALL_COOP
 
 
 class LoginForm(AuthenticationForm):

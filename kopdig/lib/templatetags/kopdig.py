@@ -41,6 +41,12 @@ def terbilang(value):
     return _terbilang(value)
 
 
+@register.filter
+def comma_list(value):
+    """A comma-separated code list for reading: "denda,jasa,pokok" -> "denda, jasa, pokok"."""
+    return ", ".join(part.strip() for part in str(value or "").split(",") if part.strip())
+
+
 @register.simple_tag(takes_context=True)
 def url_replace(context, **kwargs):
     """Current query string with some parameters replaced (pagination, filters)."""

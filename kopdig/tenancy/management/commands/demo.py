@@ -9,10 +9,11 @@ from django.core.management.base import BaseCommand
 from kopdig.tenancy import demo
 
 # Each app may add a ``demo.py`` with ``run(ctx)``; they run in this order after the registry.
-DEMO_APPS = ["ledger", "members", "savings", "loans", "shu", "dinas"]
+DEMO_APPS = ["ledger", "members", "savings", "loans", "shu", "rat", "dinas", "health", "programs"]
 # How each step is named in the (Indonesian) progress lines; a new app is named by its label.
 STEP_NAMES = {"tenancy": "registri", "ledger": "pembukuan", "members": "anggota", "savings": "simpanan",
-              "loans": "pinjaman", "shu": "SHU", "dinas": "Dinas"}
+              "loans": "pinjaman", "shu": "SHU", "rat": "RAT", "dinas": "Dinas", "health": "kesehatan koperasi",
+              "programs": "program Dinas"}
 BUDGET_SECONDS = 120  # the whole demo, all apps together (issue 14): say so when it is exceeded
 
 
