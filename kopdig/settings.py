@@ -1,4 +1,5 @@
-"""Kopdig settings: one file, configured by environment variables (see .env.example)."""
+"""Kopdig settings: one file, configured by environment variables (see .env.example), which may
+also come from a ``.env`` file in the current directory (kopdig.lib.envfile; the environment wins)."""
 
 import os
 import secrets
@@ -8,6 +9,9 @@ import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
+from kopdig.lib import envfile
+
+envfile.load()
 BASE_DIR = Path(__file__).resolve().parent
 
 

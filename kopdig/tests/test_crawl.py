@@ -12,7 +12,9 @@ import pytest
 from kopdig.tests.browser import login
 from kopdig.tests.crawl import crawl, visible_problems
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the data migrations (shipped health rubrics) survive the flush of earlier
+# transactional tests, as on a real install.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 ROLES = ["dinas", "pengurus", "kasir", "pengawas", "anggota"]
 

@@ -118,7 +118,6 @@ def test_limits_guarantors_collateral(world):
 
 
 def test_savings_multiple_limit(world):
-    pytest.importorskip("kopdig.savings.selectors", reason="savings selectors not built yet")
     product = make_product(world.pengurus_a, world.coop_a, code="X3", max_savings_multiple=D("3"))
     with pytest.raises(DomainError, match="simpanan"):
         actions.loan_apply(actor=world.kasir_a, cooperative=world.coop_a, member=world.member_a, product=product,
@@ -221,7 +220,6 @@ def test_overpayment_refused_nothing_changed(world):
 
 
 def test_overpayment_to_sukarela(world):
-    pytest.importorskip("kopdig.savings.services", reason="savings.credit_sukarela not built yet")
     product = make_product(world.pengurus_a, world.coop_a, code="OVS", overpayment="sukarela")
     loan = disbursed_loan(world, product, principal="1000000", term=2)
     # owed: 2 × 500,000 pokok + 2 × 15,000 jasa = 1,030,000
@@ -358,7 +356,6 @@ def test_reject_and_cancel_with_reason(world, product):
 
 
 def test_disburse_to_sukarela(world):
-    pytest.importorskip("kopdig.savings.services", reason="savings.credit_sukarela not built yet")
     product = make_product(world.pengurus_a, world.coop_a, code="SK", disburse_to="sukarela")
     loan = disbursed_loan(world, product, principal="10000000", term=10)
     # fees: 1% provisi 100,000 + admin 50,000; net 9,850,000 credited to the member's sukarela
@@ -372,7 +369,6 @@ def test_disburse_to_sukarela(world):
 
 
 def test_savings_multiple_allows_within_limit(world):
-    pytest.importorskip("kopdig.savings.services", reason="savings.credit_sukarela not built yet")
     from django.db import transaction
 
     from kopdig.savings.services import credit_sukarela

@@ -6,6 +6,7 @@ import pytest
 from kopdig.ledger.chart import account_for
 from kopdig.ledger.selectors import account_balance
 from kopdig.lib.errors import NotAllowed
+from kopdig.loans import services as loans
 from kopdig.members import actions
 from kopdig.members.models import Member, MemberStatusChange
 from kopdig.members.nik import make_nik, nik_error
@@ -105,9 +106,6 @@ def test_exit_settlement_figures(world, admit, sukarela):
 
 
 def test_exit_settlement_repays_debt(world, admit, sukarela):
-    loans = pytest.importorskip("kopdig.loans.services", reason="the loans app (kopdig/loans/services.py) is missing")
-    if not hasattr(loans, "repay_from_exit"):
-        pytest.skip("kopdig.loans.services has no repay_from_exit yet")
     from kopdig.loans.actions import loan_apply, loan_approve, loan_disburse, loan_product_save
 
     m = admit()  # pokok 100,000

@@ -5,12 +5,12 @@ from decimal import Decimal
 
 import pytest
 
+from kopdig.loans import actions as loans
 from kopdig.shu import actions, selectors
 
 from . import factories as f
 
 pytestmark = pytest.mark.django_db
-loans = pytest.importorskip("kopdig.loans.actions", reason="the loans module (kopdig.loans.actions) is not installed")
 
 
 def test_jasa_basis_from_repayments(world):
