@@ -154,3 +154,24 @@ def test_month_caches_equal_lines(scenario):
     agg = JournalLine.objects.filter(account=kas).aggregate(d=Sum("debit"), c=Sum("credit"))
     cache = AccountMonthBalance.objects.get(account=kas, year=2025, month=1)
     assert (cache.debit, cache.credit) == (agg["d"], agg["c"])
+
+
+def test_comparatives_follow_sak_ep(scenario):
+    """The balance sheet compares with the previous year-end (31 Desember), the PHU with the same
+    period last year: a June 2025 sale shows in the balance sheet's comparative of January 2026
+    but not in the PHU's comparative (January 2025)."""
+    from kopdig.ledger import reports
+
+    post(scenario, dt.date(2025, 6, 15), "Penjualan tunai Juni", ("kas", "400000", 0), ("penjualan_anggota", 0, "400000"))
+    bs = statements.balance_sheet(scenario.coop_a, dt.date(2026, 1, 31))
+    assert bs["prev_date"] == dt.date(2025, 12, 31) and bs["balanced"]
+    kas = next(r for r in bs["assets"].rows if r.code == account_for(scenario.coop_a, "kas").code)
+    assert kas.prev == Decimal("6500000.00")  # 6,100,000 at the end of January 2025 + the June sale
+    pl = statements.income_statement(scenario.coop_a, dt.date(2026, 1, 1), dt.date(2026, 1, 31))
+    assert (pl["prev_start"], pl["prev_end"]) == (dt.date(2025, 1, 1), dt.date(2025, 1, 31))
+    assert pl["prev_revenue"] == Decimal("2895000.00")
+    table = reports.balance_sheet_table(scenario.coop_a, dt.date(2026, 1, 31))
+    assert "31 Desember 2025" in table.subtitle and table.columns[2:] == ["31 Januari 2026", "31 Desember 2025"]
+    phu = reports.income_statement_table(scenario.coop_a, dt.date(2026, 1, 1), dt.date(2026, 1, 31))
+    assert phu.columns[2:] == ["1 Jan – 31 Jan 2026", "1 Jan – 31 Jan 2025"]
+    assert "periode yang sama tahun lalu" in phu.subtitle

@@ -300,3 +300,34 @@ def test_payroll_page(world, admit, client):
     receipt = Receipt.objects.get(cooperative=world.coop_a, type="potong_gaji")
     assert receipt.amount == D("50000.00") and receipt.transactions.count() == 2
     assert_books_ok(world.coop_a)
+
+
+def test_teller_defaults_to_the_account_the_member_uses(world, admit, sukarela, client):
+    """Issue 14 item 6: never simpanan pokok; sukarela for a new member, else the most used account."""
+    m = admit(name="Rina Wati", n=31)
+    ss = sukarela(m)
+    sw = SavingsAccount.objects.get(cooperative=world.coop_a, member=m, kind="wajib").number
+    client.force_login(world.kasir_a)
+    url = reverse("savings:teller_member", args=[SLUG, m.number])
+    assert client.get(url).context["form"]["account"].value() == ss
+    for _ in range(2):
+        actions.savings_deposit(actor=world.kasir_a, cooperative=world.coop_a, account=sw, amount=Decimal("25000"),
+                                date=dt.date(2025, 2, 1))
+    page = client.get(url)
+    assert page.context["form"]["account"].value() == sw
+    assert "Simpanan Wajib · Rp 50.000,00" in page.content.decode()  # product and balance first in the choice
+
+
+def test_receipt_shows_account_product_and_balance_after(world, admit, sukarela, client):
+    m = admit(name="Dedi", n=32)
+    ss = sukarela(m)
+    actions.savings_deposit(actor=world.kasir_a, cooperative=world.coop_a, account=ss, amount=Decimal("100000"),
+                            date=dt.date(2025, 2, 1))
+    second = actions.savings_deposit(actor=world.kasir_a, cooperative=world.coop_a, account=ss,
+                                     amount=Decimal("40000"), date=dt.date(2025, 2, 3))
+    client.force_login(world.kasir_a)
+    resp = client.get(reverse("savings:receipt", args=[SLUG, second.number]))
+    (line,) = resp.context["lines"]
+    assert (line.account.number, line.amount, line.balance_after) == (ss, Decimal("40000.00"), Decimal("140000.00"))
+    page = resp.content.decode()
+    assert ss in page and "Rp 140.000,00" in page and line.account.product.name in page
