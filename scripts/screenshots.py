@@ -26,7 +26,7 @@ COOP = "ksp-sejahtera"
 # name, demo user, start path, optional selector of the link to follow from there
 PAGES = [
     ("coop-home", f"{COOP}-pengurus", f"/k/{COOP}/", None),
-    ("passbook", f"{COOP}-anggota", f"/k/{COOP}/saya/simpanan/", "main a[href*='/simpanan/rekening/']"),
+    ("passbook", f"{COOP}-anggota", f"/k/{COOP}/saya/simpanan/", "main a[href*='/simpanan/rekening/SS-']"),
     ("teller", f"{COOP}-kasir", f"/k/{COOP}/anggota/", "main a[href*='/anggota/0']"),
     ("loan", f"{COOP}-pengurus", f"/k/{COOP}/pinjaman/", "main a[href*='/pinjaman/PJ-']"),
     ("balance-sheet", f"{COOP}-pengurus", f"/k/{COOP}/buku/laporan/posisi-keuangan/", None),
