@@ -88,6 +88,9 @@ def run(ctx):
             if start > ctx.today:
                 continue
             event = _event(kab, start, end, kind, title, venue, kec, n, [orgs[i] for i in co])
+            if pool == "youth":  # the 2019 rakor: universities, HIPMI and Karang Taruna beside the cooperatives
+                _guests(rng, event, orgs[2:6], 12)
+                n -= 12
             _participants(rng, event, pools[pool], n, cache)
             actions.certificates_issue(actor=SYSTEM, event=event, on=end)
         _millennial_follow_up(kab, orgs, ctx.today)
@@ -187,6 +190,27 @@ def _participants(rng, event, pool, n, cache):
                                                         "Perlu pendampingan lanjutan"])))
     Attendance.objects.bulk_create(att)
     Evaluation.objects.bulk_create(evals)
+
+
+def _guests(rng, event, orgs, n):
+    """Participants from bodies outside the registry (young people mostly), through the actions."""
+    known = set(Person.objects.filter(kabupaten=event.kabupaten).values_list("nik", flat=True))
+    for i in range(n):
+        org = orgs[i % len(orgs)]
+        woman = rng.random() < 0.5
+        while True:
+            birth = dt.date(event.start_date.year - rng.randint(19, 29), rng.randint(1, 12), rng.randint(1, 28))
+            nik = _nik(rng, "14", birth, woman)
+            if nik not in known:
+                known.add(nik)
+                break
+        person = actions.person_save(actor=SYSTEM, kabupaten=event.kabupaten, nik=nik, organisation=org,
+                                     name=f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+                                     position=rng.choice(["Mahasiswa", "Dosen", "Pengusaha muda", "Ketua"]))
+        p, _raw = actions.participant_register(actor=SYSTEM, event=event, person=person)
+        for day in range(event.days):
+            actions.attendance_check_in(actor=SYSTEM, event=event, participation=p,
+                                        day=event.start_date + dt.timedelta(days=day))
 
 
 def _millennial_follow_up(kab, orgs, today):
