@@ -93,6 +93,7 @@ def run(ctx):
                 n -= 12
             _participants(rng, event, pools[pool], n, cache)
             actions.certificates_issue(actor=SYSTEM, event=event, on=end)
+            actions.event_save(actor=SYSTEM, kabupaten=kab, event=event, status=Event.Status.DONE)
         _millennial_follow_up(kab, orgs, ctx.today)
         _open_training(ctx, kab, orgs)
     ctx.log(f"  program: {Event.objects.filter(kabupaten=kab).count()} kegiatan, "
@@ -122,7 +123,7 @@ def _event(kab, start, end, kind, title, venue, kec, capacity, co_organisers):
     kecamatan = Region.objects.filter(parent=kab, name=kec).first() if kec else None
     return actions.event_save(actor=SYSTEM, kabupaten=kab, kind=kind, title=title, start_date=start, end_date=end,
                               venue=venue, kecamatan=kecamatan, capacity=capacity, organiser="Dinas Koperasi",
-                              status=Event.Status.DONE, co_organisers=co_organisers)
+                              status=Event.Status.CLOSED, co_organisers=co_organisers)
 
 
 def _nik(rng, kec_code: str, birth: dt.date, woman: bool) -> str:
