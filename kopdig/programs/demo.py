@@ -182,7 +182,7 @@ def _participants(rng, event, pool, n, cache):
     AuditLog.objects.bulk_create(logs)
     days = [event.start_date + dt.timedelta(days=i) for i in range(event.days)]
     att, evals = [], []
-    for p in Participation.objects.filter(event=event):
+    for p in Participation.objects.filter(event=event, attendances__isnull=True):
         attended = [d for d in days if rng.random() < 0.93] or days[:1]
         att += [Attendance(kabupaten=kab, participation=p, day=d, method=rng.choice(["qr", "list"])) for d in attended]
         if rng.random() < 0.7:
