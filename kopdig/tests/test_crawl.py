@@ -22,6 +22,8 @@ ROLES = ["dinas", "pengurus", "kasir", "pengawas", "anggota"]
 KNOWN = {
     ("/kesehatan/penilaian-mandiri/", "kode internal (snake_case)"):
         "health.scoring describes a zero divisor by figure keys (beban_usaha + …), not their labels",
+    ("/dinas/kesehatan/rubrik/", "nilai Python mentah"):
+        "health/rubric_detail.html prints an indicator's score ladder as a raw list of dicts",
 }
 
 
