@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "kopdig.dinas",
     "kopdig.health",
     "kopdig.programs",
+    "kopdig.network",
     "kopdig.api",
 ]
 

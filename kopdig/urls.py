@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("kopdig.health.urls")),
     path("dinas/", include("kopdig.dinas.urls")),
     path("", include("kopdig.programs.urls")),
+    path("", include("kopdig.network.urls")),
     path("", include("kopdig.tenancy.urls")),
 ]
 

@@ -370,3 +370,16 @@ def market_coop(slug: str):
 def market_sitemap(limit: int = 50000):
     return list(Product.objects.filter(published=True, active=True, cooperative__on_kopdig=True)
                 .values_list("cooperative__slug", "code", "updated_at").order_by("id")[:limit])
+
+
+def trade_totals(cooperative, trade_ref: str, *, side: str = "sale") -> dict:
+    """{first day of month: (quantity, value)} of the cooperative's sales (``side="sale"``, value
+    net of discounts) or purchases carrying ``trade_ref`` (the business network's agreement code)."""
+    if side == "sale":
+        qs = SaleLine.objects.filter(cooperative=cooperative, sale__trade_ref=trade_ref).annotate(m=TruncMonth("date"))
+        rows = qs.values("m").annotate(q=Sum("qty"), v=Sum("net")).values_list("m", "q", "v")
+    else:
+        qs = PurchaseLine.objects.filter(cooperative=cooperative, purchase__trade_ref=trade_ref).annotate(
+            m=TruncMonth("purchase__date"))
+        rows = qs.values("m").annotate(q=Sum("qty"), v=Sum("total")).values_list("m", "q", "v")
+    return {(m.date() if isinstance(m, dt.datetime) else m): (_z(qty), _z(v)) for m, qty, v in rows}
