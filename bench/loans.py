@@ -37,6 +37,7 @@ def _setup_django():
 def _seed(n: int, run_date: dt.date):
     from django.db import transaction
 
+    from kopdig.lib.dates import add_months
     from kopdig.loans import schedule
     from kopdig.loans.actions import loan_product_save
     from kopdig.loans.models import Installment, Loan
@@ -68,7 +69,7 @@ def _seed(n: int, run_date: dt.date):
             late = i % 5 == 0  # one loan in five stopped paying at some installment
             # the others were disbursed within the last five months and paid every installment due
             disbursed = run_date - dt.timedelta(days=30 + (i * 104729) % (300 if late else 150))
-            first_due = schedule.add_months(disbursed, 1)
+            first_due = add_months(disbursed, 1)
             rows = schedule.build_schedule(principal=principal, rate_monthly_percent=Decimal("1.5"),
                                            periods=INSTALLMENTS, method="flat", first_due_date=first_due)
             paid_upto = (i // 5) % INSTALLMENTS if late else INSTALLMENTS

@@ -141,7 +141,7 @@ def _loans_disbursed(cooperative, year: int):
     """Loans disbursed in the year from the loans module; (amount, note). Zero when the module
     is not installed yet."""
     try:
-        from kopdig.loans.services import disbursed_total
+        from kopdig.loans.selectors import disbursed_total
     except ImportError:
         return ZERO, "loans-module-absent"
     return Decimal(disbursed_total(cooperative, dt.date(year, 1, 1), _year_end(year)) or 0), ""
@@ -149,10 +149,10 @@ def _loans_disbursed(cooperative, year: int):
 
 def _loans_disbursed_bulk(coops, years) -> tuple[dict, str]:
     """{(cooperative_id, year): principal disbursed} in ONE query, the same sum as
-    ``loans.services.disbursed_total`` (Σ principal with disbursed_on in the year); note."""
+    ``loans.selectors.disbursed_total`` (Σ principal with disbursed_on in the year); note."""
     try:
         from kopdig.loans.models import Loan
-        from kopdig.loans.services import disbursed_total  # noqa: F401 - the definition we mirror
+        from kopdig.loans.selectors import disbursed_total  # noqa: F401 - the definition we mirror
     except ImportError:
         return {}, "loans-module-absent"
     rows = (

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from kopdig.api.idempotency import run_once
 from kopdig.lib.cells import cell_amount
+from kopdig.lib.dates import month_end
 from kopdig.lib.documents import pdf_response
 from kopdig.lib.errors import DomainError
 from kopdig.lib.money import ZERO
@@ -384,7 +385,7 @@ def period_list(request):
         first = JournalEntry.objects.filter(cooperative=coop).order_by("date").values_list("date", flat=True).first()
         nxt = first or _today()
     next_month = f"{nxt.year}-{nxt.month:02d}"
-    can_close = actions.month_end(nxt.year, nxt.month) < _today()
+    can_close = month_end(nxt) < _today()
     from kopdig.audit.models import AuditLog
 
     history = AuditLog.objects.filter(cooperative=coop, action__in=["period_close", "period_reopen",

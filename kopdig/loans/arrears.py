@@ -28,7 +28,7 @@ from kopdig.lib.transactions import action_atomic
 from kopdig.tenancy.access import APPROVERS, require_role
 
 from .models import ArrearsRun, Installment, Kolektibilitas, Loan, LoanProduct, LoanSettings
-from .services import accrue_denda, kolektibilitas_for
+from .policy import accrue_denda, kolektibilitas_for
 
 CHUNK = 2000
 WEIGHT_FIELD = {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
@@ -10,13 +9,16 @@ from decimal import Decimal
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import ExtractMonth
 
+from kopdig.ledger.models import Account
 from kopdig.lib.money import ZERO, q
 
 from .models import Due, Kind, Receipt, Run, SavingsAccount, SavingsProduct, SavingsTransaction
 
 
-def month_end(year: int, month: int) -> dt.date:
-    return dt.date(year, month, calendar.monthrange(year, month)[1])
+def admin_fee_key(cooperative) -> str:
+    """The income account of savings fees and penalties (pendapatan_lain when the chart lacks it)."""
+    has = Account.objects.filter(cooperative=cooperative, system_key="pendapatan_admin_simpanan").exists()
+    return "pendapatan_admin_simpanan" if has else "pendapatan_lain"
 
 
 # --- for other apps (SHU, loans) ------------------------------------------------------------

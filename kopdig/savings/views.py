@@ -256,7 +256,7 @@ def run_list(request):
         if request.method == "POST" and form.is_valid():
             try:
                 period = runs.parse_period(form.cleaned_data["period"])
-                run = runs.run_claim(actor=request.user, cooperative=request.coop, kind=form.cleaned_data["kind"],
+                run = actions.savings_run_claim(actor=request.user, cooperative=request.coop, kind=form.cleaned_data["kind"],
                                      period=period)
                 if run.status == Run.Status.DONE:
                     messages.info(request, _("Proses bulan ini sudah selesai; tidak ada yang diubah."))

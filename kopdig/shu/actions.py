@@ -18,7 +18,8 @@ from django.utils import timezone
 from kopdig import audit
 from kopdig.lib.errors import DomainError
 from kopdig.lib.money import ZERO, D, q
-from kopdig.lib.transactions import action_atomic
+from kopdig.lib.transactions import action_atomic, batch
+from kopdig.savings.actions import savings_sukarela_credit
 from kopdig.tenancy.access import APPROVERS, BOARD, STAFF, require_role, user_of
 
 from . import engine, selectors
@@ -491,7 +492,6 @@ def _pay_cash(cooperative, sy, shares, date, actor, memo):
 
 def _credit_sukarela(cooperative, sy, shares, date, actor):
     from kopdig.ledger import posting
-    from kopdig.savings import services as savings
 
     tax = sum((s.tax for s in shares), ZERO)
     if tax > 0:
@@ -501,15 +501,16 @@ def _credit_sukarela(cooperative, sy, shares, date, actor):
     for s in shares:
         s.status = ShuMemberShare.Status.CREDITED
         s.paid_on = date
-        if s.net > 0:
-            tx = savings.credit_sukarela(
-                cooperative=cooperative, member=s.member, amount=s.net, date=date, actor=actor,
-                memo=f"SHU tahun {sy.year} anggota {s.member.number}", contra_account="dana_shu_anggota",
-                source_type="shu.distribute", source_ref=f"SHU-{sy.year}-{s.member.number}",
-            )
-            s.journal_entry_id = getattr(tx, "entry_id", None)
-            receipt = getattr(tx, "receipt", None)
-            s.receipt_number = getattr(receipt, "number", "") or f"SHU-{sy.year}-{s.member.number}"
+    credited = [s for s in shares if s.net > 0]
+    with batch():
+        txs = savings_sukarela_credit(
+            actor=actor, cooperative=cooperative, date=date, contra_account="dana_shu_anggota",
+            source_type="shu.distribute",
+            credits=[(s.member, s.net, f"SHU tahun {sy.year} anggota {s.member.number}",
+                      f"SHU-{sy.year}-{s.member.number}") for s in credited])
+    for s, tx in zip(credited, txs, strict=True):
+        s.journal_entry_id = tx.entry_id
+        s.receipt_number = f"SHU-{sy.year}-{s.member.number}"  # a credit to savings has no kuitansi
 
 
 def _save_paid(cooperative, shares) -> None:

@@ -104,7 +104,7 @@ def simpanan_basis(cooperative, shu_year: ShuYear) -> dict[int, Decimal]:
 
 
 def jasa_basis(cooperative, year: int) -> dict[int, Decimal]:
-    from kopdig.loans import services as loans
+    from kopdig.loans import selectors as loans
 
     start, end = year_bounds(year)
     return loans.jasa_paid_by_member(cooperative, start, end)
