@@ -21,10 +21,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kopdig.api.idempotency import run_once
+from kopdig.lib import validation
 from kopdig.lib.cells import cell_amount
 from kopdig.lib.dates import month_end
 from kopdig.lib.documents import pdf_response
 from kopdig.lib.errors import DomainError
+from kopdig.lib.formats import tanggal
 from kopdig.lib.money import ZERO
 from kopdig.lib.tokens import form_token
 from kopdig.tenancy.access import APPROVERS, BOARD, READERS, STAFF, check, coop_view
@@ -216,10 +218,12 @@ def draft_detail(request, number):
 # --------------------------------------------------------------------------- reports
 
 def _parse_date(value):
+    """A date from the query string, or None when it is missing, malformed or outside
+    lib.validation's query range (1900-01-01 .. 2100-12-31)."""
     if not value:
         return None
     try:
-        return dt.date.fromisoformat(str(value))
+        return validation.query_date(dt.date.fromisoformat(str(value)), "tanggal")
     except ValueError:
         return None
 
@@ -366,7 +370,7 @@ def period_list(request):
                 check(request.access, APPROVERS)
                 year, month = (int(x) for x in request.POST.get("month", "0-0").split("-"))
                 end = actions.period_close_month(actor=request.user, cooperative=coop, year=year, month=month)
-                messages.success(request, _("Buku ditutup sampai %(d)s.") % {"d": end.strftime("%d-%m-%Y")})
+                messages.success(request, _("Buku ditutup sampai %(d)s.") % {"d": tanggal(end)})
                 return redirect(_url("periods", request))
             check(request.access, BOARD)
             if reopen_form.is_valid():

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from kopdig.ledger.posting import Line, post
+from kopdig.lib.formats import rupiah
 from kopdig.lib.money import ZERO, q
 from kopdig.lib.transactions import batch
 from kopdig.savings.actions import savings_sukarela_credit
@@ -99,7 +100,7 @@ def _owed(loan, open_insts, date, amount, payoff: bool, alloc: dict) -> Decimal:
         return sum((i.pokok_due + i.jasa_due + i.denda_due for i in open_insts), ZERO)
     quote = policy.payoff_quote(loan, open_insts, date)
     if amount < quote["total"]:
-        raise LoanError(f"Pelunasan dipercepat membutuhkan Rp {quote['total']:,.2f}; diterima Rp {amount:,.2f}.")
+        raise LoanError(f"Pelunasan dipercepat membutuhkan {rupiah(quote['total'])}; diterima {rupiah(amount)}.")
     for inst in open_insts:
         waived = quote["waived"].get(inst.number)
         if waived:
@@ -113,7 +114,7 @@ def _excess(loan, amount, owed, overflow) -> Decimal:
     """The part of ``amount`` above what is owed; refused unless it may go to simpanan sukarela."""
     excess = amount - owed if amount > owed else ZERO
     if excess > 0 and (overflow or loan.product.overpayment) != LoanProduct.Overpayment.SUKARELA:
-        raise Overpayment(f"Pembayaran Rp {amount:,.2f} melebihi seluruh kewajiban pinjaman Rp {owed:,.2f}.")
+        raise Overpayment(f"Pembayaran {rupiah(amount)} melebihi seluruh kewajiban pinjaman {rupiah(owed)}.")
     return excess
 
 
