@@ -1,5 +1,8 @@
 """Audit trail: every action records one row with ``audit.record``."""
 
+from django.db import router, transaction
+from django.db.models import signals
+
 
 def record(actor, action, *, cooperative=None, kabupaten=None, obj=None, ref="", summary="", before=None, after=None):
     """Write one audit row. Call inside the action's transaction so it commits with the change.
@@ -7,7 +10,7 @@ def record(actor, action, *, cooperative=None, kabupaten=None, obj=None, ref="",
     ``obj`` fills object_type; ``ref`` is the business reference shown to users (member number,
     journal number, slug). ``before``/``after`` are dicts of the changed fields' values.
     """
-    from .models import AuditLog
+    from .models import AuditLog  # kopdig.audit is imported while apps load: its models only here
 
     if cooperative is None and obj is not None:
         cooperative = getattr(obj, "cooperative", None)
@@ -37,9 +40,6 @@ def _insert(entry) -> None:
     """``entry.save(force_insert=True)`` as one cached raw INSERT (every action writes one row:
     the ORM's statement building cost more than the statement). Same values: each field's
     ``pre_save`` and ``get_db_prep_save``, as the ORM's insert compiler does."""
-    from django.db import router, transaction
-    from django.db.models import signals
-
     model = type(entry)
     alias = router.db_for_write(model, instance=entry)
     connection = transaction.get_connection(alias)

@@ -21,6 +21,7 @@ from kopdig.tenancy.numbering import format_number, next_number
 
 from . import periods, posting
 from .models import Account, JournalDraft, JournalDraftLine, JournalEntry, JournalLine, LedgerSettings
+from .selectors import net_movements
 
 
 def journal_entry_post(*, actor, cooperative, date: dt.date, memo: str, lines, source_type: str = "manual",
@@ -192,7 +193,6 @@ def account_create(*, actor, cooperative, code: str, name: str, parent_code: str
 def account_close(*, actor, cooperative, code: str) -> Account:
     """Close an account: it keeps its history but accepts no new posting. Its balance must be zero."""
     require_role(actor, cooperative, APPROVERS, "mengubah bagan akun")
-    from .selectors import net_movements
 
     with action_atomic():
         acc = Account.objects.select_for_update().filter(cooperative=cooperative, code=code).first()

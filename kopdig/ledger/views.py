@@ -21,10 +21,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kopdig.api.idempotency import run_once
+from kopdig.audit.models import AuditLog
 from kopdig.lib import validation
 from kopdig.lib.cells import cell_amount
 from kopdig.lib.dates import month_end
-from kopdig.lib.documents import pdf_response
+from kopdig.lib.documents import pdf_response, read_xlsx_rows
 from kopdig.lib.errors import DomainError
 from kopdig.lib.formats import tanggal
 from kopdig.lib.money import ZERO
@@ -32,6 +33,7 @@ from kopdig.lib.tokens import form_token
 from kopdig.tenancy.access import APPROVERS, BOARD, READERS, STAFF, check, coop_view
 
 from . import actions, periods, reports, statements
+from . import export as exp
 from .forms import (
     AccountForm,
     DateForm,
@@ -390,7 +392,6 @@ def period_list(request):
         nxt = first or _today()
     next_month = f"{nxt.year}-{nxt.month:02d}"
     can_close = month_end(nxt) < _today()
-    from kopdig.audit.models import AuditLog
 
     history = AuditLog.objects.filter(cooperative=coop, action__in=["period_close", "period_reopen",
                                                                      "ledger_settings_update"]).select_related(
@@ -452,7 +453,6 @@ def _read_upload(upload):
         delim = ";" if sample.count(";") > sample.count(",") else ","
         reader = csv.DictReader(io.StringIO(text), delimiter=delim)
         return [(i, row) for i, row in enumerate(reader, start=2) if any((v or "").strip() for v in row.values())]
-    from kopdig.lib.documents import read_xlsx_rows
 
     _header, rows = read_xlsx_rows(upload)
     return rows
@@ -495,8 +495,6 @@ def journal_import(request):
 
 @coop_view(READERS, dinas_read=True)
 def export(request):
-    from . import export as exp
-
     fmt = request.GET.get("format")
     coop = request.coop
     if fmt in exp.FORMATS:

@@ -16,7 +16,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from kopdig import audit
@@ -132,7 +132,6 @@ def required_reserve(cooperative) -> dict:
     st = LoanSettings.objects.filter(cooperative=cooperative).first() or LoanSettings(cooperative=cooperative)
     by_kol = {k: ZERO for k in Kolektibilitas.values}
     counts = {k: 0 for k in Kolektibilitas.values}
-    from django.db.models import Count
 
     for row in (Loan.objects.filter(cooperative=cooperative, status=Loan.Status.ACTIVE)
                 .values("kolektibilitas").annotate(s=Sum("outstanding"), n=Count("id"))):

@@ -19,6 +19,7 @@ from kopdig.members.models import Member
 from kopdig.tenancy.access import ALL_COOP, APPROVERS, BOARD, READERS, STAFF, coop_view
 
 from . import actions, policy, schedule, selectors
+from .actions import PRODUCT_FIELDS
 from .arrears import required_reserve
 from .forms import (
     ApplyForm,
@@ -34,6 +35,7 @@ from .forms import (
     SettingsForm,
 )
 from .models import ArrearsRun, Kolektibilitas, Loan, LoanProduct, LoanSettings
+from .tasks import arrears_run_task
 
 MEMBER_READ = READERS | {"anggota"}
 
@@ -255,8 +257,6 @@ def product_list(request):
 
 
 def _product_values(form):
-    from .actions import PRODUCT_FIELDS
-
     return {k: form.cleaned_data[k] for k in PRODUCT_FIELDS if k in form.cleaned_data}
 
 
@@ -307,8 +307,6 @@ def arrears(request):
                 raise PermissionDenied
         form = DateForm(request.POST)
         if form.is_valid():
-            from .tasks import arrears_run_task
-
             arrears_run_task.enqueue(request.coop.slug, form.cleaned_data["date"].isoformat(), request.user.pk)
             messages.success(request, _("Perhitungan tunggakan dijadwalkan; kemajuan tampil di bawah."))
             return redirect("loans:arrears", request.coop.slug)

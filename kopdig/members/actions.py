@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from kopdig import audit
@@ -22,7 +24,7 @@ from kopdig.tenancy.models import Region, Role
 from kopdig.tenancy.numbering import next_number
 
 from .models import Member, MemberStatusChange
-from .nik import nik_error
+from .nik import birth_date_from_nik, nik_error
 
 EDIT_FIELDS = ["name", "gender", "birth_place", "birth_date", "address", "kecamatan", "desa", "phone", "occupation",
                "heir_name", "heir_relation", "member_class"]
@@ -94,8 +96,6 @@ def _admit(*, actor, cooperative, nik, name, gender, joined_on: dt.date, status=
     if Member.objects.filter(cooperative=cooperative, nik=nik, status__in=["calon", "aktif"]).exists():
         raise MemberError(f"NIK {nik} sudah terdaftar sebagai anggota aktif/calon di koperasi ini.")
     if not data.get("birth_date"):
-        from .nik import birth_date_from_nik
-
         data["birth_date"] = birth_date_from_nik(nik)
     number = _next_member_number(cooperative)
     member = Member(cooperative=cooperative, number=number, nik=nik, joined_on=joined_on, status=status, **data)
@@ -244,8 +244,6 @@ def login_username(cooperative, member) -> str:
 def member_login_set(*, actor, cooperative, number: str, password: str):
     """Create (or reset) the member's login ``<coop-slug>-<member number>`` with an anggota role."""
     require_role(actor, cooperative, STAFF, "mengatur login anggota")
-    from django.contrib.auth.password_validation import validate_password
-    from django.core.exceptions import ValidationError
 
     User = get_user_model()
     with action_atomic():

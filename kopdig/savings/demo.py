@@ -33,6 +33,7 @@ from kopdig.ledger.posting import LedgerError, Line, bump_month_balances, check_
 from kopdig.lib.dates import month_end
 from kopdig.lib.formats import tanggal
 from kopdig.lib.money import ZERO, q
+from kopdig.members.actions import member_exit
 from kopdig.members.demo import books_start
 from kopdig.members.models import Member
 from kopdig.tenancy.models import DocumentCounter, User
@@ -409,8 +410,6 @@ class Builder:
         for m in self.members:
             gone = self.exit_on.get(m.pk)
             if gone and period <= gone <= last:
-                from kopdig.members.actions import member_exit
-
                 member_exit(actor=self.pengurus, cooperative=self.coop, number=m.number, date=gone,
                             reason=rng.choice(["Pindah domisili", "Permintaan sendiri", "Pensiun"]))
         if end < self.ctx.today:

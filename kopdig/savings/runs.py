@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.utils import timezone
 
 from kopdig import audit
@@ -70,8 +70,6 @@ def check_period(kind: str, period: dt.date) -> None:
 
 
 def _progress(run: Run, *, done_add=0, amount_add=ZERO, **fields):
-    from django.db.models import F
-
     updates = {"done": F("done") + done_add, "amount": F("amount") + amount_add, **fields}
     Run.objects.filter(pk=run.pk).update(**updates)
 

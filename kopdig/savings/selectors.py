@@ -8,9 +8,11 @@ from decimal import Decimal
 
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import ExtractMonth
+from django.utils import timezone
 
 from kopdig.ledger.models import Account
 from kopdig.lib.money import ZERO, q
+from kopdig.members.models import Member
 
 from .models import Due, Kind, Receipt, Run, SavingsAccount, SavingsProduct, SavingsTransaction
 
@@ -103,7 +105,6 @@ def member_summary(cooperative, member) -> dict:
 
 def _overdue_before(as_of: dt.date | None) -> dt.date:
     """Dues are in arrears (tunggakan) once their month is over: periods before as_of's month."""
-    from django.utils import timezone
 
     return (as_of or timezone.localdate()).replace(day=1)
 
@@ -134,7 +135,6 @@ def balances_by_product(cooperative, *, date: dt.date):
 
 def balances_by_member(cooperative, *, date: dt.date, search: str = ""):
     """Queryset-like list of members with their balance per kind at ``date`` (one query)."""
-    from kopdig.members.models import Member
 
     def at(kind):
         return Sum("savings_accounts__transactions__amount",
@@ -149,7 +149,6 @@ def balances_by_member(cooperative, *, date: dt.date, search: str = ""):
 
 def arrears_list(cooperative, *, min_months: int = 1, as_of: dt.date | None = None):
     """Active members with unpaid wajib dues of months already over: months and amount in arrears."""
-    from kopdig.members.models import Member
 
     overdue = Q(dues__paid__lt=F("dues__amount"), dues__period__lt=_overdue_before(as_of))
     return (Member.objects.filter(cooperative=cooperative, status=Member.Status.AKTIF)
@@ -183,7 +182,6 @@ def runs(cooperative):
 
 def totals(cooperative) -> dict:
     """Member count and savings total (the staff home widget)."""
-    from kopdig.members.models import Member
 
     members = Member.objects.filter(cooperative=cooperative, status=Member.Status.AKTIF).count()
     per_kind = dict(SavingsAccount.objects.filter(cooperative=cooperative).values("kind")
