@@ -25,7 +25,7 @@ from kopdig.ledger.selectors import account_balance
 from kopdig.lib.formats import rupiah, tanggal
 from kopdig.lib.money import ZERO, q
 from kopdig.lib.transactions import action_atomic
-from kopdig.tenancy.access import APPROVERS, require_role
+from kopdig.tenancy.access import APPROVERS, require_role, user_of
 
 from ._sql import bulk_set
 from .models import ArrearsRun, Installment, Kolektibilitas, Loan, LoanProduct, LoanSettings
@@ -45,7 +45,7 @@ def arrears_run(*, actor, cooperative, date: dt.date, chunk: int = CHUNK) -> Arr
     with action_atomic():
         run, created = ArrearsRun.objects.get_or_create(
             cooperative=cooperative, date=date,
-            defaults={"started_by": actor if actor is not None and actor.is_authenticated else None,
+            defaults={"started_by": user_of(actor),
                       "total": Loan.objects.filter(cooperative=cooperative, status=Loan.Status.ACTIVE).count()})
         if created:
             audit.record(actor, "loan_arrears_run_start", cooperative=cooperative, obj=run, ref=str(date),

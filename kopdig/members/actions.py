@@ -19,7 +19,7 @@ from kopdig.loans.actions import loan_exit_repay
 from kopdig.loans.selectors import outstanding_by_member
 from kopdig.savings.actions import savings_exit_payout, savings_member_close, savings_member_open
 from kopdig.savings.models import Kind, SavingsAccount
-from kopdig.tenancy.access import APPROVERS, STAFF, require_role
+from kopdig.tenancy.access import APPROVERS, STAFF, require_role, user_of
 from kopdig.tenancy.models import Region, Role
 from kopdig.tenancy.numbering import next_number
 
@@ -71,7 +71,7 @@ def _clean(cooperative, data: dict, *, member: Member | None = None) -> dict:
 def _change_status(member, to_status, date, reason, actor):
     MemberStatusChange.objects.create(cooperative_id=member.cooperative_id, member=member, date=date,
                                       from_status=member.status, to_status=to_status,
-                                      reason=reason[:255], actor=actor if (actor and actor.is_authenticated) else None)
+                                      reason=reason[:255], actor=user_of(actor))
 
 
 def _next_member_number(cooperative) -> str:
@@ -102,7 +102,7 @@ def _admit(*, actor, cooperative, nik, name, gender, joined_on: dt.date, status=
     member.save()
     MemberStatusChange.objects.create(cooperative=cooperative, member=member, date=joined_on, from_status="",
                                       to_status=status, reason="Penerimaan anggota",
-                                      actor=actor if (actor and actor.is_authenticated) else None)
+                                      actor=user_of(actor))
     with batch():
         savings_member_open(actor=actor, cooperative=cooperative, member=member, date=joined_on, pay_pokok=pay_pokok,
                             cash_account=cash_account)

@@ -74,7 +74,7 @@ def _progress(run: Run, *, done_add=0, amount_add=ZERO, **fields):
     Run.objects.filter(pk=run.pk).update(**updates)
 
 
-def execute(run: Run, *, actor=None) -> Run:
+def execute(run: Run, *, actor) -> Run:
     """Run (or resume) ``run`` to completion. Safe to call again: a done run returns at once."""
     run.refresh_from_db()
     if run.status == Run.Status.DONE:
@@ -258,7 +258,7 @@ def _maturity(run: Run, actor):
             _progress(run, done_add=1)
 
 
-def mature(acc: SavingsAccount, *, actor=None) -> None:
+def mature(acc: SavingsAccount, *, actor) -> None:
     """Pay the term's jasa (minus tax) and apply the maturity action; inside the caller's transaction."""
     coop = acc.cooperative
     date = acc.maturity_on
