@@ -37,6 +37,7 @@ def _setup_django():
 def _seed(n: int, run_date: dt.date):
     from django.db import transaction
 
+    from kopdig.lib.dates import add_months
     from kopdig.loans import schedule
     from kopdig.loans.actions import loan_product_save
     from kopdig.loans.models import Installment, Loan
@@ -68,7 +69,7 @@ def _seed(n: int, run_date: dt.date):
             late = i % 5 == 0  # one loan in five stopped paying at some installment
             # the others were disbursed within the last five months and paid every installment due
             disbursed = run_date - dt.timedelta(days=30 + (i * 104729) % (300 if late else 150))
-            first_due = schedule.add_months(disbursed, 1)
+            first_due = add_months(disbursed, 1)
             rows = schedule.build_schedule(principal=principal, rate_monthly_percent=Decimal("1.5"),
                                            periods=INSTALLMENTS, method="flat", first_due_date=first_due)
             paid_upto = (i // 5) % INSTALLMENTS if late else INSTALLMENTS
@@ -106,7 +107,7 @@ def _raw_reference(coop, run_date) -> tuple[float, int, int]:
     """Seconds for executemany UPDATEs of the same loan rows and overdue installment rows."""
     from django.db import transaction
 
-    from kopdig.loans.arrears import bulk_set
+    from kopdig.loans._sql import bulk_set
     from kopdig.loans.models import Installment, Loan
 
     loan_ids = list(Loan.objects.filter(cooperative=coop).values_list("pk", flat=True))
@@ -116,9 +117,9 @@ def _raw_reference(coop, run_date) -> tuple[float, int, int]:
     inst_rows = [(Decimal("1234.00"), run_date + dt.timedelta(days=1), pk) for pk in inst_ids]
     started = time.perf_counter()
     with transaction.atomic():
-        bulk_set(Loan._meta.db_table, [("days_past_due", "integer"), ("kolektibilitas", "varchar"),
+        bulk_set(Loan, [("days_past_due", "integer"), ("kolektibilitas", "varchar"),
                                        ("arrears_date", "date")], loan_rows)
-        bulk_set(Installment._meta.db_table, [("denda", "numeric"), ("denda_through", "date")], inst_rows)
+        bulk_set(Installment, [("denda", "numeric"), ("denda_through", "date")], inst_rows)
         elapsed = time.perf_counter() - started
         transaction.set_rollback(True)  # leave the benchmark data as the run wrote it
     return elapsed, len(loan_rows), len(inst_rows)

@@ -26,7 +26,7 @@ def _setup(n: int):
 
     from kopdig.ledger.posting import Line, post
     from kopdig.members.models import Member
-    from kopdig.savings import services
+    from kopdig.savings import _postings as services
     from kopdig.savings.bulk import insert, insert_transactions
     from kopdig.savings.models import SavingsAccount, SavingsProduct, SavingsTransaction
     from kopdig.tenancy.actions import _create_cooperative
@@ -148,7 +148,7 @@ def main(argv):
     coop, entry = _setup(n)
     from django.db import connection
 
-    from kopdig.savings import runs
+    from kopdig.savings import actions
     from kopdig.savings.models import Due, SavingsTransaction
     from kopdig.tenancy.access import SYSTEM
 
@@ -156,16 +156,16 @@ def main(argv):
     period = dt.date(2025, 3, 1)
     try:
         t = time.perf_counter()
-        run = runs.savings_run(actor=SYSTEM, cooperative=coop, kind="billing", period=period)
+        run = actions.savings_run(actor=SYSTEM, cooperative=coop, kind="billing", period=period)
         billing_s = time.perf_counter() - t
         assert run.status == "done" and Due.objects.filter(cooperative=coop, period=period).count() == n
         t = time.perf_counter()
-        run = runs.savings_run(actor=SYSTEM, cooperative=coop, kind="interest", period=period)
+        run = actions.savings_run(actor=SYSTEM, cooperative=coop, kind="interest", period=period)
         interest_s = time.perf_counter() - t
         rows = SavingsTransaction.objects.filter(cooperative=coop, period=period).count()
         assert run.status == "done"
         t = time.perf_counter()
-        again = runs.savings_run(actor=SYSTEM, cooperative=coop, kind="billing", period=period)
+        again = actions.savings_run(actor=SYSTEM, cooperative=coop, kind="billing", period=period)
         rerun_s = time.perf_counter() - t
         assert again.pk == run.pk or again.kind == "billing"
         due_raw, tx_raw = _raw_insert_seconds(coop, n, entry, rows)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -12,6 +11,7 @@ from django.utils import timezone
 
 from kopdig import audit
 from kopdig.lib.cells import cell_amount
+from kopdig.lib.dates import month_end
 from kopdig.lib.errors import DomainError, NotAllowed
 from kopdig.lib.formats import tanggal
 from kopdig.lib.money import ZERO, q
@@ -21,6 +21,7 @@ from kopdig.tenancy.numbering import format_number, next_number
 
 from . import periods, posting
 from .models import Account, JournalDraft, JournalDraftLine, JournalEntry, JournalLine, LedgerSettings
+from .selectors import net_movements
 
 
 def journal_entry_post(*, actor, cooperative, date: dt.date, memo: str, lines, source_type: str = "manual",
@@ -192,7 +193,6 @@ def account_create(*, actor, cooperative, code: str, name: str, parent_code: str
 def account_close(*, actor, cooperative, code: str) -> Account:
     """Close an account: it keeps its history but accepts no new posting. Its balance must be zero."""
     require_role(actor, cooperative, APPROVERS, "mengubah bagan akun")
-    from .selectors import net_movements
 
     with action_atomic():
         acc = Account.objects.select_for_update().filter(cooperative=cooperative, code=code).first()
@@ -234,10 +234,6 @@ def account_delete(*, actor, cooperative, code: str) -> None:
 
 # --- periods
 
-def month_end(year: int, month: int) -> dt.date:
-    return dt.date(year, month, calendar.monthrange(year, month)[1])
-
-
 def period_close_month(*, actor, cooperative, year: int, month: int, today: dt.date | None = None) -> dt.date:
     """Close the books of a month (lock_through its last day). Months close in order: the month
     must be the one after the last closed month, and must have ended."""
@@ -245,7 +241,7 @@ def period_close_month(*, actor, cooperative, year: int, month: int, today: dt.d
     today = today or timezone.localdate()
     if not (1 <= int(month) <= 12):
         raise DomainError("Bulan tidak valid.")
-    end = month_end(int(year), int(month))
+    end = month_end(dt.date(int(year), int(month), 1))
     if end >= today:
         raise DomainError("Bulan ini belum berakhir dan belum dapat ditutup.")
     with action_atomic():

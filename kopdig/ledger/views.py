@@ -21,9 +21,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kopdig.api.idempotency import run_once
+from kopdig.audit.models import AuditLog
 from kopdig.lib import validation
 from kopdig.lib.cells import cell_amount
-from kopdig.lib.documents import pdf_response
+from kopdig.lib.dates import month_end
+from kopdig.lib.documents import pdf_response, read_xlsx_rows
 from kopdig.lib.errors import DomainError
 from kopdig.lib.formats import tanggal
 from kopdig.lib.money import ZERO
@@ -31,6 +33,7 @@ from kopdig.lib.tokens import form_token
 from kopdig.tenancy.access import APPROVERS, BOARD, READERS, STAFF, check, coop_view
 
 from . import actions, periods, reports, statements
+from . import export as exp
 from .forms import (
     AccountForm,
     DateForm,
@@ -388,8 +391,7 @@ def period_list(request):
         first = JournalEntry.objects.filter(cooperative=coop).order_by("date").values_list("date", flat=True).first()
         nxt = first or _today()
     next_month = f"{nxt.year}-{nxt.month:02d}"
-    can_close = actions.month_end(nxt.year, nxt.month) < _today()
-    from kopdig.audit.models import AuditLog
+    can_close = month_end(nxt) < _today()
 
     history = AuditLog.objects.filter(cooperative=coop, action__in=["period_close", "period_reopen",
                                                                      "ledger_settings_update"]).select_related(
@@ -451,7 +453,6 @@ def _read_upload(upload):
         delim = ";" if sample.count(";") > sample.count(",") else ","
         reader = csv.DictReader(io.StringIO(text), delimiter=delim)
         return [(i, row) for i, row in enumerate(reader, start=2) if any((v or "").strip() for v in row.values())]
-    from kopdig.lib.documents import read_xlsx_rows
 
     _header, rows = read_xlsx_rows(upload)
     return rows
@@ -494,8 +495,6 @@ def journal_import(request):
 
 @coop_view(READERS, dinas_read=True)
 def export(request):
-    from . import export as exp
-
     fmt = request.GET.get("format")
     coop = request.coop
     if fmt in exp.FORMATS:

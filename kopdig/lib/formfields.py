@@ -7,6 +7,15 @@ from django import forms
 from . import validation
 
 
+class DateInput(forms.DateInput):
+    """An HTML date input (the browser's date picker), values as YYYY-MM-DD."""
+
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
 def _refusal(field: forms.Field, exc: validation.InvalidValue) -> forms.ValidationError:
     return forms.ValidationError(str(exc).split(": ", 1)[-1], code="invalid")
 

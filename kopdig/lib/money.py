@@ -45,25 +45,38 @@ def split(total, weights: Sequence, unit: Decimal = CENT) -> list[Decimal]:
 
     Largest-remainder method: every part is first rounded down to ``unit``; the residue
     units go one each to the parts with the largest remainders, ties broken by position
-    (earlier first). Deterministic and order-stable; zero weights get zero.
+    (earlier first). Deterministic and order-stable; zero weights get zero. Computed in exact
+    integers (weights scaled by their finest decimal exponent): no Decimal context precision
+    limit on the remainders, and fast enough for 100,000 members.
     """
     total = q(total)
     weights = [D(w) for w in weights]
     if any(w < 0 for w in weights):
         raise ValueError("weights must not be negative")
-    wsum = sum(weights, Decimal(0))
     if not weights:
         return []
+    ints = _integer_weights(weights)
+    wsum = sum(ints)
     if wsum == 0:
         if total != 0:
             raise ValueError("cannot split a non-zero total over zero weights")
         return [ZERO for _ in weights]
     sign = -1 if total < 0 else 1
     units_total = int((abs(total) / unit).to_integral_value())
-    raw = [Decimal(units_total) * w / wsum for w in weights]
-    floors = [int(r.to_integral_value(rounding="ROUND_FLOOR")) for r in raw]
-    residue = units_total - sum(floors)
-    order = sorted(range(len(weights)), key=lambda i: (-(raw[i] - floors[i]), i))
-    for i in order[:residue]:
-        floors[i] += 1
-    return [q(Decimal(sign * n) * unit) for n in floors]
+    parts, rems = zip(*(divmod(units_total * w, wsum) for w in ints), strict=True)
+    parts = list(parts)
+    residue = units_total - sum(parts)
+    for i in sorted(range(len(ints)), key=lambda i: -rems[i])[:residue]:  # stable: ties keep position order
+        parts[i] += 1
+    return [q(Decimal(sign * n) * unit) for n in parts]
+
+
+def _integer_weights(weights: list[Decimal]) -> list[int]:
+    """The weights as integers in the same proportion. Fast path for money weights (at most two
+    decimals): truncation only lowers a non-negative weight, so equal sums prove every weight
+    was exact; otherwise scale by the finest exponent."""
+    ints = [int(w * 100) for w in weights]
+    if sum(ints) == sum(weights, Decimal(0)) * 100:
+        return ints
+    places = max(0, -min(w.as_tuple().exponent for w in weights))
+    return [int(w * 10**places) for w in weights]

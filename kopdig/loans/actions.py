@@ -19,13 +19,16 @@ from kopdig.ledger.posting import Line, post, reverse
 from kopdig.lib.errors import NotAllowed
 from kopdig.lib.formats import rupiah
 from kopdig.lib.money import ZERO, D, q
-from kopdig.lib.transactions import action_atomic
+from kopdig.lib.transactions import action_atomic, batch
 from kopdig.members.models import Member
+from kopdig.savings.actions import savings_sukarela_credit
+from kopdig.savings.selectors import simpanan_by_member
 from kopdig.tenancy.access import APPROVERS, BOARD, STAFF, require_role, user_of
 from kopdig.tenancy.models import Role
 from kopdig.tenancy.numbering import next_number
 
-from . import schedule as sched
+from ._repayments import apply_repayment, lock_loan, repay_from_exit, repayment_number
+from .errors import LoanError
 from .models import (
     FeeKind,
     Installment,
@@ -36,7 +39,8 @@ from .models import (
     LoanSettings,
     Repayment,
 )
-from .services import LoanError, apply_repayment, fee_amount, lock_loan, monthly_rate
+from .policy import default_first_due, fee_amount, loan_schedule, monthly_rate, periods_for
+from .selectors import loan_settings
 
 PRODUCT_FIELDS = [
     "name", "method", "rate_percent", "rate_basis", "frequency", "min_term", "max_term", "max_grace_months",
@@ -48,11 +52,6 @@ PRODUCT_FIELDS = [
 SETTINGS_FIELDS = ["manajer_approval_limit", "reserve_lancar_percent", "reserve_kurang_lancar_percent",
                    "reserve_diragukan_percent", "reserve_macet_percent"]
 LOAN_AUDIT = ["status", "principal", "term", "outstanding", "decision_reason"]
-
-
-def settings_for(cooperative) -> LoanSettings:
-    obj = LoanSettings.objects.filter(cooperative=cooperative).first()
-    return obj or LoanSettings(cooperative=cooperative)
 
 
 # ---------------------------------------------------------------- settings and products
@@ -132,23 +131,9 @@ def _jsonable(d: dict) -> dict:
 # ---------------------------------------------------------------- application workflow
 
 def member_savings(cooperative, member, date) -> Decimal:
-    """Σ simpanan (pokok, wajib, sukarela) of the member at ``date`` (savings app, imported lazily)."""
-    try:
-        from kopdig.savings.selectors import simpanan_by_member
-    except ImportError:
-        raise LoanError("Batas pinjaman berdasarkan simpanan tidak dapat diperiksa: modul simpanan belum "
-                        "tersedia.") from None
-    by_member = simpanan_by_member(cooperative, date=date, kinds=("pokok", "wajib", "sukarela")) or {}
-    value = by_member.get(member.pk, ZERO)
-    if isinstance(value, dict):
-        value = sum((D(v) for v in value.values()), ZERO)
-    return q(value)
-
-
-def periods_for(product_frequency: str, term_months: int) -> int:
-    if product_frequency == sched.WEEKLY:
-        return sched.weeks_for_months(term_months)
-    return term_months
+    """Σ simpanan (pokok, wajib, sukarela) of the member at ``date``."""
+    by_member = simpanan_by_member(cooperative, date=date, kinds=("pokok", "wajib", "sukarela"))
+    return q(by_member.get(member.pk, ZERO))
 
 
 def loan_apply(*, actor, cooperative, member: Member, product: LoanProduct, principal, term: int, purpose: str,
@@ -244,7 +229,7 @@ def loan_approve(*, actor, cooperative, number: str, date: dt.date | None = None
             raise NotAllowed("Persetujuan harus oleh pengguna lain dari yang memasukkan pengajuan.")
         if date < loan.applied_on:
             raise LoanError("Tanggal persetujuan sebelum tanggal pengajuan.")
-        if role == Role.Kind.MANAJER and loan.principal > settings_for(cooperative).manajer_approval_limit:
+        if role == Role.Kind.MANAJER and loan.principal > loan_settings(cooperative).manajer_approval_limit:
             raise NotAllowed("Jumlah pinjaman melebihi batas persetujuan manajer; perlu persetujuan pengurus.")
         loan.status, loan.approved_by, loan.approved_on = Loan.Status.APPROVED, user_of(actor), date
         loan.save(update_fields=["status", "approved_by", "approved_on"])
@@ -282,19 +267,6 @@ def _decide(actor, cooperative, number, reason, status, action, allowed) -> Loan
     return loan
 
 
-def build_installments(loan: Loan, first_due_date: dt.date) -> list[sched.Installment]:
-    return sched.build_schedule(
-        principal=loan.principal, rate_monthly_percent=loan.rate_monthly_percent, periods=loan.periods,
-        method=loan.method, first_due_date=first_due_date, frequency=loan.frequency,
-        grace_periods=loan.grace_periods, rounding_unit=loan.product.rounding_unit or None)
-
-
-def default_first_due(loan: Loan, date: dt.date) -> dt.date:
-    if loan.frequency == sched.WEEKLY:
-        return date + dt.timedelta(days=7)
-    return sched.add_months(date, 1)
-
-
 def loan_disburse(*, actor, cooperative, number: str, date: dt.date | None = None,
                   first_due_date: dt.date | None = None, to: str | None = None, cash_account: str = "kas") -> Loan:
     """Disburse an approved loan: schedule, Dr piutang_pinjaman P / Cr kas (or sukarela) net / Cr provisi fees."""
@@ -315,10 +287,10 @@ def _disburse(loan, *, actor, date, first_due_date=None, to=None, cash_account="
     to = to or loan.product.disburse_to
     if to not in LoanProduct.DisburseTo.values:
         raise LoanError("Tujuan pencairan tidak dikenal.")
-    first_due_date = first_due_date or default_first_due(loan, date)
+    first_due_date = first_due_date or default_first_due(loan.frequency, date)
     if first_due_date <= date:
         raise LoanError("Jatuh tempo pertama harus setelah tanggal pencairan.")
-    rows = build_installments(loan, first_due_date)
+    rows = loan_schedule(loan, first_due_date)
     fees = loan.provisi_amount + loan.admin_amount
     net = loan.principal - fees
     if net <= 0:
@@ -331,24 +303,16 @@ def _disburse(loan, *, actor, date, first_due_date=None, to=None, cash_account="
         entry = post(cooperative=cooperative, date=date, memo=memo, lines=lines, actor=actor,
                      source_type="loans.disbursement", source_ref=loan.number)
     else:
-        try:
-            from kopdig.savings.services import credit_sukarela
-        except ImportError:
-            raise LoanError("Pencairan ke simpanan sukarela belum tersedia.") from None
         entry = None
         if fees > 0:
             entry = post(cooperative=cooperative, date=date, memo=f"Provisi/administrasi pinjaman {loan.number}",
                          lines=[Line("piutang_pinjaman", debit=fees), Line("pendapatan_provisi", credit=fees)],
                          actor=actor, source_type="loans.disbursement", source_ref=loan.number)
-        credited = credit_sukarela(cooperative=cooperative, member=loan.member, amount=net, date=date, actor=actor,
-                                   memo=memo, contra_account="piutang_pinjaman",
-                                   source_type="loans.disbursement", source_ref=loan.number)
-        if entry is None:
-            entry = getattr(credited, "entry", None) if credited is not None else None
-            if entry is None:
-                from kopdig.ledger.models import JournalEntry
-                entry = (JournalEntry.objects.filter(cooperative=cooperative, source_type="loans.disbursement",
-                                                     source_ref=loan.number).order_by("-pk").first())
+        with batch():
+            [credited] = savings_sukarela_credit(
+                actor=actor, cooperative=cooperative, date=date, contra_account="piutang_pinjaman",
+                source_type="loans.disbursement", credits=[(loan.member, net, memo, loan.number)])
+        entry = entry or credited.entry
     Installment.objects.bulk_create(
         Installment(cooperative=cooperative, loan=loan, number=r.number, due_date=r.due_date, pokok=r.pokok,
                     jasa=r.jasa) for r in rows)
@@ -498,8 +462,7 @@ def loan_recover(*, actor, cooperative, number: str, amount, date: dt.date | Non
         left = loan.written_off_amount - loan.recovered_amount
         if amount > left:
             raise LoanError(f"Pemulihan melebihi sisa yang dihapusbukukan ({rupiah(left)}).")
-        seq = next_number(cooperative, "loan_repayment", date.year)
-        receipt = f"KP-{date.year}-{seq:06d}"
+        receipt = repayment_number(cooperative, date)
         entry = post(cooperative=cooperative, date=date, memo=f"Pemulihan pinjaman {loan.number} (hapus buku)",
                      lines=[Line(account, debit=amount), Line("pendapatan_pemulihan", credit=amount)], actor=actor,
                      source_type="loans.recovery", source_ref=receipt)
@@ -512,3 +475,20 @@ def loan_recover(*, actor, cooperative, number: str, amount, date: dt.date | Non
                      summary=f"{loan.number}: pemulihan {rupiah(amount)}",
                      after={"recovered": str(loan.recovered_amount)})
     return rep
+
+
+# ---------------------------------------------------------------- a member's exit
+
+def loan_exit_repay(*, actor, cooperative, member, amount_available, date: dt.date, source_ref: str = "") -> Decimal:
+    """Settle an exiting member's open loans from the savings being returned (Dr simpanan_keluar):
+    each loan paid off under its product's rule when the money suffices, else a partial payment.
+    Returns the amount used. Run inside the members' exit (``batch()``)."""
+    require_role(actor, cooperative, APPROVERS, "menyelesaikan pinjaman anggota keluar")
+    with action_atomic():
+        used = repay_from_exit(cooperative=cooperative, member=member, amount_available=amount_available, date=date,
+                               actor=actor, source_ref=source_ref)
+        if used:
+            audit.record(actor, "loan_exit_repay", cooperative=cooperative, obj=member, ref=member.number,
+                         summary=f"Pinjaman dilunasi dari simpanan anggota keluar {rupiah(used)}",
+                         after={"used": str(used), "source": source_ref})
+    return used

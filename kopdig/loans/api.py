@@ -24,6 +24,7 @@ from kopdig.api.common import (
     responses,
 )
 from kopdig.api.idempotency import run_once
+from kopdig.lib.dates import add_months
 from kopdig.members.models import Member
 from kopdig.tenancy.access import ALL_COOP, APPROVERS, READERS, STAFF
 
@@ -76,7 +77,7 @@ def schedule_preview(request, slug: str, data: PreviewIn):
         grace = schedule.weeks_for_months(grace)
     today = timezone.localdate()
     first = data.first_due_date or (today + dt.timedelta(days=7) if data.frequency == schedule.WEEKLY
-                                    else schedule.add_months(today, 1))
+                                    else add_months(today, 1))
     try:
         rows = schedule.build_schedule(principal=data.principal, rate_monthly_percent=data.rate_monthly_percent,
                                        periods=periods, method=data.method, first_due_date=first,

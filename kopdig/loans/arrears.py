@@ -15,8 +15,7 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db import connection
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from kopdig import audit
@@ -26,10 +25,11 @@ from kopdig.ledger.selectors import account_balance
 from kopdig.lib.formats import rupiah, tanggal
 from kopdig.lib.money import ZERO, q
 from kopdig.lib.transactions import action_atomic
-from kopdig.tenancy.access import APPROVERS, require_role
+from kopdig.tenancy.access import APPROVERS, require_role, user_of
 
+from ._sql import bulk_set
 from .models import ArrearsRun, Installment, Kolektibilitas, Loan, LoanProduct, LoanSettings
-from .services import accrue_denda, kolektibilitas_for
+from .policy import accrue_denda, kolektibilitas_for
 
 CHUNK = 2000
 WEIGHT_FIELD = {
@@ -45,7 +45,7 @@ def arrears_run(*, actor, cooperative, date: dt.date, chunk: int = CHUNK) -> Arr
     with action_atomic():
         run, created = ArrearsRun.objects.get_or_create(
             cooperative=cooperative, date=date,
-            defaults={"started_by": actor if actor is not None and actor.is_authenticated else None,
+            defaults={"started_by": user_of(actor),
                       "total": Loan.objects.filter(cooperative=cooperative, status=Loan.Status.ACTIVE).count()})
         if created:
             audit.record(actor, "loan_arrears_run_start", cooperative=cooperative, obj=run, ref=str(date),
@@ -72,8 +72,8 @@ def arrears_run(*, actor, cooperative, date: dt.date, chunk: int = CHUNK) -> Arr
 def _process_chunk(cooperative, ids, products, date):
     """Days past due, denda and kolektibilitas for one chunk of loans (locked in id order).
 
-    The writes are two executemany UPDATEs (Django's bulk_update builds a CASE expression per
-    row, which dominated the run); values are the same the ORM would write.
+    The writes are two ``_sql.bulk_set`` UPDATEs (Django's bulk_update builds a CASE expression
+    per row, which dominated the run: see ``_sql``); values are the same the ORM would write.
     """
     loans = list(Loan.objects.select_for_update().filter(pk__in=ids).order_by("pk")
                  .values_list("id", "product_id", "days_past_due", "kolektibilitas", "arrears_date"))
@@ -97,34 +97,11 @@ def _process_chunk(cooperative, ids, products, date):
         if (old_days, old_kol, old_date) != (days, kol, date):
             loan_rows.append((days, str(kol), date, loan_id))
     if changed_insts:
-        bulk_set(Installment._meta.db_table, [("denda", "numeric"), ("denda_through", "date")],
+        bulk_set(Installment, [("denda", "numeric"), ("denda_through", "date")],
                  [(q(i.denda), i.denda_through, i.pk) for i in changed_insts])
     if loan_rows:
-        bulk_set(Loan._meta.db_table, [("days_past_due", "integer"), ("kolektibilitas", "varchar"),
+        bulk_set(Loan, [("days_past_due", "integer"), ("kolektibilitas", "varchar"),
                                        ("arrears_date", "date")], loan_rows)
-
-
-def bulk_set(table: str, columns, rows, batch: int = 2000) -> None:
-    """UPDATE ``table`` SET columns = values WHERE id = last value, for many rows, in raw SQL.
-
-    PostgreSQL: one ``UPDATE … FROM (VALUES …)`` per batch (executemany is a round trip per row
-    there); SQLite: ``executemany`` (in-process, already fast). ``columns``: [(name, pg type)].
-    """
-    if not rows:
-        return
-    with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            names = [c for c, _t in columns]
-            sets = ", ".join(f"{c} = v.{c}" for c in names)
-            cast = "(" + ", ".join(f"%s::{t}" for _c, t in columns) + ", %s::bigint)"
-            for i in range(0, len(rows), batch):
-                chunk = rows[i:i + batch]
-                values = ", ".join([cast] * len(chunk))
-                cur.execute(f"UPDATE {table} AS t SET {sets} FROM (VALUES {values}) AS v({', '.join(names)}, id) "
-                            "WHERE t.id = v.id", [x for row in chunk for x in row])
-        else:
-            sets = ", ".join(f"{c} = %s" for c, _t in columns)
-            cur.executemany(f"UPDATE {table} SET {sets} WHERE id = %s", rows)
 
 
 def required_reserve(cooperative) -> dict:
@@ -132,7 +109,6 @@ def required_reserve(cooperative) -> dict:
     st = LoanSettings.objects.filter(cooperative=cooperative).first() or LoanSettings(cooperative=cooperative)
     by_kol = {k: ZERO for k in Kolektibilitas.values}
     counts = {k: 0 for k in Kolektibilitas.values}
-    from django.db.models import Count
 
     for row in (Loan.objects.filter(cooperative=cooperative, status=Loan.Status.ACTIVE)
                 .values("kolektibilitas").annotate(s=Sum("outstanding"), n=Count("id"))):

@@ -36,7 +36,7 @@ from kopdig.members.models import Member
 from . import actions
 from .arrears import arrears_run
 from .models import Installment, Loan
-from .services import accrue_denda, payoff_quote
+from .policy import accrue_denda, payoff_quote
 
 PLAN = {
     # slug: (number of loans, products)

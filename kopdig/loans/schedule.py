@@ -23,11 +23,11 @@ Rules:
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal, localcontext
 
+from kopdig.lib.dates import add_months
 from kopdig.lib.money import ZERO, D, q
 
 FLAT = "flat"
@@ -61,14 +61,6 @@ class Installment:
             "total": str(self.total),
             "remaining": str(self.remaining),
         }
-
-
-def add_months(day: dt.date, months: int, anchor_day: int | None = None) -> dt.date:
-    """``day`` + ``months`` calendar months, on ``anchor_day`` (default day.day) clamped to month end."""
-    anchor = anchor_day or day.day
-    y, m = divmod(day.month - 1 + months, 12)
-    year, month = day.year + y, m + 1
-    return dt.date(year, month, min(anchor, calendar.monthrange(year, month)[1]))
 
 
 def due_dates(first_due_date: dt.date, periods: int, frequency: str = MONTHLY) -> list[dt.date]:

@@ -10,8 +10,38 @@ from django.db.models import Count, Min, Q, Sum
 
 from kopdig.lib.money import ZERO, q
 
-from .models import ArrearsRun, Installment, Kolektibilitas, Loan, LoanProduct, Repayment
+from . import policy, schedule
+from .models import ArrearsRun, Installment, Kolektibilitas, Loan, LoanProduct, LoanSettings, Repayment
 
+# ---------------------------------------------------------------- reads used by other apps
+
+def outstanding_by_member(cooperative, member) -> Decimal:
+    """Principal still owed by ``member`` on active loans (the cached ``Loan.outstanding``)."""
+    total = Loan.objects.filter(cooperative=cooperative, member=member, status=Loan.Status.ACTIVE).aggregate(
+        s=Sum("outstanding"))["s"]
+    return q(total or ZERO)
+
+
+def jasa_paid_by_member(cooperative, start: dt.date, end: dt.date) -> dict:
+    """{member_id: jasa actually paid} by repayments dated start..end (inclusive), reversals excluded."""
+    rows = (Repayment.objects.filter(cooperative=cooperative, date__gte=start, date__lte=end, reversed=False)
+            .values("loan__member_id").annotate(s=Sum("jasa")))
+    return {r["loan__member_id"]: q(r["s"]) for r in rows if r["s"]}
+
+
+def disbursed_total(cooperative, start: dt.date, end: dt.date) -> Decimal:
+    """Σ principal of loans disbursed start..end (inclusive)."""
+    total = Loan.objects.filter(cooperative=cooperative, disbursed_on__gte=start, disbursed_on__lte=end).aggregate(
+        s=Sum("principal"))["s"]
+    return q(total or ZERO)
+
+
+def loan_settings(cooperative) -> LoanSettings:
+    """The cooperative's loan settings (defaults, unsaved, when it has none yet)."""
+    return LoanSettings.objects.filter(cooperative=cooperative).first() or LoanSettings(cooperative=cooperative)
+
+
+# ---------------------------------------------------------------- pages
 
 def loan_list(cooperative, *, status: str = "", kolektibilitas: str = "", search: str = "", member=None):
     qs = Loan.objects.filter(cooperative=cooperative).select_related("member", "product")
@@ -61,6 +91,17 @@ def loan_totals(installments) -> dict:
     out["paid"] = out["pokok_paid"] + out["jasa_paid"] + out["denda_paid"]
     out["jasa_due"] = out["jasa"] - out["jasa_waived"] - out["jasa_paid"]
     return out
+
+
+def agreement_schedule(loan: Loan) -> tuple[list, dict]:
+    """The installments of the loan agreement and their totals: the stored ones once disbursed,
+    else the schedule the loan's terms give from its (default) first due date."""
+    installments = installments_of(loan)
+    if installments:
+        return installments, loan_totals(installments)
+    first = loan.first_due_date or policy.default_first_due(loan.frequency, loan.applied_on)
+    rows = policy.loan_schedule(loan, first)
+    return rows, schedule.schedule_totals(rows)
 
 
 def next_installment(installments):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -20,7 +18,8 @@ from kopdig.lib.errors import DomainError
 from kopdig.members.models import Member
 from kopdig.tenancy.access import ALL_COOP, APPROVERS, BOARD, READERS, STAFF, coop_view
 
-from . import actions, schedule, selectors
+from . import actions, policy, schedule, selectors
+from .actions import PRODUCT_FIELDS
 from .arrears import required_reserve
 from .forms import (
     ApplyForm,
@@ -36,7 +35,7 @@ from .forms import (
     SettingsForm,
 )
 from .models import ArrearsRun, Kolektibilitas, Loan, LoanProduct, LoanSettings
-from .services import fee_amount, monthly_rate
+from .tasks import arrears_run_task
 
 MEMBER_READ = READERS | {"anggota"}
 
@@ -90,14 +89,9 @@ def loan_detail(request, number):
 @coop_view(MEMBER_READ, dinas_read=True)
 def agreement_pdf(request, number):
     loan = _loan_or_404(request, number)
-    installments = selectors.installments_of(loan)
-    if not installments:
-        first = loan.first_due_date or actions.default_first_due(loan, loan.applied_on)
-        installments = actions.build_installments(loan, first)
+    installments, totals = selectors.agreement_schedule(loan)
     return pdf_response("loans/pdf/agreement.html", {
-        "loan": loan, "coop": request.coop, "installments": installments,
-        "totals": selectors.loan_totals(installments) if hasattr(installments[0], "pokok_paid") else
-        schedule.schedule_totals(installments),
+        "loan": loan, "coop": request.coop, "installments": installments, "totals": totals,
         "guarantors": list(loan.guarantors.select_related("member")), "collaterals": list(loan.collaterals.all()),
     }, f"perjanjian-{loan.number}.pdf", request)
 
@@ -124,20 +118,9 @@ def receipt_pdf(request, number):
 # ---------------------------------------------------------------- preview and application
 
 def _preview_rows(coop, data):
-    product = data["product"]
-    principal, term = data["principal"], data["term"]
-    grace = data.get("grace_months") or 0
-    periods = actions.periods_for(product.frequency, term)
-    grace_p = actions.periods_for(product.frequency, grace) if grace else 0
-    first = data.get("first_due_date") or (
-        timezone.localdate() + dt.timedelta(days=7) if product.frequency == schedule.WEEKLY
-        else schedule.add_months(timezone.localdate(), 1))
-    rows = schedule.build_schedule(principal=principal, rate_monthly_percent=monthly_rate(product), periods=periods,
-                                   method=product.method, first_due_date=first, frequency=product.frequency,
-                                   grace_periods=grace_p, rounding_unit=product.rounding_unit or None)
-    fees = fee_amount(product.provisi_kind, product.provisi_value, principal) + fee_amount(
-        product.admin_kind, product.admin_value, principal)
-    return rows, {**schedule.schedule_totals(rows), "fees": fees, "net": principal - fees}
+    return policy.quote(data["product"], principal=data["principal"], term=data["term"],
+                        grace_months=data.get("grace_months") or 0, first_due_date=data.get("first_due_date"),
+                        today=timezone.localdate())
 
 
 @coop_view(ALL_COOP)
@@ -194,70 +177,71 @@ def apply(request):
 
 # ---------------------------------------------------------------- workflow actions (POST)
 
-ACTION_ROLES = {
-    "analyze": STAFF, "approve": APPROVERS, "reject": APPROVERS, "cancel": STAFF, "disburse": STAFF,
-    "repay": STAFF, "reverse": APPROVERS, "writeoff_request": APPROVERS, "writeoff_approve": BOARD, "recover": STAFF,
+def _run_once(request, name, d, go):
+    return run_once(user=request.user, cooperative=request.coop, endpoint=f"ui:loan_{name}", key=d.get("token"),
+                    body=request.POST.dict(), fn=go)
+
+
+def _disburse(request, kw, d):
+    def go():
+        actions.loan_disburse(date=d["date"], first_due_date=d.get("first_due_date"), to=d["to"], **kw)
+        return 200, {"number": kw["number"]}
+
+    _run_once(request, "disburse", d, go)
+
+
+def _receive(request, name, action, kw, d, **extra):
+    """A payment (repay / recover): one receipt per Idempotency token; returns its number."""
+    def go():
+        rep = action(amount=d["amount"], date=d["date"], account=d["account"], **extra, **kw)
+        return 201, {"receipt": rep.number}
+
+    _s, payload = _run_once(request, name, d, go)
+    return payload["receipt"]
+
+
+def _reverse(request, kw, d):
+    actions.repayment_reverse(actor=kw["actor"], cooperative=kw["cooperative"], number=d["receipt"],
+                              reason=d["reason"])
+
+
+# name in the URL -> (roles, form, the call of its one action; a str return is a receipt number)
+LOAN_ACTIONS = {
+    "analyze": (STAFF, NotesForm, lambda r, kw, d: actions.loan_analyze(notes=d["notes"], **kw)),
+    "approve": (APPROVERS, DateForm, lambda r, kw, d: actions.loan_approve(date=d["date"], **kw)),
+    "reject": (APPROVERS, ReasonForm, lambda r, kw, d: actions.loan_reject(reason=d["reason"], **kw)),
+    "cancel": (STAFF, ReasonForm, lambda r, kw, d: actions.loan_cancel(reason=d["reason"], **kw)),
+    "writeoff_request": (APPROVERS, ReasonForm, lambda r, kw, d: actions.loan_writeoff_request(reason=d["reason"], **kw)),
+    "writeoff_approve": (BOARD, DateForm, lambda r, kw, d: actions.loan_writeoff_approve(date=d["date"], **kw)),
+    "reverse": (APPROVERS, ReverseForm, _reverse),
+    "disburse": (STAFF, DisburseForm, _disburse),
+    "repay": (STAFF, RepayForm,
+              lambda r, kw, d: _receive(r, "repay", actions.loan_repay, kw, d, payoff=d["payoff"])),
+    "recover": (STAFF, RecoverForm, lambda r, kw, d: _receive(r, "recover", actions.loan_recover, kw, d)),
 }
 
 
 @coop_view(STAFF)
 @require_POST
 def loan_action(request, number, name):
-    if name not in ACTION_ROLES:
+    if name not in LOAN_ACTIONS:
         raise Http404
-    if not request.access.has(ACTION_ROLES[name]):
+    roles, form_cls, call = LOAN_ACTIONS[name]
+    if not request.access.has(roles):
         raise PermissionDenied
     loan = _loan_or_404(request, number)
-    coop, user, post = request.coop, request.user, request.POST
-    kw = {"actor": user, "cooperative": coop, "number": loan.number}
-    form_cls = {"analyze": NotesForm, "reject": ReasonForm, "cancel": ReasonForm, "writeoff_request": ReasonForm,
-                "disburse": DisburseForm, "repay": RepayForm, "recover": RecoverForm, "reverse": ReverseForm,
-                "approve": DateForm, "writeoff_approve": DateForm}[name]
-    form = form_cls(post)
+    form = form_cls(request.POST)
     if not form.is_valid():
         messages.error(request, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
         return redirect(_detail_url(request, loan))
-    d = form.cleaned_data
-    receipt = None
+    kw = {"actor": request.user, "cooperative": request.coop, "number": loan.number}
     try:
-        if name == "analyze":
-            actions.loan_analyze(notes=d["notes"], **kw)
-        elif name == "approve":
-            actions.loan_approve(date=d["date"], **kw)
-        elif name == "reject":
-            actions.loan_reject(reason=d["reason"], **kw)
-        elif name == "cancel":
-            actions.loan_cancel(reason=d["reason"], **kw)
-        elif name == "writeoff_request":
-            actions.loan_writeoff_request(reason=d["reason"], **kw)
-        elif name == "writeoff_approve":
-            actions.loan_writeoff_approve(date=d["date"], **kw)
-        elif name == "reverse":
-            actions.repayment_reverse(actor=user, cooperative=coop, number=d["receipt"], reason=d["reason"])
-        elif name == "disburse":
-            def go():
-                actions.loan_disburse(date=d["date"], first_due_date=d.get("first_due_date"), to=d["to"], **kw)
-                return 200, {"number": loan.number}
-
-            run_once(user=user, cooperative=coop, endpoint="ui:loan_disburse", key=d.get("token"),
-                     body=post.dict(), fn=go)
-        else:
-            def go():
-                if name == "repay":
-                    rep = actions.loan_repay(amount=d["amount"], date=d["date"], payoff=d["payoff"],
-                                             account=d["account"], **kw)
-                else:
-                    rep = actions.loan_recover(amount=d["amount"], date=d["date"], account=d["account"], **kw)
-                return 201, {"receipt": rep.number}
-
-            _s, payload = run_once(user=user, cooperative=coop, endpoint=f"ui:loan_{name}", key=d.get("token"),
-                                   body=post.dict(), fn=go)
-            receipt = payload["receipt"]
+        result = call(request, kw, form.cleaned_data)
     except DomainError as exc:
         messages.error(request, str(exc))
     else:
-        if receipt:
-            messages.success(request, _("Pembayaran tercatat, kuitansi %(r)s.") % {"r": receipt})
+        if isinstance(result, str):
+            messages.success(request, _("Pembayaran tercatat, kuitansi %(r)s.") % {"r": result})
         else:
             messages.success(request, _("Tersimpan."))
     return redirect(_detail_url(request, loan))
@@ -268,13 +252,11 @@ def loan_action(request, number, name):
 @coop_view(READERS, dinas_read=True)
 def product_list(request):
     return render(request, "loans/products.html", {
-        "products": selectors.products(request.coop), "settings": actions.settings_for(request.coop),
+        "products": selectors.products(request.coop), "settings": selectors.loan_settings(request.coop),
         "board": request.access.has(BOARD)})
 
 
 def _product_values(form):
-    from .actions import PRODUCT_FIELDS
-
     return {k: form.cleaned_data[k] for k in PRODUCT_FIELDS if k in form.cleaned_data}
 
 
@@ -325,8 +307,6 @@ def arrears(request):
                 raise PermissionDenied
         form = DateForm(request.POST)
         if form.is_valid():
-            from .tasks import arrears_run_task
-
             arrears_run_task.enqueue(request.coop.slug, form.cleaned_data["date"].isoformat(), request.user.pk)
             messages.success(request, _("Perhitungan tunggakan dijadwalkan; kemajuan tampil di bawah."))
             return redirect("loans:arrears", request.coop.slug)

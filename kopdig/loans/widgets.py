@@ -4,14 +4,13 @@ from django.db.models import Count, Sum
 from django.utils.translation import gettext_lazy as _
 
 from kopdig.lib.money import ZERO
+from kopdig.members.models import Member
 
 from .models import Loan
 from .selectors import member_loans
 
 
 def member_widget(cooperative, user):
-    from kopdig.members.models import Member
-
     member = Member.objects.filter(cooperative=cooperative, user=user).first()
     if member is None:
         return None

@@ -5,23 +5,26 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from kopdig import audit
-from kopdig.ledger.posting import Line, post
 from kopdig.lib.cells import cell_date
 from kopdig.lib.errors import DomainError
 from kopdig.lib.formats import normalize_phone
 from kopdig.lib.money import ZERO
-from kopdig.lib.transactions import action_atomic
-from kopdig.savings import services as savings
-from kopdig.savings.models import Kind, Receipt, SavingsAccount
-from kopdig.tenancy.access import APPROVERS, STAFF, require_role
+from kopdig.lib.transactions import action_atomic, batch
+from kopdig.loans.actions import loan_exit_repay
+from kopdig.loans.selectors import outstanding_by_member
+from kopdig.savings.actions import savings_exit_payout, savings_member_close, savings_member_open
+from kopdig.savings.models import Kind, SavingsAccount
+from kopdig.tenancy.access import APPROVERS, STAFF, require_role, user_of
 from kopdig.tenancy.models import Region, Role
 from kopdig.tenancy.numbering import next_number
 
 from .models import Member, MemberStatusChange
-from .nik import nik_error
+from .nik import birth_date_from_nik, nik_error
 
 EDIT_FIELDS = ["name", "gender", "birth_place", "birth_date", "address", "kecamatan", "desa", "phone", "occupation",
                "heir_name", "heir_relation", "member_class"]
@@ -68,7 +71,7 @@ def _clean(cooperative, data: dict, *, member: Member | None = None) -> dict:
 def _change_status(member, to_status, date, reason, actor):
     MemberStatusChange.objects.create(cooperative_id=member.cooperative_id, member=member, date=date,
                                       from_status=member.status, to_status=to_status,
-                                      reason=reason[:255], actor=actor if (actor and actor.is_authenticated) else None)
+                                      reason=reason[:255], actor=user_of(actor))
 
 
 def _next_member_number(cooperative) -> str:
@@ -93,31 +96,16 @@ def _admit(*, actor, cooperative, nik, name, gender, joined_on: dt.date, status=
     if Member.objects.filter(cooperative=cooperative, nik=nik, status__in=["calon", "aktif"]).exists():
         raise MemberError(f"NIK {nik} sudah terdaftar sebagai anggota aktif/calon di koperasi ini.")
     if not data.get("birth_date"):
-        from .nik import birth_date_from_nik
-
         data["birth_date"] = birth_date_from_nik(nik)
     number = _next_member_number(cooperative)
     member = Member(cooperative=cooperative, number=number, nik=nik, joined_on=joined_on, status=status, **data)
     member.save()
     MemberStatusChange.objects.create(cooperative=cooperative, member=member, date=joined_on, from_status="",
                                       to_status=status, reason="Penerimaan anggota",
-                                      actor=actor if (actor and actor.is_authenticated) else None)
-    products = savings.ensure_products(cooperative)
-    pokok = products.get(Kind.POKOK)
-    accounts = {}
-    for kind in (Kind.POKOK, Kind.WAJIB):
-        if kind in products:
-            accounts[kind] = savings.open_account(cooperative, member, products[kind], joined_on)
-    if pay_pokok and pokok is not None and pokok.amount > 0:
-        memo = f"Simpanan pokok {member.number} {member.name}"
-        receipt_no = savings.receipt_number(cooperative, joined_on)
-        entry = post(cooperative=cooperative, date=joined_on, memo=memo, actor=actor, source_type="members.admit",
-                     source_ref=receipt_no,
-                     lines=[Line(cash_account, debit=pokok.amount), Line(pokok.ledger_key, credit=pokok.amount)])
-        receipt = savings.new_receipt(number=receipt_no, cooperative=cooperative, date=joined_on, type=Receipt.Type.SETORAN,
-                                      member=member, amount=pokok.amount, cashier=actor, memo=memo, entry=entry)
-        savings.record(account=accounts[Kind.POKOK], amount=pokok.amount, type="deposit", date=joined_on,
-                       entry=entry, actor=actor, memo=memo, receipt=receipt)
+                                      actor=user_of(actor))
+    with batch():
+        savings_member_open(actor=actor, cooperative=cooperative, member=member, date=joined_on, pay_pokok=pay_pokok,
+                            cash_account=cash_account)
     return member
 
 
@@ -181,27 +169,38 @@ def member_activate(*, actor, cooperative, number: str, date: dt.date | None = N
 EXIT_STATUSES = (Member.Status.KELUAR, Member.Status.MENINGGAL, Member.Status.DIBERHENTIKAN)
 
 
-def _loans():
-    try:
-        from kopdig.loans import services as loan_services
-    except ImportError:
-        return None
-    if not hasattr(loan_services, "repay_from_exit") or not hasattr(loan_services, "outstanding_by_member"):
-        return None
-    return loan_services
-
-
 def exit_preview(cooperative, member) -> dict:
     """Figures of the settlement: balances to return, debt, paid out."""
     balances = {k: ZERO for k in (Kind.POKOK, Kind.WAJIB, Kind.SUKARELA, Kind.BERJANGKA)}
     for acc in SavingsAccount.objects.filter(cooperative=cooperative, member=member, status="aktif"):
         balances[acc.kind] += acc.balance
     total = balances[Kind.POKOK] + balances[Kind.WAJIB] + balances[Kind.SUKARELA]
-    loans = _loans()
-    debt = loans.outstanding_by_member(cooperative, member) if loans else ZERO
+    debt = outstanding_by_member(cooperative, member)
     applied = min(debt, total)
     return {"balances": balances, "total": total, "debt": debt, "applied": applied, "payout": total - applied,
-            "loans_available": loans is not None}
+            "loans_available": True}
+
+
+def _settle_exit(actor, cooperative, member, status, date, memo, cash_account):
+    """The savings and loans side of an exit, as their actions in this transaction: (applied, payout, receipt)."""
+    with batch():
+        total = savings_member_close(actor=actor, cooperative=cooperative, member=member, date=date, memo=memo)
+        applied = ZERO
+        if total > 0 and outstanding_by_member(cooperative, member) > 0:
+            applied = loan_exit_repay(actor=actor, cooperative=cooperative, member=member, amount_available=total,
+                                      date=date, source_ref=member.number)
+        payout, receipt = total - applied, None
+        if payout > 0:
+            receipt = savings_exit_payout(actor=actor, cooperative=cooperative, member=member, amount=payout,
+                                          date=date, memo=memo + _heir(member, status), cash_account=cash_account)
+    return applied, payout, receipt
+
+
+def _heir(member, status) -> str:
+    if status != Member.Status.MENINGGAL or not member.heir_name:
+        return ""
+    relation = f" ({member.heir_relation})" if member.heir_relation else ""
+    return f"; dibayarkan kepada ahli waris {member.heir_name}{relation}"
 
 
 def member_exit(*, actor, cooperative, number: str, status: str = Member.Status.KELUAR, date: dt.date | None = None,
@@ -223,50 +222,13 @@ def member_exit(*, actor, cooperative, number: str, status: str = Member.Status.
             raise MemberError("Anggota tidak ditemukan.")
         if member.status in EXIT_STATUSES:
             raise MemberError("Anggota ini sudah keluar.")
-        accounts = list(SavingsAccount.objects.select_for_update(of=("self",)).select_related("product")
-                        .filter(cooperative=cooperative, member=member, status="aktif").order_by("id"))
-        if any(a.kind == Kind.BERJANGKA and a.balance for a in accounts):
-            raise MemberError("Cairkan simpanan berjangka anggota ini lebih dulu.")
-        if any(a.balance < 0 for a in accounts):
-            raise MemberError("Ada rekening bersaldo negatif; periksa pembukuan.")
-        total = sum((a.balance for a in accounts), ZERO)
         memo = f"Penyelesaian anggota keluar {member.number} {member.name}"
-        applied = payout = ZERO
-        receipt = None
-        if total > 0:
-            savings.lock_receipt_numbers(cooperative, date)
-            lines = [Line(a.product.ledger_key, debit=a.balance) for a in accounts if a.balance > 0]
-            lines.append(Line("simpanan_keluar", credit=total))
-            entry = post(cooperative=cooperative, date=date, memo=memo, actor=actor, source_type="members.exit",
-                         source_ref=member.number, lines=lines)
-            for acc in accounts:
-                if acc.balance > 0:
-                    savings.record(account=acc, amount=-acc.balance, type="closing", date=date, entry=entry,
-                                   actor=actor, memo=memo)
-            loans = _loans()
-            debt = loans.outstanding_by_member(cooperative, member) if loans else ZERO
-            if loans and debt > 0:
-                applied = loans.repay_from_exit(cooperative=cooperative, member=member, amount_available=total,
-                                                date=date, actor=actor, source_ref=member.number) or ZERO
-            payout = total - applied
-            if payout > 0:
-                receipt_no = savings.receipt_number(cooperative, date)
-                pay_entry = post(cooperative=cooperative, date=date, memo=f"Pembayaran simpanan keluar {member.number}",
-                                 actor=actor, source_type="members.exit_payout", source_ref=receipt_no,
-                                 lines=[Line("simpanan_keluar", debit=payout), Line(cash_account, credit=payout)])
-                paid_to = ""
-                if status == Member.Status.MENINGGAL and member.heir_name:
-                    relation = f" ({member.heir_relation})" if member.heir_relation else ""
-                    paid_to = f"; dibayarkan kepada ahli waris {member.heir_name}{relation}"
-                receipt = savings.new_receipt(number=receipt_no, cooperative=cooperative, date=date,
-                                              type=Receipt.Type.PENUTUPAN, member=member, amount=payout,
-                                              cashier=actor, memo=memo + paid_to, entry=pay_entry)
-        SavingsAccount.objects.filter(pk__in=[a.pk for a in accounts]).update(status="ditutup", closed_on=date)
+        applied, payout, receipt = _settle_exit(actor, cooperative, member, status, date, memo, cash_account)
         _change_status(member, status, date, reason or "Keluar", actor)
         before = {"status": member.status}
         member.status, member.left_on, member.exit_reason = status, date, reason[:255]
         member.save(update_fields=["status", "left_on", "exit_reason"])
-        result = {"total": total, "applied": applied, "payout": payout,
+        result = {"total": applied + payout, "applied": applied, "payout": payout,
                   "receipt": receipt.number if receipt else None}
         audit.record(actor, "member_exit", cooperative=cooperative, obj=member, ref=member.number, summary=memo,
                      before=before, after={"status": status, **{k: str(v) for k, v in result.items()}})
@@ -282,8 +244,6 @@ def login_username(cooperative, member) -> str:
 def member_login_set(*, actor, cooperative, number: str, password: str):
     """Create (or reset) the member's login ``<coop-slug>-<member number>`` with an anggota role."""
     require_role(actor, cooperative, STAFF, "mengatur login anggota")
-    from django.contrib.auth.password_validation import validate_password
-    from django.core.exceptions import ValidationError
 
     User = get_user_model()
     with action_atomic():

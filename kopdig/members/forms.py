@@ -1,17 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kopdig.lib.formfields import EventDateField, bind_cooperative
+from kopdig.lib.formfields import DateInput, EventDateField, bind_cooperative
 from kopdig.tenancy.models import Region
 
 from .models import Member
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def region_fields(form, cooperative):

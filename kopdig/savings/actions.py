@@ -6,19 +6,25 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kopdig import audit
 from kopdig.ledger.posting import Line, post
+from kopdig.lib.dates import add_months
 from kopdig.lib.errors import DomainError
 from kopdig.lib.money import ZERO, D, q
 from kopdig.lib.transactions import action_atomic
 from kopdig.members.models import Member
-from kopdig.tenancy.access import APPROVERS, STAFF, require_role
+from kopdig.tenancy.access import APPROVERS, STAFF, require_role, user_of
 
-from . import services
-from .models import Kind, Receipt, SavingsAccount, SavingsProduct
-from .services import CASH, SavingsError
+from . import _postings as services
+from . import runs
+from ._postings import CASH
+from .errors import SavingsError
+from .models import Kind, Receipt, Run, SavingsAccount, SavingsProduct, SavingsTransaction
+from .rules import check_withdrawable
+from .selectors import admin_fee_key
 
 
 def money(value, what="Jumlah") -> Decimal:
@@ -122,7 +128,7 @@ def savings_withdraw(*, actor, cooperative, account: str, amount, date: dt.date 
     date = date or _today()
     with action_atomic():
         acc = services.lock_accounts(cooperative, [account])[account]
-        services.check_withdrawable(acc, amount)
+        check_withdrawable(acc, amount)
         memo = memo or f"Penarikan {acc.product.name} {acc.member.number} {acc.member.name}"
         number = services.receipt_number(cooperative, date)
         entry = post(cooperative=cooperative, date=date, memo=memo, actor=actor, source_type="savings.withdrawal",
@@ -154,7 +160,7 @@ def savings_transfer(*, actor, cooperative, source: str, target: str, amount, da
             raise SavingsError(f"Rekening {dst.number} sudah ditutup.")
         if dst.kind == Kind.BERJANGKA:
             raise SavingsError("Simpanan berjangka tidak menerima pemindahbukuan.")
-        services.check_withdrawable(src, amount)
+        check_withdrawable(src, amount)
         memo = memo or f"Pemindahbukuan {src.number} ke {dst.number} {src.member.name}"
         number = services.receipt_number(cooperative, date)
         entry = post(cooperative=cooperative, date=date, memo=memo, actor=actor, source_type="savings.transfer",
@@ -206,8 +212,6 @@ def savings_time_deposit_open(*, actor, cooperative, member_number: str, product
                                                 kind=Kind.BERJANGKA).first()
         if product is None:
             raise SavingsError("Produk simpanan berjangka tidak ditemukan.")
-        from .runs import add_months
-
         acc = services.open_account(cooperative, member, product, date, rate=product.rate,
                                     term_months=product.term_months, term_start=date,
                                     maturity_on=add_months(date, product.term_months),
@@ -242,7 +246,7 @@ def savings_time_deposit_break(*, actor, cooperative, account: str, date: dt.dat
         if payout > 0:
             lines.append(Line(CASH, credit=payout))
         if penalty > 0:
-            lines.append(Line(services.admin_fee_key(cooperative), credit=penalty))
+            lines.append(Line(admin_fee_key(cooperative), credit=penalty))
         number = services.receipt_number(cooperative, date)
         entry = post(cooperative=cooperative, date=date, memo=memo, actor=actor, source_type="savings.withdrawal",
                      lines=lines)
@@ -327,4 +331,138 @@ def savings_payroll_import(*, actor, cooperative, rows, date: dt.date | None = N
                             memo=f"Potong gaji {receipt.number}", receipt=receipt)
         audit.record(actor, "savings_payroll_import", cooperative=cooperative, obj=receipt, ref=receipt.number,
                      summary=memo, after={"members": len(valid), "total": total})
+    return receipt
+
+
+# --- monthly runs ---------------------------------------------------------------------------
+
+def savings_run_claim(*, actor, cooperative, kind: str, period: dt.date) -> Run:
+    """Get or create the run row; refuse a run that is already finished (idempotent callers check)."""
+    require_role(actor, cooperative, APPROVERS, "menjalankan proses bulanan simpanan")
+    if kind not in Run.Kind.values:
+        raise runs.RunError("Jenis proses tidak dikenal.")
+    period = period.replace(day=1)
+    runs.check_period(kind, period)
+    with action_atomic():
+        try:
+            with transaction.atomic():
+                run, created = Run.objects.get_or_create(cooperative=cooperative, kind=kind, period=period,
+                                                         defaults={"started_by": user_of(actor)})
+        except IntegrityError:
+            run, created = Run.objects.get(cooperative=cooperative, kind=kind, period=period), False
+        if created:
+            audit.record(actor, f"savings_run_{kind}", cooperative=cooperative, obj=run,
+                         ref=f"{kind} {period:%Y-%m}", summary=Run.Kind(kind).label)
+    return run
+
+
+def savings_run(*, actor, cooperative, kind: str, period: dt.date) -> Run:
+    """Claim and execute a monthly run (billing, interest, maturity): the command, the page's
+    task and the tests call this. Idempotent and resumable (see ``runs``)."""
+    run = savings_run_claim(actor=actor, cooperative=cooperative, kind=kind, period=period)
+    return runs.execute(run, actor=actor)
+
+
+# --- building blocks other apps' actions run inside ``batch()`` -----------------------------
+
+def savings_sukarela_credit(*, actor, cooperative, credits, date: dt.date, contra_account: str,
+                            source_type: str) -> list[SavingsTransaction]:
+    """Credit members' simpanan sukarela against ``contra_account`` (a loan paid out to savings,
+    a loan overpayment, SHU): per credit (member, amount, memo, source_ref) one entry Dr
+    contra / Cr simpanan_sukarela and one savings transaction; one audit row for the call."""
+    require_role(actor, cooperative, STAFF, "mengkredit simpanan sukarela")
+    with action_atomic():
+        txs = [services.credit_sukarela(cooperative=cooperative, member=member, amount=amount, date=date,
+                                        actor=actor, memo=memo, contra_account=contra_account,
+                                        source_type=source_type, source_ref=ref)
+               for member, amount, memo, ref in credits]
+        if txs:
+            total = sum((t.amount for t in txs), ZERO)
+            audit.record(actor, "savings_sukarela_credit", cooperative=cooperative, ref=credits[0][3],
+                         summary=f"{source_type}: {len(txs)} kredit simpanan sukarela",
+                         after={"credits": len(txs), "total": total})
+    return txs
+
+
+def savings_member_open(*, actor, cooperative, member, date: dt.date, pay_pokok: bool = True,
+                        cash_account: str = CASH) -> Receipt | None:
+    """Open a new member's pokok and wajib accounts and take the simpanan pokok in cash
+    (Dr kas / Cr simpanan_pokok) with a kuitansi; returns it (None when nothing was paid)."""
+    require_role(actor, cooperative, STAFF, "membuka rekening anggota")
+    with action_atomic():
+        products = services.ensure_products(cooperative)
+        accounts = {kind: services.open_account(cooperative, member, products[kind], date)
+                    for kind in (Kind.POKOK, Kind.WAJIB) if kind in products}
+        pokok = products.get(Kind.POKOK)
+        receipt = None
+        if pay_pokok and pokok is not None and pokok.amount > 0:
+            receipt = _take_pokok(actor, cooperative, member, accounts[Kind.POKOK], pokok, date, cash_account)
+        audit.record(actor, "savings_member_open", cooperative=cooperative, obj=member, ref=member.number,
+                     summary=", ".join(a.number for a in accounts.values()),
+                     after={"pokok": receipt.amount if receipt else ZERO})
+    return receipt
+
+
+def _take_pokok(actor, cooperative, member, account, pokok, date, cash_account) -> Receipt:
+    memo = f"Simpanan pokok {member.number} {member.name}"
+    number = services.receipt_number(cooperative, date)
+    entry = post(cooperative=cooperative, date=date, memo=memo, actor=actor, source_type="members.admit",
+                 source_ref=number,
+                 lines=[Line(cash_account, debit=pokok.amount), Line(pokok.ledger_key, credit=pokok.amount)])
+    receipt = services.new_receipt(number=number, cooperative=cooperative, date=date, type=Receipt.Type.SETORAN,
+                                   member=member, amount=pokok.amount, cashier=actor, memo=memo, entry=entry)
+    services.record(account=account, amount=pokok.amount, type="deposit", date=date, entry=entry, actor=actor,
+                    memo=memo, receipt=receipt)
+    return receipt
+
+
+def savings_member_close(*, actor, cooperative, member, date: dt.date, memo: str) -> Decimal:
+    """Close an exiting member's accounts: their full balances move to simpanan_keluar (Dr each
+    product's account / Cr simpanan_keluar); returns the total. Refused while a berjangka
+    account holds money or a balance is negative."""
+    require_role(actor, cooperative, APPROVERS, "menutup rekening anggota keluar")
+    with action_atomic():
+        accounts = list(SavingsAccount.objects.select_for_update(of=("self",)).select_related("product")
+                        .filter(cooperative=cooperative, member=member, status="aktif").order_by("id"))
+        if any(a.kind == Kind.BERJANGKA and a.balance for a in accounts):
+            raise SavingsError("Cairkan simpanan berjangka anggota ini lebih dulu.")
+        if any(a.balance < 0 for a in accounts):
+            raise SavingsError("Ada rekening bersaldo negatif; periksa pembukuan.")
+        total = sum((a.balance for a in accounts), ZERO)
+        if total > 0:
+            _move_to_simpanan_keluar(actor, cooperative, member, accounts, total, date, memo)
+        SavingsAccount.objects.filter(pk__in=[a.pk for a in accounts]).update(status="ditutup", closed_on=date)
+        audit.record(actor, "savings_member_close", cooperative=cooperative, obj=member, ref=member.number,
+                     summary=memo, after={"accounts": len(accounts), "total": total})
+    return total
+
+
+def _move_to_simpanan_keluar(actor, cooperative, member, accounts, total, date, memo) -> None:
+    services.lock_receipt_numbers(cooperative, date)  # the payout's kuitansi comes after this posting
+    lines = [Line(a.product.ledger_key, debit=a.balance) for a in accounts if a.balance > 0]
+    lines.append(Line("simpanan_keluar", credit=total))
+    entry = post(cooperative=cooperative, date=date, memo=memo, actor=actor, source_type="members.exit",
+                 source_ref=member.number, lines=lines)
+    for acc in accounts:
+        if acc.balance > 0:
+            services.record(account=acc, amount=-acc.balance, type="closing", date=date, entry=entry, actor=actor,
+                            memo=memo)
+
+
+def savings_exit_payout(*, actor, cooperative, member, amount, date: dt.date, memo: str,
+                        cash_account: str = CASH) -> Receipt:
+    """Pay out what an exiting member is owed from simpanan_keluar (Dr simpanan_keluar / Cr kas)
+    with a kuitansi (type penutupan)."""
+    require_role(actor, cooperative, APPROVERS, "membayar simpanan anggota keluar")
+    amount = money(amount)
+    with action_atomic():
+        number = services.receipt_number(cooperative, date)
+        entry = post(cooperative=cooperative, date=date, memo=f"Pembayaran simpanan keluar {member.number}",
+                     actor=actor, source_type="members.exit_payout", source_ref=number,
+                     lines=[Line("simpanan_keluar", debit=amount), Line(cash_account, credit=amount)])
+        receipt = services.new_receipt(number=number, cooperative=cooperative, date=date,
+                                       type=Receipt.Type.PENUTUPAN, member=member, amount=amount, cashier=actor,
+                                       memo=memo, entry=entry)
+        audit.record(actor, "savings_exit_payout", cooperative=cooperative, obj=receipt, ref=number, summary=memo,
+                     after={"member": member.number, "amount": amount})
     return receipt

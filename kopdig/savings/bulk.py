@@ -1,8 +1,12 @@
-"""Fast multi-row writes for the runs and the demo: plain executemany INSERT/UPDATE.
+"""The savings app's one raw-SQL module: multi-row writes of the monthly runs and the demo.
 
-Django's ``bulk_create`` prepares every value of every object in Python (about 0.2 ms a row);
-for a 100,000-member run that is most of the time. These helpers write the same rows through
-the driver directly: values adapted once per type, one executemany per batch.
+Why raw SQL: ``bench/savings`` (the wajib billing and jasa runs, goal ≤ 60 s at 100,000
+members). Django's ``bulk_create`` prepares every value of every object in Python (about
+0.2 ms a row) and an ORM ``balance = balance + delta`` is one UPDATE per account; these
+helpers write the same rows through the driver: COPY (PostgreSQL) or executemany (SQLite) for
+inserts, one ``UPDATE … FROM (VALUES …)`` per 1,000 rows (PostgreSQL) or executemany (SQLite)
+for the balance deltas. Table and column names come from the models and are quoted. Each
+vendor branch runs in that vendor's suite (SQLite locally, PostgreSQL in CI) through the runs.
 """
 
 from __future__ import annotations

@@ -30,8 +30,10 @@ from kopdig import audit
 from kopdig.audit.models import AuditLog
 from kopdig.ledger.models import Account, JournalEntry, JournalLine
 from kopdig.ledger.posting import LedgerError, Line, bump_month_balances, check_open, post
+from kopdig.lib.dates import month_end
 from kopdig.lib.formats import tanggal
 from kopdig.lib.money import ZERO, q
+from kopdig.members.actions import member_exit
 from kopdig.members.demo import books_start
 from kopdig.members.models import Member
 from kopdig.tenancy.models import DocumentCounter, User
@@ -333,10 +335,10 @@ class Builder:
     # --- the month loop -------------------------------------------------------------------------
     def month(self, period):
         rng = self.rng
-        end = runs.period_end(period)
+        end = month_end(period)
         last = min(end, self.last_day)
         if period <= self.last_day:
-            runs.savings_run(actor=self.pengurus, cooperative=self.coop, kind="billing", period=period)
+            actions.savings_run(actor=self.pengurus, cooperative=self.coop, kind="billing", period=period)
         by_day = defaultdict(list)
         payroll = []
         days = calendar.monthrange(period.year, period.month)[1]
@@ -408,8 +410,6 @@ class Builder:
         for m in self.members:
             gone = self.exit_on.get(m.pk)
             if gone and period <= gone <= last:
-                from kopdig.members.actions import member_exit
-
                 member_exit(actor=self.pengurus, cooperative=self.coop, number=m.number, date=gone,
                             reason=rng.choice(["Pindah domisili", "Permintaan sendiri", "Pensiun"]))
         if end < self.ctx.today:
@@ -417,9 +417,9 @@ class Builder:
             for accs in self.acc.values():  # keep the tracked balance a lower bound of the real one
                 if Kind.SUKARELA in accs:
                     self.suk_bal[accs[Kind.SUKARELA].pk] -= fee
-            runs.savings_run(actor=self.pengurus, cooperative=self.coop, kind="interest", period=period)
+            actions.savings_run(actor=self.pengurus, cooperative=self.coop, kind="interest", period=period)
             if Kind.BERJANGKA in self.prod:
-                runs.savings_run(actor=self.pengurus, cooperative=self.coop, kind="maturity", period=period)
+                actions.savings_run(actor=self.pengurus, cooperative=self.coop, kind="maturity", period=period)
 
     def build(self):
         self.products()

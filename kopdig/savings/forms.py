@@ -2,9 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kopdig.lib.formats import rupiah
-from kopdig.lib.formfields import EventDateField, MoneyField, QueryDateField, bind_cooperative
+from kopdig.lib.formfields import DateInput, EventDateField, MoneyField, QueryDateField, bind_cooperative
 from kopdig.lib.money import D
-from kopdig.members.forms import DateInput
 
 from .models import Run, SavingsProduct
 

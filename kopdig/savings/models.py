@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from kopdig.lib.money import MONEY_FIELD, ZERO
+from kopdig.lib.money import MONEY_FIELD, ZERO, D
 
 RATE_FIELD = {"max_digits": 7, "decimal_places": 4}
 
@@ -82,8 +82,6 @@ class SavingsProduct(models.Model):
         return self.name
 
     def wajib_amount(self, member_class: str):
-        from kopdig.lib.money import D
-
         value = self.class_amounts.get(member_class or "") if self.class_amounts else None
         return D(value) if value not in (None, "") else self.amount
 

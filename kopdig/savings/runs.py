@@ -13,27 +13,28 @@ every passbook agree while a 100,000-member run stays within a minute.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Sum
+from django.db import connection
+from django.db.models import F, Sum
 from django.utils import timezone
 
 from kopdig import audit
 from kopdig.ledger.posting import Line, post
+from kopdig.lib.dates import add_months, month_end
 from kopdig.lib.errors import DomainError
 from kopdig.lib.money import ZERO, q, split
 from kopdig.lib.transactions import action_atomic
 from kopdig.members.models import Member
-from kopdig.tenancy.access import APPROVERS, require_role
 
-from . import services
+from . import _postings as services
 from .bulk import TX_FIELDS, add_to_balances, insert
+from .interest import account_interest, member_tax
 from .models import Due, Kind, Receipt, Run, SavingsAccount, SavingsProduct, SavingsTransaction
+from .selectors import admin_fee_key
 
 CHUNK = 2000
 
@@ -51,12 +52,6 @@ class RunError(DomainError):
     pass
 
 
-def add_months(date: dt.date, months: int) -> dt.date:
-    y, m = divmod(date.month - 1 + months, 12)
-    year, month = date.year + y, m + 1
-    return dt.date(year, month, min(date.day, calendar.monthrange(year, month)[1]))
-
-
 def parse_period(text: str) -> dt.date:
     try:
         year, month = (int(x) for x in str(text).split("-")[:2])
@@ -65,47 +60,21 @@ def parse_period(text: str) -> dt.date:
         raise RunError(f"Periode '{text}' tidak valid (contoh: 2025-03).") from None
 
 
-def period_end(period: dt.date) -> dt.date:
-    return period.replace(day=calendar.monthrange(period.year, period.month)[1])
-
-
 # --- run bookkeeping ------------------------------------------------------------------------
 
 def check_period(kind: str, period: dt.date) -> None:
-    if kind == Run.Kind.INTEREST and period_end(period) >= timezone.localdate():
+    if kind == Run.Kind.INTEREST and month_end(period) >= timezone.localdate():
         raise RunError("Jasa simpanan dihitung setelah bulannya berakhir.")
     if kind == Run.Kind.MATURITY and period > timezone.localdate():
         raise RunError("Bulan ini belum dimulai.")
 
 
-def run_claim(*, actor, cooperative, kind: str, period: dt.date) -> Run:
-    """Get or create the run row; refuse a run that is already finished (idempotent callers check)."""
-    require_role(actor, cooperative, APPROVERS, "menjalankan proses bulanan simpanan")
-    if kind not in Run.Kind.values:
-        raise RunError("Jenis proses tidak dikenal.")
-    period = period.replace(day=1)
-    check_period(kind, period)
-    with action_atomic():
-        try:
-            with transaction.atomic():
-                run, created = Run.objects.get_or_create(cooperative=cooperative, kind=kind, period=period,
-                                                         defaults={"started_by": actor if actor and actor.is_authenticated else None})
-        except IntegrityError:
-            run, created = Run.objects.get(cooperative=cooperative, kind=kind, period=period), False
-        if created:
-            audit.record(actor, f"savings_run_{kind}", cooperative=cooperative, obj=run,
-                         ref=f"{kind} {period:%Y-%m}", summary=Run.Kind(kind).label)
-    return run
-
-
 def _progress(run: Run, *, done_add=0, amount_add=ZERO, **fields):
-    from django.db.models import F
-
     updates = {"done": F("done") + done_add, "amount": F("amount") + amount_add, **fields}
     Run.objects.filter(pk=run.pk).update(**updates)
 
 
-def execute(run: Run, *, actor=None) -> Run:
+def execute(run: Run, *, actor) -> Run:
     """Run (or resume) ``run`` to completion. Safe to call again: a done run returns at once."""
     run.refresh_from_db()
     if run.status == Run.Status.DONE:
@@ -122,17 +91,11 @@ def execute(run: Run, *, actor=None) -> Run:
     return run
 
 
-def savings_run(*, actor, cooperative, kind: str, period: dt.date) -> Run:
-    """Claim and execute a monthly run (the command, the page's task and the tests call this)."""
-    run = run_claim(actor=actor, cooperative=cooperative, kind=kind, period=period)
-    return execute(run, actor=actor)
-
-
 # --- billing --------------------------------------------------------------------------------
 
 def _billing(run: Run, actor):
     coop, period = run.cooperative, run.period
-    end = period_end(period)
+    end = month_end(period)
     with action_atomic():
         product = services.product_for(coop, Kind.WAJIB)
     members = list(Member.objects.filter(cooperative=coop, status=Member.Status.AKTIF, joined_on__lte=end)
@@ -168,49 +131,9 @@ def _billing(run: Run, actor):
 
 # --- interest (jasa simpanan sukarela) -----------------------------------------------------
 
-def account_interest(product: SavingsProduct, opening: Decimal, moves: list[tuple[dt.date, Decimal]],
-                     period: dt.date, rate: Decimal | None = None) -> Decimal:
-    """Jasa of one month, actual/365 on end-of-day balances per the product's basis (rounded to the sen).
-
-    daily: Σ over days of the day's balance (days below the minimum balance earn nothing);
-    average: the month's average end-of-day balance (nothing if below the minimum) × days;
-    lowest: the month's lowest end-of-day balance (nothing if below the minimum) × days.
-    """
-    rate = product.rate if rate is None else rate
-    if rate <= 0:
-        return ZERO
-    days = calendar.monthrange(period.year, period.month)[1]
-    by_day = defaultdict(lambda: ZERO)
-    for date, amount in moves:
-        by_day[date.day] += amount
-    balances = []
-    bal = opening
-    for day in range(1, days + 1):
-        bal += by_day.get(day, ZERO)
-        balances.append(bal)
-    minimum = product.min_balance
-    if product.basis == SavingsProduct.Basis.DAILY:
-        base = sum((b for b in balances if b >= minimum and b > 0), ZERO)
-    elif product.basis == SavingsProduct.Basis.AVERAGE:
-        avg = sum(balances, ZERO) / days
-        base = avg * days if avg >= minimum and avg > 0 else ZERO
-    else:
-        low = min(balances)
-        base = low * days if low >= minimum and low > 0 else ZERO
-    return q(base * rate / Decimal(100) / Decimal(365))
-
-
-def member_tax(product: SavingsProduct, jasa: Decimal) -> Decimal:
-    """Final withholding on one member's jasa of one month (PP 15/2009 threshold, a product setting)."""
-    if not product.tax_enabled or jasa <= product.tax_threshold:
-        return ZERO
-    base = jasa - product.tax_threshold if product.tax_base == SavingsProduct.TaxBase.EXCESS else jasa
-    return q(base * product.tax_rate / Decimal(100))
-
-
 def _interest(run: Run, actor):
     coop, period = run.cooperative, run.period
-    end = period_end(period)
+    end = month_end(period)
     products = {p.pk: p for p in SavingsProduct.objects.filter(cooperative=coop, kind=Kind.SUKARELA)}
     accounts = [Acc(pk, member_id, Kind.SUKARELA, products[product_id]) for pk, member_id, product_id in
                 SavingsAccount.objects.filter(cooperative=coop, kind=Kind.SUKARELA, opened_on__lte=end, status="aktif")
@@ -235,7 +158,7 @@ def _interest(run: Run, actor):
                 cooperative=coop, account_id__in=part, date__gte=period, date__lte=end)
                 .values_list("account_id", "date", "amount")):
             moves[acc_id].append((date, amount))
-    fee_key = services.admin_fee_key(coop)
+    fee_key = admin_fee_key(coop)
     # Group by member so that the tax threshold applies per member per month.
     groups, current = [], []
     for acc in todo:
@@ -317,7 +240,7 @@ def apply_deltas(updates: list[tuple[int, Decimal]]) -> None:
 
 def _maturity(run: Run, actor):
     coop, period = run.cooperative, run.period
-    end = min(period_end(period), timezone.localdate())  # never before the maturity date
+    end = min(month_end(period), timezone.localdate())  # never before the maturity date
     due = list(SavingsAccount.objects.filter(cooperative=coop, kind=Kind.BERJANGKA, status="aktif",
                                              maturity_on__lte=end).order_by("id").values_list("id", flat=True))
     Run.objects.filter(pk=run.pk).update(total=len(due))
@@ -335,7 +258,7 @@ def _maturity(run: Run, actor):
             _progress(run, done_add=1)
 
 
-def mature(acc: SavingsAccount, *, actor=None) -> None:
+def mature(acc: SavingsAccount, *, actor) -> None:
     """Pay the term's jasa (minus tax) and apply the maturity action; inside the caller's transaction."""
     coop = acc.cooperative
     date = acc.maturity_on

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import Count, DecimalField, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import ExtractMonth
+from django.utils import timezone
 
+from kopdig.ledger.models import Account
 from kopdig.lib.money import ZERO, q
+from kopdig.members.models import Member
 
 from .models import Due, Kind, Receipt, Run, SavingsAccount, SavingsProduct, SavingsTransaction
 
 
-def month_end(year: int, month: int) -> dt.date:
-    return dt.date(year, month, calendar.monthrange(year, month)[1])
+def admin_fee_key(cooperative) -> str:
+    """The income account of savings fees and penalties (pendapatan_lain when the chart lacks it)."""
+    has = Account.objects.filter(cooperative=cooperative, system_key="pendapatan_admin_simpanan").exists()
+    return "pendapatan_admin_simpanan" if has else "pendapatan_lain"
 
 
 # --- for other apps (SHU, loans) ------------------------------------------------------------
@@ -101,7 +105,6 @@ def member_summary(cooperative, member) -> dict:
 
 def _overdue_before(as_of: dt.date | None) -> dt.date:
     """Dues are in arrears (tunggakan) once their month is over: periods before as_of's month."""
-    from django.utils import timezone
 
     return (as_of or timezone.localdate()).replace(day=1)
 
@@ -132,7 +135,6 @@ def balances_by_product(cooperative, *, date: dt.date):
 
 def balances_by_member(cooperative, *, date: dt.date, search: str = ""):
     """Queryset-like list of members with their balance per kind at ``date`` (one query)."""
-    from kopdig.members.models import Member
 
     def at(kind):
         return Sum("savings_accounts__transactions__amount",
@@ -147,7 +149,6 @@ def balances_by_member(cooperative, *, date: dt.date, search: str = ""):
 
 def arrears_list(cooperative, *, min_months: int = 1, as_of: dt.date | None = None):
     """Active members with unpaid wajib dues of months already over: months and amount in arrears."""
-    from kopdig.members.models import Member
 
     overdue = Q(dues__paid__lt=F("dues__amount"), dues__period__lt=_overdue_before(as_of))
     return (Member.objects.filter(cooperative=cooperative, status=Member.Status.AKTIF)
@@ -181,7 +182,6 @@ def runs(cooperative):
 
 def totals(cooperative) -> dict:
     """Member count and savings total (the staff home widget)."""
-    from kopdig.members.models import Member
 
     members = Member.objects.filter(cooperative=cooperative, status=Member.Status.AKTIF).count()
     per_kind = dict(SavingsAccount.objects.filter(cooperative=cooperative).values("kind")

@@ -23,6 +23,7 @@ from kopdig.tenancy.access import APPROVERS, READERS, STAFF, coop_view
 from . import actions, runs, selectors
 from .forms import DateForm, PayrollForm, ProductForm, RunForm, TellerForm, TimeDepositForm
 from .models import Receipt, Run, SavingsProduct
+from .tasks import savings_run_task
 
 MEMBER_READ = READERS | {"anggota"}
 
@@ -257,13 +258,11 @@ def run_list(request):
         if request.method == "POST" and form.is_valid():
             try:
                 period = runs.parse_period(form.cleaned_data["period"])
-                run = runs.run_claim(actor=request.user, cooperative=request.coop, kind=form.cleaned_data["kind"],
+                run = actions.savings_run_claim(actor=request.user, cooperative=request.coop, kind=form.cleaned_data["kind"],
                                      period=period)
                 if run.status == Run.Status.DONE:
                     messages.info(request, _("Proses bulan ini sudah selesai; tidak ada yang diubah."))
                 else:
-                    from .tasks import savings_run_task
-
                     savings_run_task.enqueue(run.pk, request.user.pk)
                     messages.success(request, _("Proses dijalankan di latar belakang."))
                 return redirect("savings:runs", request.coop.slug)

@@ -13,14 +13,24 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.db import connection
+from django.db.models import F
 from django.utils import timezone
 
 from kopdig import audit
+from kopdig.ledger import periods, posting
+from kopdig.ledger.models import Account
+from kopdig.ledger.posting import resolve_accounts
+from kopdig.ledger.selectors import account_balance
 from kopdig.lib.errors import DomainError
 from kopdig.lib.formats import tanggal
 from kopdig.lib.money import ZERO, D, q
-from kopdig.lib.transactions import action_atomic
+from kopdig.lib.transactions import action_atomic, batch
+from kopdig.members.models import Member
+from kopdig.savings.actions import savings_sukarela_credit
 from kopdig.tenancy.access import APPROVERS, BOARD, STAFF, require_role, user_of
+from kopdig.tenancy.models import DocumentCounter
+from kopdig.tenancy.numbering import format_number, next_number
 
 from . import engine, selectors
 from .models import MemberVolume, ShuAllocationLine, ShuMemberShare, ShuYear
@@ -74,9 +84,6 @@ def _default_target(role: str) -> str:
 
 
 def _check_targets(cooperative, lines) -> None:
-    from kopdig.ledger.models import Account
-    from kopdig.ledger.posting import resolve_accounts
-
     for ln in lines:
         if not ln.account_key:
             ln.account_key = _default_target(ln.role)
@@ -168,7 +175,6 @@ def member_volume_import(*, actor, cooperative, year: int, rows) -> int:
     row is validated first; any error refuses the whole file. A (member, jenis) pair replaces
     the earlier figure.
     """
-    from kopdig.members.models import Member
 
     require_role(actor, cooperative, APPROVERS, "mengimpor volume transaksi")
     kinds = set(MemberVolume.Kind.values)
@@ -232,8 +238,6 @@ def shu_year_close(*, actor, cooperative, year: int):
     """Close the book year: one entry dated 31 Dec zeroing every pendapatan and beban account
     into SHU Tahun Berjalan (skipped when they have no balance), then lock the books through
     31 Dec. The balance sheet totals are unchanged."""
-    from kopdig.ledger import periods, posting
-    from kopdig.ledger.models import Account
 
     require_role(actor, cooperative, APPROVERS, "menutup tahun buku")
     if not cooperative.on_kopdig:
@@ -292,7 +296,6 @@ def shu_year_close(*, actor, cooperative, year: int):
 def shu_year_reopen(*, actor, cooperative, year: int, reason: str = ""):
     """Reopen a closed book year (pengurus only): unlock the books to where they were before the
     close and reverse the closing entry. Refused once the SHU has been allocated or distributed."""
-    from kopdig.ledger import periods, posting
 
     require_role(actor, cooperative, BOARD, "membuka kembali tahun buku")
     with action_atomic():
@@ -373,7 +376,6 @@ CHUNK = 500
 def _insert_shares(cooperative, sy, shares) -> None:
     """Insert the approved per-member rows with multi-row INSERTs of 500 rows (Django's
     bulk_create costs ~25× the database's raw insert rate at 100,000 members; bench/shu.py)."""
-    from django.db import connection
 
     table = ShuMemberShare._meta.db_table
     pending = ShuMemberShare.Status.PENDING
@@ -405,9 +407,6 @@ def shu_allocate(*, actor, cooperative, year: int):
     """Post the approved allocation on the RAT date: Dr SHU Tahun Berjalan / Cr cadangan, the
     dana accounts and Dana SHU Bagian Anggota (JM + JU pools). A SHU different from the books
     (the RAT's override) draws on or adds to SHU Belum Dibagi."""
-    from kopdig.ledger import posting
-    from kopdig.ledger.models import Account
-    from kopdig.ledger.selectors import account_balance
 
     require_role(actor, cooperative, APPROVERS, "mengalokasikan SHU")
     with action_atomic():
@@ -450,10 +449,7 @@ def shu_allocate(*, actor, cooperative, year: int):
 
 def _reserve_receipts(cooperative, year: int, n: int) -> list[str]:
     """``n`` consecutive gapless SHU receipt numbers (inside the caller's transaction)."""
-    from django.db.models import F
 
-    from kopdig.tenancy.models import DocumentCounter
-    from kopdig.tenancy.numbering import format_number, next_number
 
     if n <= 0:
         return []
@@ -465,7 +461,6 @@ def _reserve_receipts(cooperative, year: int, n: int) -> list[str]:
 
 def _pay_cash(cooperative, sy, shares, date, actor, memo):
     """One entry for a batch of cash payments: Dr Dana SHU Anggota / Cr Kas (+ Cr Utang Pajak)."""
-    from kopdig.ledger import posting
 
     total = sum((s.total for s in shares), ZERO)
     net = sum((s.net for s in shares), ZERO)
@@ -491,9 +486,6 @@ def _pay_cash(cooperative, sy, shares, date, actor, memo):
 
 
 def _credit_sukarela(cooperative, sy, shares, date, actor):
-    from kopdig.ledger import posting
-    from kopdig.savings import services as savings
-
     tax = sum((s.tax for s in shares), ZERO)
     if tax > 0:
         posting.post(cooperative=cooperative, date=date, memo=f"Pajak atas SHU {sy.year} anggota", actor=actor,
@@ -502,22 +494,22 @@ def _credit_sukarela(cooperative, sy, shares, date, actor):
     for s in shares:
         s.status = ShuMemberShare.Status.CREDITED
         s.paid_on = date
-        if s.net > 0:
-            tx = savings.credit_sukarela(
-                cooperative=cooperative, member=s.member, amount=s.net, date=date, actor=actor,
-                memo=f"SHU tahun {sy.year} anggota {s.member.number}", contra_account="dana_shu_anggota",
-                source_type="shu.distribute", source_ref=f"SHU-{sy.year}-{s.member.number}",
-            )
-            s.journal_entry_id = getattr(tx, "entry_id", None)
-            receipt = getattr(tx, "receipt", None)
-            s.receipt_number = getattr(receipt, "number", "") or f"SHU-{sy.year}-{s.member.number}"
+    credited = [s for s in shares if s.net > 0]
+    with batch():
+        txs = savings_sukarela_credit(
+            actor=actor, cooperative=cooperative, date=date, contra_account="dana_shu_anggota",
+            source_type="shu.distribute",
+            credits=[(s.member, s.net, f"SHU tahun {sy.year} anggota {s.member.number}",
+                      f"SHU-{sy.year}-{s.member.number}") for s in credited])
+    for s, tx in zip(credited, txs, strict=True):
+        s.journal_entry_id = tx.entry_id
+        s.receipt_number = f"SHU-{sy.year}-{s.member.number}"  # a credit to savings has no kuitansi
 
 
 def _save_paid(cooperative, shares) -> None:
     """Write a batch's paid flags, dates, receipts and entries: rows that share status, date and
     entry (a cash batch) in one UPDATE per 500 rows with a CASE for the receipt numbers; a Django
     bulk_update of thousands of rows builds one CASE per field and is ~10× slower."""
-    from django.db import connection
 
     table = ShuMemberShare._meta.db_table
     ops = connection.ops
@@ -557,7 +549,6 @@ def shu_distribute(*, actor, cooperative, year: int, method: str = ShuYear.Metho
     pays nobody twice. Progress is stored on the ``ShuYear``. Returns the updated ``ShuYear``.
     Not to be called inside another transaction (each batch commits).
     """
-    from kopdig.members.models import Member
 
     require_role(actor, cooperative, APPROVERS, "membagikan SHU")
     method = ShuYear.Method(method)

@@ -15,7 +15,10 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 
+from kopdig.ledger import periods
+from kopdig.ledger.models import JournalLine
 from kopdig.lib.errors import DomainError
+from kopdig.members.models import Member
 
 from . import actions, selectors
 from .models import MemberVolume, ShuYear
@@ -24,14 +27,11 @@ S = ShuYear.Status
 
 
 def _has_books(coop, year: int) -> bool:
-    from kopdig.ledger.models import JournalLine
-
     return JournalLine.objects.filter(cooperative=coop, date__year=year).exists()
 
 
 def _ensure_volumes(ctx, coop, year: int) -> None:
     """Members' purchases/deliveries for a trading cooperative (deterministic per coop and year)."""
-    from kopdig.members.models import Member
 
     if MemberVolume.objects.filter(cooperative=coop, year=year).exists():
         return
@@ -67,8 +67,6 @@ def _settings(ctx, coop, year: int) -> None:
 
 
 def _rat_date(coop, year: int, today: dt.date) -> dt.date:
-    from kopdig.ledger import periods
-
     date = dt.date(year + 1, 3, 15)
     lock = periods.closed_through(coop)
     if lock and date <= lock:
@@ -99,9 +97,6 @@ def _close_and_distribute(ctx, coop, year: int, today: dt.date) -> None:
 
 
 def run(ctx):
-    from kopdig.ledger.models import JournalLine
-    from kopdig.members.models import Member
-
     today = min(ctx.today, dt.date.today())
     for coop in ctx.showcase:
         if not Member.objects.filter(cooperative=coop).exists() or not JournalLine.objects.filter(cooperative=coop).exists():

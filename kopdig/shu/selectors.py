@@ -10,9 +10,14 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 
-from kopdig.lib.money import ZERO, D
+from kopdig.ledger.models import Account
+from kopdig.ledger.selectors import net_movements
+from kopdig.lib.money import ZERO, D, q
+from kopdig.loans import selectors as loans
+from kopdig.members.models import Member
+from kopdig.savings import selectors as savings
 from kopdig.usaha import selectors as usaha_selectors
 
 from . import engine
@@ -36,8 +41,6 @@ class BookFigures:
 
 def income_expense_movements(cooperative, start: dt.date, end: dt.date) -> list[tuple]:
     """[(account, debit, credit)] of every pendapatan and beban account with postings in [start, end]."""
-    from kopdig.ledger.models import Account
-    from kopdig.ledger.selectors import net_movements
 
     accounts = {
         a.pk: a for a in Account.objects.filter(
@@ -53,7 +56,6 @@ def book_figures(cooperative, year: int, shu_year: ShuYear | None = None) -> Boo
     if shu_year is not None and shu_year.closing_entry_id is not None and shu_year.book_shu is not None:
         revenue = shu_year.book_revenue or ZERO
         return BookFigures(revenue, shu_year.book_revenue_non_member or ZERO, revenue - shu_year.book_shu)
-    from kopdig.ledger.models import Account
 
     start, end = year_bounds(year)
     revenue = revenue_nm = expense = ZERO
@@ -82,7 +84,6 @@ def allocation_lines(shu_year: ShuYear | None, pool: str = ShuAllocationLine.Poo
 
 def eligible_members(cooperative, year: int) -> dict[int, tuple]:
     """{member_id: (number, name, status, left_on)} of everyone who was a member at some time in the year."""
-    from kopdig.members.models import Member
 
     start, end = year_bounds(year)
     rows = (
@@ -96,7 +97,6 @@ def eligible_members(cooperative, year: int) -> dict[int, tuple]:
 
 def simpanan_basis(cooperative, shu_year: ShuYear) -> dict[int, Decimal]:
     """{member_id: simpanan} for jasa modal (kinds and average/year-end as set)."""
-    from kopdig.savings import selectors as savings
 
     kinds = shu_year.kinds or ("pokok", "wajib")
     if shu_year.simpanan_basis == ShuYear.SimpananBasis.YEAR_END:
@@ -105,8 +105,6 @@ def simpanan_basis(cooperative, shu_year: ShuYear) -> dict[int, Decimal]:
 
 
 def jasa_basis(cooperative, year: int) -> dict[int, Decimal]:
-    from kopdig.loans import services as loans
-
     start, end = year_bounds(year)
     return loans.jasa_paid_by_member(cooperative, start, end)
 
@@ -163,8 +161,6 @@ def simulate(cooperative, shu_year: ShuYear, *, lines=None, non_member_lines=Non
     non_member_shu = ZERO
     nm_lines = []
     if shu_year.separate_non_member and books.revenue > 0 and books.revenue_non_member > 0:
-        from kopdig.lib.money import q
-
         non_member_shu = max(ZERO, q(shu * books.revenue_non_member / books.revenue))
         nm_lines = non_member_lines if non_member_lines is not None else allocation_lines(
             shu_year, ShuAllocationLine.Pool.NON_ANGGOTA)
@@ -198,8 +194,6 @@ def share_totals(cooperative, shu_year: ShuYear) -> dict:
 
 
 def status_counts(cooperative, shu_year: ShuYear) -> dict:
-    from django.db.models import Count
-
     rows = (
         ShuMemberShare.objects.filter(cooperative=cooperative, shu_year=shu_year)
         .values("status").annotate(n=Count("id")).values_list("status", "n")

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kopdig.api.idempotency import run_once
 from kopdig.lib.documents import pdf_response, read_xlsx_rows, xlsx_response
 from kopdig.lib.errors import DomainError
 from kopdig.lib.money import D
@@ -22,6 +23,7 @@ from kopdig.tenancy.access import ALL_COOP, APPROVERS, BOARD, READERS, STAFF, co
 
 from . import actions, engine, selectors
 from .models import MemberVolume, ShuAllocationLine, ShuMemberShare, ShuYear
+from .tasks import shu_distribute_task
 
 PAGE = 100
 SIMPANAN_KINDS = [("pokok", "Simpanan pokok"), ("wajib", "Simpanan wajib"), ("sukarela", "Simpanan sukarela")]
@@ -185,7 +187,6 @@ def recompute(request, year: int):
 def _action(request, fn, ok_message, **kwargs):
     """Run the action once per form token (a double submit does not run it twice: the second
     submit gets the first one's outcome), and report the outcome as a message."""
-    from kopdig.api.idempotency import run_once
 
     token = (request.POST.get("token") or "").strip() or None
     body = {k: str(v) for k, v in kwargs.items()}
@@ -254,8 +255,6 @@ def distribute(request, year: int):
     if count <= INLINE_LIMIT:
         _action(request, actions.shu_distribute, _("SHU dibagikan."), year=year, method=method, date=date)
     else:
-        from .tasks import shu_distribute_task
-
         shu_distribute_task.enqueue(coop.slug, year, request.user.pk, method, date.isoformat())
         messages.success(request, _("Pembagian SHU berjalan di latar belakang; kemajuannya tampil di halaman ini."))
     return redirect("shu:year", coop.slug, year)

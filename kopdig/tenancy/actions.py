@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.text import slugify
 
 from kopdig import audit
+from kopdig.ledger.chart import apply_template
 from kopdig.lib.errors import DomainError, NotAllowed
 from kopdig.lib.transactions import action_atomic
 
@@ -65,8 +66,6 @@ def _create_cooperative(*, kabupaten, name, jenis, slug=None, **fields):
         raise DomainError("Slug koperasi sudah dipakai.")
     coop = Cooperative.objects.create(kabupaten=kabupaten, name=name, jenis=jenis, slug=slug, **fields)
     if coop.on_kopdig:
-        from kopdig.ledger.chart import apply_template
-
         apply_template(coop)
     return coop
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .access import ALL_COOP, coop_view, dinas_kabupaten_ids
+from .dashboard import coop_dashboard, member_dashboard
 from .demo_logins import demo_logins
 from .models import Role
 
@@ -55,15 +56,11 @@ def role_home_url(role: Role) -> str:
 
 @coop_view(ALL_COOP - {"anggota"}, dinas_read=True)
 def coop_home(request):
-    from .dashboard import coop_dashboard
-
     return render(request, "tenancy/coop_home.html", {"widgets": coop_dashboard(request.coop, request.access)})
 
 
 @coop_view({"anggota"})
 def member_home(request):
-    from .dashboard import member_dashboard
-
     return render(request, "tenancy/member_home.html", {"widgets": member_dashboard(request.coop, request.user)})
 
 

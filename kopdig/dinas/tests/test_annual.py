@@ -43,7 +43,7 @@ def test_figures_from_books_equal_the_ledger_statements(world, books):
     from kopdig.ledger.models import Account
     from kopdig.ledger.selectors import balances_at
     from kopdig.ledger.statements import statement_totals
-    from kopdig.loans.services import disbursed_total
+    from kopdig.loans.selectors import disbursed_total
 
     a = selectors.annual_figures(books, YEAR)
     end = dt.date(YEAR, 12, 31)
@@ -143,7 +143,7 @@ def test_annual_form_and_year_page(world, plain_coops, dinas_client):
 def test_volume_usaha_adds_the_loans_disbursed_in_the_year(world, books):
     from kopdig.ledger.statements import statement_totals
     from kopdig.loans.actions import loan_apply, loan_approve, loan_disburse, loan_product_save
-    from kopdig.loans.services import disbursed_total
+    from kopdig.loans.selectors import disbursed_total
 
     product = loan_product_save(
         actor=world.pengurus_a, cooperative=world.coop_a, code="REG", name="Pinjaman Reguler", method="flat",

@@ -6,8 +6,9 @@ import pytest
 from kopdig.audit.models import AuditLog
 from kopdig.ledger.models import JournalEntry
 from kopdig.lib.errors import DomainError, NotAllowed
-from kopdig.loans import actions, services
+from kopdig.loans import actions, errors, selectors
 from kopdig.loans.models import Installment, Loan, Repayment
+from kopdig.savings.actions import savings_sukarela_credit
 from kopdig.tenancy.access import SYSTEM
 
 from .conftest import (
@@ -213,7 +214,7 @@ def test_overpayment_refused_nothing_changed(world):
     product = make_product(world.pengurus_a, world.coop_a, code="OV")
     loan = disbursed_loan(world, product, principal="1000000", term=2)
     before = snapshot(world.coop_a)
-    with pytest.raises(services.Overpayment):
+    with pytest.raises(errors.Overpayment):
         actions.loan_repay(actor=world.kasir_a, cooperative=world.coop_a, number=loan.number, amount=D("2000000"),
                            date=dt.date(2025, 2, 15))
     assert snapshot(world.coop_a) == before
@@ -247,7 +248,7 @@ def test_reversal_restores_schedule(world, product):
     loan.refresh_from_db()
     assert loan.outstanding == D("11000000.00")
     assert balance(world.coop_a, "pendapatan_jasa_pinjaman") == D("180000.00")
-    assert services.jasa_paid_by_member(world.coop_a, dt.date(2025, 1, 1), dt.date(2025, 12, 31)) == {
+    assert selectors.jasa_paid_by_member(world.coop_a, dt.date(2025, 1, 1), dt.date(2025, 12, 31)) == {
         world.member_a.pk: D("180000.00")}
     assert_books(world.coop_a)
     loan_outstanding_matches_ledger(world.coop_a)
@@ -273,31 +274,27 @@ def test_services_for_other_apps(world, product):
     disbursed_loan(world, product, principal="2000000", term=4, member=other, date=dt.date(2025, 3, 1))
     actions.loan_repay(actor=world.kasir_a, cooperative=world.coop_a, number=loan.number, amount=D("1180000"),
                        date=dt.date(2025, 2, 15))
-    assert services.outstanding_by_member(world.coop_a, world.member_a) == D("11000000.00")
-    assert services.disbursed_total(world.coop_a, dt.date(2025, 1, 1), dt.date(2025, 1, 31)) == D("12000000.00")
-    assert services.disbursed_total(world.coop_a, dt.date(2025, 1, 1), dt.date(2025, 12, 31)) == D("14000000.00")
-    assert services.jasa_paid_by_member(world.coop_a, dt.date(2025, 1, 1), dt.date(2025, 12, 31)) == {
+    assert selectors.outstanding_by_member(world.coop_a, world.member_a) == D("11000000.00")
+    assert selectors.disbursed_total(world.coop_a, dt.date(2025, 1, 1), dt.date(2025, 1, 31)) == D("12000000.00")
+    assert selectors.disbursed_total(world.coop_a, dt.date(2025, 1, 1), dt.date(2025, 12, 31)) == D("14000000.00")
+    assert selectors.jasa_paid_by_member(world.coop_a, dt.date(2025, 1, 1), dt.date(2025, 12, 31)) == {
         world.member_a.pk: D("180000.00")}
-    assert services.outstanding_by_member(world.coop_b, world.member_a) == D("0.00")
+    assert selectors.outstanding_by_member(world.coop_b, world.member_a) == D("0.00")
 
 
 def test_repay_from_exit(world, product):
-    from django.db import transaction
-
     loan = disbursed_loan(world, product)  # flat, early payoff rule "berjalan"
-    with transaction.atomic():
-        used = services.repay_from_exit(cooperative=world.coop_a, member=world.member_a,
-                                        amount_available=D("20000000"), date=dt.date(2025, 1, 20),
-                                        actor=world.pengurus_a, source_ref="KEL-1")
+    used = actions.loan_exit_repay(cooperative=world.coop_a, member=world.member_a,
+                                   amount_available=D("20000000"), date=dt.date(2025, 1, 20),
+                                   actor=world.pengurus_a, source_ref="KEL-1")
     assert used == D("12180000.00")  # all pokok + the running period's jasa
     loan.refresh_from_db()
     assert loan.status == "lunas"
     assert Repayment.objects.get(loan=loan).kind == "keluar"
     assert balance(world.coop_a, "simpanan_keluar") == D("-12180000.00")
     loan2 = disbursed_loan(world, product, date=dt.date(2025, 2, 1))
-    with transaction.atomic():
-        used = services.repay_from_exit(cooperative=world.coop_a, member=world.member_a,
-                                        amount_available=D("500000"), date=dt.date(2025, 2, 2), actor=SYSTEM)
+    used = actions.loan_exit_repay(cooperative=world.coop_a, member=world.member_a,
+                                   amount_available=D("500000"), date=dt.date(2025, 2, 2), actor=SYSTEM)
     assert used == D("500000.00")
     loan2.refresh_from_db()
     assert loan2.status == "aktif" and loan2.outstanding == D("12000000.00") - D("320000.00")
@@ -369,14 +366,9 @@ def test_disburse_to_sukarela(world):
 
 
 def test_savings_multiple_allows_within_limit(world):
-    from django.db import transaction
-
-    from kopdig.savings.services import credit_sukarela
-
-    with transaction.atomic():
-        credit_sukarela(cooperative=world.coop_a, member=world.member_a, amount=D("1000000"),
-                        date=dt.date(2025, 1, 1), actor=world.kasir_a, memo="Setoran", contra_account="kas",
-                        source_type="test", source_ref="T1")
+    savings_sukarela_credit(actor=world.kasir_a, cooperative=world.coop_a, date=dt.date(2025, 1, 1),
+                            contra_account="kas", source_type="test",
+                            credits=[(world.member_a, D("1000000"), "Setoran", "T1")])
     product = make_product(world.pengurus_a, world.coop_a, code="X3B", max_savings_multiple=D("3"))
     kw = dict(actor=world.kasir_a, cooperative=world.coop_a, member=world.member_a, product=product, term=12,
               purpose="x", applied_on=dt.date(2025, 1, 2))

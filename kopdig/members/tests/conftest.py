@@ -13,7 +13,7 @@ def nik(n, gender="L", born=dt.date(1985, 5, 12)):
 def admit(world):
     """admit(name, n=serial, gender=..., joined_on=...) -> Member, through member_admit."""
     from kopdig.members.actions import member_admit
-    from kopdig.savings.services import ensure_products
+    from kopdig.savings._postings import ensure_products
 
     ensure_products(world.coop_a)
     ensure_products(world.coop_b)

@@ -106,6 +106,7 @@ def test_exit_settlement_figures(world, admit, sukarela):
 
 
 def test_exit_settlement_repays_debt(world, admit, sukarela):
+    from kopdig.loans import selectors as loans
     from kopdig.loans.actions import loan_apply, loan_approve, loan_disburse, loan_product_save
 
     m = admit()  # pokok 100,000
@@ -168,7 +169,7 @@ def test_member_update(world, admit):
 
 
 def test_import_all_or_nothing(world):
-    from kopdig.savings.services import ensure_products
+    from kopdig.savings._postings import ensure_products
 
     ensure_products(world.coop_a)
     kec = world.coop_a.kecamatan.name

@@ -6,8 +6,8 @@ import pytest
 from kopdig.audit.models import AuditLog
 from kopdig.lib.errors import NotAllowed
 from kopdig.savings import actions, runs, selectors
+from kopdig.savings.errors import InsufficientBalance, LockedSavings
 from kopdig.savings.models import Due, Run, SavingsAccount, SavingsProduct, SavingsTransaction
-from kopdig.savings.services import InsufficientBalance, LockedSavings
 from kopdig.tenancy.access import SYSTEM
 
 from .helpers import assert_books_ok, counts
@@ -95,18 +95,18 @@ def test_billing_run_twice_creates_dues_once(world, admit):
     # m1 prepaid 30,000: the March due of 25,000 is settled from it, 5,000 credit stays.
     actions.savings_deposit(actor=world.kasir_a, cooperative=world.coop_a, account=_acc(m1, "wajib").number,
                             amount="30000", date=dt.date(2025, 2, 20))
-    run = runs.savings_run(actor=world.pengurus_a, cooperative=world.coop_a, kind="billing", period=dt.date(2025, 3, 1))
+    run = actions.savings_run(actor=world.pengurus_a, cooperative=world.coop_a, kind="billing", period=dt.date(2025, 3, 1))
     assert run.status == Run.Status.DONE and run.total == 3 and run.done == 3  # incl. world.member_a
     dues = {d.member_id: d for d in Due.objects.filter(cooperative=world.coop_a, period=dt.date(2025, 3, 1))}
     assert dues[m1.pk].amount == D("25000.00") and dues[m1.pk].paid == D("25000.00")
     assert dues[m2.pk].amount == D("50000.00") and dues[m2.pk].paid == D("0.00")
     assert _acc(m1, "wajib").wajib_credit == D("5000.00")
     before = counts(world.coop_a)
-    again = runs.savings_run(actor=world.pengurus_a, cooperative=world.coop_a, kind="billing", period=dt.date(2025, 3, 1))
+    again = actions.savings_run(actor=world.pengurus_a, cooperative=world.coop_a, kind="billing", period=dt.date(2025, 3, 1))
     assert again.pk == run.pk
     assert counts(world.coop_a) == before
     # Arrears, then a payment settles the oldest due first.
-    runs.savings_run(actor=world.pengurus_a, cooperative=world.coop_a, kind="billing", period=dt.date(2025, 4, 1))
+    actions.savings_run(actor=world.pengurus_a, cooperative=world.coop_a, kind="billing", period=dt.date(2025, 4, 1))
     assert selectors.arrears_of_member(world.coop_a, m2) == {"months": 2, "amount": D("100000.00")}
     actions.savings_deposit(actor=world.kasir_a, cooperative=world.coop_a, account=_acc(m2, "wajib").number,
                             amount="60000", date=dt.date(2025, 4, 10))
@@ -117,7 +117,7 @@ def test_billing_run_twice_creates_dues_once(world, admit):
 
 def test_run_needs_manager(world):
     with pytest.raises(NotAllowed):
-        runs.savings_run(actor=world.kasir_a, cooperative=world.coop_a, kind="billing", period=dt.date(2025, 3, 1))
+        actions.savings_run(actor=world.kasir_a, cooperative=world.coop_a, kind="billing", period=dt.date(2025, 3, 1))
     assert not Run.objects.exists()
 
 
@@ -139,7 +139,7 @@ def test_interest_daily_balance_worked_by_hand(world, admit, sukarela):
     actions.savings_deposit(actor=world.kasir_a, cooperative=world.coop_a, account=number, amount="1000000",
                             date=dt.date(2025, 1, 2))
     _march_movements(world, number)
-    run = runs.savings_run(actor=world.pengurus_a, cooperative=world.coop_a, kind="interest", period=dt.date(2025, 3, 1))
+    run = actions.savings_run(actor=world.pengurus_a, cooperative=world.coop_a, kind="interest", period=dt.date(2025, 3, 1))
     assert run.status == "done"
     txs = {t.type: t.amount for t in SavingsTransaction.objects.filter(account__number=number, period=dt.date(2025, 3, 1))}
     assert txs == {"interest": D("3965.00"), "admin_fee": D("-1000.00")}
@@ -148,7 +148,7 @@ def test_interest_daily_balance_worked_by_hand(world, admit, sukarela):
     assert log.actor == world.pengurus_a
     assert log.after == {"jasa": "3965.00", "pajak": "0.00", "biaya_admin": "1000.00", "rekening": 1}
     before = counts(world.coop_a)
-    runs.savings_run(actor=world.pengurus_a, cooperative=world.coop_a, kind="interest", period=dt.date(2025, 3, 1))
+    actions.savings_run(actor=world.pengurus_a, cooperative=world.coop_a, kind="interest", period=dt.date(2025, 3, 1))
     assert counts(world.coop_a) == before
     assert_books_ok(world.coop_a)
 
@@ -162,7 +162,7 @@ def test_interest_other_bases(world, admit, sukarela, basis, expected):
     actions.savings_deposit(actor=world.kasir_a, cooperative=world.coop_a, account=number, amount="1000000",
                             date=dt.date(2025, 1, 2))
     _march_movements(world, number)
-    runs.savings_run(actor=world.pengurus_a, cooperative=world.coop_a, kind="interest", period=dt.date(2025, 3, 1))
+    actions.savings_run(actor=world.pengurus_a, cooperative=world.coop_a, kind="interest", period=dt.date(2025, 3, 1))
     assert SavingsTransaction.objects.get(account__number=number, type="interest").amount == D(expected)
     assert_books_ok(world.coop_a)
 
@@ -174,7 +174,7 @@ def test_interest_tax_above_240000(world, admit, sukarela):
     number = sukarela(m)
     actions.savings_deposit(actor=world.kasir_a, cooperative=world.coop_a, account=number, amount="100000000",
                             date=dt.date(2025, 2, 28))
-    runs.savings_run(actor=world.pengurus_a, cooperative=world.coop_a, kind="interest", period=dt.date(2025, 3, 1))
+    actions.savings_run(actor=world.pengurus_a, cooperative=world.coop_a, kind="interest", period=dt.date(2025, 3, 1))
     txs = {t.type: t.amount for t in SavingsTransaction.objects.filter(account__number=number, period__isnull=False)}
     assert txs == {"interest": D("310000.00"), "tax": D("-7000.00")}
     from kopdig.ledger.chart import account_for
@@ -204,7 +204,7 @@ def test_passbook_running_balance_equals_ledger(world, admit, sukarela):
 
 def test_payroll_batch_all_or_nothing(world, admit):
     m1, m2 = admit(), admit(name="Sri Wahyuni", n=2, gender="P")
-    runs.savings_run(actor=world.pengurus_a, cooperative=world.coop_a, kind="billing", period=dt.date(2025, 3, 1))
+    actions.savings_run(actor=world.pengurus_a, cooperative=world.coop_a, kind="billing", period=dt.date(2025, 3, 1))
     before = counts(world.coop_a)
     bad = [(2, {"no_anggota": m1.number, "jumlah": 25000}), (3, {"no_anggota": "99999", "jumlah": 25000}),
            (4, {"no_anggota": m2.number, "jumlah": -5})]
@@ -222,7 +222,7 @@ def test_payroll_batch_all_or_nothing(world, admit):
 
 
 def test_time_deposit_maturity_pay_out(world, admit):
-    from kopdig.savings.services import ensure_products
+    from kopdig.savings._postings import ensure_products
 
     ensure_products(world.coop_a)
     SavingsProduct.objects.filter(cooperative=world.coop_a, code="berjangka-12").update(rate=D("3.65"), term_months=1)
@@ -231,7 +231,7 @@ def test_time_deposit_maturity_pay_out(world, admit):
                                           product_code="berjangka-12", amount="10000000", date=dt.date(2025, 1, 10))
     acc = SavingsAccount.objects.get(member=m, kind="berjangka")
     assert acc.maturity_on == dt.date(2025, 2, 10) and r.amount == D("10000000.00")
-    runs.savings_run(actor=world.pengurus_a, cooperative=world.coop_a, kind="maturity", period=dt.date(2025, 2, 1))
+    actions.savings_run(actor=world.pengurus_a, cooperative=world.coop_a, kind="maturity", period=dt.date(2025, 2, 1))
     acc.refresh_from_db()
     # 10,000,000 × 31 days × 0.0001 = 31,000 jasa, no tax; paid out 10,031,000 and closed.
     assert acc.status == "ditutup" and acc.balance == D("0.00")
@@ -244,15 +244,10 @@ def test_time_deposit_maturity_pay_out(world, admit):
 
 
 def test_credit_sukarela_service(world, admit):
-    from django.db import transaction
-
-    from kopdig.savings.services import credit_sukarela
-
     m = admit()
-    with transaction.atomic():
-        tx = credit_sukarela(cooperative=world.coop_a, member=m, amount=D("75000"), date=dt.date(2025, 3, 1),
-                             actor=world.pengurus_a, memo="SHU 2024", contra_account="dana_shu_anggota",
-                             source_type="shu.credit", source_ref="SHU-2024")
+    [tx] = actions.savings_sukarela_credit(actor=world.pengurus_a, cooperative=world.coop_a, date=dt.date(2025, 3, 1),
+                                           contra_account="dana_shu_anggota", source_type="shu.credit",
+                                           credits=[(m, D("75000"), "SHU 2024", "SHU-2024")])
     assert tx.amount == D("75000.00") and tx.kind == "sukarela"
     assert _acc(m, "sukarela").balance == D("75000.00")
     assert selectors.simpanan_by_member(world.coop_a, date=dt.date(2025, 3, 1), kinds=("sukarela",)) == {m.pk: D("75000.00")}
@@ -272,7 +267,7 @@ def test_interest_run_refused_before_month_end(world):
     from django.utils import timezone
 
     with pytest.raises(runs.RunError):
-        runs.savings_run(actor=world.pengurus_a, cooperative=world.coop_a, kind="interest",
+        actions.savings_run(actor=world.pengurus_a, cooperative=world.coop_a, kind="interest",
                          period=timezone.localdate().replace(day=1))
     assert not Run.objects.exists()
 
@@ -285,7 +280,7 @@ def test_no_actor_is_refused_the_system_actor_passes(world, admit, sukarela):
         actions.savings_deposit(actor=None, cooperative=world.coop_a, account=number, amount="1000",
                                 date=dt.date(2025, 1, 5))
     with pytest.raises(NotAllowed):
-        runs.savings_run(actor=None, cooperative=world.coop_a, kind="billing", period=dt.date(2025, 1, 1))
+        actions.savings_run(actor=None, cooperative=world.coop_a, kind="billing", period=dt.date(2025, 1, 1))
     assert counts(world.coop_a) == before
     r = actions.savings_deposit(actor=SYSTEM, cooperative=world.coop_a, account=number, amount="1000",
                                 date=dt.date(2025, 1, 5))

@@ -79,8 +79,8 @@ def test_api_dinas_cannot_write(world, setup, api_client):
 
 
 def test_api_anggota_sees_only_own(world, setup, api_client):
+    from kopdig.savings._postings import ensure_products
     from kopdig.savings.actions import savings_deposit
-    from kopdig.savings.services import ensure_products
 
     m, number = setup
     ensure_products(world.coop_a)

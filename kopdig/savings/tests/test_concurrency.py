@@ -6,8 +6,8 @@ import pytest
 from django.db import connection, connections
 
 from kopdig.savings import actions
+from kopdig.savings.errors import InsufficientBalance
 from kopdig.savings.models import SavingsAccount, SavingsTransaction
-from kopdig.savings.services import InsufficientBalance
 
 from .helpers import assert_books_ok
 

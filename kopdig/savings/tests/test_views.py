@@ -150,7 +150,7 @@ def test_anggota_sees_only_own(world, data, client):
 
 def test_admit_form_double_submit(world, client):
     from kopdig.members.models import Member
-    from kopdig.savings.services import ensure_products
+    from kopdig.savings._postings import ensure_products
 
     ensure_products(world.coop_a)
     client.force_login(world.kasir_a)
@@ -193,7 +193,7 @@ def test_member_login_page_shows_username(world, data, client):
 def test_time_deposit_break_page(world, admit, client):
     from django.utils import timezone
 
-    from kopdig.savings.services import ensure_products
+    from kopdig.savings._postings import ensure_products
 
     ensure_products(world.coop_a)
     m = admit()
@@ -279,10 +279,9 @@ def test_payroll_page(world, admit, client):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from kopdig.lib.documents import xlsx_bytes
-    from kopdig.savings import runs
 
     m1, m2 = admit(), admit(name="Sri", n=2, gender="P")
-    runs.savings_run(actor=world.pengurus_a, cooperative=world.coop_a, kind="billing", period=dt.date(2025, 3, 1))
+    actions.savings_run(actor=world.pengurus_a, cooperative=world.coop_a, kind="billing", period=dt.date(2025, 3, 1))
     client.force_login(world.kasir_a)
     url = reverse("savings:payroll", args=[SLUG])
 

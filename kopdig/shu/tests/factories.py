@@ -42,7 +42,7 @@ def post(coop, date, lines, memo="Transaksi uji", source_type="manual"):
 def simpanan(coop, m, kind, amount, date):
     """A pokok/wajib deposit written like the savings module does (ledger + savings rows)."""
     from kopdig.ledger.posting import Line, post
-    from kopdig.savings import services
+    from kopdig.savings import _postings as services
 
     amount = Decimal(amount)
     with transaction.atomic():

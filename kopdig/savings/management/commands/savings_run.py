@@ -9,8 +9,9 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from kopdig.lib.errors import DomainError
+from kopdig.savings.actions import savings_run
 from kopdig.savings.models import Run
-from kopdig.savings.runs import parse_period, savings_run
+from kopdig.savings.runs import parse_period
 from kopdig.tenancy.access import SYSTEM
 from kopdig.tenancy.models import Cooperative
 

@@ -7,6 +7,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from kopdig.tenancy import demo
+from kopdig.tenancy.models import Role
+
+from .serve import serve
 
 # Each app may add a ``demo.py`` with ``run(ctx)``; they run in this order after the registry.
 DEMO_APPS = ["ledger", "members", "savings", "loans", "shu", "rat", "dinas", "health", "programs"]
@@ -64,14 +67,12 @@ class Command(BaseCommand):
             self.stdout.write("\nDihentikan (Ctrl+C). Yang sudah selesai tersimpan; hapus folder data untuk membangun ulang.")
             raise SystemExit(130) from None
         self.stdout.write(self.style.SUCCESS("Demo siap. Semua akun memakai kata sandi: demo"))
-        from kopdig.tenancy.models import Role
 
         self.stdout.write("  dinas      (Dinas Koperasi Kab. Probolinggo)\n  admin      (superuser)")
         for slug, *_ in demo.SHOWCASE:
             self.stdout.write("  " + "  ".join(f"{slug}-{k}" for k in Role.Kind.values))
         if opts["no_serve"]:
             return
-        from .serve import serve
 
         self.stdout.write(f"Membuka http://127.0.0.1:{opts['port']}/ (Ctrl+C untuk berhenti)")
         serve(opts["port"], demo=True)

@@ -1,9 +1,9 @@
-"""Savings building blocks that run INSIDE a caller's transaction (never durable).
+"""The savings app's shared write steps: products, accounts, kuitansi numbers, transactions.
 
-Other apps use ``credit_sukarela`` (loan disbursement to sukarela, SHU credited to sukarela).
-The savings and members actions use the rest. Every function here that moves money posts
-through ``kopdig.ledger.posting.post`` and writes the ``SavingsTransaction`` rows and balance
-caches in the same (caller's) transaction.
+Private to the savings actions (and the monthly runs they start): every function here runs
+INSIDE the calling action's transaction (never durable); those that move money write the
+``SavingsTransaction`` rows and balance caches in it, beside the ledger posting the action
+makes. Views, the API and other apps call the actions in ``actions.py``, never these.
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from django.db.models.functions import Round
 
 from kopdig.ledger.models import Account
 from kopdig.ledger.posting import Line, post
-from kopdig.lib.errors import DomainError
-from kopdig.lib.formats import rupiah
-from kopdig.lib.money import ZERO, q
+from kopdig.lib.money import q
+from kopdig.tenancy.access import user_of
 from kopdig.tenancy.numbering import lock_series, next_number
 
+from .errors import SavingsError
 from .models import (
     ACCOUNT_PREFIX,
     LEDGER_KEY,
@@ -34,18 +34,6 @@ from .models import (
 )
 
 CASH = "kas"
-
-
-class SavingsError(DomainError):
-    pass
-
-
-class InsufficientBalance(SavingsError):
-    pass
-
-
-class LockedSavings(SavingsError):
-    pass
 
 
 def _require_atomic():
@@ -91,11 +79,6 @@ def product_for(cooperative, kind: str) -> SavingsProduct:
     if kind not in products:
         raise SavingsError(f"Koperasi ini belum memiliki produk {Kind(kind).label.lower()}.")
     return products[kind]
-
-
-def admin_fee_key(cooperative) -> str:
-    has = Account.objects.filter(cooperative=cooperative, system_key="pendapatan_admin_simpanan").exists()
-    return "pendapatan_admin_simpanan" if has else "pendapatan_lain"
 
 
 # --- accounts -------------------------------------------------------------------------------
@@ -152,7 +135,7 @@ def new_receipt(*, number, cooperative, date, type, member, amount, cashier, mem
     _require_atomic()
     return Receipt.objects.create(
         cooperative=cooperative, number=number, date=date, type=type, member=member,
-        amount=q(amount), memo=memo[:255], cashier=cashier if (cashier and cashier.is_authenticated) else None,
+        amount=q(amount), memo=memo[:255], cashier=user_of(cashier),
         entry=entry,
     )
 
@@ -164,7 +147,7 @@ def record(*, account: SavingsAccount, amount, type, date, entry, actor=None, me
     tx = SavingsTransaction.objects.create(
         cooperative_id=account.cooperative_id, account=account, member_id=account.member_id, kind=account.kind,
         date=date, type=type, amount=amount, memo=memo[:255], entry=entry, receipt=receipt, period=period,
-        created_by=actor if (actor is not None and actor.is_authenticated) else None,
+        created_by=user_of(actor),
     )
     # Round: SQLite adds decimals as floats; keep the stored cache at whole sen (exact on PostgreSQL).
     SavingsAccount.objects.filter(pk=account.pk).update(balance=Round(F("balance") + amount, 2))
@@ -190,31 +173,11 @@ def allocate_wajib(account: SavingsAccount, amount: Decimal) -> None:
         account.wajib_credit += left
 
 
-def check_withdrawable(account: SavingsAccount, amount: Decimal, *, member_active: bool = True) -> None:
-    if account.status != SavingsAccount.Status.AKTIF:
-        raise SavingsError(f"Rekening {account.number} sudah ditutup.")
-    if account.kind in (Kind.POKOK, Kind.WAJIB) and member_active:
-        raise LockedSavings(
-            f"{Kind(account.kind).label} tidak dapat ditarik selama masih menjadi anggota; "
-            "dikembalikan saat keluar."
-        )
-    if account.kind == Kind.BERJANGKA:
-        raise LockedSavings("Simpanan berjangka dicairkan melalui pencairan atau jatuh tempo, bukan penarikan biasa.")
-    minimum = account.product.min_balance if account.kind == Kind.SUKARELA else ZERO
-    available = account.balance - minimum
-    if amount > available:
-        raise InsufficientBalance(
-            f"Saldo tidak cukup: saldo {rupiah(account.balance)}, saldo minimum {rupiah(minimum)}, "
-            f"dapat ditarik {rupiah(max(available, ZERO))}."
-        )
-
-
 def credit_sukarela(*, cooperative, member, amount, date, actor, memo, contra_account, source_type, source_ref):
     """Post Dr ``contra_account`` / Cr simpanan_sukarela and credit the member's sukarela account.
 
-    NON-durable: runs inside the caller's action transaction (loan disbursement, SHU). Opens the
-    member's sukarela account when missing, updates its balance cache and records the savings
-    transaction, which it returns.
+    Opens the member's sukarela account when missing, updates its balance cache and records the
+    savings transaction, which it returns (the body of the action ``savings_sukarela_credit``).
     """
     _require_atomic()
     amount = q(amount)
