@@ -7,7 +7,7 @@ cooperative slug as their only argument.
 
 from dataclasses import dataclass, field
 
-from .access import ALL_COOP, APPROVERS, BOARD, READERS, STAFF  # noqa: F401 - the role sets, re-exported
+from .roles import ALL_COOP, APPROVERS, BOARD, READERS, STAFF  # noqa: F401 - the role sets, re-exported
 
 
 @dataclass(frozen=True)
