@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from kopdig.tenancy import nav
+
 
 class DinasConfig(AppConfig):
     name = "kopdig.dinas"
@@ -8,9 +10,6 @@ class DinasConfig(AppConfig):
     verbose_name = "Dinas Koperasi"
 
     def ready(self):
-        # Imported when the app registry is ready: tenancy.nav imports tenancy's models.
-        from kopdig.tenancy import nav
-
         nav.register(_("Registri koperasi"), "dinas:coop_list", dinas=True, order=10)
         nav.register(_("Data tahunan"), "dinas:annual_latest", dinas=True, order=20)
         nav.register(_("Kepatuhan RAT"), "dinas:rat", dinas=True, order=30)
