@@ -111,7 +111,8 @@ def main(argv):
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, setup_test_environment
 
-    from kopdig.dinas import charts, selectors
+    from kopdig.dinas import selectors
+    from kopdig.lib import charts
     from kopdig.dinas.models import AnnualReport
     from kopdig.tenancy.models import Cooperative
 

@@ -25,6 +25,7 @@ from kopdig.lib.money import q
 from kopdig.lib.tokens import hash_token, new_secret
 from kopdig.lib.transactions import action_atomic, batch
 from kopdig.tenancy.access import BOARD, require_dinas, require_role
+from kopdig.tenancy.actions import role_grant, user_create
 from kopdig.tenancy.models import Cooperative, Region, Role
 
 from .models import (
@@ -397,8 +398,6 @@ def pengurus_invite(*, actor, cooperative, username: str, name: str, email: str 
 
     One transaction: the user, the role, the invitation and their audit rows commit together.
     """
-    from kopdig.tenancy.actions import role_grant, user_create
-
     require_dinas(actor, cooperative.kabupaten_id)
     if not (name or "").strip():
         raise DomainError("Nama pengurus wajib diisi.")

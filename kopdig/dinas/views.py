@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kopdig.api.idempotency import run_once
-from kopdig.lib import validation
+from kopdig.lib import charts, validation
 from kopdig.lib.documents import xlsx_response
 from kopdig.lib.errors import DomainError
 from kopdig.lib.tokens import form_token
@@ -28,7 +28,7 @@ from kopdig.tenancy.access import coop_view, dinas_view, public_view
 from kopdig.tenancy.actions import cooperative_register
 from kopdig.tenancy.models import Cooperative, Region
 
-from . import actions, charts, importer, selectors
+from . import actions, importer, selectors
 from .forms import (
     AnnualReportForm,
     CooperativeForm,

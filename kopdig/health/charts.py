@@ -9,7 +9,7 @@ import re
 import pygal
 from django.utils.safestring import mark_safe
 
-from kopdig.dinas.charts import STYLE
+from kopdig.lib.charts import STYLE
 
 from .models import Predicate
 

@@ -74,7 +74,7 @@ def test_dashboard_totals_and_counts(world, plain_coops):
 
 
 def test_chart_memo_is_keyed_by_the_data():
-    from kopdig.dinas import charts
+    from kopdig.lib import charts
 
     one = charts.bar("Jenis", [{"label": "Konsumen", "n": 1}], href=lambda r: "/a")
     assert charts.bar("Jenis", [{"label": "Konsumen", "n": 1}], href=lambda r: "/a") == one

@@ -1,5 +1,5 @@
-"""Server-rendered SVG charts (pygal, no JavaScript: ``js=[]``). Every chart on a page also has a
-table with the same numbers; bars link to the filtered registry.
+"""Server-rendered SVG charts (pygal, no JavaScript: ``js=[]``) of the Dinas and health pages.
+Every chart on a page also has a table with the same numbers; bars link to the filtered registry.
 
 Rendering is the slowest part of the Dinas dashboard (~10-20 ms a chart), so the SVG is memoised
 per process keyed by EVERYTHING that goes into it (kind, title, labels, values, links, language):
