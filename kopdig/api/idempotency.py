@@ -71,3 +71,9 @@ def _claim(*, user, cooperative, endpoint, key, digest) -> tuple[IdempotencyKey,
     if record.request_hash != digest:
         raise IdempotencyConflict("Idempotency-Key ini sudah dipakai untuk permintaan dengan isi berbeda.")
     return record, True
+
+
+def purge(*, cooperative, endpoint: str) -> int:
+    """Delete every key of ``endpoint`` in the cooperative (e.g. a secret ballot's keys when the
+    item closes, so no stored digest outlives the vote). Returns the number deleted."""
+    return IdempotencyKey.objects.filter(cooperative=cooperative, endpoint=endpoint).delete()[0]
