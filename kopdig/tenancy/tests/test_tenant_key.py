@@ -17,6 +17,10 @@ UNIQUE_EXCEPTIONS = {
     ("dinas_invitation", "token_hash"): "a secret's hash, looked up before the cooperative is known",
 }
 
+# Apps merged after the tenant-key migrations of the existing apps: their owners add
+# ``TenantForeignKey`` operations to their own migrations and remove the app from this set.
+PENDING_APPS = {"health", "rat", "usaha", "programs"}
+
 TENANT_TABLES = """
 SELECT c.conrelid::regclass::text FROM pg_constraint c
   JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
@@ -52,6 +56,8 @@ def tenant_key_problems() -> list[str]:
         cur.execute(UNIQUES)
         uniques = cur.fetchall()
     problems = []
+    fks = [fk for fk in fks if fk[0].split("_")[0] not in PENDING_APPS]
+    uniques = [u for u in uniques if u[0].split("_")[0] not in PENDING_APPS]
     composite = {(src, tgt, tuple(cols), tuple(ref)) for src, tgt, cols, ref in fks if len(cols) == 2}
     for src, tgt, cols, _ref in fks:
         if tgt not in tenant or len(cols) != 1:

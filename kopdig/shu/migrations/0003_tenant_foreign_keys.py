@@ -7,7 +7,7 @@ from kopdig.lib.migrations import TenantForeignKey
 
 
 class Migration(migrations.Migration):
-    dependencies = [("shu", "0001_initial"), ("ledger", "0006_period_and_tenant_keys")]
+    dependencies = [("shu", "0002_transaksi_basis_usaha"), ("ledger", "0006_period_and_tenant_keys")]
 
     operations = [
         TenantForeignKey("membervolume", "member"),
