@@ -26,9 +26,21 @@ class PeriodError(DomainError):
     pass
 
 
+# PostgreSQL advisory lock class of a cooperative's period (key: the cooperative's id). Every
+# posting holds it shared until it commits (``posting._share``); moving the lock takes it
+# exclusively first, so a close waits for the postings in flight and no posting that started
+# before the close commits into the closed month. The lock queue is fair: postings arriving
+# while a close waits queue behind it.
+PERIOD_LOCK = 7301
+
+
 def _settings_for_update(cooperative) -> LedgerSettings:
-    if not transaction.get_connection().in_atomic_block:
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
         raise RuntimeError("periods helpers must run inside the calling action's transaction")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [PERIOD_LOCK, cooperative.pk])
     LedgerSettings.objects.get_or_create(cooperative=cooperative)
     return LedgerSettings.objects.select_for_update().get(cooperative=cooperative)
 

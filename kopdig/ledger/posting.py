@@ -26,6 +26,7 @@ from kopdig.lib.money import ZERO, q
 from kopdig.tenancy.numbering import format_number, next_number
 
 from .models import Account, AccountMonthBalance, JournalEntry, JournalLine, LedgerSettings
+from .periods import PERIOD_LOCK
 
 
 class LedgerError(DomainError):
@@ -129,13 +130,25 @@ _ACCOUNT_ATTRS = tuple(f.attname for f in Account._meta.concrete_fields)
 _ACCOUNT_NAMES = tuple(f.name for f in Account._meta.concrete_fields)
 
 
+def _share(connection) -> str:
+    """The period lock a posting holds until it commits (PostgreSQL), appended to the WHERE of
+    its read of ``closed_through``: the cooperative's period advisory lock in shared mode (a
+    close takes it exclusively, ``periods.PERIOD_LOCK``: it waits for the postings in flight,
+    and postings that arrive meanwhile queue behind it instead of starving it), and the row
+    FOR SHARE, so a posting that waited on a close re-reads the row and sees the new
+    ``closed_through``. SQLite serialises writers (IMMEDIATE transactions): nothing to add."""
+    if connection.vendor != "postgresql":
+        return ""
+    return f" AND pg_advisory_xact_lock_shared({PERIOD_LOCK}, {_qn(connection, 'cooperative_id')}::int) IS NOT NULL FOR SHARE"
+
+
 def _closed_through(connection, cooperative_id):
     key = ("closed", connection.vendor)
     sql = _CACHE.get(key)
     if sql is None:
-        sql = _CACHE[key] = "SELECT {} FROM {} WHERE {} = %s".format(
+        sql = _CACHE[key] = "SELECT {} FROM {} WHERE {} = %s{}".format(
             _qn(connection, "closed_through"), _qn(connection, LedgerSettings._meta.db_table),
-            _qn(connection, "cooperative_id"))
+            _qn(connection, "cooperative_id"), _share(connection))
     with connection.cursor() as cursor:
         cursor.execute(sql, [cooperative_id])
         row = cursor.fetchone()
@@ -159,8 +172,9 @@ def _resolve(connection, cooperative, refs, with_closed: bool):
             cols = ", ".join(qn(f.column) for f in Account._meta.concrete_fields)
             extra = ""
             if with_closed:
-                extra = ", (SELECT {} FROM {} WHERE {} = %s)".format(
-                    qn("closed_through"), qn(LedgerSettings._meta.db_table), qn("cooperative_id"))
+                extra = ", (SELECT {} FROM {} WHERE {} = %s{})".format(
+                    qn("closed_through"), qn(LedgerSettings._meta.db_table), qn("cooperative_id"),
+                    _share(connection))
             sql = _CACHE[key] = (
                 f"SELECT {cols}{extra} FROM {qn(Account._meta.db_table)} WHERE {qn('cooperative_id')} = %s "
                 f"AND ({qn('system_key')} IN ({marks}) OR {qn('code')} IN ({marks})) ORDER BY {qn('code')}"

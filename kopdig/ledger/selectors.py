@@ -12,6 +12,7 @@ from django.db.models import Q, Sum
 
 from kopdig.lib.money import ZERO, q
 
+from . import verifiers
 from .models import Account, AccountMonthBalance, JournalLine
 
 
@@ -95,7 +96,8 @@ def account_balance(account: Account, date: dt.date) -> Decimal:
 
 
 def verify(cooperative=None) -> list[str]:
-    """Prove the books: every entry balances and every month cache equals its lines.
+    """Prove the books: every entry balances, every month cache equals its lines, and every
+    product cache registered in ``verifiers`` equals its source and its control account.
 
     Returns a list of human-readable problems (empty = clean). This is the one place that
     deliberately reads the whole journal (``kopdig ledger verify``).
@@ -157,4 +159,6 @@ def verify(cooperative=None) -> list[str]:
                     f"{coop.slug}: saldo bulanan akun {codes.get(acc, acc)} {y}-{m:02d}: cache debit {have[0]} "
                     f"kredit {have[1]}, dihitung ulang debit {want[0]} kredit {want[1]}"
                 )
+        # 3. Product caches (savings balances, loan outstanding) against their sources and the ledger.
+        problems += verifiers.run(coop)
     return problems

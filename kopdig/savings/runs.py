@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -74,8 +75,36 @@ def _progress(run: Run, *, done_add=0, amount_add=ZERO, **fields):
     Run.objects.filter(pk=run.pk).update(**updates)
 
 
+# PostgreSQL advisory lock class of a run in progress (key: the run's id).
+RUN_LOCK = 7302
+
+
+@contextmanager
+def _one_worker(run: Run):
+    """One worker at a time per run on PostgreSQL: a session advisory lock, released when the
+    worker finishes or dies (kill -9 ends its session), so a second concurrent run of the same
+    period waits, then finds the run done. SQLite serialises the chunks' transactions, and each
+    chunk re-reads what is already done inside its transaction."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s, %s)", [RUN_LOCK, run.pk])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [RUN_LOCK, run.pk])
+
+
 def execute(run: Run, *, actor) -> Run:
-    """Run (or resume) ``run`` to completion. Safe to call again: a done run returns at once."""
+    """Run (or resume) ``run`` to completion. Safe to call again: a done run returns at once;
+    a run in progress elsewhere is waited for."""
+    with _one_worker(run):
+        return _execute(run, actor)
+
+
+def _execute(run: Run, actor) -> Run:
     run.refresh_from_db()
     if run.status == Run.Status.DONE:
         return run
@@ -107,6 +136,9 @@ def _billing(run: Run, actor):
     for i in range(0, len(todo), CHUNK * 5):
         chunk = todo[i:i + CHUNK * 5]
         with action_atomic():
+            done = set(Due.objects.filter(cooperative=coop, period=period, member_id__in=[m for m, _ in chunk])
+                       .values_list("member_id", flat=True))
+            chunk = [(m, c) for m, c in chunk if m not in done]  # billed by a concurrent run meanwhile
             ids = [m for m, _ in chunk]
             credits = {a.member_id: a for a in SavingsAccount.objects.select_for_update().filter(
                 cooperative=coop, kind=Kind.WAJIB, status="aktif", member_id__in=ids, wajib_credit__gt=0).order_by("id")}

@@ -6,7 +6,6 @@ import pytest
 from kopdig.ledger.chart import account_for
 from kopdig.ledger.selectors import account_balance
 from kopdig.lib.errors import NotAllowed
-from kopdig.loans import services as loans
 from kopdig.members import actions
 from kopdig.members.models import Member, MemberStatusChange
 from kopdig.members.nik import make_nik, nik_error
