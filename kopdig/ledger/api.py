@@ -31,7 +31,7 @@ from kopdig.api.common import (
 )
 from kopdig.api.idempotency import run_once
 from kopdig.lib.errors import DomainError
-from kopdig.tenancy.nav import APPROVERS, READERS, STAFF
+from kopdig.tenancy.access import APPROVERS, READERS, STAFF
 
 from . import actions, statements
 from .models import Account, JournalDraft, JournalEntry

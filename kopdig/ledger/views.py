@@ -13,7 +13,6 @@ import hashlib
 import io
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,8 +27,7 @@ from kopdig.lib.documents import pdf_response
 from kopdig.lib.errors import DomainError
 from kopdig.lib.money import ZERO
 from kopdig.lib.tokens import form_token
-from kopdig.tenancy.access import coop_view
-from kopdig.tenancy.nav import APPROVERS, BOARD, READERS, STAFF
+from kopdig.tenancy.access import APPROVERS, BOARD, READERS, STAFF, check, coop_view
 
 from . import actions, periods, reports, statements
 from .forms import (
@@ -46,11 +44,6 @@ from .forms import (
 )
 from .models import Account, AccountMonthBalance, JournalDraft, JournalEntry, LedgerSettings
 from .posting import Line
-
-
-def _require(request, roles):
-    if not request.access.has(roles):
-        raise PermissionDenied
 
 
 def _today():
@@ -70,7 +63,7 @@ def accounts(request):
     if request.access.has(APPROVERS):
         form = AccountForm(request.POST or None, cooperative=coop)
     if request.method == "POST":
-        _require(request, APPROVERS)
+        check(request.access, APPROVERS)
         op, code = request.POST.get("op"), request.POST.get("code", "")
         try:
             if op == "close":
@@ -128,7 +121,7 @@ def entry_detail(request, number):
     if entry is None:
         raise Http404
     if request.method == "POST":
-        _require(request, APPROVERS)
+        check(request.access, APPROVERS)
         try:
             rev = actions.journal_entry_reverse(actor=request.user, cooperative=coop, number=number,
                                                 date=_parse_date(request.POST.get("date")) or _today())
@@ -201,7 +194,7 @@ def draft_detail(request, number):
         raise Http404
     reject_form = RejectForm(request.POST if request.POST.get("op") == "reject" else None)
     if request.method == "POST":
-        _require(request, APPROVERS)
+        check(request.access, APPROVERS)
         try:
             if request.POST.get("op") == "approve":
                 entry = actions.journal_draft_approve(actor=request.user, cooperative=coop, number=number)
@@ -364,7 +357,7 @@ def period_list(request):
     if request.method == "POST":
         try:
             if request.POST.get("op") == "threshold":
-                _require(request, BOARD)
+                check(request.access, BOARD)
                 if threshold_form.is_valid():
                     actions.ledger_settings_update(actor=request.user, cooperative=coop,
                                                    approval_threshold=threshold_form.cleaned_data["approval_threshold"])
@@ -372,12 +365,12 @@ def period_list(request):
                     return redirect(_url("periods", request))
                 raise ValueError
             if request.POST.get("op") == "close":
-                _require(request, APPROVERS)
+                check(request.access, APPROVERS)
                 year, month = (int(x) for x in request.POST.get("month", "0-0").split("-"))
                 end = actions.period_close_month(actor=request.user, cooperative=coop, year=year, month=month)
                 messages.success(request, _("Buku ditutup sampai %(d)s.") % {"d": end.strftime("%d-%m-%Y")})
                 return redirect(_url("periods", request))
-            _require(request, BOARD)
+            check(request.access, BOARD)
             if reopen_form.is_valid():
                 year, month = (int(x) for x in reopen_form.cleaned_data["month"].split("-"))
                 actions.period_reopen(actor=request.user, cooperative=coop, year=year, month=month,

@@ -25,7 +25,7 @@ from kopdig.api.common import (
 )
 from kopdig.api.idempotency import run_once
 from kopdig.members.models import Member
-from kopdig.tenancy.nav import ALL_COOP, APPROVERS, READERS, STAFF
+from kopdig.tenancy.access import ALL_COOP, APPROVERS, READERS, STAFF
 
 from . import actions, schedule, selectors
 from .models import Kolektibilitas, Loan, LoanProduct, Repayment

@@ -14,8 +14,8 @@ from pydantic import AfterValidator
 from kopdig.api.common import Choice, EventDate, Limit, Offset, Text, api_coop, event_dates, page, responses
 from kopdig.api.idempotency import run_once
 from kopdig.lib import validation
+from kopdig.tenancy.access import ALL_COOP, READERS, STAFF
 from kopdig.tenancy.models import Region
-from kopdig.tenancy.nav import ALL_COOP, READERS, STAFF
 
 from . import actions
 from .models import Member

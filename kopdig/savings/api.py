@@ -20,7 +20,7 @@ from kopdig.api.common import (
 )
 from kopdig.api.idempotency import run_once
 from kopdig.members.models import Member
-from kopdig.tenancy.nav import ALL_COOP, STAFF
+from kopdig.tenancy.access import ALL_COOP, STAFF
 
 from . import actions, selectors
 from .models import Kind, SavingsAccount

@@ -6,7 +6,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from kopdig.api.common import Choice, Limit, Offset, Rate, SignedMoney, Text, Year, api_coop, page, responses
-from kopdig.tenancy.nav import ALL_COOP, READERS
+from kopdig.tenancy.access import ALL_COOP, READERS
 
 from . import engine, selectors
 from .models import ShuMemberShare, ShuYear

@@ -7,11 +7,7 @@ cooperative slug as their only argument.
 
 from dataclasses import dataclass, field
 
-ALL_COOP = frozenset({"pengurus", "manajer", "kasir", "pengawas", "anggota"})
-STAFF = frozenset({"pengurus", "manajer", "kasir"})
-READERS = frozenset({"pengurus", "manajer", "kasir", "pengawas"})
-APPROVERS = frozenset({"pengurus", "manajer"})
-BOARD = frozenset({"pengurus"})
+from .access import ALL_COOP, APPROVERS, BOARD, READERS, STAFF  # noqa: F401 - the role sets, re-exported
 
 
 @dataclass(frozen=True)

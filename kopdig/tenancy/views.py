@@ -3,10 +3,9 @@ from django.contrib.auth.views import LoginView
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from .access import coop_view, dinas_kabupaten_ids
+from .access import ALL_COOP, coop_view, dinas_kabupaten_ids
 from .demo_logins import demo_logins
 from .models import Role
-from .nav import ALL_COOP
 
 
 class KopdigLoginView(LoginView):
