@@ -94,7 +94,12 @@ INSTALLED_APPS = [
     "kopdig.savings",
     "kopdig.loans",
     "kopdig.shu",
+    "kopdig.rat",
+    "kopdig.usaha",
+    "kopdig.market",
     "kopdig.dinas",
+    "kopdig.health",
+    "kopdig.programs",
     "kopdig.api",
 ]
 
@@ -201,12 +206,15 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
 USE_TZ = True
+FORMAT_MODULE_PATH = ["kopdig.lib.locale_formats"]  # "3 September 2019", ISO date inputs
 
 # --- Static files -----------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT.mkdir(exist_ok=True)
+MEDIA_URL = "media/"
+MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": DATA_DIR / "media"}},
     "staticfiles": {

@@ -151,7 +151,7 @@ def _mount_routers():
     """Each app exposes ``router`` in its api.py, mounted at the root. Its paths are written in
     full (``/coops/{slug}/accounts``, ``/dinas/coops``): ninja does not read path parameters in
     a router's mount prefix."""
-    for app in ["ledger", "members", "savings", "loans", "shu", "dinas"]:
+    for app in ["ledger", "members", "savings", "loans", "shu", "rat", "usaha", "dinas", "health", "programs"]:
         try:
             module = import_module(f"kopdig.{app}.api")
         except ModuleNotFoundError as exc:

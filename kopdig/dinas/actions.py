@@ -13,7 +13,10 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth.forms import SetPasswordForm
+from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from kopdig import audit
@@ -145,6 +148,52 @@ def _dates_ok(start, end, message):
         raise DomainError(message)
 
 
+def _clean_name(name) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise DomainError("Nama wajib diisi.")
+    return name
+
+
+def _person_for_update(model, cooperative, code: str, missing: str):
+    person = model.objects.select_for_update().filter(cooperative=cooperative, code=code).first()
+    if person is None:
+        raise DomainError(missing)
+    return person
+
+
+def _person_save(actor, cooperative, model, code, values: dict, *, action: str, missing: str):
+    """The one save of a cooperative's officer (CoopOfficer) or staff (CoopStaff) row, after the
+    action checked access and input: add one (code None) or change the one with ``code``; audited
+    before/after."""
+    with action_atomic():
+        before = None
+        if code:
+            person = _person_for_update(model, cooperative, code, missing)
+            before = audit.snapshot(person, list(values))
+            for k, v in values.items():
+                setattr(person, k, v)
+            person.save()
+        else:
+            person = model.objects.create(cooperative=cooperative, **values)
+        audit.record(actor, action, cooperative=cooperative, obj=person, ref=person.code, summary=str(person),
+                     before=before, after=audit.snapshot(person, list(values)))
+    return person
+
+
+def _person_delete(actor, cooperative, model, code: str, *, fields: list, action: str, missing: str) -> None:
+    """The one delete of an officer or staff row; the audit row keeps ``fields`` of it."""
+    with action_atomic():
+        person = _person_for_update(model, cooperative, code, missing)
+        snap = audit.snapshot(person, fields)
+        person.delete()
+        audit.record(actor, action, cooperative=cooperative, ref=code, summary=snap["name"], before=snap)
+
+
+OFFICER_MISSING = "Pengurus/pengawas tidak ditemukan."
+STAFF_MISSING = "Karyawan tidak ditemukan."
+
+
 def coop_officer_save(*, actor, cooperative, body: str, position: str, name: str, phone: str = "",
                       term_start: dt.date | None = None, term_end: dt.date | None = None,
                       code: str | None = None) -> CoopOfficer:
@@ -152,38 +201,18 @@ def coop_officer_save(*, actor, cooperative, body: str, position: str, name: str
     require_dinas(actor, cooperative.kabupaten_id)
     if body not in CoopOfficer.Body.values or position not in CoopOfficer.Position.values:
         raise DomainError("Organ atau jabatan tidak dikenal.")
-    name = (name or "").strip()
-    if not name:
-        raise DomainError("Nama wajib diisi.")
+    name = _clean_name(name)
     _dates_ok(term_start, term_end, "Akhir masa jabatan tidak boleh sebelum awalnya.")
     values = {"body": body, "position": position, "name": name, "phone": phone.strip(), "term_start": term_start,
               "term_end": term_end}
-    with action_atomic():
-        before = None
-        if code:
-            officer = CoopOfficer.objects.select_for_update().filter(cooperative=cooperative, code=code).first()
-            if officer is None:
-                raise DomainError("Pengurus/pengawas tidak ditemukan.")
-            before = audit.snapshot(officer, list(values))
-            for k, v in values.items():
-                setattr(officer, k, v)
-            officer.save()
-        else:
-            officer = CoopOfficer.objects.create(cooperative=cooperative, **values)
-        audit.record(actor, "coop_officer_save", cooperative=cooperative, obj=officer, ref=officer.code,
-                     summary=str(officer), before=before, after=audit.snapshot(officer, list(values)))
-    return officer
+    return _person_save(actor, cooperative, CoopOfficer, code, values, action="coop_officer_save",
+                        missing=OFFICER_MISSING)
 
 
 def coop_officer_delete(*, actor, cooperative, code: str) -> None:
     require_dinas(actor, cooperative.kabupaten_id)
-    with action_atomic():
-        officer = CoopOfficer.objects.select_for_update().filter(cooperative=cooperative, code=code).first()
-        if officer is None:
-            raise DomainError("Pengurus/pengawas tidak ditemukan.")
-        snap = audit.snapshot(officer, ["body", "position", "name", "term_start", "term_end"])
-        officer.delete()
-        audit.record(actor, "coop_officer_delete", cooperative=cooperative, ref=code, summary=snap["name"], before=snap)
+    _person_delete(actor, cooperative, CoopOfficer, code, fields=["body", "position", "name", "term_start", "term_end"],
+                   action="coop_officer_delete", missing=OFFICER_MISSING)
 
 
 def coop_staff_save(*, actor, cooperative, position: str, name: str, phone: str = "", since: dt.date | None = None,
@@ -192,37 +221,16 @@ def coop_staff_save(*, actor, cooperative, position: str, name: str, phone: str 
     _reporter(actor, cooperative)
     if position not in CoopStaff.Position.values:
         raise DomainError("Jabatan tidak dikenal.")
-    name = (name or "").strip()
-    if not name:
-        raise DomainError("Nama wajib diisi.")
+    name = _clean_name(name)
     _dates_ok(since, until, "Tanggal berhenti tidak boleh sebelum tanggal mulai.")
     values = {"position": position, "name": name, "phone": phone.strip(), "since": since, "until": until}
-    with action_atomic():
-        before = None
-        if code:
-            staff = CoopStaff.objects.select_for_update().filter(cooperative=cooperative, code=code).first()
-            if staff is None:
-                raise DomainError("Karyawan tidak ditemukan.")
-            before = audit.snapshot(staff, list(values))
-            for k, v in values.items():
-                setattr(staff, k, v)
-            staff.save()
-        else:
-            staff = CoopStaff.objects.create(cooperative=cooperative, **values)
-        audit.record(actor, "coop_staff_save", cooperative=cooperative, obj=staff, ref=staff.code, summary=str(staff),
-                     before=before, after=audit.snapshot(staff, list(values)))
-    return staff
+    return _person_save(actor, cooperative, CoopStaff, code, values, action="coop_staff_save", missing=STAFF_MISSING)
 
 
 def coop_staff_delete(*, actor, cooperative, code: str) -> None:
     _reporter(actor, cooperative)
-    with action_atomic():
-        staff = CoopStaff.objects.select_for_update().filter(cooperative=cooperative, code=code).first()
-        if staff is None:
-            raise DomainError("Karyawan tidak ditemukan.")
-        snap = audit.snapshot(staff, ["position", "name", "since", "until"])
-        staff.delete()
-        audit.record(actor, "coop_staff_delete", cooperative=cooperative, ref=code, summary=snap["name"], before=snap)
+    _person_delete(actor, cooperative, CoopStaff, code, fields=["position", "name", "since", "until"],
+                   action="coop_staff_delete", missing=STAFF_MISSING)
 
 
 # ---------------------------------------------------------------- annual figures and RAT
@@ -323,6 +331,36 @@ def rat_record_save(*, actor, cooperative, year: int, held_on: dt.date | None) -
     return rec
 
 
+def rat_held_record(*, actor, cooperative, year: int, held_on: dt.date, officers=()) -> RatRecord:
+    """A RAT held on Kopdig closed with quorum (called by the RAT app inside its transaction):
+    the RAT record of ``year`` gets source "kopdig" (it takes precedence over a typed record,
+    whose values stay in the audit row), and the officers it elected enter the registry.
+
+    ``officers``: dicts with body, position, name, phone, term_start, term_end. The sitting
+    officers of an elected body end their term the day the new ones start."""
+    require_role(actor, cooperative, BOARD, "mencatat hasil RAT")
+    with action_atomic():
+        rec, created = RatRecord.objects.select_for_update().get_or_create(
+            cooperative=cooperative, year=year,
+            defaults={"held_on": held_on, "source": RatRecord.Source.KOPDIG, "recorded_by": _user_or_none(actor)})
+        before = None if created else {"held_on": rec.held_on, "source": rec.source}
+        if not created:
+            rec.held_on, rec.source, rec.recorded_by = held_on, RatRecord.Source.KOPDIG, _user_or_none(actor)
+            rec.save()
+        for body in {o["body"] for o in officers}:
+            CoopOfficer.objects.filter(cooperative=cooperative, body=body, term_start__lte=held_on).filter(
+                Q(term_end__isnull=True) | Q(term_end__gt=held_on)).update(term_end=held_on)
+        CoopOfficer.objects.bulk_create(CoopOfficer(cooperative=cooperative, **o) for o in officers)
+        audit.record(actor, "rat_held_record", cooperative=cooperative, obj=rec, ref=str(year),
+                     summary=f"RAT tahun buku {year} (Kopdig)", before=before,
+                     after={"held_on": held_on, "source": rec.source, "officers": [o["name"] for o in officers]})
+    return rec
+
+
+def _user_or_none(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
 def rat_record_delete(*, actor, cooperative, year: int) -> None:
     """Remove a wrongly entered RAT record (Dinas officer)."""
     require_dinas(actor, cooperative.kabupaten_id)
@@ -383,8 +421,6 @@ def pengurus_invite(*, actor, cooperative, username: str, name: str, email: str 
 
 
 def _send_invitation(to, coop_name, link):
-    from django.core.mail import send_mail
-
     send_mail(
         subject=f"Undangan Kopdig: {coop_name}",
         message=(f"Anda diundang sebagai pengurus {coop_name} di Kopdig.\n"
@@ -404,8 +440,6 @@ def invitation_get(raw: str) -> Invitation:
 def invitation_accept(*, token: str, new_password1: str, new_password2: str):
     """Set the invitee's password through the invitation (once). Returns the user; raises
     InvitationInvalid or DomainError with the password form's messages."""
-    from django.contrib.auth.forms import SetPasswordForm
-
     with action_atomic():
         inv = invitation_get(token)
         inv = Invitation.objects.select_for_update().select_related("user", "cooperative").get(pk=inv.pk)

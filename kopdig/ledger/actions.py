@@ -13,6 +13,7 @@ from django.utils import timezone
 from kopdig import audit
 from kopdig.lib.cells import cell_amount
 from kopdig.lib.errors import DomainError, NotAllowed
+from kopdig.lib.formats import tanggal
 from kopdig.lib.money import ZERO, q
 from kopdig.lib.transactions import action_atomic
 from kopdig.tenancy.access import APPROVERS, BOARD, STAFF, require_role, user_of
@@ -257,7 +258,7 @@ def period_close_month(*, actor, cooperative, year: int, month: int, today: dt.d
                 raise DomainError(f"Tutup buku harus berurutan: bulan berikutnya adalah {expected:%m-%Y}.")
         periods.lock_through(cooperative=cooperative, date=end)
         audit.record(actor, "period_close", cooperative=cooperative, ref=f"{year}-{month:02d}",
-                     summary=f"Tutup buku sampai {end:%d-%m-%Y}", before={"closed_through": current},
+                     summary=f"Tutup buku sampai {tanggal(end)}", before={"closed_through": current},
                      after={"closed_through": end})
     return end
 
@@ -350,7 +351,7 @@ def parse_import_rows(cooperative, rows) -> tuple[list, list]:
         if date is None:
             errors.append((number, f"tanggal tidak valid: {raw_date!r}"))
         elif closed and date <= closed:
-            errors.append((number, f"periode sampai {closed:%d-%m-%Y} sudah ditutup"))
+            errors.append((number, f"periode sampai {tanggal(closed)} sudah ditutup"))
         voucher = str(row["no_bukti"] or "").strip()
         if not voucher:
             errors.append((number, "no_bukti wajib diisi"))

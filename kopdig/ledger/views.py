@@ -25,6 +25,7 @@ from kopdig.lib import validation
 from kopdig.lib.cells import cell_amount
 from kopdig.lib.documents import pdf_response
 from kopdig.lib.errors import DomainError
+from kopdig.lib.formats import tanggal
 from kopdig.lib.money import ZERO
 from kopdig.lib.tokens import form_token
 from kopdig.tenancy.access import APPROVERS, BOARD, READERS, STAFF, check, coop_view
@@ -368,7 +369,7 @@ def period_list(request):
                 check(request.access, APPROVERS)
                 year, month = (int(x) for x in request.POST.get("month", "0-0").split("-"))
                 end = actions.period_close_month(actor=request.user, cooperative=coop, year=year, month=month)
-                messages.success(request, _("Buku ditutup sampai %(d)s.") % {"d": end.strftime("%d-%m-%Y")})
+                messages.success(request, _("Buku ditutup sampai %(d)s.") % {"d": tanggal(end)})
                 return redirect(_url("periods", request))
             check(request.access, BOARD)
             if reopen_form.is_valid():

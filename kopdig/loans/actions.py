@@ -17,6 +17,7 @@ from django.utils import timezone
 from kopdig import audit
 from kopdig.ledger.posting import Line, post, reverse
 from kopdig.lib.errors import NotAllowed
+from kopdig.lib.formats import rupiah
 from kopdig.lib.money import ZERO, D, q
 from kopdig.lib.transactions import action_atomic
 from kopdig.members.models import Member
@@ -168,7 +169,7 @@ def loan_apply(*, actor, cooperative, member: Member, product: LoanProduct, prin
     if not (purpose or "").strip():
         raise LoanError("Tujuan pinjaman wajib diisi.")
     if principal <= 0 or principal < product.min_amount or principal > product.max_amount:
-        raise LoanError(f"Jumlah pinjaman harus antara Rp {product.min_amount:,.2f} dan Rp {product.max_amount:,.2f}.")
+        raise LoanError(f"Jumlah pinjaman harus antara {rupiah(product.min_amount)} dan {rupiah(product.max_amount)}.")
     if term < product.min_term or term > product.max_term:
         raise LoanError(f"Jangka waktu harus {product.min_term}–{product.max_term} bulan.")
     if grace_months < 0 or grace_months > product.max_grace_months or grace_months >= term:
@@ -188,7 +189,7 @@ def loan_apply(*, actor, cooperative, member: Member, product: LoanProduct, prin
         limit = q(savings * product.max_savings_multiple)
         if principal > limit:
             raise LoanError(f"Jumlah pinjaman melebihi {product.max_savings_multiple}× simpanan anggota "
-                            f"(maksimal Rp {limit:,.2f}).")
+                            f"(maksimal {rupiah(limit)}).")
     periods = periods_for(product.frequency, term)
     grace_periods = periods_for(product.frequency, grace_months) if grace_months else 0
     with action_atomic():
@@ -208,7 +209,7 @@ def loan_apply(*, actor, cooperative, member: Member, product: LoanProduct, prin
             LoanCollateral(cooperative=cooperative, loan=loan, kind=k[:60], description=d[:255], value=v)
             for k, d, v in collaterals)
         audit.record(actor, "loan_apply", cooperative=cooperative, obj=loan, ref=loan.number,
-                     summary=f"Pengajuan {member.name} Rp {principal:,.2f} / {term} bln",
+                     summary=f"Pengajuan {member.name} {rupiah(principal)} / {term} bln",
                      after=_jsonable(audit.snapshot(loan, LOAN_AUDIT)))
     return loan
 
@@ -248,7 +249,7 @@ def loan_approve(*, actor, cooperative, number: str, date: dt.date | None = None
         loan.status, loan.approved_by, loan.approved_on = Loan.Status.APPROVED, user_of(actor), date
         loan.save(update_fields=["status", "approved_by", "approved_on"])
         audit.record(actor, "loan_approve", cooperative=cooperative, obj=loan, ref=loan.number,
-                     summary=f"Disetujui Rp {loan.principal:,.2f}", before={"status": Loan.Status.APPLIED},
+                     summary=f"Disetujui {rupiah(loan.principal)}", before={"status": Loan.Status.APPLIED},
                      after={"status": loan.status})
     return loan
 
@@ -359,7 +360,7 @@ def _disburse(loan, *, actor, date, first_due_date=None, to=None, cash_account="
     loan.save(update_fields=["status", "disbursed_on", "disbursed_by", "disbursed_to", "disbursement_entry",
                              "first_due_date", "maturity_date", "outstanding"])
     audit.record(actor, "loan_disburse", cooperative=cooperative, obj=loan, ref=loan.number,
-                 summary=f"Dicairkan Rp {loan.principal:,.2f} (bersih Rp {net:,.2f}) ke {to}",
+                 summary=f"Dicairkan {rupiah(loan.principal)} (bersih {rupiah(net)}) ke {to}",
                  before={"status": Loan.Status.APPROVED},
                  after={"status": loan.status, "net": str(net), "fees": str(fees)})
     return loan
@@ -379,8 +380,8 @@ def loan_repay(*, actor, cooperative, number: str, amount, date: dt.date | None 
         before = loan.outstanding
         rep = apply_repayment(loan=loan, amount=amount, date=date, actor=actor, payoff=payoff, debit_account=account)
         audit.record(actor, "loan_repay", cooperative=cooperative, obj=rep, ref=rep.number,
-                     summary=f"{loan.number}: Rp {rep.amount:,.2f} (denda {rep.denda}, jasa {rep.jasa}, "
-                             f"pokok {rep.pokok})",
+                     summary=f"{loan.number}: {rupiah(rep.amount)} (denda {rupiah(rep.denda)}, jasa {rupiah(rep.jasa)}, "
+                             f"pokok {rupiah(rep.pokok)})",
                      before={"outstanding": str(before)},
                      after={"outstanding": str(loan.outstanding), "status": loan.status})
     return rep
@@ -474,7 +475,7 @@ def loan_writeoff_approve(*, actor, cooperative, number: str, date: dt.date | No
         loan.outstanding = ZERO
         loan.save(update_fields=["status", "written_off_on", "written_off_amount", "outstanding"])
         audit.record(actor, "loan_writeoff_approve", cooperative=cooperative, obj=loan, ref=loan.number,
-                     summary=f"Dihapusbukukan Rp {amount:,.2f}", before={"status": Loan.Status.ACTIVE,
+                     summary=f"Dihapusbukukan {rupiah(amount)}", before={"status": Loan.Status.ACTIVE,
                                                                            "outstanding": str(amount)},
                      after={"status": loan.status, "outstanding": "0.00"})
     return loan
@@ -496,7 +497,7 @@ def loan_recover(*, actor, cooperative, number: str, amount, date: dt.date | Non
             raise LoanError("Pemulihan hanya untuk pinjaman yang sudah dihapusbukukan.")
         left = loan.written_off_amount - loan.recovered_amount
         if amount > left:
-            raise LoanError(f"Pemulihan melebihi sisa yang dihapusbukukan (Rp {left:,.2f}).")
+            raise LoanError(f"Pemulihan melebihi sisa yang dihapusbukukan ({rupiah(left)}).")
         seq = next_number(cooperative, "loan_repayment", date.year)
         receipt = f"KP-{date.year}-{seq:06d}"
         entry = post(cooperative=cooperative, date=date, memo=f"Pemulihan pinjaman {loan.number} (hapus buku)",
@@ -508,6 +509,6 @@ def loan_recover(*, actor, cooperative, number: str, amount, date: dt.date | Non
             cooperative=cooperative, loan=loan, number=receipt, kind=Repayment.Kind.RECOVERY, date=date,
             amount=amount, recovery=amount, debit_account=account, entry=entry, received_by=user_of(actor))
         audit.record(actor, "loan_recover", cooperative=cooperative, obj=rep, ref=receipt,
-                     summary=f"{loan.number}: pemulihan Rp {amount:,.2f}",
+                     summary=f"{loan.number}: pemulihan {rupiah(amount)}",
                      after={"recovered": str(loan.recovered_amount)})
     return rep

@@ -23,6 +23,7 @@ from kopdig import audit
 from kopdig.ledger.chart import account_for
 from kopdig.ledger.posting import Line, post
 from kopdig.ledger.selectors import account_balance
+from kopdig.lib.formats import rupiah, tanggal
 from kopdig.lib.money import ZERO, q
 from kopdig.lib.transactions import action_atomic
 from kopdig.tenancy.access import APPROVERS, require_role
@@ -48,7 +49,7 @@ def arrears_run(*, actor, cooperative, date: dt.date, chunk: int = CHUNK) -> Arr
                       "total": Loan.objects.filter(cooperative=cooperative, status=Loan.Status.ACTIVE).count()})
         if created:
             audit.record(actor, "loan_arrears_run_start", cooperative=cooperative, obj=run, ref=str(date),
-                         summary=f"Perhitungan tunggakan {date:%d-%m-%Y}")
+                         summary=f"Perhitungan tunggakan {tanggal(date)}")
     if run.status == ArrearsRun.Status.DONE:
         return run
     products = {p.pk: p for p in LoanProduct.objects.filter(cooperative=cooperative)}
@@ -155,10 +156,10 @@ def _finish(run, actor, cooperative, date):
         amount = abs(diff)
         if diff > 0:
             lines = [Line("beban_cadangan_risiko", debit=amount), Line("cadangan_risiko", credit=amount)]
-            memo = f"Penyisihan cadangan risiko pinjaman per {date:%d-%m-%Y}"
+            memo = f"Penyisihan cadangan risiko pinjaman per {tanggal(date)}"
         else:
             lines = [Line("cadangan_risiko", debit=amount), Line("beban_cadangan_risiko", credit=amount)]
-            memo = f"Pengurangan cadangan risiko pinjaman per {date:%d-%m-%Y}"
+            memo = f"Pengurangan cadangan risiko pinjaman per {tanggal(date)}"
         entry = post(cooperative=cooperative, date=date, memo=memo, lines=lines, actor=actor,
                      source_type="loans.reserve", source_ref=f"TGK-{date.isoformat()}")
     run.summary = {
@@ -170,5 +171,5 @@ def _finish(run, actor, cooperative, date):
     run.finished_at = timezone.now()
     run.save(update_fields=["summary", "reserve_entry", "status", "finished_at"])
     audit.record(actor, "loan_arrears_run", cooperative=cooperative, obj=run, ref=str(date),
-                 summary=f"Tunggakan {date:%d-%m-%Y}: {run.processed} pinjaman, cadangan Rp {res['required']:,.2f}",
+                 summary=f"Tunggakan {tanggal(date)}: {run.processed} pinjaman, cadangan {rupiah(res['required'])}",
                  after=run.summary)

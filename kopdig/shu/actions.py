@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from kopdig import audit
 from kopdig.lib.errors import DomainError
+from kopdig.lib.formats import tanggal
 from kopdig.lib.money import ZERO, D, q
 from kopdig.lib.transactions import action_atomic
 from kopdig.tenancy.access import APPROVERS, BOARD, STAFF, require_role, user_of
@@ -246,7 +247,7 @@ def shu_year_close(*, actor, cooperative, year: int):
             raise WrongStatus(f"Tahun buku {year} sudah ditutup.")
         lock = periods.closed_through(cooperative)
         if lock and lock >= end:
-            raise ShuError(f"Buku sudah terkunci sampai {lock:%d-%m-%Y}; tahun {year} tidak dapat ditutup lagi.")
+            raise ShuError(f"Buku sudah terkunci sampai {tanggal(lock)}; tahun {year} tidak dapat ditutup lagi.")
         earlier = [
             (a, d, c) for a, d, c in selectors.income_expense_movements(cooperative, dt.date(1900, 1, 1), start - dt.timedelta(days=1))
             if d != c
@@ -303,7 +304,7 @@ def shu_year_reopen(*, actor, cooperative, year: int, reason: str = ""):
         end = dt.date(year, 12, 31)
         lock = periods.closed_through(cooperative)
         if lock and lock > end:
-            raise ShuError(f"Buku sudah dikunci sampai {lock:%d-%m-%Y}; buka dulu periode sesudah tahun {year}.")
+            raise ShuError(f"Buku sudah dikunci sampai {tanggal(lock)}; buka dulu periode sesudah tahun {year}.")
         periods.unlock_to(cooperative=cooperative, date=sy.lock_before_close if (
             sy.lock_before_close and sy.lock_before_close < end) else None)
         rev = None
@@ -360,7 +361,7 @@ def shu_approve(*, actor, cooperative, year: int, rat_date: dt.date, rat_referen
         sy.status = S.APPROVED
         sy.save()
         audit.record(actor, "shu_approve", cooperative=cooperative, obj=sy, ref=str(year),
-                     summary=f"SHU {year} disetujui RAT {rat_reference} tanggal {rat_date:%d-%m-%Y}",
+                     summary=f"SHU {year} disetujui RAT {rat_reference} tanggal {tanggal(rat_date)}",
                      after={"shu": res.shu, "jm_pool": res.jm_pool, "ju_pool": res.ju_pool,
                             "members": len(shares), "rat_date": rat_date, "rat_reference": rat_reference})
     return sy

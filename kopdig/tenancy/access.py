@@ -20,17 +20,12 @@ from django.http import Http404
 from kopdig.lib.errors import NotAllowed
 
 from .models import Cooperative, DinasRole, Role
+from .roles import ALL_COOP, APPROVERS, BOARD, MEMBERS, READERS, STAFF, SUPERVISORS  # noqa: F401
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
-# --- the role sets (architecture §4); every app uses these, none defines its own ----------------
+# The role sets live in .roles (no models); re-exported here with the check that uses them.
 K = Role.Kind
-ALL_COOP = frozenset({K.PENGURUS, K.MANAJER, K.KASIR, K.PENGAWAS, K.ANGGOTA})
-STAFF = frozenset({K.PENGURUS, K.MANAJER, K.KASIR})  # enter transactions
-READERS = frozenset({K.PENGURUS, K.MANAJER, K.KASIR, K.PENGAWAS})  # read the cooperative's books
-APPROVERS = frozenset({K.PENGURUS, K.MANAJER})  # approve (maker-checker), set products
-BOARD = frozenset({K.PENGURUS})  # the elected board
-SUPERVISORS = frozenset({K.PENGAWAS})  # write only the supervisory report
 
 
 class SystemActor:

@@ -76,11 +76,11 @@ def _api_paths(client):
 def test_every_api_operation_requires_a_token(world):
     c = Client()
     for path, ops in _api_paths(c).items():
-        if path == "/api/v1/auth/token":
-            continue
         url = re.sub(r"\{slug\}", world.coop_a.slug, path)
         url = re.sub(r"\{[^}]+\}", _param, url)
-        for method in ops:
+        for method, op in ops.items():
+            if "security" not in op:  # public by design: the token exchange, the market, certificate checks
+                continue
             resp = getattr(c, method)(url, content_type="application/json") if method != "get" else c.get(url)
             assert resp.status_code == 401, (method, path, resp.status_code)
 
