@@ -195,6 +195,12 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_LOCKOUT_CALLABLE = "kopdig.api.auth.lockout_response"  # JSON 429 on /api/, the page elsewhere
 
+# Spreadsheet uploads (imports): largest file, most data rows read, errors listed on the page.
+KOPDIG_IMPORT_MAX_BYTES = int(os.environ.get("KOPDIG_IMPORT_MAX_BYTES") or 5 * 1024 * 1024)
+KOPDIG_IMPORT_MAX_ROWS = int(os.environ.get("KOPDIG_IMPORT_MAX_ROWS") or 5000)
+KOPDIG_IMPORT_MAX_ERRORS_SHOWN = int(os.environ.get("KOPDIG_IMPORT_MAX_ERRORS_SHOWN") or 50)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000  # a journal form has at most 200 lines of a few fields
+
 # API tokens live this many days.
 API_TOKEN_DAYS = int(os.environ.get("KOPDIG_API_TOKEN_DAYS", "30"))
 

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kopdig.lib.formfields import UploadField
 from kopdig.lib.tokens import form_token
 from kopdig.tenancy.models import Cooperative, Region
 
@@ -129,7 +130,7 @@ class SettingsForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Berkas Excel (.xlsx)"))
+    file = UploadField(label=_("Berkas Excel (.xlsx)"))
     year = forms.IntegerField(label=_("Tahun buku angka anggota/aset/volume/SHU"), min_value=1945)
 
     def __init__(self, *args, **kwargs):

@@ -8,12 +8,16 @@ nothing. Existing cooperatives are matched by NIK or badan hukum number within t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from kopdig import audit
+from kopdig.lib import validation
 from kopdig.lib.cells import cell_date, cell_number
+from kopdig.lib.documents import TooManyRows, read_xlsx_rows
 from kopdig.lib.errors import DomainError
 from kopdig.tenancy.access import require_dinas
 from kopdig.tenancy.models import Cooperative, Region
@@ -62,6 +66,15 @@ class ImportPlan:
         return not self.errors and bool(self.rows)
 
     @property
+    def shown_errors(self):
+        """The first ``KOPDIG_IMPORT_MAX_ERRORS_SHOWN`` errors (a page stays small)."""
+        return self.errors[: settings.KOPDIG_IMPORT_MAX_ERRORS_SHOWN]
+
+    @property
+    def hidden_error_count(self):
+        return max(0, len(self.errors) - settings.KOPDIG_IMPORT_MAX_ERRORS_SHOWN)
+
+    @property
     def new_count(self):
         return sum(1 for r in self.rows if r.is_new)
 
@@ -94,151 +107,199 @@ def _choice(value, choices, aliases=None):
     raise ValueError
 
 
-def parse(fileobj, *, kabupaten: Region, year: int) -> ImportPlan:
-    """Read and validate a Dinas spreadsheet; nothing is written."""
-    from kopdig.lib.documents import read_xlsx_rows
+@dataclass
+class _Lookups:
+    """What every row is matched against: the kabupaten's cooperatives and regions."""
 
+    by_nik: dict
+    by_bh: dict
+    kecamatan: dict
+    desa: dict
+    seen: dict = field(default_factory=dict)  # match key -> first row number
+
+
+def parse(fileobj, *, kabupaten: Region, year: int) -> ImportPlan:
+    """Read and validate a Dinas spreadsheet; nothing is written. At most
+    ``settings.KOPDIG_IMPORT_MAX_ROWS`` data rows are read (streaming, openpyxl read-only)."""
     plan = ImportPlan(year=year)
-    try:
-        header, rows = read_xlsx_rows(fileobj)
-    except Exception:
-        plan.errors.append((1, "Berkas bukan Excel (.xlsx) yang dapat dibaca."))
+    rows = _read_rows(fileobj, plan)
+    if rows is None:
         return plan
+    lookups = _lookups(kabupaten)
+    for number, row in rows:
+        errors: list[str] = []
+        plan.rows.append(_parse_row(number, row, lookups, year, errors))
+        plan.errors.extend((number, msg) for msg in errors)
+    return plan
+
+
+def _read_rows(fileobj, plan: ImportPlan):
+    """The data rows with canonical headers, or None after recording why the file is refused."""
+    try:
+        header, rows = read_xlsx_rows(fileobj, max_rows=settings.KOPDIG_IMPORT_MAX_ROWS)
+    except TooManyRows as exc:
+        plan.errors.append((1, f"Berkas berisi lebih dari {exc.limit} baris data; bagi menjadi beberapa berkas."))
+        return None
+    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
+        plan.errors.append((1, "Berkas bukan Excel (.xlsx) yang dapat dibaca."))
+        return None
     # Headers are matched without regard to case, spaces and dots ("No HP" = "No. HP").
     canon = {_key(c): c for c in COLUMNS}
     rename = {h: canon.get(_key(h), h) for h in header}
-    header = [rename[h] for h in header]
-    rows = [(n, {rename.get(k, k): v for k, v in r.items()}) for n, r in rows]
-    missing = [c for c in REQUIRED if c not in header]
+    missing = [c for c in REQUIRED if c not in rename.values()]
     if missing:
         plan.errors.append((1, "Kolom wajib tidak ada: " + ", ".join(missing)))
-        return plan
+        return None
     if not rows:
         plan.errors.append((1, "Berkas tidak berisi baris data."))
-        return plan
+        return None
+    return [(n, {rename.get(k, k): v for k, v in r.items()}) for n, r in rows]
+
+
+def _lookups(kabupaten: Region) -> _Lookups:
     coops = list(Cooperative.objects.filter(kabupaten=kabupaten).only("pk", "name", "slug", "nik", "badan_hukum_number",
                                                                       "kabupaten_id", "on_kopdig", "founded_on"))
-    by_nik = {c.nik: c for c in coops if c.nik}
-    by_bh = {c.badan_hukum_number.strip().lower(): c for c in coops if c.badan_hukum_number}
-    kecamatan = {r.name.lower(): r for r in Region.objects.filter(parent=kabupaten)}
-    desa = {}
-    for d in Region.objects.filter(parent__parent=kabupaten).select_related("parent"):
-        desa[(d.parent_id, d.name.lower())] = d
-    seen = {}
-    this_year = timezone.localdate().year
-    for number, row in rows:
-        errors = []
+    desa = {(d.parent_id, d.name.lower()): d for d in Region.objects.filter(parent__parent=kabupaten)}
+    return _Lookups(by_nik={c.nik: c for c in coops if c.nik},
+                    by_bh={c.badan_hukum_number.strip().lower(): c for c in coops if c.badan_hukum_number},
+                    kecamatan={r.name.lower(): r for r in Region.objects.filter(parent=kabupaten)}, desa=desa)
 
-        def err(msg, _errors=errors):
-            _errors.append(msg)
 
-        name = _text(row.get("Nama Koperasi"))
-        if not name:
-            err("Nama Koperasi wajib diisi.")
-        fields = {"name": name} if name else {}
+def _parse_row(number: int, row: dict, lookups: _Lookups, year: int, errors: list) -> RowPlan:
+    """One row's plan; its problems are appended to ``errors``."""
+    name = _text(row.get("Nama Koperasi"))
+    if not name:
+        errors.append("Nama Koperasi wajib diisi.")
+    fields = {"name": name} if name else {}
+    _row_choices(row, fields, errors)
+    nik, bh = _row_identity(row, fields, errors)
+    _row_region(row, fields, lookups, errors)
+    figures = _row_figures(row, errors)
+    coop = _row_match(number, name, nik, bh, lookups, errors)
+    plan_row = RowPlan(number=number, name=name, cooperative=coop, fields=fields, figures=figures,
+                       rat_year=_row_rat_year(row, errors), ketua=_text(row.get("Nama Ketua"))[:150],
+                       phone=_text(row.get("No. HP"))[:20])
+    if coop is not None and coop.on_kopdig and figures:
+        plan_row.notes.append("Angka tahunan diabaikan: koperasi membukukan di Kopdig.")
+        plan_row.figures = {}
+    founded = fields.get("badan_hukum_date") or (coop.founded_on if coop else None)
+    if plan_row.figures and founded and founded.year > year:
+        errors.append(f"Koperasi belum berdiri pada tahun buku {year}.")
+    return plan_row
+
+
+def _row_choices(row: dict, fields: dict, errors: list) -> None:
+    """Jenis (required), kelompok and status, by key, label or alias."""
+    for col, name, choices, aliases in (("Jenis", "jenis", Cooperative.Jenis.choices, JENIS_ALIASES),
+                                        ("Kelompok", "kelompok", Cooperative.Kelompok.choices, None),
+                                        ("Status", "status", Cooperative.Status.choices, STATUS_ALIASES)):
         try:
-            jenis = _choice(row.get("Jenis"), Cooperative.Jenis.choices, JENIS_ALIASES)
-            if jenis is None:
-                err("Jenis wajib diisi.")
-            else:
-                fields["jenis"] = jenis
+            value = _choice(row.get(col), choices, aliases)
         except ValueError:
-            err(f"Jenis tidak dikenal: {_text(row.get('Jenis'))}.")
+            errors.append(f"{col} tidak dikenal: {_text(row.get(col))}.")
+            continue
+        if value:
+            fields[name] = value
+        elif col == "Jenis":
+            errors.append("Jenis wajib diisi.")
+
+
+def _row_identity(row: dict, fields: dict, errors: list) -> tuple[str, str]:
+    """NIK, badan hukum number and date, address; returns (nik, badan hukum number)."""
+    nik = _text(row.get("NIK"))
+    if nik:
+        if not nik.isdigit() or len(nik) > 20:
+            errors.append("NIK harus berupa angka.")
+        fields["nik"] = nik
+    bh = _text(row.get("No. Badan Hukum"))
+    if bh:
+        fields["badan_hukum_number"] = bh[:100]
+    try:
+        bh_date = cell_date(row.get("Tanggal Badan Hukum"))
+        if bh_date:
+            fields["badan_hukum_date"] = validation.date_between(bh_date, "Tanggal Badan Hukum", validation.EARLIEST,
+                                                                 timezone.localdate())
+    except ValueError as exc:
+        errors.append(str(exc) if isinstance(exc, validation.InvalidValue)
+                      else "Tanggal Badan Hukum tidak valid (dd/mm/yyyy).")
+    address = _text(row.get("Alamat"))
+    if address:
+        fields["address"] = address[:255]
+    return nik, bh
+
+
+def _row_region(row: dict, fields: dict, lookups: _Lookups, errors: list) -> None:
+    """Kecamatan of this kabupaten and desa of that kecamatan, by name."""
+    kec_name = _text(row.get("Kecamatan"))
+    kec = lookups.kecamatan.get(kec_name.lower()) if kec_name else None
+    if kec_name and kec is None:
+        errors.append(f"Kecamatan tidak ada di kabupaten ini: {kec_name}.")
+    elif kec is not None:
+        fields["kecamatan"] = kec
+    desa_name = _text(row.get("Desa"))
+    if not desa_name:
+        return
+    if kec is None:
+        if kec_name == "":
+            errors.append("Desa diisi tanpa kecamatan.")
+        return
+    d = lookups.desa.get((kec.pk, desa_name.lower()))
+    if d is None:
+        errors.append(f"Desa {desa_name} tidak ada di Kecamatan {kec.name}.")
+    else:
+        fields["desa"] = d
+
+
+def _row_rat_year(row: dict, errors: list) -> int | None:
+    """The last RAT year: 1945 .. last year."""
+    if not _text(row.get("Tahun RAT Terakhir")):
+        return None
+    try:
+        rat_year = int(cell_number(row.get("Tahun RAT Terakhir")))
+        if not 1945 <= rat_year < timezone.localdate().year:
+            raise ValueError
+    except (ValueError, TypeError, ArithmeticError):
+        errors.append("Tahun RAT Terakhir tidak valid.")
+        return None
+    return rat_year
+
+
+def _row_figures(row: dict, errors: list) -> dict:
+    """Reported members, assets, volume and SHU (exact numbers, checked by clean_figures)."""
+    figures = {}
+    for col, fig in (("Anggota L", "anggota_l"), ("Anggota P", "anggota_p"), ("Aset", "aset"),
+                     ("Volume Usaha", "volume_usaha"), ("SHU", "shu")):
         try:
-            kel = _choice(row.get("Kelompok"), Cooperative.Kelompok.choices)
-            if kel:
-                fields["kelompok"] = kel
+            value = cell_number(row.get(col))
+            if value is not None and (not value.is_finite() or abs(value) >= Decimal(10) ** 18):
+                raise ValueError
         except ValueError:
-            err(f"Kelompok tidak dikenal: {_text(row.get('Kelompok'))}.")
-        try:
-            status = _choice(row.get("Status"), Cooperative.Status.choices, STATUS_ALIASES)
-            if status:
-                fields["status"] = status
-        except ValueError:
-            err(f"Status tidak dikenal: {_text(row.get('Status'))}.")
-        nik = _text(row.get("NIK"))
-        if nik:
-            if not nik.isdigit() or len(nik) > 20:
-                err("NIK harus berupa angka.")
-            fields["nik"] = nik
-        bh = _text(row.get("No. Badan Hukum"))
-        if bh:
-            fields["badan_hukum_number"] = bh
-        try:
-            bh_date = cell_date(row.get("Tanggal Badan Hukum"))
-            if bh_date:
-                fields["badan_hukum_date"] = bh_date
-        except ValueError:
-            err("Tanggal Badan Hukum tidak valid (dd/mm/yyyy).")
-        address = _text(row.get("Alamat"))
-        if address:
-            fields["address"] = address[:255]
-        kec_name = _text(row.get("Kecamatan"))
-        kec = None
-        if kec_name:
-            kec = kecamatan.get(kec_name.lower())
-            if kec is None:
-                err(f"Kecamatan tidak ada di kabupaten ini: {kec_name}.")
-            else:
-                fields["kecamatan"] = kec
-        desa_name = _text(row.get("Desa"))
-        if desa_name:
-            if kec is None:
-                if kec_name == "":
-                    err("Desa diisi tanpa kecamatan.")
-            else:
-                d = desa.get((kec.pk, desa_name.lower()))
-                if d is None:
-                    err(f"Desa {desa_name} tidak ada di Kecamatan {kec.name}.")
-                else:
-                    fields["desa"] = d
-        rat_year = None
-        if _text(row.get("Tahun RAT Terakhir")):
-            try:
-                rat_year = int(cell_number(row.get("Tahun RAT Terakhir")))
-                if not 1945 <= rat_year < this_year:
-                    raise ValueError
-            except (ValueError, TypeError):
-                err("Tahun RAT Terakhir tidak valid.")
-                rat_year = None
-        figures = {}
-        for col, fig in (("Anggota L", "anggota_l"), ("Anggota P", "anggota_p"), ("Aset", "aset"),
-                         ("Volume Usaha", "volume_usaha"), ("SHU", "shu")):
-            try:
-                value = cell_number(row.get(col))
-            except ValueError:
-                err(f"{col} bukan angka.")
-                continue
-            if value is not None:
-                figures[fig] = value
-        try:
-            figures = clean_figures(figures)
-        except DomainError as exc:
-            err(f"Angka tidak valid: {exc}")
-        # Match an existing cooperative by NIK, then by badan hukum number.
-        coop = by_nik.get(nik) if nik else None
-        if coop is None and bh:
-            coop = by_bh.get(bh.lower())
-        key = ("c", coop.pk) if coop else ("n", nik or bh.lower() or name.lower())
-        if key in seen:
-            err(f"Koperasi yang sama sudah ada di baris {seen[key]}.")
-        seen[key] = number
-        if coop is not None and nik and coop.nik and coop.nik != nik:
-            err("NIK berbeda dengan koperasi yang cocok menurut nomor badan hukum.")
-        if nik and nik in by_nik and coop is not None and by_nik[nik].pk != coop.pk:
-            err("NIK sudah dipakai koperasi lain.")
-        plan_row = RowPlan(number=number, name=name, cooperative=coop, fields=fields, figures=figures,
-                           rat_year=rat_year, ketua=_text(row.get("Nama Ketua"))[:150], phone=_text(row.get("No. HP"))[:20])
-        if coop is not None and coop.on_kopdig and figures:
-            plan_row.notes.append("Angka tahunan diabaikan: koperasi membukukan di Kopdig.")
-            plan_row.figures = {}
-        founded = fields.get("badan_hukum_date") or (coop.founded_on if coop else None)
-        if plan_row.figures and founded and founded.year > year:
-            err(f"Koperasi belum berdiri pada tahun buku {year}.")
-        for msg in errors:
-            plan.errors.append((number, msg))
-        plan.rows.append(plan_row)
-    return plan
+            errors.append(f"{col} bukan angka.")
+            continue
+        if value is not None:
+            figures[fig] = value
+    try:
+        return clean_figures(figures)
+    except DomainError as exc:
+        errors.append(f"Angka tidak valid: {exc}")
+        return figures
+
+
+def _row_match(number: int, name: str, nik: str, bh: str, lookups: _Lookups, errors: list):
+    """The existing cooperative by NIK, then by badan hukum number (None: a new one); a
+    cooperative named twice in the file is refused."""
+    coop = lookups.by_nik.get(nik) if nik else None
+    if coop is None and bh:
+        coop = lookups.by_bh.get(bh.lower())
+    key = ("c", coop.pk) if coop else ("n", nik or bh.lower() or name.lower())
+    if key in lookups.seen:
+        errors.append(f"Koperasi yang sama sudah ada di baris {lookups.seen[key]}.")
+    lookups.seen[key] = number
+    if coop is not None and nik and coop.nik and coop.nik != nik:
+        errors.append("NIK berbeda dengan koperasi yang cocok menurut nomor badan hukum.")
+    if nik and nik in lookups.by_nik and coop is not None and lookups.by_nik[nik].pk != coop.pk:
+        errors.append("NIK sudah dipakai koperasi lain.")
+    return coop
 
 
 def registry_import(*, actor, kabupaten: Region, plan: ImportPlan) -> dict:

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kopdig.lib.formfields import EventDateField, MoneyField, QueryDateField
+from kopdig.lib.formfields import EventDateField, MoneyField, QueryDateField, UploadField
 from kopdig.lib.money import MONEY_FIELD
 
 from .models import Account
@@ -72,7 +72,7 @@ class PeriodForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Berkas Excel (.xlsx) atau CSV"))
+    file = UploadField(label=_("Berkas Excel (.xlsx) atau CSV"))
     token = forms.CharField(widget=forms.HiddenInput)
 
 

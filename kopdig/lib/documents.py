@@ -6,6 +6,7 @@ import io
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from openpyxl import Workbook, load_workbook
@@ -77,15 +78,30 @@ def xlsx_response(filename: str, sheets) -> HttpResponse:
     return response
 
 
-def read_xlsx_rows(fileobj) -> tuple[list[str], list[tuple[int, dict]]]:
-    """Header and (row number, {header: value}) for every non-empty row of the first sheet."""
+class TooManyRows(ValueError):
+    """A spreadsheet with more data rows than allowed (reading stopped there)."""
+
+    def __init__(self, limit: int):
+        super().__init__(f"more than {limit} rows")
+        self.limit = limit
+
+
+def read_xlsx_rows(fileobj, *, max_rows: int | None = None) -> tuple[list[str], list[tuple[int, dict]]]:
+    """Header and (row number, {header: value}) for every non-empty row of the first sheet,
+    streamed (openpyxl read-only); more than ``max_rows`` (default: settings.KOPDIG_IMPORT_MAX_ROWS)
+    data rows raise TooManyRows as soon as the next one is read."""
+    max_rows = settings.KOPDIG_IMPORT_MAX_ROWS if max_rows is None else max_rows
     wb = load_workbook(fileobj, read_only=True, data_only=True)
-    ws = wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
-    header = [str(h).strip() if h is not None else "" for h in next(rows, [])]
-    out = []
-    for number, values in enumerate(rows, start=2):
-        if values is None or all(v in (None, "") for v in values):
-            continue
-        out.append((number, dict(zip(header, values, strict=False))))
-    return header, out
+    try:
+        rows = wb.worksheets[0].iter_rows(values_only=True)
+        header = [str(h).strip() if h is not None else "" for h in next(rows, [])]
+        out = []
+        for number, values in enumerate(rows, start=2):
+            if values is None or all(v in (None, "") for v in values):
+                continue
+            if len(out) >= max_rows:
+                raise TooManyRows(max_rows)
+            out.append((number, dict(zip(header, values, strict=False))))
+        return header, out
+    finally:
+        wb.close()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 
 from . import validation
 
@@ -86,3 +88,13 @@ def bind_cooperative(form: forms.Form, cooperative) -> None:
     for field in form.fields.values():
         if isinstance(field, EventDateField):
             field.cooperative = cooperative
+
+
+class UploadField(forms.FileField):
+    """An uploaded spreadsheet of at most ``settings.KOPDIG_IMPORT_MAX_BYTES``."""
+
+    def validate(self, value):
+        super().validate(value)
+        limit = settings.KOPDIG_IMPORT_MAX_BYTES
+        if value and value.size > limit:
+            raise forms.ValidationError(f"Berkas terlalu besar: paling besar {filesizeformat(limit)}.", code="too_big")

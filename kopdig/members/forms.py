@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kopdig.lib.formfields import DateInput, EventDateField, bind_cooperative
+from kopdig.lib.formfields import DateInput, EventDateField, UploadField, bind_cooperative
 from kopdig.tenancy.models import Region
 
 from .models import Member
@@ -70,6 +70,6 @@ class LoginForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Berkas Excel (.xlsx)"))
+    file = UploadField(label=_("Berkas Excel (.xlsx)"))
     joined_on = EventDateField(label=_("Tanggal masuk (bila kolom tanggal_masuk kosong)"), widget=DateInput())
     pay_pokok = forms.BooleanField(label=_("Simpanan pokok dibayar tunai saat masuk"), required=False, initial=True)

@@ -2,7 +2,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kopdig.lib.formats import rupiah
-from kopdig.lib.formfields import DateInput, EventDateField, MoneyField, QueryDateField, bind_cooperative
+from kopdig.lib.formfields import (
+    DateInput,
+    EventDateField,
+    MoneyField,
+    QueryDateField,
+    UploadField,
+    bind_cooperative,
+)
 from kopdig.lib.money import D
 
 from .models import Run, SavingsProduct
@@ -92,7 +99,7 @@ class RunForm(forms.Form):
 
 
 class PayrollForm(forms.Form):
-    file = forms.FileField(label=_("Daftar potong gaji (.xlsx: no_anggota, jumlah)"))
+    file = UploadField(label=_("Daftar potong gaji (.xlsx: no_anggota, jumlah)"))
     employer = forms.CharField(label=_("Instansi/pemberi kerja"), max_length=100, required=False)
     date = EventDateField(label=_("Tanggal diterima"), widget=DateInput())
     cash_account = forms.ChoiceField(label=_("Diterima di"), choices=[("bank", _("Bank")), ("kas", _("Kas"))])

@@ -15,6 +15,7 @@ from kopdig.tenancy.models import Cooperative
 pytestmark = pytest.mark.django_db
 
 YEAR = dt.date.today().year - 1
+COL_SHU = importer.COLUMNS.index("SHU")
 
 
 def _file(rows):
@@ -106,3 +107,35 @@ def test_headers_are_matched_loosely(world):
     data = io.BytesIO(xlsx_bytes([("Koperasi", header, [_row(1, "Koperasi Huruf Besar", nik="3513999900009")])]))
     plan = importer.parse(data, kabupaten=world.kab, year=YEAR)
     assert plan.ok and plan.rows[0].fields["nik"] == "3513999900009" and plan.rows[0].ketua == "Pak Ketua"
+
+
+def test_a_file_over_the_row_cap_is_refused_after_reading_only_the_cap(world, settings, dinas_client):
+    settings.KOPDIG_IMPORT_MAX_ROWS = 50
+    rows = [_row(i, f"Koperasi {i}", nik=f"35139999{i:05d}") for i in range(1, 2001)]
+    resp = dinas_client.post("/dinas/koperasi/impor/", {"file": _file(rows), "year": YEAR})
+    assert resp.context["plan"].errors == [(1, "Berkas berisi lebih dari 50 baris data; bagi menjadi beberapa berkas.")]
+    assert resp.context["token"] is None
+
+
+def test_a_file_over_the_size_cap_is_refused(world, settings, dinas_client):
+    settings.KOPDIG_IMPORT_MAX_BYTES = 1000
+    resp = dinas_client.post("/dinas/koperasi/impor/", {"file": _file([_row(1, "Koperasi Satu")]), "year": YEAR})
+    assert resp.context["plan"] is None and "Berkas terlalu besar" in resp.content.decode()
+    assert Cooperative.objects.filter(name="Koperasi Satu").count() == 0
+
+
+def test_only_the_first_errors_are_shown(world, settings, dinas_client):
+    settings.KOPDIG_IMPORT_MAX_ERRORS_SHOWN = 3
+    rows = [_row(i, f"Koperasi {i}", jenis="Ajaib") for i in range(1, 11)]
+    resp = dinas_client.post("/dinas/koperasi/impor/", {"file": _file(rows), "year": YEAR})
+    plan = resp.context["plan"]
+    assert len(plan.errors) == 10 and len(plan.shown_errors) == 3 and plan.hidden_error_count == 7
+    html = resp.content.decode()
+    assert html.count("Jenis tidak dikenal: Ajaib.") == 3 and "dan 7 kesalahan lain" in html
+
+
+def test_huge_or_non_finite_numbers_are_row_errors(world):
+    row = _row(1, "Koperasi Besar", aset="1e400")
+    row[COL_SHU] = 1e308
+    plan = importer.parse(_file([row]), kabupaten=world.kab, year=YEAR)
+    assert (2, "Aset bukan angka.") in plan.errors and (2, "SHU bukan angka.") in plan.errors
