@@ -16,8 +16,8 @@ import hmac
 import json
 import secrets
 
-from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db import IntegrityError
+from django.db.models import Count, Exists
 from django.utils import timezone
 
 from kopdig import audit
@@ -74,8 +74,10 @@ def _meeting(cooperative, code: str, *, lock: bool = True) -> Meeting:
     return meeting
 
 
-def _item(cooperative, code: str, *, lock: bool = True) -> AgendaItem:
-    qs = AgendaItem.objects.select_for_update() if lock else AgendaItem.objects
+def _item(cooperative, code: str, *, lock: bool = True, related: bool = False) -> AgendaItem:
+    qs = AgendaItem.objects.select_for_update(of=("self",)) if lock else AgendaItem.objects
+    if related:
+        qs = qs.select_related("meeting")
     item = qs.filter(cooperative=cooperative, code=code).first()
     if item is None:
         raise RatError("Mata acara tidak ditemukan.")
@@ -386,24 +388,23 @@ def attendance_check_in(*, actor, cooperative, code: str, number: str = "", toke
     """Record a member present. At the desk (kasir/pengurus/manajer) by member number or the
     invitation QR token; online by the member themselves (login or personal link)."""
     member, by = _check_in_member(cooperative, actor, number=number, token=token, online=online)
-    with action_atomic():
-        meeting = _meeting(cooperative, code, lock=False)
-        if meeting.status not in (M.PUBLISHED, M.OPEN):
-            raise RatError("Daftar hadir dibuka setelah rapat diumumkan dan sebelum rapat selesai.")
-        if online and not meeting.online_url:
-            raise RatError("Rapat ini tidak diadakan secara daring.")
-        if not EligibleMember.objects.filter(cooperative=cooperative, meeting=meeting, member=member).exists():
-            raise RatError(f"Anggota {member.number} tidak termasuk daftar undangan rapat ini.")
-        try:
-            with transaction.atomic():
-                att = Attendance.objects.create(
-                    cooperative=cooperative, meeting=meeting, member=member, checked_in_at=timezone.now(),
-                    mode=Attendance.Mode.ONLINE if online else Attendance.Mode.VENUE, checked_in_by=by)
-        except IntegrityError:
-            raise RatError(f"Anggota {member.number} sudah tercatat hadir.") from None
-        audit.record(actor, "attendance_check_in", cooperative=cooperative, obj=att, ref=member.number,
-                     summary=f"Hadir RAT {meeting.book_year}: {member.number} {member.name}",
-                     after={"mode": att.mode})
+    try:
+        with action_atomic():
+            meeting = _meeting(cooperative, code, lock=False)
+            if meeting.status not in (M.PUBLISHED, M.OPEN):
+                raise RatError("Daftar hadir dibuka setelah rapat diumumkan dan sebelum rapat selesai.")
+            if online and not meeting.online_url:
+                raise RatError("Rapat ini tidak diadakan secara daring.")
+            if not EligibleMember.objects.filter(cooperative=cooperative, meeting=meeting, member=member).exists():
+                raise RatError(f"Anggota {member.number} tidak termasuk daftar undangan rapat ini.")
+            att = Attendance.objects.create(
+                cooperative=cooperative, meeting=meeting, member=member, checked_in_at=timezone.now(),
+                mode=Attendance.Mode.ONLINE if online else Attendance.Mode.VENUE, checked_in_by=by)
+            audit.record(actor, "attendance_check_in", cooperative=cooperative, obj=att, ref=member.number,
+                         summary=f"Hadir RAT {meeting.book_year}: {member.number} {member.name}",
+                         after={"mode": att.mode})
+    except IntegrityError:  # the unique (meeting, member) row: also a concurrent double check-in
+        raise RatError(f"Anggota {member.number} sudah tercatat hadir.") from None
     return att
 
 
@@ -506,11 +507,13 @@ def _check_vote(cooperative, item, member, choice, candidate_code):
     meeting = item.meeting
     if meeting.status != M.OPEN or item.status != I.OPEN:
         raise RatError("Pemungutan suara untuk mata acara ini tidak sedang dibuka.")
-    snap = EligibleMember.objects.filter(cooperative=cooperative, meeting=meeting, member=member).first()
+    present = Attendance.objects.filter(cooperative=cooperative, meeting_id=meeting.pk, member=member)
+    snap = (EligibleMember.objects.filter(cooperative=cooperative, meeting_id=meeting.pk, member=member)
+            .annotate(present=Exists(present)).first())
     if snap is None or not snap.eligible:
         why = ", ".join(snap.reason_labels) if snap else "tidak termasuk daftar undangan"
         raise NotAllowed(f"Anggota {member.number} tidak berhak suara pada rapat ini ({why.lower()}).")
-    if not Attendance.objects.filter(cooperative=cooperative, meeting=meeting, member=member).exists():
+    if not snap.present:
         raise NotAllowed(f"Anggota {member.number} belum tercatat hadir.")
     if item.is_election:
         cand = Candidate.objects.filter(cooperative=cooperative, item=item, code=candidate_code or "").first()
@@ -524,29 +527,30 @@ def _check_vote(cooperative, item, member, choice, candidate_code):
 
 def vote_cast(*, actor, cooperative, item_code: str, choice: str = "", candidate_code: str = "",
               token: str = "") -> dict:
-    """One member's vote on an open item, once (the database enforces it). Only eligible
-    members who are checked in vote. A secret vote writes a turnout row (who) and a ballot row
-    (what) that share nothing but the item. Returns the receipt (never the choice of a secret vote)."""
+    """One member's vote on an open item, once (the database enforces it: a second vote, also a
+    concurrent one, fails on the unique turnout/open-vote row and rolls the whole action back).
+    Only eligible members who are checked in vote. A secret vote writes a turnout row (who) and
+    a ballot row (what) that share nothing but the item. Returns the receipt (never the choice
+    of a secret vote)."""
     member = _voter(cooperative, actor, token)
-    with action_atomic():
-        item = _item(cooperative, item_code)  # locked: a close waits for the votes in flight
-        choice, cand = _check_vote(cooperative, item, member, choice, candidate_code)
-        secret = item.ballot == AgendaItem.Ballot.SECRET
-        try:
-            with transaction.atomic():
-                if secret:
-                    Turnout.objects.create(cooperative=cooperative, item=item, member=member)
-                else:
-                    OpenVote.objects.create(cooperative=cooperative, item=item, member=member, choice=choice,
-                                            candidate=cand, cast_at=timezone.now())
-        except IntegrityError:
-            raise RatError(f"Anggota {member.number} sudah memberikan suara untuk mata acara ini.") from None
-        if secret:
-            SecretBallot.objects.create(cooperative=cooperative, item=item, choice=choice, candidate=cand)
-        audit.record(actor, "vote_cast", cooperative=cooperative, obj=item, ref=item.code,
-                     summary=f"{member.number} memberikan suara" + (" (rahasia)" if secret else ""),
-                     after=None if secret else {"member": member.number, "choice": choice,
-                                                "candidate": cand.name if cand else None})
+    try:
+        with action_atomic():
+            # Locked: a close waits for the votes in flight.
+            item = _item(cooperative, item_code, related=True)
+            choice, cand = _check_vote(cooperative, item, member, choice, candidate_code)
+            secret = item.ballot == AgendaItem.Ballot.SECRET
+            if secret:
+                Turnout.objects.create(cooperative=cooperative, item=item, member=member)
+                SecretBallot.objects.create(cooperative=cooperative, item=item, choice=choice, candidate=cand)
+            else:
+                OpenVote.objects.create(cooperative=cooperative, item=item, member=member, choice=choice,
+                                        candidate=cand, cast_at=timezone.now())
+            audit.record(actor, "vote_cast", cooperative=cooperative, obj=item, ref=item.code,
+                         summary=f"{member.number} memberikan suara" + (" (rahasia)" if secret else ""),
+                         after=None if secret else {"member": member.number, "choice": choice,
+                                                    "candidate": cand.name if cand else None})
+    except IntegrityError:
+        raise RatError(f"Anggota {member.number} sudah memberikan suara untuk mata acara ini.") from None
     return {"item": item.code, "member": member.number, "voted": True, "secret": secret,
             "choice": None if secret else choice, "candidate": None if secret or cand is None else cand.name}
 

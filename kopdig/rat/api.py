@@ -6,7 +6,7 @@ from __future__ import annotations
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
-from kopdig.api.common import api_coop, page
+from kopdig.api.common import Limit, Offset, Text, api_coop, page, responses
 from kopdig.api.idempotency import run_once
 from kopdig.tenancy.access import ALL_COOP, READERS, STAFF
 
@@ -14,6 +14,82 @@ from . import actions, selectors
 from .models import AgendaItem
 
 router = Router(tags=["rat"])
+
+
+class MeetingOut(Schema):
+    code: str
+    book_year: int
+    date: str
+    first_call: str
+    second_call: str | None
+    venue: str
+    online_url: str
+    status: str
+    decision_number: str
+    eligible: int
+    quorum_first: int
+    quorum_second: int
+    call: str | None
+
+
+class MeetingList(Schema):
+    items: list[MeetingOut]
+    count: int
+
+
+class MeetingDetailOut(MeetingOut):
+    present: int
+    present_eligible: int
+    first_reached: bool
+    second_reached: bool
+
+
+class CandidateOut(Schema):
+    code: str
+    name: str
+    position: str
+    votes: int | None
+    elected: bool
+
+
+class ItemOut(Schema):
+    code: str
+    position: int
+    kind: str
+    title: str
+    mode: str
+    ballot: str
+    threshold: str
+    seats: int
+    status: str
+    candidates: list[CandidateOut]
+    result: dict | None
+
+
+class ItemList(Schema):
+    items: list[ItemOut]
+    count: int
+
+
+class ResultsOut(Schema):
+    meeting: MeetingOut
+    items: list[ItemOut]
+    count: int
+
+
+class CheckInOut(Schema):
+    member: str
+    mode: str
+    checked_in_at: str
+
+
+class VoteOut(Schema):
+    item: str
+    member: str
+    voted: bool
+    secret: bool
+    choice: str | None
+    candidate: str | None
 
 
 def _meeting_out(m) -> dict:
@@ -43,14 +119,14 @@ def _meeting(access, code):
     return meeting
 
 
-@router.get("/coops/{slug}/rat/meetings")
-def meetings(request, slug: str, limit: int = 100, offset: int = 0):
+@router.get("/coops/{slug}/rat/meetings", response=responses(MeetingList))
+def meetings(request, slug: str, limit: Limit = 100, offset: Offset = 0):
     """The cooperative's RAT meetings, newest book year first: {"items", "count"}."""
     access = api_coop(request, slug, ALL_COOP, dinas_read=True)
     return page(selectors.meeting_list(access.cooperative), limit, offset, _meeting_out)
 
 
-@router.get("/coops/{slug}/rat/meetings/{code}")
+@router.get("/coops/{slug}/rat/meetings/{code}", response=responses(MeetingDetailOut))
 def meeting(request, slug: str, code: str):
     """One meeting with its quorum figures."""
     access = api_coop(request, slug, ALL_COOP, dinas_read=True)
@@ -60,20 +136,20 @@ def meeting(request, slug: str, code: str):
             "first_reached": qu.first_reached, "second_reached": qu.second_reached}
 
 
-@router.get("/coops/{slug}/rat/meetings/{code}/items")
-def items(request, slug: str, code: str, limit: int = 100, offset: int = 0):
+@router.get("/coops/{slug}/rat/meetings/{code}/items", response=responses(ItemList))
+def items(request, slug: str, code: str, limit: Limit = 100, offset: Offset = 0):
     """The agenda with each item's result once decided: {"items", "count"}."""
     access = api_coop(request, slug, ALL_COOP, dinas_read=True)
     return page(selectors.items(access.cooperative, _meeting(access, code)), limit, offset, _item_out)
 
 
 class CheckInIn(Schema):
-    number: str = ""
-    token: str = ""
+    number: Text(20) = ""
+    token: Text(100) = ""
     online: bool = False
 
 
-@router.post("/coops/{slug}/rat/meetings/{code}/attendance")
+@router.post("/coops/{slug}/rat/meetings/{code}/attendance", response=responses({201: CheckInOut}, 409))
 def check_in(request, slug: str, code: str, data: CheckInIn):
     """Check a member in: staff by member number or invitation token; a member online themselves."""
     access = api_coop(request, slug, ALL_COOP)
@@ -91,11 +167,11 @@ def check_in(request, slug: str, code: str, data: CheckInIn):
 
 
 class VoteIn(Schema):
-    choice: str = ""
-    candidate: str = ""
+    choice: Text(10) = ""
+    candidate: Text(12) = ""
 
 
-@router.post("/coops/{slug}/rat/items/{code}/vote")
+@router.post("/coops/{slug}/rat/items/{code}/vote", response=responses(VoteOut, 409))
 def vote(request, slug: str, code: str, data: VoteIn):
     """The caller's own vote as a member (for/against/abstain, or a candidate code). The answer
     of a secret vote says only that the member voted."""
@@ -116,7 +192,7 @@ def vote(request, slug: str, code: str, data: VoteIn):
                             key=request.headers.get("Idempotency-Key"), body=body, fn=fn))
 
 
-@router.get("/coops/{slug}/rat/meetings/{code}/results")
+@router.get("/coops/{slug}/rat/meetings/{code}/results", response=responses(ResultsOut))
 def results(request, slug: str, code: str):
     """Decided items with votes per option, turnout, passed, elected candidates."""
     access = api_coop(request, slug, READERS | ALL_COOP, dinas_read=True)

@@ -58,11 +58,13 @@ def _chair(coop, meeting) -> str:
 def minutes_context(coop, meeting) -> dict:
     return {"coop": coop, "meeting": meeting, "items": selectors.items(coop, meeting),
             "quorum": selectors.quorum(coop, meeting), "attendance": selectors.attendance_list(coop, meeting),
-            "elected": selectors.elected(coop, meeting), "printed_at": timezone.localdate(),
+            "elected": selectors.elected(coop, meeting), "printed_at": timezone.localdate(), "with_attendance": True,
             "signatures": [("Pimpinan rapat", meeting.chair_name or "……………"),
                            ("Sekretaris rapat", meeting.secretary_name or "……………"),
                            ("Wakil anggota", meeting.witness_name or "……………")]}
 
 
 def book_context(coop, meeting) -> dict:
-    return {**minutes_context(coop, meeting), **selectors.annual_report(coop, meeting)}
+    """The RAT book: cover, agenda, laporan tahunan, decisions (the attendance list, signed at the
+    meeting, is in the minutes)."""
+    return {**minutes_context(coop, meeting), **selectors.annual_report(coop, meeting), "with_attendance": False}

@@ -327,3 +327,13 @@ def test_musyawarah_item_recorded_as_agreed(voting):
                                     kind="other", title="Tempat RAT berikutnya", mode="musyawarah")
     item = actions.item_close(actor=w.pengurus_a, cooperative=w.coop_a, item_code=item.code, agreed=True)
     assert item.passed and item.votes_for is None and item.status == AgendaItem.Status.CLOSED
+
+
+def test_vote_query_count_guard(voting, django_assert_max_num_queries):
+    w = voting
+    item = f.election(w, seats=1, names=("Ana", "Budi"))
+    actions.item_open(actor=w.pengurus_a, cooperative=w.coop_a, code=item.code)
+    cand = item.candidates.first()
+    with django_assert_max_num_queries(9):
+        actions.vote_cast(actor=None, cooperative=w.coop_a, item_code=item.code, candidate_code=cand.code,
+                          token=w.tokens["00002"])
