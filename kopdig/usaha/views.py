@@ -23,7 +23,7 @@ from kopdig.tenancy.access import ALL_COOP, APPROVERS, BOARD, READERS, STAFF, co
 from . import actions, images, selectors
 from .models import Category, Inquiry, Payment
 
-POS_ROWS = 6
+POS_ROWS = 5
 
 
 def _period(request) -> tuple[dt.date, dt.date]:
