@@ -23,13 +23,14 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
+from django.db.models import F
 from PIL import Image, ImageDraw
 
 from kopdig.lib.transactions import batch
 from kopdig.members.models import Member
 
 from . import actions
-from .models import Product
+from .models import Product, Purchase
 
 SRIKANDI_MONTHS = 24  # two years of deliveries and sales
 KSU_MONTHS = 12
@@ -176,6 +177,9 @@ def build_srikandi(ctx, coop) -> None:
 
 def _ksu_month(coop, users, products, members, first, last, rng) -> None:
     pengurus, kasir = users
+    for purchase in Purchase.objects.filter(cooperative=coop, payment="kredit", date__lt=first).exclude(paid=F("total")):
+        actions.purchase_pay(actor=kasir, cooperative=coop, number=purchase.number, amount=purchase.outstanding,
+                             date=first + dt.timedelta(days=9))
     onhand = {p.code: Decimal(Product.objects.get(pk=p.pk).stock_qty) for p in products}
     lines = []
     for p, cost in products.items():
