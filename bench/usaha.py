@@ -207,7 +207,7 @@ def main(argv):
 
     parser = argparse.ArgumentParser(prog="bench usaha")
     parser.add_argument("--products", type=int, default=2000)
-    parser.add_argument("--lines", type=int, default=200_000)
+    parser.add_argument("--lines", type=int, default=100_000)
     parser.add_argument("--sales", type=int, default=500)
     parser.add_argument("--published", type=int, default=20_000)
     args = parser.parse_args(argv)

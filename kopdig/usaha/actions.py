@@ -36,7 +36,7 @@ from kopdig.tenancy.access import APPROVERS, BOARD, STAFF, require_role
 from kopdig.tenancy.models import Cooperative
 from kopdig.tenancy.numbering import format_number, next_number
 
-from . import costing
+from . import costing, rawsql
 from .models import (
     Category,
     ConsignmentPayout,
@@ -131,8 +131,8 @@ def _movement(product: Product, date, kind, qty: Decimal, value: Decimal, ref=""
 
 
 def _save_stock(products, movements) -> None:
-    Product.objects.bulk_update(list(products), ["stock_qty", "stock_value"])
-    StockMovement.objects.bulk_create(movements)
+    rawsql.update_stock(products)
+    rawsql.insert(movements)
 
 
 def _stock(product: Product) -> costing.Stock:
@@ -472,7 +472,7 @@ def sale_record(*, actor, cooperative, lines, date: dt.date | None = None, buyer
         sale_lines = [_sale_line(cooperative, sale, p, qty, price, g, net, buyer, amounts, movements)
                       for (p, qty, price, g), net in zip(rows, nets, strict=True)]
         amounts[("kas" if payment == Payment.TUNAI else "piutang_usaha", "D")] += total
-        SaleLine.objects.bulk_create(sale_lines)
+        rawsql.insert(sale_lines)
         _save_stock(products.values(), movements)
         sale.entry = post(cooperative=cooperative, date=date, actor=actor, source_type="usaha.sale",
                           source_ref=sale.number, memo=f"Penjualan {sale.number} {sale.buyer_name}".strip(),

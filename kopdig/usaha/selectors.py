@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncMonth
 
@@ -305,7 +306,7 @@ def market_products(*, search: str = "", category: str = "", kecamatan: str = ""
         qs = qs.filter(cooperative__kecamatan__code=kecamatan)
     if coop:
         qs = qs.filter(cooperative__slug=coop)
-    return qs.order_by("-updated_at", "-id")
+    return qs.order_by("-id")  # newest first, read backwards along usaha_product_market
 
 
 def market_product(slug: str, code: str) -> Product | None:
@@ -316,7 +317,13 @@ def market_product(slug: str, code: str) -> Product | None:
 
 
 def selling_cooperatives(kabupaten_ids=None):
-    """Cooperatives with published products: [(cooperative, n products)]."""
+    """Cooperatives with published products: [(cooperative, n products)] (the public list is cached 5 minutes)."""
+    if kabupaten_ids is None:
+        return cache.get_or_set("usaha-selling-cooperatives", lambda: _selling(None), 300)
+    return _selling(kabupaten_ids)
+
+
+def _selling(kabupaten_ids):
     qs = Product.objects.filter(published=True, active=True, cooperative__on_kopdig=True)
     if kabupaten_ids is not None:
         qs = qs.filter(cooperative__kabupaten_id__in=kabupaten_ids)
