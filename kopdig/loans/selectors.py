@@ -124,3 +124,15 @@ def oldest_due(cooperative, loan_ids, date):
     return dict(Installment.objects.filter(cooperative=cooperative, loan_id__in=loan_ids, due_date__lt=date,
                                            paid_on__isnull=True)
                 .values("loan_id").annotate(m=Min("due_date")).values_list("loan_id", "m"))
+
+
+def arrears_summary_at(cooperative, date: dt.date) -> dict | None:
+    """The finished arrears run on or before ``date`` (the latest): its date, outstanding by
+    kolektibilitas, RPM and required cadangan risiko, as Decimals; None when there is none."""
+    run = (ArrearsRun.objects.filter(cooperative=cooperative, status=ArrearsRun.Status.DONE, date__lte=date)
+           .order_by("-date").first())
+    if run is None or not run.summary:
+        return None
+    s = run.summary
+    return {"date": run.date, "by_kol": {k: Decimal(v) for k, v in s.get("by_kol", {}).items()},
+            "rpm": Decimal(s["rpm"]), "required": Decimal(s["required"]), "total": Decimal(s["total"])}
