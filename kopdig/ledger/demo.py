@@ -17,6 +17,8 @@ import datetime as dt
 import random
 from decimal import Decimal
 
+from django.apps import apps
+
 from kopdig.lib.transactions import batch
 from kopdig.tenancy.access import SYSTEM
 from kopdig.tenancy.models import Role, User
@@ -131,7 +133,9 @@ def run(ctx):
             continue
         rng = random.Random(f"kopdig-ledger-{coop.slug}")
         actor = User.objects.filter(roles__cooperative=coop, roles__kind=Role.Kind.PENGURUS).order_by("pk").first() or SYSTEM
-        shop = "toko" in units_for(coop)
+        # With the business-unit app installed its demo books the shops' trade through the real
+        # actions (stock, sales, HPP); the synthetic weekly trade here would double it.
+        shop = "toko" in units_for(coop) and not apps.is_installed("kopdig.usaha")
         scale = 1
         start = dt.date(ctx.today.year - 2, 1, 1)
         cash = {"kas": Decimal(15_000_000), "bank": Decimal(180_000_000 if shop else 350_000_000)}

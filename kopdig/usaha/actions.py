@@ -36,7 +36,7 @@ from kopdig.tenancy.access import APPROVERS, BOARD, STAFF, require_role
 from kopdig.tenancy.models import Cooperative
 from kopdig.tenancy.numbering import format_number, next_number
 
-from . import costing
+from . import costing, rawsql
 from .models import (
     Category,
     ConsignmentPayout,
@@ -131,8 +131,8 @@ def _movement(product: Product, date, kind, qty: Decimal, value: Decimal, ref=""
 
 
 def _save_stock(products, movements) -> None:
-    Product.objects.bulk_update(list(products), ["stock_qty", "stock_value"])
-    StockMovement.objects.bulk_create(movements)
+    rawsql.update_stock(products)
+    rawsql.insert(movements)
 
 
 def _stock(product: Product) -> costing.Stock:
@@ -166,6 +166,18 @@ PRODUCT_FIELDS = ("name", "barcode", "description", "category", "unit", "produce
                   "pirt_number", "halal_number", "price_member", "price_non_member", "min_order", "published", "active")
 
 
+def _clean_commission(out: dict) -> None:
+    for key in ("commission_percent", "commission_fixed"):
+        if key not in out:
+            continue
+        if out[key] in (None, ""):
+            out[key] = None
+            continue
+        out[key] = _money(out[key], "Komisi") if key == "commission_fixed" else D(out[key])
+        if out[key] < 0 or (key == "commission_percent" and out[key] > 100):
+            raise UsahaError("Komisi harus antara 0 dan 100%.")
+
+
 def _clean_product(cooperative, fields: dict) -> dict:
     out = {k: v for k, v in fields.items() if k in PRODUCT_FIELDS}
     unknown = set(fields) - set(PRODUCT_FIELDS) - {"producer"}
@@ -174,13 +186,7 @@ def _clean_product(cooperative, fields: dict) -> dict:
     for key in ("price_member", "price_non_member"):
         if key in out:
             out[key] = _money(out[key], "Harga")
-    for key in ("commission_percent", "commission_fixed"):
-        if key in out and out[key] not in (None, ""):
-            out[key] = _money(out[key], "Komisi") if key == "commission_fixed" else D(out[key])
-            if out[key] < 0 or (key == "commission_percent" and out[key] > 100):
-                raise UsahaError("Komisi harus antara 0 dan 100%.")
-        elif key in out:
-            out[key] = None
+    _clean_commission(out)
     if "min_order" in out:
         out["min_order"] = _qty(out["min_order"], "Pembelian minimum")
     if "category" in out and out["category"] not in Category.values:
@@ -416,8 +422,10 @@ def _sale_rows(cooperative, products, lines, buyer):
     return rows
 
 
-def _sale_line(cooperative, sale, product, qty, price, gross, net, buyer, amounts, movements) -> SaleLine:
+def _sale_line(sale, row, net, *, buyer, amounts, movements) -> SaleLine:
     """Build one sale line: stock out, cost or consignment split, and its ledger amounts."""
+    cooperative = sale.cooperative
+    product, qty, price, gross = row
     m = member_part(cooperative, product, buyer)
     line = SaleLine(cooperative=cooperative, sale=sale, date=sale.date, product=product, qty=qty, price=price,
                     gross=gross, net=net, member_part=m, consigned=product.consignment)
@@ -469,10 +477,10 @@ def sale_record(*, actor, cooperative, lines, date: dt.date | None = None, buyer
                     trade_ref=trade_ref.strip()[:40], cashier=actor if getattr(actor, "pk", None) else None)
         sale.save()
         amounts, movements = defaultdict(lambda: ZERO), []
-        sale_lines = [_sale_line(cooperative, sale, p, qty, price, g, net, buyer, amounts, movements)
-                      for (p, qty, price, g), net in zip(rows, nets, strict=True)]
+        sale_lines = [_sale_line(sale, row, net, buyer=buyer, amounts=amounts, movements=movements)
+                      for row, net in zip(rows, nets, strict=True)]
         amounts[("kas" if payment == Payment.TUNAI else "piutang_usaha", "D")] += total
-        SaleLine.objects.bulk_create(sale_lines)
+        rawsql.insert(sale_lines)
         _save_stock(products.values(), movements)
         sale.entry = post(cooperative=cooperative, date=date, actor=actor, source_type="usaha.sale",
                           source_ref=sale.number, memo=f"Penjualan {sale.number} {sale.buyer_name}".strip(),

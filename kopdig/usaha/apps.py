@@ -13,3 +13,4 @@ class UsahaConfig(AppConfig):
         nav.register(_("Kasir"), "usaha:pos", roles=nav.STAFF, order=35)
         nav.register(_("Unit usaha"), "usaha:index", roles=nav.READERS, order=36)
         nav.register(_("Unit usaha"), "usaha:dinas_turnover", dinas=True, order=60)
+        nav.register(_("Penjualan barang saya"), "usaha:my_sales", roles={"anggota"}, order=60)

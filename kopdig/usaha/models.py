@@ -72,6 +72,7 @@ class Product(models.Model):
         indexes = [
             models.Index(fields=["cooperative", "category"]),
             models.Index(fields=["published", "category"]),
+            models.Index(fields=["published", "active", "id"], name="usaha_product_market"),
             models.Index(fields=["cooperative", "barcode"]),
         ]
 

@@ -13,11 +13,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncMonth
 
-from kopdig.ledger.models import Account, AccountMonthBalance
+from kopdig.ledger.models import Account, AccountMonthBalance, JournalLine
 from kopdig.ledger.selectors import net_movements
+from kopdig.ledger.statements import CLOSING_SOURCE_TYPES
 from kopdig.lib.money import ZERO
 from kopdig.members.models import Member
 from kopdig.tenancy.models import Cooperative
@@ -235,7 +237,14 @@ def ledger_sales_figures(cooperative, start, end) -> dict:
     accounts = {a.pk: a.system_key for a in Account.objects.filter(
         cooperative=cooperative, system_key__in=SALES_KEYS + COMMISSION_KEYS + HPP_KEYS)}
     out = {"omzet": ZERO, "hpp": ZERO, "commission": ZERO}
-    for pk, (d, c) in net_movements(cooperative, start=start, end=end, account_ids=list(accounts)).items():
+    moves = net_movements(cooperative, start=start, end=end, account_ids=list(accounts))
+    closing = (JournalLine.objects.filter(cooperative=cooperative, account_id__in=list(accounts), date__gte=start,
+                                          date__lte=end, entry__source_type__in=CLOSING_SOURCE_TYPES)
+               .values("account_id").annotate(d=Sum("debit"), c=Sum("credit")))
+    for row in closing:  # the year-end close moves revenue/expense out; the period's trade stays
+        d, c = moves.get(row["account_id"], (ZERO, ZERO))
+        moves[row["account_id"]] = (d - _z(row["d"]), c - _z(row["c"]))
+    for pk, (d, c) in moves.items():
         key = accounts[pk]
         if key in SALES_KEYS:
             out["omzet"] += c - d
@@ -297,7 +306,7 @@ def market_products(*, search: str = "", category: str = "", kecamatan: str = ""
         qs = qs.filter(cooperative__kecamatan__code=kecamatan)
     if coop:
         qs = qs.filter(cooperative__slug=coop)
-    return qs.order_by("-updated_at", "-id")
+    return qs.order_by("-id")  # newest first, read backwards along usaha_product_market
 
 
 def market_product(slug: str, code: str) -> Product | None:
@@ -308,7 +317,13 @@ def market_product(slug: str, code: str) -> Product | None:
 
 
 def selling_cooperatives(kabupaten_ids=None):
-    """Cooperatives with published products: [(cooperative, n products)]."""
+    """Cooperatives with published products: [(cooperative, n products)] (the public list is cached 5 minutes)."""
+    if kabupaten_ids is None:
+        return cache.get_or_set("usaha-selling-cooperatives", lambda: _selling(None), 300)
+    return _selling(kabupaten_ids)
+
+
+def _selling(kabupaten_ids):
     qs = Product.objects.filter(published=True, active=True, cooperative__on_kopdig=True)
     if kabupaten_ids is not None:
         qs = qs.filter(cooperative__kabupaten_id__in=kabupaten_ids)

@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kopdig.lib.cells import cell_date
@@ -23,7 +24,7 @@ from kopdig.tenancy.access import ALL_COOP, APPROVERS, BOARD, READERS, STAFF, co
 from . import actions, images, selectors
 from .models import Category, Inquiry, Payment
 
-POS_ROWS = 6
+POS_ROWS = 5
 
 
 def _period(request) -> tuple[dt.date, dt.date]:
@@ -310,8 +311,9 @@ def consignment(request):
 
 # --- reports ---------------------------------------------------------------------------------
 
-REPORT_BY = [("product", _("Produk")), ("category", _("Kategori")), ("producer", _("Anggota produsen")),
-             ("month", _("Bulan")), ("part", _("Anggota / non-anggota"))]
+REPORT_BY = [("product", gettext_lazy("Produk")), ("category", gettext_lazy("Kategori")),
+             ("producer", gettext_lazy("Anggota produsen")), ("month", gettext_lazy("Bulan")),
+             ("part", gettext_lazy("Anggota / non-anggota"))]
 
 
 def _report_ctx(request):

@@ -223,3 +223,27 @@ def test_shu_usaha_basis_uses_members_purchases_net_of_returns(shop):
     assert members["00001"].ju + members["00002"].ju == sim.result.ju_pool
     assert members["00001"].ju == 2 * members["00002"].ju
     assert sim.books.shu == D("180000.00") - D("150000.00")
+
+
+def test_stock_rows_written_in_chunks_and_through_the_orm_when_signals_listen(shop):
+    from django.db.models.signals import pre_save
+
+    w = shop
+    codes = [f"b{i}" for i in range(45)]
+    for code in codes:
+        actions.product_create(actor=w.pengurus_a, cooperative=w.coop_a, code=code, name=code, price_member=10,
+                               price_non_member=12)
+    actions.purchase_record(actor=w.kasir_a, cooperative=w.coop_a, date=w.day, supplier_name="UD",
+                            lines=[{"product": c, "qty": 2, "unit_cost": "5"} for c in codes])
+    assert StockMovement.objects.filter(cooperative=w.coop_a, kind="purchase").count() == 45
+
+    def listener(sender, **kw):
+        pass
+
+    pre_save.connect(listener, sender=StockMovement)
+    try:
+        actions.sale_record(actor=w.kasir_a, cooperative=w.coop_a, date=w.day, lines=[{"product": "b1", "qty": 1}])
+    finally:
+        pre_save.disconnect(listener, sender=StockMovement)
+    assert StockMovement.objects.filter(cooperative=w.coop_a, kind="sale").count() == 1
+    books_ok(w.coop_a)

@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kopdig.lib.errors import DomainError
@@ -48,6 +48,7 @@ def test_discount_spread_sums_exactly():
 ops = st.lists(st.tuples(st.booleans(), st.integers(1, 50), st.integers(0, 500_000)), min_size=1, max_size=40)
 
 
+@settings(deadline=None)
 @given(ops)
 def test_costs_plus_remaining_value_equal_purchases(seq):
     s, bought, issued = Stock(D(0), ZERO), ZERO, ZERO
@@ -66,6 +67,7 @@ def test_costs_plus_remaining_value_equal_purchases(seq):
         assert s.value == 0
 
 
+@settings(deadline=None)
 @given(st.integers(1, 10_000_000), st.integers(1, 100), st.decimals(0, 100, places=2))
 def test_consignment_parts_sum_to_the_amount(cents, qty, pct):
     amount = D(cents) / 100

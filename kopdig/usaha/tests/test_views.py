@@ -126,3 +126,30 @@ def test_market_hides_unpublished_and_takes_inquiries(shop):
     assert resp.status_code == 429 and Inquiry.objects.count() == 5
     assert c.get(f"/pasar/{shop.coop_a.slug}/").status_code == 200
     assert b"keripik" in c.get("/pasar/sitemap.xml").content
+
+
+def test_dinas_turnover_page_reads_the_books(stocked):
+    actions.sale_record(actor=stocked.kasir_a, cooperative=stocked.coop_a, date=dt.date.today(),
+                        lines=[{"product": "beras", "qty": 2}])
+    resp = login(stocked.dinas).get("/dinas/usaha/")
+    assert resp.status_code == 200 and resp.context["t"]["total"] == Decimal("130000.00")
+    assert "Kraksaan" in resp.content.decode()
+    assert login(stocked.pengurus_a).get("/dinas/usaha/").status_code == 403
+
+
+def test_list_pages_query_count_does_not_grow(stocked, django_assert_max_num_queries):
+    for i in range(30):
+        actions.product_create(actor=stocked.pengurus_a, cooperative=stocked.coop_a, code=f"x{i}", name=f"X {i}",
+                               price_member=1000, price_non_member=1200, published=True, producer="00002")
+    cache.clear()
+    c = login(stocked.pengurus_a)
+    with django_assert_max_num_queries(15):
+        assert c.get(f"/k/{stocked.coop_a.slug}/usaha/produk/").status_code == 200
+    with django_assert_max_num_queries(12):
+        assert Client().get("/pasar/").status_code == 200
+
+
+def test_pages_in_english(stocked):
+    c = login(stocked.kasir_a)
+    c.cookies["django_language"] = "en"
+    assert "Save sale" in c.get(f"/k/{stocked.coop_a.slug}/usaha/kasir/").content.decode()

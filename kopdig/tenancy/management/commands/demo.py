@@ -12,11 +12,11 @@ from kopdig.tenancy.models import Role
 from .serve import serve
 
 # Each app may add a ``demo.py`` with ``run(ctx)``; they run in this order after the registry.
-DEMO_APPS = ["ledger", "members", "savings", "loans", "shu", "dinas", "rat", "health", "programs"]
+DEMO_APPS = ["ledger", "members", "savings", "loans", "usaha", "shu", "dinas", "rat", "health", "programs"]
 # How each step is named in the (Indonesian) progress lines; a new app is named by its label.
 STEP_NAMES = {"tenancy": "registri", "ledger": "pembukuan", "members": "anggota", "savings": "simpanan",
               "loans": "pinjaman", "shu": "SHU", "rat": "RAT", "dinas": "Dinas", "health": "kesehatan koperasi",
-              "programs": "program Dinas"}
+              "programs": "program Dinas", "usaha": "unit usaha"}
 BUDGET_SECONDS = 120  # the whole demo, all apps together (issue 14): say so when it is exceeded
 
 
