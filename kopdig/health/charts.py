@@ -3,24 +3,26 @@ chart sits beside a table with the same numbers."""
 
 from __future__ import annotations
 
-import copy
 import re
 
 import pygal
 from django.utils.safestring import mark_safe
-
-from kopdig.dinas.charts import STYLE
+from pygal.style import Style
 
 from .models import Predicate
 
-COLORS = ("#0b7a55", "#2563eb", "#d97706", "#b91c1c")
+# The Dinas charts' style; one colour per predicate (sehat green … khusus red).
+STYLE = Style(
+    background="transparent", plot_background="transparent", foreground="#1f2933", foreground_strong="#1f2933",
+    foreground_subtle="#9aa5b1", colors=("#0b7a55", "#2563eb", "#d97706", "#b91c1c"),
+    font_family="system-ui, sans-serif", label_font_size=12, major_label_font_size=12, value_font_size=11,
+    legend_font_size=13, title_font_size=15,
+)
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.S)
 
 
 def _config(**kw):
-    style = copy.copy(STYLE)
-    style.colors = COLORS
-    return pygal.Config(js=[], disable_xml_declaration=True, style=style, width=kw.pop("width", 640),
+    return pygal.Config(js=[], disable_xml_declaration=True, style=STYLE, width=kw.pop("width", 640),
                         height=kw.pop("height", 320), margin=8, truncate_label=-1, legend_at_bottom=True, **kw)
 
 

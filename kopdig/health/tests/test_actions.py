@@ -8,9 +8,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kopdig.audit.models import AuditLog
+from kopdig.dinas.models import AnnualReport
 from kopdig.health import actions, selectors
 from kopdig.health.models import Assessment, Evidence, Examination, FollowUp
 from kopdig.lib.errors import DomainError, NotAllowed
+from kopdig.tenancy.models import DinasRole
 
 from .conftest import login, post
 
@@ -75,8 +77,6 @@ def test_submit_refused_while_items_wait(books, examiner):
 
 def test_four_eyes(books, examiner, kepala):
     exam = actions.examination_submit(actor=examiner, examination=ready(books, examiner))
-    from kopdig.tenancy.models import DinasRole
-
     DinasRole.objects.filter(user=examiner).update(kind=DinasRole.Kind.KEPALA)  # promoted, still the examiner
     with pytest.raises(NotAllowed, match="empat mata"):
         actions.examination_approve(actor=examiner, examination=exam)
@@ -113,8 +113,6 @@ def test_other_examiner_cannot_edit_a_draft(books, examiner, examiner2):
 
 
 def test_reported_figures_for_a_cooperative_not_on_kopdig(world, examiner, kepala):
-    from kopdig.dinas.models import AnnualReport
-
     coop = world.coop_b
     coop.on_kopdig = False
     coop.save()
