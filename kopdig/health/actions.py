@@ -194,6 +194,48 @@ def assessment_save(*, actor, examination: Examination, indicator_code: str, ite
     return row
 
 
+def examination_answers_save(*, actor, examination: Examination, answers: dict) -> int:
+    """Save the answers of several indicators at once ({code: {"items", "manual_score",
+    "not_applicable", "note"}}): every answer checked first, then one write and one audit row."""
+    _require_examiner(actor, examination)
+    indicators = selectors.indicators_by_code(examination.rubric)
+    clean = {}
+    for code, a in answers.items():
+        if code not in indicators:
+            raise DomainError(f"Indikator «{code}» tidak ada dalam rubrik pemeriksaan ini.")
+        ind, note = indicators[code], str(a.get("note") or "").strip()
+        clean[ind.pk] = {"items": _clean_items(ind, a.get("items") or {}), "note": note,
+                         "manual_score": _clean_manual(examination, ind, a.get("manual_score"), note),
+                         "not_applicable": str(a.get("not_applicable") or "").strip()[:255]}
+    with action_atomic():
+        exam = _lock(examination)
+        _require_draft(exam)
+        _write_answers(actor, exam, clean)
+        audit.record(actor, "examination_answers_save", cooperative=exam.cooperative, obj=exam, ref=exam.code,
+                     summary=f"{len(clean)} jawaban indikator disimpan")
+    return len(clean)
+
+
+def _write_answers(actor, exam, clean: dict) -> None:
+    existing = {a.indicator_id: a for a in Assessment.objects.filter(cooperative=exam.cooperative, examination=exam)}
+    by = None if is_system(actor) else actor
+    fields = ["items", "manual_score", "not_applicable", "note"]
+    changed = []
+    for ind_id, values in clean.items():
+        row = existing.get(ind_id)
+        if row is None:
+            existing[ind_id] = Assessment(cooperative=exam.cooperative, examination=exam, indicator_id=ind_id,
+                                          updated_by=by, **values)
+            continue
+        for field, value in values.items():
+            setattr(row, field, value)
+        row.updated_by = by
+        changed.append(row)
+    Assessment.objects.bulk_create([a for a in existing.values() if a.pk is None])
+    if changed:
+        Assessment.objects.bulk_update(changed, [*fields, "updated_by"])
+
+
 def _indicator(exam, code) -> Indicator:
     ind = Indicator.objects.filter(rubric_id=exam.rubric_id, code=code).prefetch_related("items").first()
     if ind is None:

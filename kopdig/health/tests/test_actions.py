@@ -200,3 +200,17 @@ def test_cooperative_sees_only_published(books, examiner, kepala):
     assert c.get(url).status_code == 200
     assert login(books.pengurus_b).get(url).status_code == 404
     assert FollowUp.objects.count() == 0
+
+
+def test_answers_save_many_at_once_all_or_nothing(books, examiner):
+    exam = actions.examination_open(actor=examiner, cooperative=books.coop_a, year=2025, rubric=kkpkk())
+    actions.assessment_save(actor=examiner, examination=exam, indicator_code="manajemen", items={"m1": True})
+    n = actions.examination_answers_save(actor=examiner, examination=exam, answers={
+        "manajemen": {"items": {"m1": False, "m2": True}}, "kpmr": {"items": {"q1": True}, "note": "Wawancara"},
+        "ekuitas_aset": {"not_applicable": "Koperasi baru berdiri"}})
+    assert n == 3 and Assessment.objects.filter(examination=exam).count() == 3
+    assert Assessment.objects.get(examination=exam, indicator__code="manajemen").items == {"m1": False, "m2": True}
+    with pytest.raises(DomainError, match="Butir zz"):
+        actions.examination_answers_save(actor=examiner, examination=exam, answers={
+            "kpmr": {"items": {"q2": True}}, "manajemen": {"items": {"zz": True}}})
+    assert Assessment.objects.get(examination=exam, indicator__code="kpmr").items == {"q1": True}
