@@ -10,6 +10,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from types import SimpleNamespace
 
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kopdig import audit
@@ -111,10 +112,14 @@ def examination_open(*, actor, cooperative, year: int, rubric: Rubric, figures: 
                                       status__in=[S.DRAFT, S.SUBMITTED]).exists():
             raise DomainError(f"Sudah ada pemeriksaan {year} yang belum selesai untuk koperasi ini.")
         version = 1 + Examination.objects.filter(cooperative=cooperative, year=year, rubric=rubric).count()
-        exam = Examination.objects.create(
-            cooperative=cooperative, year=year, rubric=rubric, version=version, figures_source=source,
-            figures=selectors.encode_figures(values), examiner=actor if not is_system(actor) else _system_examiner(cooperative),
-        )
+        try:
+            with transaction.atomic():  # a concurrent open took this version: one wins, the other is told
+                exam = Examination.objects.create(
+                    cooperative=cooperative, year=year, rubric=rubric, version=version, figures_source=source,
+                    figures=selectors.encode_figures(values),
+                    examiner=actor if not is_system(actor) else _system_examiner(cooperative))
+        except IntegrityError:
+            raise DomainError("Pemeriksaan ini baru saja dibuka oleh petugas lain; muat ulang halaman.") from None
         audit.record(actor, "examination_open", cooperative=cooperative, obj=exam, ref=exam.code,
                      summary=f"Pemeriksaan kesehatan {year} dibuka ({rubric.name})")
     return exam

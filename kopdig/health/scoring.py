@@ -439,6 +439,9 @@ def score_indicator(ind: dict, figures: dict, facts: dict, answer: dict, max_sco
     try:
         _measure(res, ind, figures, answer)
     except NotComputable as exc:
+        if answer.get("manual_score") not in (None, ""):
+            res.score, res.manual = Decimal(str(answer["manual_score"])), True
+            return _set(res, SCORED, f"skor diisi pemeriksa ({exc}): {answer.get('note') or ''}".rstrip(": "))
         if not ind.get("counted", True):
             return _set(res, INFO, f"hanya informasi (ambang belum terkonfirmasi); tidak dapat dihitung: {exc}")
         return _set(res, NOT_COMPUTABLE, f"tidak dapat dihitung: {exc}")

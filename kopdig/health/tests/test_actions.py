@@ -214,3 +214,28 @@ def test_answers_save_many_at_once_all_or_nothing(books, examiner):
         actions.examination_answers_save(actor=examiner, examination=exam, answers={
             "kpmr": {"items": {"q2": True}}, "manajemen": {"items": {"zz": True}}})
     assert Assessment.objects.get(examination=exam, indicator__code="kpmr").items == {"q1": True}
+
+
+def test_perdep_examination_with_weights_and_manual_nilai(books, examiner, kepala):
+    """Perdep 06/2016: ratios with confirmed ladders score from the books; unconfirmed ones take
+    the examiner's nilai; total = Σ nilai × weight / 100."""
+    rubric = selectors.rubric_get("perdep-06-2016")
+    exam = actions.examination_open(actor=examiner, cooperative=books.coop_a, year=2025, rubric=rubric)
+    result = selectors.examination_result(exam)
+    by = {i.code: i for i in result.indicators()}
+    # 20 m members' participation / (20 m + 2 m non-members) = 90.9% → 100; kemandirian 15.2 / 7.3 > 100% → 100.
+    assert by["rasio_partisipasi_bruto"].score == 100 and by["kemandirian_operasional_pelayanan"].score == 100
+    assert by["rpm_pinjaman"].status == "not_computable"  # no arrears run in 2025
+    answers = {i.code: {"manual_score": "50"} for i in result.indicators() if i.status == "unscored" and not i.items}
+    answers.update({i.code: {"items": {"q1": True}} for i in result.indicators() if i.kind == "points"})
+    answers.update({"rpm_pinjaman": {"not_applicable": "Belum ada perhitungan kolektibilitas"},
+                    "cadangan_rpm": {"not_applicable": "Belum ada perhitungan kolektibilitas"},
+                    "modal_sendiri_pinjaman_berisiko": {"not_applicable": "Belum ada perhitungan kolektibilitas"},
+                    "pinjaman_berisiko_pinjaman": {"manual_score": "50", "note": "Dari daftar kolektibilitas manual"}})
+    actions.examination_answers_save(actor=examiner, examination=exam, answers=answers)
+    actions.examination_update(actor=examiner, examination=exam, kuk_class=1)
+    exam = actions.examination_submit(actor=examiner, examination=exam)
+    assert exam.total is not None and exam.predicate
+    kap = next(a for a in exam.result["aspects"] if a["code"] == "kap")
+    # pinjaman anggota / total = 100% → 100 (weight 10); pinjaman berisiko manual 50 (weight 5): 1250/1500 = 83.33
+    assert kap["score"] == "83.33"
