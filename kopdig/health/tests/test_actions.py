@@ -239,3 +239,16 @@ def test_perdep_examination_with_weights_and_manual_nilai(books, examiner, kepal
     kap = next(a for a in exam.result["aspects"] if a["code"] == "kap")
     # pinjaman anggota / total = 100% → 100 (weight 10); pinjaman berisiko manual 50 (weight 5): 1250/1500 = 83.33
     assert kap["score"] == "83.33"
+
+
+def test_kepala_returns_a_submitted_examination_to_draft(books, examiner, kepala):
+    exam = actions.examination_submit(actor=examiner, examination=ready(books, examiner))
+    with pytest.raises(DomainError, match="alasan"):
+        actions.examination_return(actor=kepala, examination=exam, reason=" ")
+    with pytest.raises(NotAllowed):
+        actions.examination_return(actor=examiner, examination=exam, reason="Saya sendiri")
+    with pytest.raises(DomainError, match="sudah disetujui"):
+        actions.examination_publish(actor=kepala, examination=exam)
+    exam = actions.examination_return(actor=kepala, examination=exam, reason="Lengkapi bukti legalitas")
+    assert exam.status == "draft" and exam.figures == {} and exam.submitted_at is None
+    assert AuditLog.objects.filter(action="examination_return", summary__contains="bukti legalitas").exists()
