@@ -87,6 +87,8 @@ def test_cooperative_answers_follow_up(books, examiner, kepala):
     c = login(books.pengurus_a)
     page = c.get(f"/k/{books.coop_a.slug}/kesehatan/").content.decode()
     assert "Perbarui daftar anggota" in page and "terlambat" in page
+    home = c.get(f"/k/{books.coop_a.slug}/").content.decode()
+    assert 'data-testid="health-widget"' in home and "1 terlambat" in home
     assert login(books.pengawas_a).post(f"/k/{books.coop_a.slug}/kesehatan/tindak-lanjut/{fu.code}/",
                                         {"response": "x"}).status_code == 403
     c.post(f"/k/{books.coop_a.slug}/kesehatan/tindak-lanjut/{fu.code}/", {"response": "Sudah diperbarui"})
