@@ -1,6 +1,7 @@
 # Kopdig: two commands do all set-up on a fresh machine with Python 3.11.
 #   make demo   create the virtualenv, install, migrate, load the demo and serve http://127.0.0.1:8000
 #   make test   create/update the virtualenv with test dependencies and run the whole suite
+#   make lint   ruff check, ruff format --check and the import contracts (lint-imports)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -33,6 +34,8 @@ test: install-test
 
 lint: install-test
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 bench: install-test
 	$(BIN)/python -m bench

@@ -5,6 +5,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -12,7 +13,7 @@ BASE_DIR = Path(__file__).resolve().parent
 
 def env_bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
-    if value is None:
+    if value is None or not value.strip():  # unset or empty (.env.example): the default
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
@@ -44,10 +45,33 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("KOPDIG_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("KOPDIG_CSRF_TRUSTED_ORIGINS")
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("KOPDIG_BEHIND_TLS_PROXY") else None
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("KOPDIG_SECURE_COOKIES", False)
+# Behind a TLS-terminating proxy (which sets X-Forwarded-Proto): secure cookies, HTTPS redirect
+# and HSTS default on; each can still be set on its own.
+BEHIND_TLS_PROXY = env_bool("KOPDIG_BEHIND_TLS_PROXY")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("KOPDIG_SECURE_COOKIES", BEHIND_TLS_PROXY)
+SECURE_SSL_REDIRECT = env_bool("KOPDIG_SSL_REDIRECT", BEHIND_TLS_PROXY)
+SECURE_HSTS_SECONDS = int(os.environ.get("KOPDIG_HSTS_SECONDS") or (31536000 if BEHIND_TLS_PROXY else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("KOPDIG_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("KOPDIG_HSTS_PRELOAD", False)
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): scripts only from our own static files (htmx, Swagger
+# UI); inline styles stay allowed (templates' <style> blocks, htmx's indicator style).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -58,6 +82,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # serves Swagger UI from its own static files (no CDN)
     "axes",
     "django_tasks",
     "django_tasks_db",
@@ -69,13 +94,18 @@ INSTALLED_APPS = [
     "kopdig.savings",
     "kopdig.loans",
     "kopdig.shu",
+    "kopdig.rat",
+    "kopdig.usaha",
+    "kopdig.market",
     "kopdig.dinas",
     "kopdig.health",
+    "kopdig.programs",
     "kopdig.api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kopdig.lib.middleware.LanguageMiddleware",
@@ -158,6 +188,7 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
+AXES_LOCKOUT_CALLABLE = "kopdig.api.auth.lockout_response"  # JSON 429 on /api/, the page elsewhere
 
 # API tokens live this many days.
 API_TOKEN_DAYS = int(os.environ.get("KOPDIG_API_TOKEN_DAYS", "30"))
@@ -169,12 +200,15 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
 USE_TZ = True
+FORMAT_MODULE_PATH = ["kopdig.lib.locale_formats"]  # "3 September 2019", ISO date inputs
 
 # --- Static files -----------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT.mkdir(exist_ok=True)
+MEDIA_URL = "media/"
+MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": DATA_DIR / "media"}},
     "staticfiles": {

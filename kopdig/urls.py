@@ -19,7 +19,15 @@ urlpatterns = [
     path("", include("kopdig.savings.urls")),
     path("", include("kopdig.loans.urls")),
     path("", include("kopdig.shu.urls")),
+    path("", include("kopdig.rat.urls")),
+    path("", include("kopdig.usaha.urls")),
+    path("", include("kopdig.market.urls")),
     path("", include("kopdig.health.urls")),
     path("dinas/", include("kopdig.dinas.urls")),
+    path("", include("kopdig.programs.urls")),
     path("", include("kopdig.tenancy.urls")),
 ]
+
+handler403 = "kopdig.tenancy.views.error_403"
+handler404 = "kopdig.tenancy.views.error_404"
+handler500 = "kopdig.tenancy.views.error_500"

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kopdig.lib.errors import DomainError
+from kopdig.lib.transactions import batch
 
 from .models import IdempotencyKey
 
@@ -21,10 +22,6 @@ class IdempotencyConflict(DomainError):
     status = 422
 
 
-class IdempotencyInProgress(DomainError):
-    status = 409
-
-
 def body_hash(body) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True, cls=DjangoJSONEncoder).encode()).hexdigest()
 
@@ -32,36 +29,51 @@ def body_hash(body) -> str:
 def run_once(*, user, cooperative, endpoint: str, key: str | None, body, fn):
     """Run ``fn() -> (status, payload)`` at most once per key; return (status, payload).
 
-    Without a key, ``fn`` simply runs. ``fn`` runs its own durable transaction; the key row is
-    claimed before it and filled after it. A refused action (DomainError) releases the claim so
-    that a corrected retry may use the same key.
+    Without a key, ``fn`` simply runs. With a key, the key row is inserted, ``fn`` runs and its
+    response is stored in ONE transaction (``fn``'s actions nest in it through ``batch()``):
+
+    - a crash anywhere (a worker killed, the connection lost) rolls back the key and the
+      posting together, so a retry posts exactly once;
+    - a concurrent duplicate blocks on the key row's unique index until the first commits (then
+      it replays the stored response) or rolls back (then it runs itself);
+    - a refused action (DomainError) rolls the key back too, so a corrected retry may use it;
+    - the same key with another body answers 422 (IdempotencyConflict).
     """
     if not key:
         return fn()
     key = key.strip()[:120]
     digest = body_hash(body)
-    cutoff = timezone.now() - TTL
-    IdempotencyKey.objects.filter(cooperative=cooperative, user=user, endpoint=endpoint, key=key,
-                                  created_at__lt=cutoff).delete()
+    with batch():
+        record, replay = _claim(user=user, cooperative=cooperative, endpoint=endpoint, key=key, digest=digest)
+        if replay:
+            return record.status_code, record.response
+        status, payload = fn()
+        record.status_code = status
+        record.response = json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
+        record.save(update_fields=["status_code", "response"])
+    return status, payload
+
+
+def _claim(*, user, cooperative, endpoint, key, digest) -> tuple[IdempotencyKey, bool]:
+    """(the key row, True when it holds a stored response to replay) inside the caller's transaction.
+
+    The INSERT waits while another transaction holds an uncommitted row with the same key
+    (PostgreSQL's unique index; SQLite serialises writers), so a duplicate sees only committed
+    rows, which always carry their response.
+    """
+    scope = dict(cooperative=cooperative, user=user, endpoint=endpoint, key=key)
+    IdempotencyKey.objects.filter(**scope, created_at__lt=timezone.now() - TTL).delete()
     try:
         with transaction.atomic():
-            record = IdempotencyKey.objects.create(
-                user=user, cooperative=cooperative, endpoint=endpoint, key=key, request_hash=digest
-            )
+            return IdempotencyKey.objects.create(**scope, request_hash=digest), False
     except IntegrityError:
-        record = IdempotencyKey.objects.get(cooperative=cooperative, user=user, endpoint=endpoint, key=key)
-        if record.request_hash != digest:
-            raise IdempotencyConflict(
-                "Idempotency-Key ini sudah dipakai untuk permintaan dengan isi berbeda."
-            ) from None
-        if record.status_code is None:
-            raise IdempotencyInProgress("Permintaan dengan Idempotency-Key ini sedang diproses.") from None
-        return record.status_code, record.response
-    try:
-        status, payload = fn()
-    except BaseException:
-        IdempotencyKey.objects.filter(pk=record.pk).delete()
-        raise
-    payload_json = json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
-    IdempotencyKey.objects.filter(pk=record.pk).update(status_code=status, response=payload_json)
-    return status, payload
+        record = IdempotencyKey.objects.get(**scope)
+    if record.request_hash != digest:
+        raise IdempotencyConflict("Idempotency-Key ini sudah dipakai untuk permintaan dengan isi berbeda.")
+    return record, True
+
+
+def purge(*, cooperative, endpoint: str) -> int:
+    """Delete every key of ``endpoint`` in the cooperative (e.g. a secret ballot's keys when the
+    item closes, so no stored digest outlives the vote). Returns the number deleted."""
+    return IdempotencyKey.objects.filter(cooperative=cooperative, endpoint=endpoint).delete()[0]

@@ -1,7 +1,10 @@
 """The REST API (django-ninja): /api/v1/, OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs."""
 
+import logging
 from datetime import timedelta
+from importlib import import_module
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -13,8 +16,11 @@ from kopdig.lib.errors import DomainError
 from kopdig.lib.tokens import hash_token
 from kopdig.tenancy.access import cooperatives_visible_to
 
-from .auth import BearerToken
+from .auth import LOCKED_OUT, BearerToken
+from .common import Detail, Paging, Text, page, responses
 from .models import ApiToken
+
+log = logging.getLogger(__name__)
 
 api = NinjaAPI(
     title="Kopdig API",
@@ -56,9 +62,16 @@ def http_error(request, exc):
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 
+@api.exception_handler(Exception)
+def server_error(request, exc):
+    """Anything unexpected: logged with its traceback, answered as JSON 500 (never an HTML page)."""
+    log.exception("API error on %s %s", request.method, request.path, exc_info=exc)
+    return api.create_response(request, {"detail": "Terjadi kesalahan pada server."}, status=500)
+
+
 class TokenIn(Schema):
-    username: str
-    password: str
+    username: Text(150, min_length=1)
+    password: Text(128, min_length=1)
 
 
 class TokenOut(Schema):
@@ -66,14 +79,13 @@ class TokenOut(Schema):
     expires_at: str
 
 
-@api.post("/auth/token", auth=None, response={200: TokenOut, 401: dict, 403: dict}, tags=["auth"])
+@api.post("/auth/token", auth=None, response={200: TokenOut, 401: Detail, 422: Detail, 429: Detail}, tags=["auth"])
 def token(request, data: TokenIn):
-    """Exchange a username and password for a bearer token (throttled like the login page)."""
-    from django.conf import settings
-
+    """Exchange a username and password for a bearer token (throttled like the login page:
+    after too many failures the username+IP pair answers 429 for a while)."""
     user = authenticate(request, username=data.username.strip().lower(), password=data.password)
     if getattr(request, "axes_locked_out", False):
-        return Status(403, {"detail": "Terlalu banyak percobaan masuk. Coba lagi nanti."})
+        return Status(429, {"detail": LOCKED_OUT})
     if user is None:
         return Status(401, {"detail": "Nama pengguna atau kata sandi salah."})
     raw = ApiToken.new_raw()
@@ -128,16 +140,9 @@ class CoopList(Schema):
     count: int
 
 
-class Paging(Schema):
-    limit: int = 100
-    offset: int = 0
-
-
-@api.get("/coops", response=CoopList, tags=["koperasi"])
+@api.get("/coops", response=responses(CoopList), tags=["koperasi"])
 def coops(request, paging: Query[Paging]):
     """Cooperatives the caller may see: their own, or all of their kabupaten for a Dinas officer."""
-    from .common import page
-
     qs = cooperatives_visible_to(request.user).select_related("kabupaten__parent", "kecamatan", "desa").order_by("name")
     return page(qs, paging.limit, paging.offset, coop_out)
 
@@ -146,9 +151,7 @@ def _mount_routers():
     """Each app exposes ``router`` in its api.py, mounted at the root. Its paths are written in
     full (``/coops/{slug}/accounts``, ``/dinas/coops``): ninja does not read path parameters in
     a router's mount prefix."""
-    from importlib import import_module
-
-    for app in ["ledger", "members", "savings", "loans", "shu", "dinas", "health"]:
+    for app in ["ledger", "members", "savings", "loans", "shu", "rat", "usaha", "dinas", "health", "programs"]:
         try:
             module = import_module(f"kopdig.{app}.api")
         except ModuleNotFoundError as exc:

@@ -22,8 +22,9 @@ class ApiToken(models.Model):
 class IdempotencyKey(models.Model):
     """A client's Idempotency-Key (or a form's one-time token), scoped to user + cooperative + endpoint.
 
-    Kept 24 hours. The first request claims the row; its response is stored; a retry with the
-    same body gets the stored response and writes nothing; the same key with another body is 422.
+    Kept 24 hours. The row is inserted, the write runs and its response is stored in one
+    transaction (``api.idempotency.run_once``); a retry with the same body gets the stored
+    response and writes nothing; the same key with another body is 422.
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -31,7 +32,7 @@ class IdempotencyKey(models.Model):
     endpoint = models.CharField(max_length=120)
     key = models.CharField(max_length=120)
     request_hash = models.CharField(max_length=64)
-    status_code = models.PositiveSmallIntegerField(null=True)  # null while the first request runs
+    status_code = models.PositiveSmallIntegerField(null=True)  # set in the transaction that inserts the row
     response = models.JSONField(null=True, encoder=DjangoJSONEncoder)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 

@@ -1,8 +1,7 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from kopdig.tenancy.access import coop_view, dinas_view
-from kopdig.tenancy.nav import BOARD
+from kopdig.tenancy.access import BOARD, coop_view, dinas_view
 
 from .models import AuditLog
 

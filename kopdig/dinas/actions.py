@@ -13,14 +13,19 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth.forms import SetPasswordForm
+from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from kopdig import audit
 from kopdig.lib.errors import DomainError, NotAllowed
 from kopdig.lib.money import q
 from kopdig.lib.tokens import hash_token, new_secret
-from kopdig.tenancy.models import Cooperative, DinasRole, Region, Role
+from kopdig.lib.transactions import action_atomic, batch
+from kopdig.tenancy.access import BOARD, require_dinas, require_role
+from kopdig.tenancy.models import Cooperative, Region, Role
 
 from .models import (
     COUNT_FIGURES,
@@ -46,24 +51,18 @@ class InvitationInvalid(DomainError):
     pass
 
 
-def is_officer(actor, kabupaten_id) -> bool:
-    if actor is None or actor.is_superuser:
-        return True
-    return DinasRole.objects.filter(user=actor, kabupaten_id=kabupaten_id).exists()
-
-
-def _require_officer(actor, kabupaten_id):
-    if not is_officer(actor, kabupaten_id):
-        raise NotAllowed("Hanya petugas Dinas kabupaten koperasi ini yang dapat melakukannya.")
-
-
 def _reporter(actor, cooperative) -> str:
     """'dinas' for an officer of the kabupaten, 'pengurus' for the cooperative's own board."""
-    if is_officer(actor, cooperative.kabupaten_id):
+    try:
+        require_dinas(actor, cooperative.kabupaten_id)
         return "dinas"
-    if Role.objects.filter(cooperative=cooperative, user=actor, kind=Role.Kind.PENGURUS).exists():
-        return "pengurus"
-    raise NotAllowed("Hanya petugas Dinas atau pengurus koperasi ini yang dapat melaporkan data ini.")
+    except NotAllowed:
+        pass
+    try:
+        require_role(actor, cooperative, BOARD)
+    except NotAllowed:
+        raise NotAllowed("Hanya petugas Dinas atau pengurus koperasi ini yang dapat melaporkan data ini.") from None
+    return "pengurus"
 
 
 def _check_regions(cooperative, fields):
@@ -104,8 +103,8 @@ def _audit_fields():
 
 def cooperative_update(*, actor, cooperative: Cooperative, **fields) -> Cooperative:
     """Change registry fields of a cooperative (Dinas officer of its kabupaten); audited before/after."""
-    _require_officer(actor, cooperative.kabupaten_id)
-    with transaction.atomic(durable=True):
+    require_dinas(actor, cooperative.kabupaten_id)
+    with action_atomic():
         coop = Cooperative.objects.select_for_update().get(pk=cooperative.pk)
         fields = _clean_registry(coop, dict(fields))
         _apply_registry(actor, coop, fields, "cooperative_update")
@@ -128,10 +127,10 @@ def _apply_registry(actor, coop, fields, action, summary=""):
 
 def cooperative_status_confirm(*, actor, cooperative: Cooperative, status: str, note: str = "") -> Cooperative:
     """The officer's decision on a cooperative's status (aktif / tidak aktif / dibubarkan). Never automatic."""
-    _require_officer(actor, cooperative.kabupaten_id)
+    require_dinas(actor, cooperative.kabupaten_id)
     if status not in Cooperative.Status.values:
         raise DomainError("Status tidak dikenal.")
-    with transaction.atomic(durable=True):
+    with action_atomic():
         coop = Cooperative.objects.select_for_update().get(pk=cooperative.pk)
         before = coop.status
         coop.status = status
@@ -149,45 +148,71 @@ def _dates_ok(start, end, message):
         raise DomainError(message)
 
 
+def _clean_name(name) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise DomainError("Nama wajib diisi.")
+    return name
+
+
+def _person_for_update(model, cooperative, code: str, missing: str):
+    person = model.objects.select_for_update().filter(cooperative=cooperative, code=code).first()
+    if person is None:
+        raise DomainError(missing)
+    return person
+
+
+def _person_save(actor, cooperative, model, code, values: dict, *, action: str, missing: str):
+    """The one save of a cooperative's officer (CoopOfficer) or staff (CoopStaff) row, after the
+    action checked access and input: add one (code None) or change the one with ``code``; audited
+    before/after."""
+    with action_atomic():
+        before = None
+        if code:
+            person = _person_for_update(model, cooperative, code, missing)
+            before = audit.snapshot(person, list(values))
+            for k, v in values.items():
+                setattr(person, k, v)
+            person.save()
+        else:
+            person = model.objects.create(cooperative=cooperative, **values)
+        audit.record(actor, action, cooperative=cooperative, obj=person, ref=person.code, summary=str(person),
+                     before=before, after=audit.snapshot(person, list(values)))
+    return person
+
+
+def _person_delete(actor, cooperative, model, code: str, *, fields: list, action: str, missing: str) -> None:
+    """The one delete of an officer or staff row; the audit row keeps ``fields`` of it."""
+    with action_atomic():
+        person = _person_for_update(model, cooperative, code, missing)
+        snap = audit.snapshot(person, fields)
+        person.delete()
+        audit.record(actor, action, cooperative=cooperative, ref=code, summary=snap["name"], before=snap)
+
+
+OFFICER_MISSING = "Pengurus/pengawas tidak ditemukan."
+STAFF_MISSING = "Karyawan tidak ditemukan."
+
+
 def coop_officer_save(*, actor, cooperative, body: str, position: str, name: str, phone: str = "",
                       term_start: dt.date | None = None, term_end: dt.date | None = None,
                       code: str | None = None) -> CoopOfficer:
     """Add (code None) or change a pengurus/pengawas member of a cooperative (Dinas officer)."""
-    _require_officer(actor, cooperative.kabupaten_id)
+    require_dinas(actor, cooperative.kabupaten_id)
     if body not in CoopOfficer.Body.values or position not in CoopOfficer.Position.values:
         raise DomainError("Organ atau jabatan tidak dikenal.")
-    name = (name or "").strip()
-    if not name:
-        raise DomainError("Nama wajib diisi.")
+    name = _clean_name(name)
     _dates_ok(term_start, term_end, "Akhir masa jabatan tidak boleh sebelum awalnya.")
     values = {"body": body, "position": position, "name": name, "phone": phone.strip(), "term_start": term_start,
               "term_end": term_end}
-    with transaction.atomic(durable=True):
-        before = None
-        if code:
-            officer = CoopOfficer.objects.select_for_update().filter(cooperative=cooperative, code=code).first()
-            if officer is None:
-                raise DomainError("Pengurus/pengawas tidak ditemukan.")
-            before = audit.snapshot(officer, list(values))
-            for k, v in values.items():
-                setattr(officer, k, v)
-            officer.save()
-        else:
-            officer = CoopOfficer.objects.create(cooperative=cooperative, **values)
-        audit.record(actor, "coop_officer_save", cooperative=cooperative, obj=officer, ref=officer.code,
-                     summary=str(officer), before=before, after=audit.snapshot(officer, list(values)))
-    return officer
+    return _person_save(actor, cooperative, CoopOfficer, code, values, action="coop_officer_save",
+                        missing=OFFICER_MISSING)
 
 
 def coop_officer_delete(*, actor, cooperative, code: str) -> None:
-    _require_officer(actor, cooperative.kabupaten_id)
-    with transaction.atomic(durable=True):
-        officer = CoopOfficer.objects.select_for_update().filter(cooperative=cooperative, code=code).first()
-        if officer is None:
-            raise DomainError("Pengurus/pengawas tidak ditemukan.")
-        snap = audit.snapshot(officer, ["body", "position", "name", "term_start", "term_end"])
-        officer.delete()
-        audit.record(actor, "coop_officer_delete", cooperative=cooperative, ref=code, summary=snap["name"], before=snap)
+    require_dinas(actor, cooperative.kabupaten_id)
+    _person_delete(actor, cooperative, CoopOfficer, code, fields=["body", "position", "name", "term_start", "term_end"],
+                   action="coop_officer_delete", missing=OFFICER_MISSING)
 
 
 def coop_staff_save(*, actor, cooperative, position: str, name: str, phone: str = "", since: dt.date | None = None,
@@ -196,37 +221,16 @@ def coop_staff_save(*, actor, cooperative, position: str, name: str, phone: str 
     _reporter(actor, cooperative)
     if position not in CoopStaff.Position.values:
         raise DomainError("Jabatan tidak dikenal.")
-    name = (name or "").strip()
-    if not name:
-        raise DomainError("Nama wajib diisi.")
+    name = _clean_name(name)
     _dates_ok(since, until, "Tanggal berhenti tidak boleh sebelum tanggal mulai.")
     values = {"position": position, "name": name, "phone": phone.strip(), "since": since, "until": until}
-    with transaction.atomic(durable=True):
-        before = None
-        if code:
-            staff = CoopStaff.objects.select_for_update().filter(cooperative=cooperative, code=code).first()
-            if staff is None:
-                raise DomainError("Karyawan tidak ditemukan.")
-            before = audit.snapshot(staff, list(values))
-            for k, v in values.items():
-                setattr(staff, k, v)
-            staff.save()
-        else:
-            staff = CoopStaff.objects.create(cooperative=cooperative, **values)
-        audit.record(actor, "coop_staff_save", cooperative=cooperative, obj=staff, ref=staff.code, summary=str(staff),
-                     before=before, after=audit.snapshot(staff, list(values)))
-    return staff
+    return _person_save(actor, cooperative, CoopStaff, code, values, action="coop_staff_save", missing=STAFF_MISSING)
 
 
 def coop_staff_delete(*, actor, cooperative, code: str) -> None:
     _reporter(actor, cooperative)
-    with transaction.atomic(durable=True):
-        staff = CoopStaff.objects.select_for_update().filter(cooperative=cooperative, code=code).first()
-        if staff is None:
-            raise DomainError("Karyawan tidak ditemukan.")
-        snap = audit.snapshot(staff, ["position", "name", "since", "until"])
-        staff.delete()
-        audit.record(actor, "coop_staff_delete", cooperative=cooperative, ref=code, summary=snap["name"], before=snap)
+    _person_delete(actor, cooperative, CoopStaff, code, fields=["position", "name", "since", "until"],
+                   action="coop_staff_delete", missing=STAFF_MISSING)
 
 
 # ---------------------------------------------------------------- annual figures and RAT
@@ -298,7 +302,7 @@ def annual_report_save(*, actor, cooperative, year: int, **figures) -> AnnualRep
         raise DomainError("Koperasi ini membukukan di Kopdig: angkanya dihitung dari pembukuan.")
     _check_year(cooperative, year)
     figures = clean_figures(figures)
-    with transaction.atomic(durable=True):
+    with action_atomic():
         report, before, after = _report_upsert(cooperative, year, figures, source)
         audit.record(actor, "annual_report_save", cooperative=cooperative, obj=report, ref=str(year),
                      summary=f"Data tahunan {year} ({source})", before=before, after=after)
@@ -314,7 +318,7 @@ def rat_record_save(*, actor, cooperative, year: int, held_on: dt.date | None) -
             raise DomainError("RAT untuk suatu tahun buku diadakan setelah tahun buku itu berakhir.")
         if held_on > timezone.localdate():
             raise DomainError("Tanggal RAT tidak boleh di masa depan.")
-    with transaction.atomic(durable=True):
+    with action_atomic():
         rec, created = RatRecord.objects.select_for_update().get_or_create(
             cooperative=cooperative, year=year, defaults={"held_on": held_on, "source": source, "recorded_by": actor}
         )
@@ -327,10 +331,40 @@ def rat_record_save(*, actor, cooperative, year: int, held_on: dt.date | None) -
     return rec
 
 
+def rat_held_record(*, actor, cooperative, year: int, held_on: dt.date, officers=()) -> RatRecord:
+    """A RAT held on Kopdig closed with quorum (called by the RAT app inside its transaction):
+    the RAT record of ``year`` gets source "kopdig" (it takes precedence over a typed record,
+    whose values stay in the audit row), and the officers it elected enter the registry.
+
+    ``officers``: dicts with body, position, name, phone, term_start, term_end. The sitting
+    officers of an elected body end their term the day the new ones start."""
+    require_role(actor, cooperative, BOARD, "mencatat hasil RAT")
+    with action_atomic():
+        rec, created = RatRecord.objects.select_for_update().get_or_create(
+            cooperative=cooperative, year=year,
+            defaults={"held_on": held_on, "source": RatRecord.Source.KOPDIG, "recorded_by": _user_or_none(actor)})
+        before = None if created else {"held_on": rec.held_on, "source": rec.source}
+        if not created:
+            rec.held_on, rec.source, rec.recorded_by = held_on, RatRecord.Source.KOPDIG, _user_or_none(actor)
+            rec.save()
+        for body in {o["body"] for o in officers}:
+            CoopOfficer.objects.filter(cooperative=cooperative, body=body, term_start__lte=held_on).filter(
+                Q(term_end__isnull=True) | Q(term_end__gt=held_on)).update(term_end=held_on)
+        CoopOfficer.objects.bulk_create(CoopOfficer(cooperative=cooperative, **o) for o in officers)
+        audit.record(actor, "rat_held_record", cooperative=cooperative, obj=rec, ref=str(year),
+                     summary=f"RAT tahun buku {year} (Kopdig)", before=before,
+                     after={"held_on": held_on, "source": rec.source, "officers": [o["name"] for o in officers]})
+    return rec
+
+
+def _user_or_none(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
 def rat_record_delete(*, actor, cooperative, year: int) -> None:
     """Remove a wrongly entered RAT record (Dinas officer)."""
-    _require_officer(actor, cooperative.kabupaten_id)
-    with transaction.atomic(durable=True):
+    require_dinas(actor, cooperative.kabupaten_id)
+    with action_atomic():
         rec = RatRecord.objects.select_for_update().filter(cooperative=cooperative, year=year).first()
         if rec is None:
             raise DomainError("Catatan RAT tidak ditemukan.")
@@ -340,10 +374,10 @@ def rat_record_delete(*, actor, cooperative, year: int) -> None:
 
 
 def dinas_settings_update(*, actor, kabupaten: Region, rat_deadline_months: int) -> DinasSettings:
-    _require_officer(actor, kabupaten.pk)
+    require_dinas(actor, kabupaten.pk)
     if not 1 <= int(rat_deadline_months) <= 12:
         raise DomainError("Batas waktu RAT harus 1–12 bulan.")
-    with transaction.atomic(durable=True):
+    with action_atomic():
         obj, _ = DinasSettings.objects.select_for_update().get_or_create(kabupaten=kabupaten)
         before = {"rat_deadline_months": obj.rat_deadline_months}
         obj.rat_deadline_months = int(rat_deadline_months)
@@ -363,13 +397,13 @@ def pengurus_invite(*, actor, cooperative, username: str, name: str, email: str 
 
     One transaction: the user, the role, the invitation and their audit rows commit together.
     """
-    from kopdig.tenancy.actions import grant_role, user_create
+    from kopdig.tenancy.actions import role_grant, user_create
 
-    _require_officer(actor, cooperative.kabupaten_id)
+    require_dinas(actor, cooperative.kabupaten_id)
     if not (name or "").strip():
         raise DomainError("Nama pengurus wajib diisi.")
     raw = new_secret()
-    with transaction.atomic(durable=True):
+    with action_atomic():
         user = user_create(actor=actor, username=username, password=None, name=name.strip(), email=email.strip(),
                            phone=phone.strip())
         inv = Invitation.objects.create(
@@ -381,13 +415,12 @@ def pengurus_invite(*, actor, cooperative, username: str, name: str, email: str 
         if settings.EMAIL_ENABLED and user.email:
             link = f"{link_base}/dinas/undangan/{raw}/"
             transaction.on_commit(lambda: _send_invitation(user.email, cooperative.name, link))
-        grant_role(actor=actor, cooperative=cooperative, user=user, kind=Role.Kind.PENGURUS, title=title)
+        with batch():
+            role_grant(actor=actor, cooperative=cooperative, user=user, kind=Role.Kind.PENGURUS, title=title)
     return inv, raw
 
 
 def _send_invitation(to, coop_name, link):
-    from django.core.mail import send_mail
-
     send_mail(
         subject=f"Undangan Kopdig: {coop_name}",
         message=(f"Anda diundang sebagai pengurus {coop_name} di Kopdig.\n"
@@ -407,9 +440,7 @@ def invitation_get(raw: str) -> Invitation:
 def invitation_accept(*, token: str, new_password1: str, new_password2: str):
     """Set the invitee's password through the invitation (once). Returns the user; raises
     InvitationInvalid or DomainError with the password form's messages."""
-    from django.contrib.auth.forms import SetPasswordForm
-
-    with transaction.atomic(durable=True):
+    with action_atomic():
         inv = invitation_get(token)
         inv = Invitation.objects.select_for_update().select_related("user", "cooperative").get(pk=inv.pk)
         if inv.used_at is not None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
-from kopdig.api.common import page
+from kopdig.api.common import Choice, Limit, Offset, Text, Year, page, responses
 from kopdig.tenancy.access import dinas_kabupaten_ids
 from kopdig.tenancy.models import Cooperative
 
@@ -23,14 +23,14 @@ def _kab(request) -> set[int]:
 
 
 class CoopFilters(Schema):
-    kecamatan: str = ""  # region code or name
-    jenis: str = ""
-    kelompok: str = ""
-    status: str = ""
-    q: str = ""
-    on_kopdig: str = ""
-    limit: int = 100
-    offset: int = 0
+    kecamatan: Text(100) = ""  # region code or name
+    jenis: Text(40) = ""
+    kelompok: Text(40) = ""
+    status: Choice(["", *Cooperative.Status.values]) = ""
+    q: Text(150) = ""
+    on_kopdig: Choice(["", "1", "0"]) = ""
+    limit: Limit = 100
+    offset: Offset = 0
 
 
 class DinasCoopOut(Schema):
@@ -62,7 +62,7 @@ def _coop_out(c) -> dict:
     }
 
 
-@router.get("/dinas/coops", response=DinasCoopList)
+@router.get("/dinas/coops", response=responses(DinasCoopList))
 def dinas_coops(request, filters: Query[CoopFilters]):
     """The registry of the officer's kabupaten, filtered (kecamatan by code or name)."""
     kab = _kab(request)
@@ -89,8 +89,8 @@ class AnnualOut(Schema):
     notes: list[str]
 
 
-@router.get("/dinas/coops/{slug}/annual/{year}", response=AnnualOut)
-def dinas_coop_annual(request, slug: str, year: int):
+@router.get("/dinas/coops/{slug}/annual/{year}", response=responses(AnnualOut))
+def dinas_coop_annual(request, slug: str, year: Year):
     """One cooperative's figures for a book year; each with its source: ``books`` or ``reported``.
     Money as strings with two decimals."""
     kab = _kab(request)
@@ -135,8 +135,8 @@ class RatOut(Schema):
     count: int
 
 
-@router.get("/dinas/rat-compliance/{year}", response=RatOut)
-def dinas_rat_compliance(request, year: int, limit: int = 100, offset: int = 0):
+@router.get("/dinas/rat-compliance/{year}", response=responses(RatOut))
+def dinas_rat_compliance(request, year: Year, limit: Limit = 100, offset: Offset = 0):
     """RAT compliance of the kabupaten for a book year: summary plus the cooperatives (limit/offset)."""
     kab = _kab(request)
     months = selectors.deadline_months(kab)

@@ -1,4 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from kopdig.tenancy import nav
 
 
 class DinasConfig(AppConfig):
@@ -7,10 +10,6 @@ class DinasConfig(AppConfig):
     verbose_name = "Dinas Koperasi"
 
     def ready(self):
-        from django.utils.translation import gettext_lazy as _
-
-        from kopdig.tenancy import nav
-
         nav.register(_("Registri koperasi"), "dinas:coop_list", dinas=True, order=10)
         nav.register(_("Data tahunan"), "dinas:annual_latest", dinas=True, order=20)
         nav.register(_("Kepatuhan RAT"), "dinas:rat", dinas=True, order=30)

@@ -19,13 +19,22 @@ from pygal.style import Style
 STYLE = Style(
     background="transparent", plot_background="transparent", foreground="#1f2933", foreground_strong="#1f2933",
     foreground_subtle="#9aa5b1", colors=("#0b7a55", "#d97706", "#2563eb", "#b91c1c", "#7c3aed"),
-    font_family="system-ui, sans-serif", label_font_size=12, major_label_font_size=12, value_font_size=11, legend_font_size=13, title_font_size=15,
+    font_family="system-ui, sans-serif", label_font_size=15, major_label_font_size=15, value_font_size=14,
+    legend_font_size=15, title_font_size=17,
 )
+
+
+def thousands(value) -> str:
+    """Axis and value labels in Indonesian digits: 12.500 (whole numbers; charts never show cents)."""
+    if value is None:
+        return ""
+    return f"{value:,.0f}".replace(",", ".")
 
 
 def _config(**kw):
     cfg = pygal.Config(js=[], disable_xml_declaration=True, style=STYLE,
-                       width=kw.pop("width", 640), height=kw.pop("height", 300), show_legend=kw.pop("show_legend", False),
+                       width=kw.pop("width", 420), height=kw.pop("height", 300),
+                       value_formatter=thousands, show_legend=kw.pop("show_legend", False),
                        print_values=False, margin=8, truncate_label=-1, **kw)
     return cfg
 

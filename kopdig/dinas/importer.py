@@ -15,9 +15,10 @@ from django.utils import timezone
 from kopdig import audit
 from kopdig.lib.cells import cell_date, cell_number
 from kopdig.lib.errors import DomainError
+from kopdig.tenancy.access import require_dinas
 from kopdig.tenancy.models import Cooperative, Region
 
-from .actions import _apply_registry, _report_upsert, _require_officer, clean_figures
+from .actions import _apply_registry, _report_upsert, clean_figures
 from .models import CoopOfficer, RatRecord
 
 COLUMNS = [
@@ -246,7 +247,7 @@ def registry_import(*, actor, kabupaten: Region, plan: ImportPlan) -> dict:
     last RAT year recorded, the ketua kept in the officers list. Refuses a plan with errors."""
     from kopdig.tenancy.actions import _create_cooperative
 
-    _require_officer(actor, kabupaten.pk)
+    require_dinas(actor, kabupaten.pk)
     if not plan.ok:
         raise DomainError("Berkas ditolak: perbaiki baris yang salah lalu unggah lagi.")
     created = updated = 0

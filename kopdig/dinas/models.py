@@ -138,6 +138,7 @@ class RatRecord(models.Model):
         DINAS = "dinas", _("Dinas")
         PENGURUS = "pengurus", _("Pengurus koperasi")
         IMPORT = "import", _("Impor Excel")
+        KOPDIG = "kopdig", _("Kopdig (RAT yang diselenggarakan di Kopdig)")
 
     cooperative = models.ForeignKey("tenancy.Cooperative", on_delete=models.CASCADE, related_name="rat_records")
     year = models.PositiveSmallIntegerField(_("tahun buku"))

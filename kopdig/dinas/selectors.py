@@ -19,8 +19,13 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kopdig.audit.models import AuditLog
+from kopdig.ledger.models import AccountMonthBalance, JournalEntry, JournalLine
+from kopdig.ledger.statements import CLOSING_SOURCE_TYPES
 from kopdig.lib.money import ZERO, q
-from kopdig.tenancy.models import Cooperative
+from kopdig.loans.models import Loan
+from kopdig.members.models import Member
+from kopdig.tenancy.models import Cooperative, Region
 
 from .models import COUNT_FIGURES, FIGURES, MONEY_FIGURES, AnnualReport, CoopStaff, DinasSettings, RatRecord
 
@@ -90,17 +95,22 @@ def coop_list(kabupaten_ids, filters: dict | None = None):
     if f.get("on_kopdig") in ("1", "0", True, False):
         qs = qs.filter(on_kopdig=f["on_kopdig"] in ("1", True))
     if f.get("rat_year") and f.get("rat") in ("held", "missed"):
-        try:
-            year = int(f["rat_year"])
-        except (TypeError, ValueError):
-            year = None
-        if year:
-            held = Exists(RatRecord.objects.filter(cooperative=OuterRef("pk"), year=year))
-            if f["rat"] == "held":
-                qs = qs.filter(held)
-            else:
-                qs = qs.filter(~held).filter(Q(founded_on__isnull=True) | Q(founded_on__lte=dt.date(year, 12, 31)))
+        qs = _filter_rat(qs, f["rat_year"], f["rat"])
     return qs.order_by("name", "pk")
+
+
+def _filter_rat(qs, rat_year, rat: str):
+    """Cooperatives that held ("held") or missed ("missed", existing at the year's end) the RAT of a year."""
+    try:
+        year = int(rat_year)
+    except (TypeError, ValueError):
+        return qs
+    if not year:
+        return qs
+    held = Exists(RatRecord.objects.filter(cooperative=OuterRef("pk"), year=year))
+    if rat == "held":
+        return qs.filter(held)
+    return qs.filter(~held).filter(Q(founded_on__isnull=True) | Q(founded_on__lte=dt.date(year, 12, 31)))
 
 
 def last_rat_years(coop_ids) -> dict[int, int]:
@@ -122,8 +132,6 @@ ACTION_LABELS = {
 
 def coop_history(cooperative, limit: int = 100):
     """The cooperative's audit trail (registry changes and everything else done in it), newest first."""
-    from kopdig.audit.models import AuditLog
-
     rows = list(AuditLog.objects.filter(cooperative=cooperative).select_related("actor").order_by("-at", "-id")[:limit])
     for row in rows:
         row.label = ACTION_LABELS.get(row.action, row.action)
@@ -132,202 +140,198 @@ def coop_history(cooperative, limit: int = 100):
 
 # ---------------------------------------------------------------- figures from the books
 
+ACCOUNT_TYPES = ("aset", "kewajiban", "ekuitas", "pendapatan", "beban")
+DEBIT_NORMAL = ("aset", "beban")
+
 
 def _year_end(year: int) -> dt.date:
     return dt.date(year, 12, 31)
-
-
-def _loans_disbursed(cooperative, year: int):
-    """Loans disbursed in the year from the loans module; (amount, note). Zero when the module
-    is not installed yet."""
-    try:
-        from kopdig.loans.services import disbursed_total
-    except ImportError:
-        return ZERO, "loans-module-absent"
-    return Decimal(disbursed_total(cooperative, dt.date(year, 1, 1), _year_end(year)) or 0), ""
-
-
-def _loans_disbursed_bulk(coops, years) -> tuple[dict, str]:
-    """{(cooperative_id, year): principal disbursed} in ONE query, the same sum as
-    ``loans.services.disbursed_total`` (Σ principal with disbursed_on in the year); note."""
-    try:
-        from kopdig.loans.models import Loan
-        from kopdig.loans.services import disbursed_total  # noqa: F401 - the definition we mirror
-    except ImportError:
-        return {}, "loans-module-absent"
-    rows = (
-        Loan.objects.filter(cooperative_id__in=[c.pk for c in coops], disbursed_on__gte=dt.date(min(years), 1, 1),
-                            disbursed_on__lte=_year_end(max(years)))
-        .annotate(y=ExtractYear("disbursed_on")).values("cooperative_id", "y").annotate(s=Sum("principal"))
-    )
-    return {(r["cooperative_id"], r["y"]): _sum(r["s"]) for r in rows}, ""
 
 
 def _lends(coop) -> bool:
     return coop.jenis == Cooperative.Jenis.SIMPAN_PINJAM or coop.has_usp
 
 
+def _normal(account_type: str, debit: Decimal, credit: Decimal) -> Decimal:
+    """A movement on the account type's normal side (debit for aset and beban, credit otherwise)."""
+    return debit - credit if account_type in DEBIT_NORMAL else credit - debit
+
+
 def book_figures_one(cooperative, year: int) -> dict:
-    """Figures of one cooperative on Kopdig for a book year, from the ledger's own statements
-    (``statement_totals``: balances at 31 December, the year's income statement without
-    year-end closing entries), the member register and the staff list: {figure: value or None}
-    plus "notes". Used by the detail page and the API."""
-    from kopdig.ledger.models import AccountMonthBalance
-    from kopdig.ledger.statements import statement_totals
-    from kopdig.members.models import Member
-
-    end = _year_end(year)
-    out: dict = {f: None for f in FIGURES}
-    out["notes"] = []
-    if AccountMonthBalance.objects.filter(cooperative=cooperative, year__lte=year).exists():
-        t = statement_totals(cooperative, end, dt.date(year, 1, 1))
-        out["aset"] = q(t["total_aset"])
-        out["modal_luar"] = q(t["total_kewajiban"])
-        out["modal_sendiri"] = q(t["total_ekuitas"])  # includes the year's result not yet closed
-        out["shu"] = q(t["shu"])
-        volume = q(t["pendapatan"])
-        if _lends(cooperative):
-            loans, note = _loans_disbursed(cooperative, year)
-            volume += loans
-            if note:
-                out["notes"].append(note)
-        out["volume_usaha"] = volume
-    genders = dict(
-        _members_at(Member.objects.filter(cooperative=cooperative), end).values_list("gender").annotate(n=Count("id"))
-    )
-    if genders or Member.objects.filter(cooperative=cooperative, joined_on__lte=end).exclude(status="calon").exists():
-        out["anggota_l"] = genders.get("L", 0)
-        out["anggota_p"] = genders.get("P", 0)
-    staff = dict(_staff_at(CoopStaff.objects.filter(cooperative=cooperative), end).values_list("position").annotate(n=Count("id")))
-    out["manajer"] = staff.get("manajer", 0)
-    out["karyawan"] = staff.get("karyawan", 0)
-    return out
-
-
-def _members_at(qs, end: dt.date):
-    """Members active at ``end``: joined by then, not a candidate, not left by then."""
-    return qs.filter(joined_on__lte=end).exclude(status="calon").filter(
-        Q(left_on__isnull=True, status="aktif") | Q(left_on__gt=end)
-    )
-
-
-def _staff_at(qs, end: dt.date):
-    return qs.filter(Q(since__isnull=True) | Q(since__lte=end)).filter(Q(until__isnull=True) | Q(until__gt=end))
+    """Figures of one cooperative on Kopdig for one book year: ``book_figures_bulk`` of one."""
+    return book_figures_bulk([cooperative], [year])[(cooperative.pk, year)]
 
 
 def book_figures_bulk(coops, years) -> dict[tuple[int, int], dict]:
-    """{(cooperative_id, year): figures} for many cooperatives on Kopdig at once.
+    """{(cooperative_id, year): {figure: value or None, "notes": []}} for cooperatives on Kopdig.
 
-    Same definitions as ``book_figures_one``, from the month-balance caches (whole years), one
-    query each for ledger, closing entries, members, staff and loans disbursed.
+    From the ledger's month-balance caches (balances at 31 December; the year's income statement
+    without year-end closing entries, as the ledger's ``statement_totals``), the member register
+    and the staff list: one query each for ledger, closing entries, members, staff and loans
+    disbursed, whatever the number of cooperatives and years.
     """
-    from kopdig.ledger.models import AccountMonthBalance, JournalEntry, JournalLine
-    from kopdig.ledger.statements import CLOSING_SOURCE_TYPES
-    from kopdig.members.models import Member
-
     coops = list(coops)
     years = sorted(set(years))
     if not coops or not years:
         return {}
+    sources = _book_sources(coops, years)
+    out = {}
+    for coop in coops:
+        out.update(_coop_book_figures(coop, years, sources))
+    return out
+
+
+@dataclass
+class _BookSources:
+    """The aggregated rows ``book_figures_bulk`` computes every cooperative's figures from."""
+
+    ledger: dict  # (coop, type, year) -> (debit, credit) of the year's month balances
+    closing: dict  # (coop, type, year) -> (debit, credit) of year-end closing lines
+    members: dict  # (coop, year, gender) -> members at the year's end
+    staff: dict  # (coop, year, position) -> staff at the year's end
+    loans: dict  # (coop, year) -> principal disbursed in the year
+    first_ledger_year: dict = field(default_factory=dict)  # coop -> first year with balances
+    first_member_year: dict = field(default_factory=dict)  # coop -> first year a member joined
+
+
+def _book_sources(coops, years) -> _BookSources:
     ids = [c.pk for c in coops]
-    last = years[-1]
-    # Ledger: per cooperative, account type and year.
-    ledger = defaultdict(lambda: [ZERO, ZERO])  # (coop, type, year) -> [debit, credit]
-    for r in (
+    ledger = _ledger_by_year(ids, years[-1])
+    members, first_member_year = _members_by_year(ids, years)
+    lenders = [c for c in coops if _lends(c)]
+    first_ledger_year = {}
+    for cid, _type, y in ledger:
+        first_ledger_year[cid] = min(y, first_ledger_year.get(cid, y))
+    return _BookSources(
+        ledger=ledger, closing=_closing_by_year(ids, years), members=members, staff=_staff_by_year(ids, years),
+        loans=_loans_disbursed_bulk(lenders, years) if lenders else {},
+        first_ledger_year=first_ledger_year, first_member_year=first_member_year,
+    )
+
+
+def _ledger_by_year(ids, last: int) -> dict:
+    rows = (
         AccountMonthBalance.objects.filter(cooperative_id__in=ids, year__lte=last)
         .values("cooperative_id", "account__type", "year")
         .annotate(d=Sum("debit"), c=Sum("credit"))
-    ):
-        ledger[(r["cooperative_id"], r["account__type"], r["year"])] = [_sum(r["d"]), _sum(r["c"])]
-    # Year-end closing entries are left out of the year's income statement (as the ledger's statements do).
-    closing = defaultdict(lambda: [ZERO, ZERO])
-    for r in (
-        JournalLine.objects.filter(
-            entry_id__in=JournalEntry.objects.filter(
-                cooperative_id__in=ids, source_type__in=CLOSING_SOURCE_TYPES,
-                date__gte=dt.date(years[0], 1, 1), date__lte=_year_end(last),
-            ).values("id"),
-            account__type__in=["pendapatan", "beban"],
-        )
+    )
+    return {(r["cooperative_id"], r["account__type"], r["year"]): (_sum(r["d"]), _sum(r["c"])) for r in rows}
+
+
+def _closing_by_year(ids, years) -> dict:
+    """Year-end closing lines on revenue and expense: left out of the year's result (as the ledger's statements)."""
+    entries = JournalEntry.objects.filter(
+        cooperative_id__in=ids, source_type__in=CLOSING_SOURCE_TYPES,
+        date__gte=dt.date(years[0], 1, 1), date__lte=_year_end(years[-1]),
+    ).values("id")
+    rows = (
+        JournalLine.objects.filter(entry_id__in=entries, account__type__in=["pendapatan", "beban"])
         .annotate(y=ExtractYear("date")).values("cooperative_id", "account__type", "y")
         .annotate(d=Sum("debit"), c=Sum("credit"))
-    ):
-        closing[(r["cooperative_id"], r["account__type"], r["y"])] = [_sum(r["d"]), _sum(r["c"])]
-    first_year = {}
-    for (cid, _t, y) in ledger:
-        first_year[cid] = min(y, first_year.get(cid, y))
-    # Members: by joining and leaving year, then counted per year end.
-    members = defaultdict(int)  # (coop, year, gender) -> n
-    member_rows = list(
+    )
+    return {(r["cooperative_id"], r["account__type"], r["y"]): (_sum(r["d"]), _sum(r["c"])) for r in rows}
+
+
+def _member_counts_in(row, year: int) -> bool:
+    """A (joining year, leaving year, status) group of members is active at the end of ``year``."""
+    if row["jy"] > year:
+        return False
+    if row["ly"] is None:
+        return row["status"] == "aktif"
+    return row["ly"] > year
+
+
+def _members_by_year(ids, years) -> tuple[dict, dict]:
+    """Members active at each year's end by gender (grouped by joining and leaving year), and each
+    cooperative's first joining year."""
+    rows = list(
         Member.objects.filter(cooperative_id__in=ids).exclude(status="calon")
         .values("cooperative_id", "gender", "status").annotate(jy=ExtractYear("joined_on"), ly=ExtractYear("left_on"))
         .values("cooperative_id", "gender", "status", "jy", "ly").annotate(n=Count("id"))
     )
-    first_member_year = {}
-    for r in member_rows:
+    first = {}
+    members = defaultdict(int)
+    for r in rows:
         cid = r["cooperative_id"]
-        first_member_year[cid] = min(r["jy"], first_member_year.get(cid, r["jy"]))
-    for r in member_rows:
+        first[cid] = min(r["jy"], first.get(cid, r["jy"]))
         for y in years:
-            if r["jy"] > y:
-                continue
-            if r["ly"] is None and r["status"] != "aktif":
-                continue
-            if r["ly"] is not None and r["ly"] <= y:
-                continue
-            members[(r["cooperative_id"], y, r["gender"])] += r["n"]
+            if _member_counts_in(r, y):
+                members[(cid, y, r["gender"])] += r["n"]
+    return members, first
+
+
+def _staff_by_year(ids, years) -> dict:
     staff = defaultdict(int)
-    for r in (
+    rows = (
         CoopStaff.objects.filter(cooperative_id__in=ids)
         .annotate(sy=ExtractYear("since"), uy=ExtractYear("until"))
         .values("cooperative_id", "position", "sy", "uy").annotate(n=Count("id"))
-    ):
+    )
+    for r in rows:
         for y in years:
             if (r["sy"] is None or r["sy"] <= y) and (r["uy"] is None or r["uy"] > y):
                 staff[(r["cooperative_id"], y, r["position"])] += r["n"]
-    lenders = [c for c in coops if _lends(c)]
-    loans, loans_note = _loans_disbursed_bulk(lenders, years) if lenders else ({}, "")
+    return staff
+
+
+def _loans_disbursed_bulk(coops, years) -> dict:
+    """{(cooperative_id, year): principal disbursed} in ONE query: Σ principal of the loans
+    disbursed in the year (the loans app's ``disbursed_total``)."""
+    rows = (
+        Loan.objects.filter(cooperative_id__in=[c.pk for c in coops], disbursed_on__gte=dt.date(min(years), 1, 1),
+                            disbursed_on__lte=_year_end(max(years)))
+        .annotate(y=ExtractYear("disbursed_on")).values("cooperative_id", "y").annotate(s=Sum("principal"))
+    )
+    return {(r["cooperative_id"], r["y"]): _sum(r["s"]) for r in rows}
+
+
+def _coop_book_figures(coop, years, src: _BookSources) -> dict:
+    """One cooperative's figures for each of ``years`` (ascending), balances carried year to year."""
+    cid = coop.pk
+    first = src.first_ledger_year.get(cid)
+    cum = defaultdict(lambda: ZERO)  # account type -> balance on its normal side up to the year
+    for y in range(first, years[0]) if first is not None else ():
+        _carry(cum, src.ledger, cid, y)
     out = {}
-    for coop in coops:
-        cid = coop.pk
-        cum = defaultdict(lambda: ZERO)  # type -> balance on its normal side up to the year
-        y0 = first_year.get(cid)
-        if y0 is not None:
-            for y in range(y0, years[0]):
-                for t in ("aset", "kewajiban", "ekuitas", "pendapatan", "beban"):
-                    d, c = ledger.get((cid, t, y), (ZERO, ZERO))
-                    cum[t] += (d - c) if t in ("aset", "beban") else (c - d)
-        for y in years:
-            fig: dict = {f: None for f in FIGURES}
-            fig["notes"] = []
-            moves = {}
-            for t in ("aset", "kewajiban", "ekuitas", "pendapatan", "beban"):
-                d, c = ledger.get((cid, t, y), (ZERO, ZERO))
-                moves[t] = (d, c)
-                cum[t] += (d - c) if t in ("aset", "beban") else (c - d)
-            if y0 is not None and y0 <= y:
-                fig["aset"] = cum["aset"]
-                fig["modal_luar"] = cum["kewajiban"]
-                fig["modal_sendiri"] = cum["ekuitas"] + cum["pendapatan"] - cum["beban"]
-                rev_d, rev_c = moves["pendapatan"]
-                exp_d, exp_c = moves["beban"]
-                cr_d, cr_c = closing[(cid, "pendapatan", y)]
-                ce_d, ce_c = closing[(cid, "beban", y)]
-                revenue = (rev_c - cr_c) - (rev_d - cr_d)
-                fig["shu"] = revenue - ((exp_d - ce_d) - (exp_c - ce_c))
-                volume = revenue
-                if _lends(coop):
-                    volume += loans.get((cid, y), ZERO)
-                    if loans_note:
-                        fig["notes"].append(loans_note)
-                fig["volume_usaha"] = volume
-            if first_member_year.get(cid, y + 1) <= y:
-                fig["anggota_l"] = members.get((cid, y, "L"), 0)
-                fig["anggota_p"] = members.get((cid, y, "P"), 0)
-            fig["manajer"] = staff.get((cid, y, "manajer"), 0)
-            fig["karyawan"] = staff.get((cid, y, "karyawan"), 0)
-            out[(cid, y)] = fig
+    for y in years:
+        _carry(cum, src.ledger, cid, y)
+        fig: dict = {f: None for f in FIGURES}
+        fig["notes"] = []
+        if first is not None and first <= y:
+            fig.update(_ledger_figures(coop, y, cum, src))
+        if src.first_member_year.get(cid, y + 1) <= y:
+            fig["anggota_l"] = src.members.get((cid, y, "L"), 0)
+            fig["anggota_p"] = src.members.get((cid, y, "P"), 0)
+        fig["manajer"] = src.staff.get((cid, y, "manajer"), 0)
+        fig["karyawan"] = src.staff.get((cid, y, "karyawan"), 0)
+        out[(cid, y)] = fig
     return out
+
+
+def _carry(cum, ledger, cid, year):
+    for t in ACCOUNT_TYPES:
+        cum[t] += _normal(t, *ledger.get((cid, t, year), (ZERO, ZERO)))
+
+
+def _year_result(src: _BookSources, cid, year) -> tuple[Decimal, Decimal]:
+    """(revenue, SHU) of the year without its closing entries."""
+    def net(t):
+        d, c = src.ledger.get((cid, t, year), (ZERO, ZERO))
+        cd, cc = src.closing.get((cid, t, year), (ZERO, ZERO))
+        return _normal(t, d - cd, c - cc)
+
+    revenue = net("pendapatan")
+    return revenue, revenue - net("beban")
+
+
+def _ledger_figures(coop, year, cum, src: _BookSources) -> dict:
+    revenue, shu = _year_result(src, coop.pk, year)
+    volume = revenue + (src.loans.get((coop.pk, year), ZERO) if _lends(coop) else ZERO)
+    return {
+        "aset": cum["aset"], "modal_luar": cum["kewajiban"],
+        "modal_sendiri": cum["ekuitas"] + cum["pendapatan"] - cum["beban"],  # includes the year's result not yet closed
+        "shu": shu, "volume_usaha": volume,
+    }
 
 
 # ---------------------------------------------------------------- annual figures (books or reported)
@@ -515,30 +519,64 @@ def suggested_status(cooperative, *, today: dt.date | None = None) -> RatStatus:
 
 def dashboard(kabupaten_ids, *, today: dt.date | None = None, n_years: int = 10) -> dict:
     """All numbers of the Dinas home page, aggregated in SQL (a bounded number of queries)."""
-    from kopdig.tenancy.models import Region
-
     today = today or timezone.localdate()
     last = last_book_year(today)
     years = list(range(last - n_years + 1, last + 1))
     months = deadline_months(kabupaten_ids)
     base = Cooperative.objects.filter(kabupaten_id__in=kabupaten_ids)
+    rat_trend = _rat_trend(base, kabupaten_ids, years, months, today)
+    return {
+        "today": today, "book_year": last, "years": years, "deadline_months": months,
+        **_registry_counts(base),
+        "rat_trend": rat_trend,
+        "rat_this_year": rat_trend[-1] if rat_trend else None,
+        "totals": _totals_by_year(base, kabupaten_ids, years),
+    }
 
-    # 1. Counts: one GROUP BY over the registry.
-    groups = list(base.values("status", "jenis", "kelompok", "kecamatan_id", "on_kopdig").annotate(n=Count("id")))
-    by = {k: defaultdict(int) for k in ("status", "jenis", "kelompok", "kecamatan_id", "on_kopdig")}
+
+REGISTRY_GROUPS = ("status", "jenis", "kelompok", "kecamatan_id", "on_kopdig")
+
+
+def _registry_counts(base) -> dict:
+    """Counts of the registry by status, jenis, kelompok, kecamatan and Kopdig use: one GROUP BY."""
+    groups = list(base.values(*REGISTRY_GROUPS).annotate(n=Count("id")))
+    by = {k: defaultdict(int) for k in REGISTRY_GROUPS}
     for g in groups:
         for k in by:
             by[k][g[k]] += g["n"]
-    total = sum(g["n"] for g in groups)
-    kec_names = dict(Region.objects.filter(pk__in=[k for k in by["kecamatan_id"] if k]).values_list("pk", "name"))
-    kec_codes = dict(Region.objects.filter(pk__in=[k for k in by["kecamatan_id"] if k]).values_list("pk", "code"))
+    return {
+        "total": sum(g["n"] for g in groups),
+        "by_status": [{"key": k, "label": label, "n": by["status"].get(k, 0)} for k, label in Cooperative.Status.choices],
+        "by_jenis": _by_count(by["jenis"], dict(Cooperative.Jenis.choices)),
+        "by_kelompok": _by_count(by["kelompok"], dict(Cooperative.Kelompok.choices)),
+        "by_kecamatan": _by_kecamatan(by["kecamatan_id"]),
+        "on_kopdig": by["on_kopdig"].get(True, 0),
+        "not_on_kopdig": by["on_kopdig"].get(False, 0),
+    }
 
-    # 2. Expected RATs per year: cooperatives existing at the year's end (not dissolved).
+
+def _by_count(counts: dict, labels: dict) -> list[dict]:
+    """[{key, label, n}] most frequent first."""
+    rows = ({"key": k, "label": labels.get(k, k), "n": n} for k, n in counts.items())
+    return sorted(rows, key=lambda r: -r["n"])
+
+
+def _by_kecamatan(counts: dict) -> list[dict]:
+    """[{key: region code, label: name, n}] by kecamatan name; "—" for cooperatives without one."""
+    regions = {pk: (code, name) for pk, code, name in
+               Region.objects.filter(pk__in=[k for k in counts if k]).values_list("pk", "code", "name")}
+    rows = ({"key": regions.get(k, ("", ""))[0], "label": regions[k][1] if k in regions else "—", "n": n}
+            for k, n in counts.items())
+    return sorted(rows, key=lambda r: str(r["label"]))
+
+
+def _rat_trend(base, kabupaten_ids, years, months: int, today) -> list[dict]:
+    """Per book year: RATs expected (cooperatives existing at the year's end, not dissolved), held,
+    held late (after the year's deadline), missed once the deadline passed."""
     founded = dict(
         base.exclude(status=Cooperative.Status.DIBUBARKAN).annotate(fy=ExtractYear("founded_on"))
         .values_list("fy").annotate(n=Count("id"))
     )
-    # 3. RAT held per year, and held late (per-year deadline).
     late_q = Q()
     for y in years:
         late_q |= Q(year=y, held_on__gt=rat_deadline(y, months))
@@ -548,74 +586,52 @@ def dashboard(kabupaten_ids, *, today: dt.date | None = None, n_years: int = 10)
         .exclude(cooperative__status=Cooperative.Status.DIBUBARKAN)
         .values("year").annotate(held=Count("id"), late=Count("id", filter=late_q))
     }
-    rat_trend = []
+    trend = []
     for y in years:
         expected = sum(n for fy, n in founded.items() if fy is None or fy <= y)
         r = rat_rows.get(y, {"held": 0, "late": 0})
         due = today > rat_deadline(y, months)
-        rat_trend.append({
+        trend.append({
             "year": y, "expected": expected, "held": r["held"], "late": r["late"],
             "on_time": r["held"] - r["late"], "missed": (expected - r["held"]) if due else None, "due": due,
             "rate": _pct(r["held"], expected),
         })
+    return trend
 
-    # 4. Totals per year: reported figures of cooperatives not on Kopdig (one GROUP BY) plus books.
-    totals = {y: {"anggota": 0, "aset": ZERO, "volume_usaha": ZERO, "shu": ZERO, "modal_sendiri": ZERO,
-                  "modal_luar": ZERO, "reporting": 0} for y in years}
-    for r in (
+
+TOTAL_MONEY = ("aset", "volume_usaha", "shu", "modal_sendiri", "modal_luar")
+
+
+def _totals_by_year(base, kabupaten_ids, years) -> list[dict]:
+    """Per year: members, money totals and how many cooperatives report, reported figures of
+    cooperatives not on Kopdig (one GROUP BY) plus the books of those on Kopdig."""
+    totals = {y: {"anggota": 0, **{k: ZERO for k in TOTAL_MONEY}, "reporting": 0} for y in years}
+    _add_reported_totals(totals, kabupaten_ids, years)
+    on_books = list(base.filter(on_kopdig=True).only("pk", "jenis", "has_usp", "founded_on"))
+    for (_cid, y), fig in book_figures_bulk(on_books, years).items():
+        if fig["aset"] is None and fig["anggota_l"] is None:
+            continue
+        t = totals[y]
+        t["reporting"] += 1
+        t["anggota"] += (fig["anggota_l"] or 0) + (fig["anggota_p"] or 0)
+        for k in TOTAL_MONEY:
+            t[k] += fig[k] or ZERO
+    return [{"year": y, **totals[y]} for y in years]
+
+
+def _add_reported_totals(totals, kabupaten_ids, years):
+    rows = (
         AnnualReport.objects.filter(cooperative__kabupaten_id__in=kabupaten_ids, cooperative__on_kopdig=False,
                                     year__in=years)
         .values("year")
-        .annotate(l=Sum("anggota_l"), p=Sum("anggota_p"), aset=Sum("aset"), vol=Sum("volume_usaha"), shu=Sum("shu"),
-                  ms=Sum("modal_sendiri"), ml=Sum("modal_luar"), n=Count("id"))
-    ):
+        .annotate(l=Sum("anggota_l"), p=Sum("anggota_p"), n=Count("id"), **{k: Sum(k) for k in TOTAL_MONEY})
+    )
+    for r in rows:
         t = totals[r["year"]]
         t["anggota"] += (r["l"] or 0) + (r["p"] or 0)
-        t["aset"] += _sum(r["aset"])
-        t["volume_usaha"] += _sum(r["vol"])
-        t["shu"] += _sum(r["shu"])
-        t["modal_sendiri"] += _sum(r["ms"])
-        t["modal_luar"] += _sum(r["ml"])
         t["reporting"] += r["n"]
-    on_books = list(base.filter(on_kopdig=True).only("pk", "jenis", "has_usp", "founded_on"))
-    for (_cid, y), fig in book_figures_bulk(on_books, years).items():
-        t = totals[y]
-        if fig["aset"] is None and fig["anggota_l"] is None:
-            continue
-        t["reporting"] += 1
-        t["anggota"] += (fig["anggota_l"] or 0) + (fig["anggota_p"] or 0)
-        for k in ("aset", "volume_usaha", "shu", "modal_sendiri", "modal_luar"):
-            t[k] += fig[k] or ZERO
-
-    jenis_labels = dict(Cooperative.Jenis.choices)
-    kelompok_labels = dict(Cooperative.Kelompok.choices)
-    status_labels = dict(Cooperative.Status.choices)
-    return {
-        "today": today,
-        "book_year": last,
-        "years": years,
-        "deadline_months": months,
-        "total": total,
-        "by_status": [
-            {"key": k, "label": status_labels.get(k, k), "n": by["status"].get(k, 0)} for k in Cooperative.Status.values
-        ],
-        "by_jenis": sorted(
-            ({"key": k, "label": jenis_labels.get(k, k), "n": n} for k, n in by["jenis"].items()), key=lambda r: -r["n"]
-        ),
-        "by_kelompok": sorted(
-            ({"key": k, "label": kelompok_labels.get(k, k), "n": n} for k, n in by["kelompok"].items()),
-            key=lambda r: -r["n"],
-        ),
-        "by_kecamatan": sorted(
-            ({"key": kec_codes.get(k, ""), "label": kec_names.get(k, "—"), "n": n} for k, n in by["kecamatan_id"].items()),
-            key=lambda r: str(r["label"]),
-        ),
-        "on_kopdig": by["on_kopdig"].get(True, 0),
-        "not_on_kopdig": by["on_kopdig"].get(False, 0),
-        "rat_trend": rat_trend,
-        "rat_this_year": rat_trend[-1] if rat_trend else None,
-        "totals": [{"year": y, **totals[y]} for y in years],
-    }
+        for k in TOTAL_MONEY:
+            t[k] += _sum(r[k])
 
 
 def _sum(value) -> Decimal:

@@ -3,10 +3,12 @@ the pengurus's own report to the Dinas. Views validate input and call one action
 
 from __future__ import annotations
 
+import io
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth.forms import SetPasswordForm
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
@@ -17,10 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kopdig.api.idempotency import run_once
+from kopdig.lib import validation
 from kopdig.lib.documents import xlsx_response
 from kopdig.lib.errors import DomainError
 from kopdig.lib.tokens import form_token
 from kopdig.tenancy.access import coop_view, dinas_view, public_view
+from kopdig.tenancy.actions import cooperative_register
 from kopdig.tenancy.models import Cooperative, Region
 
 from . import actions, charts, importer, selectors
@@ -143,8 +148,6 @@ def _registry_fields(cleaned):
 @dinas_view
 def coop_register(request):
     """Register a new cooperative in the regency's registry."""
-    from kopdig.tenancy.actions import cooperative_register
-
     form = RegisterForm(request.POST or None, **_form_kwargs(request))
     if request.method == "POST" and form.is_valid():
         data = _registry_fields(form.cleaned_data)
@@ -195,8 +198,6 @@ def coop_edit(request, slug):
 
 def _once(request, coop, name, data: dict, fn):
     """Run ``fn(data)`` once per form token (a double submit does nothing more)."""
-    from kopdig.api.idempotency import run_once
-
     data = dict(data)
     token = data.pop("token", "") or None
 
@@ -362,8 +363,6 @@ def coop_import(request):
         data = form.cleaned_data["file"].read()
         token = form_token()
         default_storage.save(_import_path(request, token), ContentFile(data))
-        import io
-
         plan = importer.parse(io.BytesIO(data), kabupaten=kab, year=form.cleaned_data["year"])
         if plan.errors:  # a refused file cannot be confirmed: keep nothing of it
             default_storage.delete(_import_path(request, token))
@@ -385,9 +384,18 @@ def annual_latest(request):
     return redirect("dinas:annual_year", year=selectors.last_book_year())
 
 
+def _valid_year(year: int) -> int:
+    """A book year in lib.validation's range, else 404."""
+    try:
+        return validation.year(year)
+    except validation.InvalidValue:
+        raise Http404 from None
+
+
 @dinas_view
 def annual_year(request, year):
     """All cooperatives' figures for one book year (the ODS sheet); ?format=xlsx exports it."""
+    _valid_year(year)
     rows = selectors.annual_table(request.kabupaten_ids, year)
     if request.GET.get("format") == "xlsx":
         return _export_annual(rows, year)
@@ -424,7 +432,7 @@ def _export_annual(rows, year):
 def rat_page(request):
     """RAT compliance for a book year: held by the deadline, late, missed, three years missed."""
     try:
-        year = int(request.GET.get("year") or selectors.last_book_year())
+        year = _valid_year(int(request.GET.get("year") or selectors.last_book_year()))
     except ValueError:
         raise Http404 from None
     rows = selectors.rat_compliance(request.kabupaten_ids, year)
@@ -474,8 +482,6 @@ def settings_page(request):
 @public_view
 def invitation(request, token):
     """The invitee sets a password (once) and lands on the cooperative's home page."""
-    from django.contrib.auth.forms import SetPasswordForm
-
     try:
         inv = actions.invitation_get(token)
     except actions.InvitationInvalid as exc:

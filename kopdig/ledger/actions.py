@@ -7,80 +7,38 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from kopdig import audit
 from kopdig.lib.cells import cell_amount
 from kopdig.lib.errors import DomainError, NotAllowed
+from kopdig.lib.formats import tanggal
 from kopdig.lib.money import ZERO, q
-from kopdig.tenancy.models import Role
+from kopdig.lib.transactions import action_atomic
+from kopdig.tenancy.access import APPROVERS, BOARD, STAFF, require_role, user_of
 from kopdig.tenancy.numbering import format_number, next_number
 
 from . import periods, posting
 from .models import Account, JournalDraft, JournalDraftLine, JournalEntry, JournalLine, LedgerSettings
 
-POSTERS = {Role.Kind.PENGURUS, Role.Kind.MANAJER, Role.Kind.KASIR}
-
-
-_ROLE_SQL: dict = {}
-
-
-def _has_role(actor, cooperative, roles) -> bool:
-    """Whether ``actor`` holds one of ``roles`` in ``cooperative`` (one cached raw query)."""
-    connection = transaction.get_connection()
-    user_id, coop_id = getattr(actor, "pk", None), getattr(cooperative, "pk", None)
-    if user_id is None or coop_id is None or connection.vendor not in ("postgresql", "sqlite"):
-        return Role.objects.filter(cooperative=cooperative, user=actor, kind__in=roles).exists()
-    kinds = sorted({str(k) for k in roles})
-    key = (connection.vendor, len(kinds))
-    sql = _ROLE_SQL.get(key)
-    if sql is None:
-        qn = connection.ops.quote_name
-        sql = _ROLE_SQL[key] = (
-            f"SELECT 1 FROM {qn(Role._meta.db_table)} WHERE {qn('cooperative_id')} = %s AND {qn('user_id')} = %s "
-            f"AND {qn('kind')} IN ({', '.join(['%s'] * len(kinds))}) LIMIT 1"
-        )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [coop_id, user_id, *kinds])
-        return cursor.fetchone() is not None
-
-
-def _require_role(actor, cooperative, roles):
-    if actor is None:
-        return
-    if not _has_role(actor, cooperative, roles):
-        raise NotAllowed("Peran Anda tidak mengizinkan posting jurnal di koperasi ini.")
-
 
 def journal_entry_post(*, actor, cooperative, date: dt.date, memo: str, lines, source_type: str = "manual",
                        source_ref: str = "", approved_by=None) -> JournalEntry:
-    """Post a balanced journal entry (manual entries, opening balances, imports)."""
-    _require_role(actor, cooperative, POSTERS)
-    with transaction.atomic(durable=True):
-        entry = post_audited(actor=actor, cooperative=cooperative, date=date, memo=memo, lines=lines,
+    """Post a balanced journal entry (manual entries, opening balances, imports), audited."""
+    require_role(actor, cooperative, STAFF, "posting jurnal")
+    with action_atomic():
+        entry = posting.post(cooperative=cooperative, date=date, memo=memo, lines=lines, actor=actor,
                              source_type=source_type, source_ref=source_ref, approved_by=approved_by)
-    return entry
-
-
-def post_audited(*, actor, cooperative, date, memo, lines, source_type="manual", source_ref="", approved_by=None):
-    """The body of ``journal_entry_post`` without its transaction and role check: post and audit.
-
-    NOT durable: for bulk paths (the demo) that post many entries in one transaction and must
-    write exactly the rows the action writes. The caller checks the actor's role.
-    """
-    entry = posting.post(cooperative=cooperative, date=date, memo=memo, lines=lines, actor=actor,
-                         source_type=source_type, source_ref=source_ref, approved_by=approved_by)
-    audit.record(actor, "journal_entry_post", cooperative=cooperative, obj=entry, ref=entry.number,
-                 summary=entry.memo, after={"date": entry.date, "total": entry.total})
+        audit.record(actor, "journal_entry_post", cooperative=cooperative, obj=entry, ref=entry.number,
+                     summary=entry.memo, after={"date": entry.date, "total": entry.total})
     return entry
 
 
 def journal_entry_reverse(*, actor, cooperative, number: str, date: dt.date | None = None, memo: str = "") -> JournalEntry:
     """Reverse a posted entry by its number with a mirror entry (posted entries are never edited)."""
-    _require_role(actor, cooperative, {Role.Kind.PENGURUS, Role.Kind.MANAJER})
-    with transaction.atomic(durable=True):
+    require_role(actor, cooperative, APPROVERS, "membalik jurnal")
+    with action_atomic():
         try:
             entry = JournalEntry.objects.select_for_update().get(cooperative=cooperative, number=number)
         except JournalEntry.DoesNotExist:
@@ -93,15 +51,6 @@ def journal_entry_reverse(*, actor, cooperative, number: str, date: dt.date | No
 
 # ---------------------------------------------------------------------------------------------
 # Manual entries with maker-checker, chart of accounts, periods, opening balances, import.
-
-APPROVERS = {Role.Kind.PENGURUS, Role.Kind.MANAJER}
-BOARD = {Role.Kind.PENGURUS}
-
-
-def _require(actor, cooperative, roles, message):
-    if actor is None or not Role.objects.filter(cooperative=cooperative, user=actor, kind__in=roles).exists():
-        raise NotAllowed(message)
-
 
 def _threshold(cooperative) -> Decimal:
     ls, _ = LedgerSettings.objects.get_or_create(cooperative=cooperative)
@@ -136,9 +85,9 @@ def journal_manual_submit(*, actor, cooperative, date: dt.date, memo: str, lines
     """A manual entry from the form or the API. At or below the approval threshold it posts at
     once (returns the JournalEntry); above it, it becomes a pending JournalDraft that another
     pengurus/manajer must approve (returns the draft)."""
-    _require_role(actor, cooperative, POSTERS)
+    require_role(actor, cooperative, STAFF, "posting jurnal")
     lines = list(lines)
-    with transaction.atomic(durable=True):
+    with action_atomic():
         accounts, total = _check_lines(cooperative, date, memo, lines)
         if total <= _threshold(cooperative):
             entry = posting.post(cooperative=cooperative, date=date, memo=memo, lines=lines, actor=actor,
@@ -149,7 +98,7 @@ def journal_manual_submit(*, actor, cooperative, date: dt.date, memo: str, lines
         seq = next_number(cooperative, "journal_draft", date.year)
         draft = JournalDraft.objects.create(
             cooperative=cooperative, number="U-" + format_number(date.year, seq), date=date, memo=memo.strip()[:255],
-            total=total, created_by=actor,
+            total=total, created_by=user_of(actor),
         )
         JournalDraftLine.objects.bulk_create(
             JournalDraftLine(cooperative=cooperative, draft=draft, account=accounts[ln.account],
@@ -173,8 +122,8 @@ def _pending_draft(cooperative, number) -> JournalDraft:
 
 def journal_draft_approve(*, actor, cooperative, number: str) -> JournalEntry:
     """Approve a pending draft (a pengurus/manajer other than its maker) and post it."""
-    _require(actor, cooperative, APPROVERS, "Hanya pengurus atau manajer yang dapat menyetujui jurnal.")
-    with transaction.atomic(durable=True):
+    require_role(actor, cooperative, APPROVERS, "menyetujui jurnal")
+    with action_atomic():
         draft = _pending_draft(cooperative, number)
         if draft.created_by_id == actor.pk:
             raise NotAllowed("Jurnal harus disetujui oleh pengguna lain, bukan pembuatnya.")
@@ -182,9 +131,9 @@ def journal_draft_approve(*, actor, cooperative, number: str) -> JournalEntry:
                  for ln in draft.lines.select_related("account")]
         entry = posting.post(cooperative=cooperative, date=draft.date, memo=draft.memo, lines=lines,
                              actor=draft.created_by, source_type="manual", source_ref=draft.number,
-                             approved_by=actor)
+                             approved_by=user_of(actor))
         draft.status = JournalDraft.Status.APPROVED
-        draft.decided_by, draft.decided_at, draft.entry = actor, timezone.now(), entry
+        draft.decided_by, draft.decided_at, draft.entry = user_of(actor), timezone.now(), entry
         draft.save(update_fields=["status", "decided_by", "decided_at", "entry"])
         audit.record(actor, "journal_draft_approve", cooperative=cooperative, obj=entry, ref=entry.number,
                      summary=f"menyetujui {draft.number}: {draft.memo}", after={"total": entry.total})
@@ -192,14 +141,14 @@ def journal_draft_approve(*, actor, cooperative, number: str) -> JournalEntry:
 
 
 def journal_draft_reject(*, actor, cooperative, number: str, reason: str) -> JournalDraft:
-    _require(actor, cooperative, APPROVERS, "Hanya pengurus atau manajer yang dapat menolak jurnal.")
+    require_role(actor, cooperative, APPROVERS, "menolak jurnal")
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("Alasan penolakan wajib diisi.")
-    with transaction.atomic(durable=True):
+    with action_atomic():
         draft = _pending_draft(cooperative, number)
         draft.status = JournalDraft.Status.REJECTED
-        draft.decided_by, draft.decided_at, draft.reason = actor, timezone.now(), reason[:255]
+        draft.decided_by, draft.decided_at, draft.reason = user_of(actor), timezone.now(), reason[:255]
         draft.save(update_fields=["status", "decided_by", "decided_at", "reason"])
         audit.record(actor, "journal_draft_reject", cooperative=cooperative, obj=draft, ref=draft.number,
                      summary=reason[:255])
@@ -211,13 +160,13 @@ def journal_draft_reject(*, actor, cooperative, number: str, reason: str) -> Jou
 def account_create(*, actor, cooperative, code: str, name: str, parent_code: str, participation: str = "",
                    cash_flow: str = "", is_group: bool = False) -> Account:
     """Add an account under a parent (group) account; type and normal side follow the parent."""
-    _require(actor, cooperative, APPROVERS, "Hanya pengurus atau manajer yang dapat mengubah bagan akun.")
+    require_role(actor, cooperative, APPROVERS, "mengubah bagan akun")
     code, name = (code or "").strip(), (name or "").strip()
     if not code.isdigit() or len(code) > 20:
         raise DomainError("Kode akun harus berupa angka.")
     if not name:
         raise DomainError("Nama akun wajib diisi.")
-    with transaction.atomic(durable=True):
+    with action_atomic():
         parent = Account.objects.filter(cooperative=cooperative, code=(parent_code or "").strip()).first()
         if parent is None or not parent.is_group:
             raise DomainError("Pilih akun induk (kelompok) yang ada.")
@@ -242,10 +191,10 @@ def account_create(*, actor, cooperative, code: str, name: str, parent_code: str
 
 def account_close(*, actor, cooperative, code: str) -> Account:
     """Close an account: it keeps its history but accepts no new posting. Its balance must be zero."""
-    _require(actor, cooperative, APPROVERS, "Hanya pengurus atau manajer yang dapat mengubah bagan akun.")
+    require_role(actor, cooperative, APPROVERS, "mengubah bagan akun")
     from .selectors import net_movements
 
-    with transaction.atomic(durable=True):
+    with action_atomic():
         acc = Account.objects.select_for_update().filter(cooperative=cooperative, code=code).first()
         if acc is None:
             raise DomainError(f"Akun {code} tidak ditemukan.")
@@ -267,8 +216,8 @@ def account_close(*, actor, cooperative, code: str) -> Account:
 
 def account_delete(*, actor, cooperative, code: str) -> None:
     """Delete an account that never received a posting (accounts with postings can only be closed)."""
-    _require(actor, cooperative, APPROVERS, "Hanya pengurus atau manajer yang dapat mengubah bagan akun.")
-    with transaction.atomic(durable=True):
+    require_role(actor, cooperative, APPROVERS, "mengubah bagan akun")
+    with action_atomic():
         acc = Account.objects.select_for_update().filter(cooperative=cooperative, code=code).first()
         if acc is None:
             raise DomainError(f"Akun {code} tidak ditemukan.")
@@ -292,14 +241,14 @@ def month_end(year: int, month: int) -> dt.date:
 def period_close_month(*, actor, cooperative, year: int, month: int, today: dt.date | None = None) -> dt.date:
     """Close the books of a month (lock_through its last day). Months close in order: the month
     must be the one after the last closed month, and must have ended."""
-    _require(actor, cooperative, APPROVERS, "Hanya pengurus atau manajer yang dapat menutup periode.")
+    require_role(actor, cooperative, APPROVERS, "menutup periode")
     today = today or timezone.localdate()
     if not (1 <= int(month) <= 12):
         raise DomainError("Bulan tidak valid.")
     end = month_end(int(year), int(month))
     if end >= today:
         raise DomainError("Bulan ini belum berakhir dan belum dapat ditutup.")
-    with transaction.atomic(durable=True):
+    with action_atomic():
         current = periods.closed_through(cooperative)
         if current is not None:
             expected = current + dt.timedelta(days=1)
@@ -309,7 +258,7 @@ def period_close_month(*, actor, cooperative, year: int, month: int, today: dt.d
                 raise DomainError(f"Tutup buku harus berurutan: bulan berikutnya adalah {expected:%m-%Y}.")
         periods.lock_through(cooperative=cooperative, date=end)
         audit.record(actor, "period_close", cooperative=cooperative, ref=f"{year}-{month:02d}",
-                     summary=f"Tutup buku sampai {end:%d-%m-%Y}", before={"closed_through": current},
+                     summary=f"Tutup buku sampai {tanggal(end)}", before={"closed_through": current},
                      after={"closed_through": end})
     return end
 
@@ -317,12 +266,12 @@ def period_close_month(*, actor, cooperative, year: int, month: int, today: dt.d
 def period_reopen(*, actor, cooperative, year: int, month: int, reason: str) -> dt.date | None:
     """Reopen the books from a month on (pengurus only, with a reason): the lock moves back to
     the last day of the month before."""
-    _require(actor, cooperative, BOARD, "Hanya pengurus yang dapat membuka kembali periode.")
+    require_role(actor, cooperative, BOARD, "membuka kembali periode")
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("Alasan pembukaan kembali wajib diisi.")
     first = dt.date(int(year), int(month), 1)
-    with transaction.atomic(durable=True):
+    with action_atomic():
         current = periods.closed_through(cooperative)
         if current is None or first > current:
             raise DomainError(f"Bulan {first:%m-%Y} belum ditutup.")
@@ -339,10 +288,10 @@ def opening_balance_post(*, actor, cooperative, date: dt.date, amounts: dict) ->
     """Post the opening balances ``{account code: (debit, credit)}`` as one entry (source_type
     "opening"). Refused when they do not balance or when opening balances were already posted
     (and not reversed)."""
-    _require(actor, cooperative, APPROVERS, "Hanya pengurus atau manajer yang dapat mengisi saldo awal.")
+    require_role(actor, cooperative, APPROVERS, "mengisi saldo awal")
     lines = [posting.Line(code, debit=q(d or 0), credit=q(c or 0)) for code, (d, c) in sorted(amounts.items())
              if q(d or 0) or q(c or 0)]
-    with transaction.atomic(durable=True):
+    with action_atomic():
         exists = JournalEntry.objects.filter(cooperative=cooperative, source_type="opening").filter(
             Q(reversed_by__isnull=True)).exists()
         if exists:
@@ -402,7 +351,7 @@ def parse_import_rows(cooperative, rows) -> tuple[list, list]:
         if date is None:
             errors.append((number, f"tanggal tidak valid: {raw_date!r}"))
         elif closed and date <= closed:
-            errors.append((number, f"periode sampai {closed:%d-%m-%Y} sudah ditutup"))
+            errors.append((number, f"periode sampai {tanggal(closed)} sudah ditutup"))
         voucher = str(row["no_bukti"] or "").strip()
         if not voucher:
             errors.append((number, "no_bukti wajib diisi"))
@@ -457,14 +406,14 @@ def journal_import(*, actor, cooperative, rows) -> list[JournalEntry]:
     """Import journal lines (tanggal, no_bukti, akun, keterangan, debit, kredit): every row is
     validated first; with any error nothing is posted (ImportRejected carries the row errors);
     otherwise all entries post in one transaction (source_type "import", source_ref no_bukti)."""
-    _require(actor, cooperative, APPROVERS, "Hanya pengurus atau manajer yang dapat mengimpor jurnal.")
+    require_role(actor, cooperative, APPROVERS, "mengimpor jurnal")
     groups, errors = parse_import_rows(cooperative, rows)
     if not groups and not errors:
         errors = [(0, "berkas tidak berisi baris jurnal")]
     if errors:
         raise ImportRejected(errors)
     entries = []
-    with transaction.atomic(durable=True):
+    with action_atomic():
         for voucher, date, memo, lines, _first in sorted(groups, key=lambda g: (g[1], g[4])):
             entries.append(posting.post(cooperative=cooperative, date=date, memo=memo, lines=lines, actor=actor,
                                         source_type="import", source_ref=voucher))
@@ -475,11 +424,11 @@ def journal_import(*, actor, cooperative, rows) -> list[JournalEntry]:
 
 def ledger_settings_update(*, actor, cooperative, approval_threshold) -> LedgerSettings:
     """Change the approval threshold for manual entries (pengurus only)."""
-    _require(actor, cooperative, BOARD, "Hanya pengurus yang dapat mengubah pengaturan pembukuan.")
+    require_role(actor, cooperative, BOARD, "mengubah pengaturan pembukuan")
     amount = q(approval_threshold)
     if amount < 0:
         raise DomainError("Batas persetujuan tidak boleh negatif.")
-    with transaction.atomic(durable=True):
+    with action_atomic():
         ls, _ = LedgerSettings.objects.get_or_create(cooperative=cooperative)
         ls = LedgerSettings.objects.select_for_update().get(pk=ls.pk)
         before = ls.approval_threshold

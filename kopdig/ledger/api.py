@@ -10,37 +10,47 @@ becomes a draft waiting for a second pengurus/manajer (202 with the draft number
 
 from __future__ import annotations
 
-import datetime as dt
+from decimal import Decimal
 
 from django.http import Http404
-from ninja import Query, Router, Schema, Status
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema, Status
 
-from kopdig.api.common import api_coop
+from kopdig.api.common import (
+    Choice,
+    EventDate,
+    Limit,
+    Money,
+    Offset,
+    QueryDate,
+    Text,
+    api_coop,
+    event_dates,
+    page,
+    responses,
+)
 from kopdig.api.idempotency import run_once
 from kopdig.lib.errors import DomainError
-from kopdig.lib.money import D
-from kopdig.tenancy.nav import APPROVERS, READERS, STAFF
+from kopdig.tenancy.access import APPROVERS, READERS, STAFF
 
 from . import actions, statements
 from .models import Account, JournalDraft, JournalEntry
 from .posting import Line
 
 router = Router(tags=["ledger"])
-
-
-class BadAmount(DomainError):
-    pass
+D0 = Decimal("0")
+MAX_LINES = 200
 
 
 def _money(value) -> str:
     return f"{value:.2f}"
 
 
-class AccountOut(Schema):
+class LedgerAccountOut(Schema):
     code: str
     name: str
-    type: str
-    normal_side: str
+    type: Choice(Account.Type.values)
+    normal_side: Choice(Account.Side.values)
     parent: str | None
     is_group: bool
     is_cash: bool
@@ -50,33 +60,70 @@ class AccountOut(Schema):
     closed: bool
 
 
-@router.get("/coops/{slug}/accounts", response=list[AccountOut])
-def accounts(request, slug: str):
-    """The cooperative's chart of accounts (readers and the Dinas)."""
+class LedgerAccountList(Schema):
+    items: list[LedgerAccountOut]
+    count: int
+
+
+def _account_out(a: Account) -> dict:
+    return {"code": a.code, "name": a.name, "type": a.type, "normal_side": a.normal_side,
+            "parent": a.parent.code if a.parent_id else None, "is_group": a.is_group, "is_cash": a.is_cash,
+            "cash_flow": a.cash_flow, "participation": a.participation, "system_key": a.system_key,
+            "closed": a.closed}
+
+
+@router.get("/coops/{slug}/accounts", response=responses(LedgerAccountList))
+def accounts(request, slug: str, limit: Limit = 500, offset: Offset = 0):
+    """The cooperative's chart of accounts (readers and the Dinas): ``{"items", "count"}``."""
     access = api_coop(request, slug, READERS, dinas_read=True)
     qs = Account.objects.filter(cooperative=access.cooperative).select_related("parent").order_by("code")
-    return [{"code": a.code, "name": a.name, "type": a.type, "normal_side": a.normal_side,
-             "parent": a.parent.code if a.parent_id else None, "is_group": a.is_group, "is_cash": a.is_cash,
-             "cash_flow": a.cash_flow, "participation": a.participation, "system_key": a.system_key,
-             "closed": a.closed} for a in qs]
+    return page(qs, limit, offset, _account_out)
 
 
-class LineIn(Schema):
+class JournalLineIn(Schema):
+    account: Text(20, min_length=1)
+    debit: Money = D0
+    credit: Money = D0
+    memo: Text(255) = ""
+
+
+class JournalEntryIn(Schema):
+    date: EventDate
+    memo: Text(255, min_length=1)
+    lines: list[JournalLineIn] = Field(max_length=MAX_LINES)
+
+
+class JournalReverseIn(Schema):
+    date: EventDate | None = None
+    memo: Text(255) = ""
+
+
+class JournalLineOut(Schema):
     account: str
-    debit: str = "0"
-    credit: str = "0"
-    memo: str = ""
-
-
-class EntryIn(Schema):
-    date: dt.date
+    name: str
+    debit: str
+    credit: str
     memo: str
-    lines: list[LineIn]
 
 
-class ReverseIn(Schema):
-    date: dt.date | None = None
-    memo: str = ""
+class JournalEntryOut(Schema):
+    number: str
+    date: str
+    memo: str
+    total: str
+    source_type: str
+    source_ref: str
+    reversal_of: str | None
+    lines: list[JournalLineOut]
+
+
+class JournalDraftOut(Schema):
+    status: str
+    draft: str
+    date: str
+    memo: str
+    total: str
+    lines: list[JournalLineOut]
 
 
 def entry_out(entry: JournalEntry) -> dict:
@@ -100,21 +147,14 @@ def draft_out(draft: JournalDraft) -> dict:
     }
 
 
-def _amount(value: str, where: str):
-    try:
-        return D(value)
-    except (ValueError, TypeError):
-        raise BadAmount(f"{where}: jumlah harus berupa angka desimal dalam teks, misalnya \"1500000.00\".") from None
-
-
-@router.post("/coops/{slug}/journal", response={201: dict, 202: dict})
-def journal_post(request, slug: str, data: EntryIn):
+@router.post("/coops/{slug}/journal", response=responses({201: JournalEntryOut, 202: JournalDraftOut}, 409))
+def journal_post(request, slug: str, data: JournalEntryIn):
     """Post a manual journal entry (pengurus, manajer, kasir). 201 with the entry; 202 with a
     draft when the total exceeds the approval threshold."""
     access = api_coop(request, slug, STAFF)
     coop = access.cooperative
-    lines = [Line(ln.account, debit=_amount(ln.debit, f"baris {i}"), credit=_amount(ln.credit, f"baris {i}"),
-                  memo=ln.memo) for i, ln in enumerate(data.lines, start=1)]
+    event_dates(coop, date=data.date)
+    lines = [Line(ln.account, debit=ln.debit, credit=ln.credit, memo=ln.memo) for ln in data.lines]
 
     def do():
         result = actions.journal_manual_submit(actor=request.user, cooperative=coop, date=data.date, memo=data.memo,
@@ -128,12 +168,13 @@ def journal_post(request, slug: str, data: EntryIn):
     return Status(status, payload)
 
 
-@router.post("/coops/{slug}/journal/{number}/reverse", response={201: dict})
-def journal_reverse(request, slug: str, number: str, data: ReverseIn | None = None):
+@router.post("/coops/{slug}/journal/{number}/reverse", response=responses({201: JournalEntryOut}, 409))
+def journal_reverse(request, slug: str, number: str, data: JournalReverseIn | None = None):
     """Reverse a posted entry with a mirror entry (pengurus, manajer)."""
     access = api_coop(request, slug, APPROVERS)
     coop = access.cooperative
-    data = data or ReverseIn()
+    data = data or JournalReverseIn()
+    event_dates(coop, date=data.date)
     if not JournalEntry.objects.filter(cooperative=coop, number=number).exists():
         raise Http404
 
@@ -149,17 +190,15 @@ def journal_reverse(request, slug: str, number: str, data: ReverseIn | None = No
 
 
 class DateQuery(Schema):
-    date: dt.date | None = None
+    date: QueryDate | None = None
 
 
 class PeriodQuery(Schema):
-    start: dt.date | None = None
-    end: dt.date | None = None
+    start: QueryDate | None = None
+    end: QueryDate | None = None
 
 
 def _today():
-    from django.utils import timezone
-
     return timezone.localdate()
 
 
@@ -172,7 +211,7 @@ def _section(sec) -> dict:
             "total": _money(sec.total), "previous_total": _money(sec.prev_total)}
 
 
-@router.get("/coops/{slug}/reports/trial-balance", response=dict)
+@router.get("/coops/{slug}/reports/trial-balance", response=responses(dict))
 def trial_balance(request, slug: str, q: Query[DateQuery]):
     """Neraca saldo at ``date`` (default today)."""
     access = api_coop(request, slug, READERS, dinas_read=True)
@@ -186,7 +225,7 @@ def trial_balance(request, slug: str, q: Query[DateQuery]):
     }
 
 
-@router.get("/coops/{slug}/reports/balance-sheet", response=dict)
+@router.get("/coops/{slug}/reports/balance-sheet", response=responses(dict))
 def balance_sheet(request, slug: str, q: Query[DateQuery]):
     """Laporan Posisi Keuangan at ``date`` with the previous year's figures."""
     access = api_coop(request, slug, READERS, dinas_read=True)
@@ -200,7 +239,7 @@ def balance_sheet(request, slug: str, q: Query[DateQuery]):
     }
 
 
-@router.get("/coops/{slug}/reports/income-statement", response=dict)
+@router.get("/coops/{slug}/reports/income-statement", response=responses(dict))
 def income_statement(request, slug: str, q: Query[PeriodQuery]):
     """Laporan Perhitungan Hasil Usaha for [start, end] (default: book year to date)."""
     access = api_coop(request, slug, READERS, dinas_read=True)

@@ -4,8 +4,8 @@ honoraria, depreciation, RAT costs, bank interest and, for cooperatives with a s
 sales and cost of goods sold).
 
 Savings and loans are not posted here: the members/savings and loans demos post their own.
-Entries go through ``actions.post_audited`` (the body of ``journal_entry_post``: same entry,
-lines, month caches and audit rows) in one transaction per cooperative. Idempotent: a
+Entries go through the action ``journal_entry_post`` inside ``kopdig.lib.transactions.batch()``
+(same entry, lines, month caches and audit rows), one transaction per cooperative. Idempotent: a
 cooperative that already has its "demo.opening" entry is skipped. Deterministic: amounts come
 from a Random seeded with the cooperative's slug.
 """
@@ -17,11 +17,11 @@ import datetime as dt
 import random
 from decimal import Decimal
 
-from django.db import transaction
-
+from kopdig.lib.transactions import batch
+from kopdig.tenancy.access import SYSTEM
 from kopdig.tenancy.models import Role, User
 
-from .actions import post_audited
+from .actions import journal_entry_post
 from .chart import units_for
 from .models import JournalEntry
 from .posting import Line
@@ -130,18 +130,18 @@ def run(ctx):
             ctx.log(f"  ledger: {coop.slug} sudah ada")
             continue
         rng = random.Random(f"kopdig-ledger-{coop.slug}")
-        actor = User.objects.filter(roles__cooperative=coop, roles__kind=Role.Kind.PENGURUS).order_by("pk").first()
+        actor = User.objects.filter(roles__cooperative=coop, roles__kind=Role.Kind.PENGURUS).order_by("pk").first() or SYSTEM
         shop = "toko" in units_for(coop)
         scale = 1
         start = dt.date(ctx.today.year - 2, 1, 1)
         cash = {"kas": Decimal(15_000_000), "bank": Decimal(180_000_000 if shop else 350_000_000)}
         n = 0
-        with transaction.atomic(durable=True):
-            post_audited(actor=actor, cooperative=coop, date=start, memo="Saldo awal pembukuan di Kopdig",
-                         lines=_opening(coop, scale, shop), source_type="demo.opening",
-                         source_ref=f"{start:%Y-%m-%d}")
+        with batch():
+            journal_entry_post(actor=actor, cooperative=coop, date=start, memo="Saldo awal pembukuan di Kopdig",
+                               lines=_opening(coop, scale, shop), source_type="demo.opening",
+                               source_ref=f"{start:%Y-%m-%d}")
             for y, m in _months(start, ctx.today):
                 for date, memo, lines in _month_entries(rng, y, m, ctx.today, scale, shop, cash):
-                    post_audited(actor=actor, cooperative=coop, date=date, memo=memo, lines=lines)
+                    journal_entry_post(actor=actor, cooperative=coop, date=date, memo=memo, lines=lines)
                     n += 1
         ctx.log(f"  ledger: {coop.slug} saldo awal + {n} jurnal operasional")

@@ -14,6 +14,8 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
+from kopdig.lib.documents import csv_cell
+
 from .models import Account, JournalLine
 
 ROOTS = {
@@ -114,8 +116,9 @@ def iter_csv(cooperative, end=None) -> Iterator[str]:
     writer.writerow(CSV_COLUMNS)
     n = 0
     for _eid, number, date, memo, acc, d, c, lmemo, stype, sref in _lines(cooperative, end):
-        writer.writerow([date.isoformat(), number, codes[acc], acc_names[acc], lmemo or memo,
-                         f"{d:.2f}" if d else "", f"{c:.2f}" if c else "", stype, sref])
+        writer.writerow([date.isoformat(), number, csv_cell(codes[acc]), csv_cell(acc_names[acc]),
+                         csv_cell(lmemo or memo), f"{d:.2f}" if d else "", f"{c:.2f}" if c else "", stype,
+                         csv_cell(sref)])
         n += 1
         if n % CHUNK == 0:
             yield sio.getvalue()

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kopdig.lib.formfields import EventDateField, MoneyField, QueryDateField
 from kopdig.lib.money import MONEY_FIELD
 
 from .models import Account
@@ -14,15 +15,15 @@ def account_choices(cooperative, *, groups=False):
 
 
 class EntryHeaderForm(forms.Form):
-    date = forms.DateField(label=_("Tanggal"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    date = EventDateField(label=_("Tanggal"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     memo = forms.CharField(label=_("Keterangan"), max_length=255)
     token = forms.CharField(widget=forms.HiddenInput)
 
 
 class EntryLineForm(forms.Form):
     account = forms.ChoiceField(label=_("Akun"), required=False)
-    debit = forms.DecimalField(label=_("Debit"), required=False, min_value=0, **MONEY_FIELD)
-    credit = forms.DecimalField(label=_("Kredit"), required=False, min_value=0, **MONEY_FIELD)
+    debit = MoneyField(label=_("Debit"), required=False, min_value=0, **MONEY_FIELD)
+    credit = MoneyField(label=_("Kredit"), required=False, min_value=0, **MONEY_FIELD)
     memo = forms.CharField(label=_("Keterangan baris"), required=False, max_length=255)
 
     def __init__(self, *args, choices=(), **kwargs):
@@ -34,7 +35,10 @@ class EntryLineForm(forms.Form):
         return not d.get("account") and not d.get("debit") and not d.get("credit")
 
 
-EntryLineFormSet = forms.formset_factory(EntryLineForm, extra=0)
+# A journal has at most MAX_LINES lines: a forged form-TOTAL_FORMS cannot make Django build more forms.
+MAX_LINES = 200
+EntryLineFormSet = forms.formset_factory(EntryLineForm, extra=0, max_num=MAX_LINES, absolute_max=MAX_LINES,
+                                         validate_max=True)
 
 
 class AccountForm(forms.Form):
@@ -53,12 +57,12 @@ class AccountForm(forms.Form):
 
 
 class DateForm(forms.Form):
-    date = forms.DateField(label=_("Per tanggal"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    date = QueryDateField(label=_("Per tanggal"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("Dari"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
-    end = forms.DateField(label=_("Sampai"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    start = QueryDateField(label=_("Dari"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    end = QueryDateField(label=_("Sampai"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
 
     def clean(self):
         data = super().clean()
@@ -82,5 +86,5 @@ class ReopenForm(forms.Form):
 
 
 class ThresholdForm(forms.Form):
-    approval_threshold = forms.DecimalField(label=_("Batas jumlah jurnal manual tanpa persetujuan kedua (Rp)"),
+    approval_threshold = MoneyField(label=_("Batas jumlah jurnal manual tanpa persetujuan kedua (Rp)"),
                                             min_value=0, **MONEY_FIELD)

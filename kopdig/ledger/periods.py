@@ -17,6 +17,7 @@ import datetime as dt
 from django.db import transaction
 
 from kopdig.lib.errors import DomainError
+from kopdig.lib.formats import tanggal
 
 from .models import LedgerSettings
 
@@ -60,8 +61,8 @@ def lock_through(*, cooperative, date: dt.date) -> LedgerSettings:
     ls = _settings_for_update(cooperative)
     if ls.closed_through and date < ls.closed_through:
         raise PeriodError(
-            f"Buku sudah ditutup sampai {ls.closed_through:%d-%m-%Y}; tidak dapat menutup mundur ke "
-            f"{date:%d-%m-%Y}."
+            f"Buku sudah ditutup sampai {tanggal(ls.closed_through)}; tidak dapat menutup mundur ke "
+            f"{tanggal(date)}."
         )
     if ls.closed_through != date:
         ls.closed_through = date

@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, signals
 
 from kopdig.lib.errors import DomainError
+from kopdig.lib.formats import tanggal
 from kopdig.lib.money import ZERO, q
 from kopdig.tenancy.numbering import format_number, next_number
 
@@ -202,7 +203,7 @@ def resolve_accounts(cooperative, refs) -> dict:
 def _refuse_closed(closed, date: dt.date) -> None:
     if closed and date <= closed:
         raise PeriodClosed(
-            f"Periode sampai {closed:%d-%m-%Y} sudah ditutup; transaksi bertanggal {date:%d-%m-%Y} ditolak."
+            f"Periode sampai {tanggal(closed)} sudah ditutup; transaksi bertanggal {tanggal(date)} ditolak."
         )
 
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from kopdig.lib.documents import xlsx_append
 from kopdig.lib.formats import rupiah, tanggal
 
 from . import statements
@@ -209,11 +210,7 @@ def table_xlsx(coop, table: Table) -> bytes:
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
     for row in table.rows:
-        values = []
-        for c in row.cells:
-            v = c.value
-            values.append(float(v) if isinstance(v, Decimal) else v)
-        ws.append(values)
+        xlsx_append(ws, [c.value for c in row.cells])
         for cell, c in zip(ws[ws.max_row], row.cells, strict=False):
             if isinstance(c.value, Decimal):
                 cell.number_format = '"Rp" #,##0.00;("Rp" #,##0.00)'

@@ -13,7 +13,6 @@ import hashlib
 import io
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,13 +21,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kopdig.api.idempotency import run_once
+from kopdig.lib import validation
 from kopdig.lib.cells import cell_amount
 from kopdig.lib.documents import pdf_response
 from kopdig.lib.errors import DomainError
+from kopdig.lib.formats import tanggal
 from kopdig.lib.money import ZERO
 from kopdig.lib.tokens import form_token
-from kopdig.tenancy.access import coop_view
-from kopdig.tenancy.nav import APPROVERS, BOARD, READERS, STAFF
+from kopdig.tenancy.access import APPROVERS, BOARD, READERS, STAFF, check, coop_view
 
 from . import actions, periods, reports, statements
 from .forms import (
@@ -45,11 +45,6 @@ from .forms import (
 )
 from .models import Account, AccountMonthBalance, JournalDraft, JournalEntry, LedgerSettings
 from .posting import Line
-
-
-def _require(request, roles):
-    if not request.access.has(roles):
-        raise PermissionDenied
 
 
 def _today():
@@ -69,7 +64,7 @@ def accounts(request):
     if request.access.has(APPROVERS):
         form = AccountForm(request.POST or None, cooperative=coop)
     if request.method == "POST":
-        _require(request, APPROVERS)
+        check(request.access, APPROVERS)
         op, code = request.POST.get("op"), request.POST.get("code", "")
         try:
             if op == "close":
@@ -127,7 +122,7 @@ def entry_detail(request, number):
     if entry is None:
         raise Http404
     if request.method == "POST":
-        _require(request, APPROVERS)
+        check(request.access, APPROVERS)
         try:
             rev = actions.journal_entry_reverse(actor=request.user, cooperative=coop, number=number,
                                                 date=_parse_date(request.POST.get("date")) or _today())
@@ -200,7 +195,7 @@ def draft_detail(request, number):
         raise Http404
     reject_form = RejectForm(request.POST if request.POST.get("op") == "reject" else None)
     if request.method == "POST":
-        _require(request, APPROVERS)
+        check(request.access, APPROVERS)
         try:
             if request.POST.get("op") == "approve":
                 entry = actions.journal_draft_approve(actor=request.user, cooperative=coop, number=number)
@@ -222,10 +217,12 @@ def draft_detail(request, number):
 # --------------------------------------------------------------------------- reports
 
 def _parse_date(value):
+    """A date from the query string, or None when it is missing, malformed or outside
+    lib.validation's query range (1900-01-01 .. 2100-12-31)."""
     if not value:
         return None
     try:
-        return dt.date.fromisoformat(str(value))
+        return validation.query_date(dt.date.fromisoformat(str(value)), "tanggal")
     except ValueError:
         return None
 
@@ -361,7 +358,7 @@ def period_list(request):
     if request.method == "POST":
         try:
             if request.POST.get("op") == "threshold":
-                _require(request, BOARD)
+                check(request.access, BOARD)
                 if threshold_form.is_valid():
                     actions.ledger_settings_update(actor=request.user, cooperative=coop,
                                                    approval_threshold=threshold_form.cleaned_data["approval_threshold"])
@@ -369,12 +366,12 @@ def period_list(request):
                     return redirect(_url("periods", request))
                 raise ValueError
             if request.POST.get("op") == "close":
-                _require(request, APPROVERS)
+                check(request.access, APPROVERS)
                 year, month = (int(x) for x in request.POST.get("month", "0-0").split("-"))
                 end = actions.period_close_month(actor=request.user, cooperative=coop, year=year, month=month)
-                messages.success(request, _("Buku ditutup sampai %(d)s.") % {"d": end.strftime("%d-%m-%Y")})
+                messages.success(request, _("Buku ditutup sampai %(d)s.") % {"d": tanggal(end)})
                 return redirect(_url("periods", request))
-            _require(request, BOARD)
+            check(request.access, BOARD)
             if reopen_form.is_valid():
                 year, month = (int(x) for x in reopen_form.cleaned_data["month"].split("-"))
                 actions.period_reopen(actor=request.user, cooperative=coop, year=year, month=month,

@@ -8,8 +8,30 @@ from decimal import Decimal
 
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import TYPE_STRING
+from openpyxl.styles import Font
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A CSV cell starting with one of these is read as a formula by spreadsheet programs.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """A CSV value that a spreadsheet program shows as text: user text starting with
+    ``= + - @``, a tab or a carriage return gets a leading apostrophe (formula injection)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def xlsx_append(ws, values: Sequence) -> None:
+    """Append a row; every str is written as a text cell (never a formula, whatever it starts
+    with); Decimals stay exact numbers."""
+    ws.append(list(values))
+    for cell, value in zip(ws[ws.max_row], values, strict=False):
+        if isinstance(value, str):
+            cell.data_type = TYPE_STRING
 
 
 def render_pdf(template_name: str, context: dict, request=None) -> bytes:
@@ -27,19 +49,17 @@ def pdf_response(template_name: str, context: dict, filename: str, request=None)
 
 
 def xlsx_bytes(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence]]]) -> bytes:
-    """Workbook from (title, header, rows). Decimals become numbers with a rupiah format."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
+    """Workbook from (title, header, rows). Decimals become numbers with a rupiah format; text
+    stays text (``xlsx_append``)."""
     wb = Workbook()
     wb.remove(wb.active)
     for title, header, rows in sheets:
         ws = wb.create_sheet(title[:31])
-        ws.append(list(header))
+        xlsx_append(ws, list(header))
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            ws.append([float(v) if isinstance(v, Decimal) else v for v in row])
+            xlsx_append(ws, row)
             for cell, v in zip(ws[ws.max_row], row, strict=False):
                 if isinstance(v, Decimal):
                     cell.number_format = "#,##0.00"
@@ -59,8 +79,6 @@ def xlsx_response(filename: str, sheets) -> HttpResponse:
 
 def read_xlsx_rows(fileobj) -> tuple[list[str], list[tuple[int, dict]]]:
     """Header and (row number, {header: value}) for every non-empty row of the first sheet."""
-    from openpyxl import load_workbook
-
     wb = load_workbook(fileobj, read_only=True, data_only=True)
     ws = wb.worksheets[0]
     rows = ws.iter_rows(values_only=True)

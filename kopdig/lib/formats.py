@@ -68,3 +68,44 @@ def normalize_phone(raw: str) -> str:
     if not _PHONE.match(digits):
         raise ValueError(raw)
     return digits
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+_AMOUNT = re.compile(r"^-?\d+\.\d{2}$")
+
+
+def human_value(value) -> str:
+    """A stored value (JSON of an audit row, a setting) as a person reads it: ISO dates as
+    '3 September 2019', two-decimal strings as rupiah, whole numbers with thousands dots,
+    yes/no for booleans, '—' for nothing, lists and dicts item by item."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "ya" if value else "tidak"
+    if isinstance(value, int):
+        return number(value, 0)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {human_value(v)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(human_value(v) for v in value) or "—"
+    text = str(value)
+    if _ISO_DATE.match(text):
+        return tanggal(dt.date.fromisoformat(text))
+    if _ISO_DATETIME.match(text):
+        return tanggal_waktu(dt.datetime.fromisoformat(text))
+    if _AMOUNT.match(text):
+        return rupiah(text)
+    return text
+
+
+_ACRONYMS = {"shu": "SHU", "rat": "RAT", "phu": "PHU", "usp": "USP", "pph": "PPh", "atk": "ATK", "bank": "bank"}
+
+
+def key_words(code) -> str:
+    """'dana_shu_anggota' -> 'Dana SHU anggota'."""
+    words = [_ACRONYMS.get(w, w) for w in str(code or "").split("_") if w]
+    if not words:
+        return ""
+    first = words[0]
+    return " ".join([first[:1].upper() + first[1:], *words[1:]])

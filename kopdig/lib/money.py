@@ -10,16 +10,29 @@ ZERO = Decimal("0.00")
 MONEY_FIELD = {"max_digits": 20, "decimal_places": 2}
 
 
+MAX_WHOLE_DIGITS = MONEY_FIELD["max_digits"] - MONEY_FIELD["decimal_places"]
+
+
 def D(value) -> Decimal:  # noqa: N802 - reads like a literal
-    """Coerce to Decimal exactly (ints and strings; floats are refused)."""
-    if isinstance(value, Decimal):
-        return value
+    """Coerce to Decimal exactly (ints, strings of ASCII digits, Decimals).
+
+    Refused with ValueError: NaN, Infinity, booleans, non-ASCII digits ("１２３") and any value
+    with more whole digits than the money field holds (``1e9999``); floats with TypeError."""
     if isinstance(value, float):
         raise TypeError("float is not allowed for money; pass a str or Decimal")
-    try:
-        return Decimal(str(value).strip())
-    except (InvalidOperation, ValueError) as exc:
-        raise ValueError(f"not a number: {value!r}") from exc
+    if isinstance(value, bool):
+        raise ValueError(f"not a number: {value!r}")
+    if not isinstance(value, Decimal):
+        text = str(value).strip()
+        if not text.isascii():
+            raise ValueError(f"not a number: {value!r}")
+        try:
+            value = Decimal(text)
+        except (InvalidOperation, ValueError) as exc:
+            raise ValueError(f"not a number: {value!r}") from exc
+    if not value.is_finite() or (value and value.adjusted() >= MAX_WHOLE_DIGITS):
+        raise ValueError(f"not a finite amount within {MAX_WHOLE_DIGITS} digits: {value!r}")
+    return value
 
 
 def q(value) -> Decimal:

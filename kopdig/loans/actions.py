@@ -10,18 +10,18 @@ pengurus other than the requester.
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import contextmanager
-from contextvars import ContextVar
 from decimal import Decimal
 
-from django.db import transaction
 from django.utils import timezone
 
 from kopdig import audit
 from kopdig.ledger.posting import Line, post, reverse
 from kopdig.lib.errors import NotAllowed
+from kopdig.lib.formats import rupiah
 from kopdig.lib.money import ZERO, D, q
+from kopdig.lib.transactions import action_atomic
 from kopdig.members.models import Member
+from kopdig.tenancy.access import APPROVERS, BOARD, STAFF, require_role, user_of
 from kopdig.tenancy.models import Role
 from kopdig.tenancy.numbering import next_number
 
@@ -38,10 +38,6 @@ from .models import (
 )
 from .services import LoanError, apply_repayment, fee_amount, lock_loan, monthly_rate
 
-STAFF = {Role.Kind.PENGURUS, Role.Kind.MANAJER, Role.Kind.KASIR}
-APPROVERS = {Role.Kind.PENGURUS, Role.Kind.MANAJER}
-BOARD = {Role.Kind.PENGURUS}
-
 PRODUCT_FIELDS = [
     "name", "method", "rate_percent", "rate_basis", "frequency", "min_term", "max_term", "max_grace_months",
     "min_amount", "max_amount", "max_savings_multiple", "provisi_kind", "provisi_value", "admin_kind",
@@ -54,43 +50,6 @@ SETTINGS_FIELDS = ["manajer_approval_limit", "reserve_lancar_percent", "reserve_
 LOAN_AUDIT = ["status", "principal", "term", "outstanding", "decision_reason"]
 
 
-_batch: ContextVar[bool] = ContextVar("loans_batch", default=False)
-
-
-def _atomic():
-    """The action's transaction: durable, unless inside ``batch()``."""
-    return transaction.atomic(durable=not _batch.get())
-
-
-@contextmanager
-def batch():
-    """Run several loan actions in ONE transaction (demo, imports).
-
-    Inside it the actions nest instead of opening durable transactions; they check roles,
-    audit and post exactly as they do alone, so the rows written are the same. Everything
-    commits (or rolls back) together at the end of the block.
-    """
-    token = _batch.set(True)
-    try:
-        with transaction.atomic(durable=True):
-            yield
-    finally:
-        _batch.reset(token)
-
-
-def _role(actor, cooperative) -> str | None:
-    if actor is None or not actor.is_authenticated:
-        return None
-    return Role.objects.filter(cooperative=cooperative, user=actor).values_list("kind", flat=True).first()
-
-
-def _require(actor, cooperative, roles, what: str) -> str:
-    role = _role(actor, cooperative)
-    if role not in roles:
-        raise NotAllowed(f"Peran Anda tidak mengizinkan {what} di koperasi ini.")
-    return role
-
-
 def settings_for(cooperative) -> LoanSettings:
     obj = LoanSettings.objects.filter(cooperative=cooperative).first()
     return obj or LoanSettings(cooperative=cooperative)
@@ -99,11 +58,11 @@ def settings_for(cooperative) -> LoanSettings:
 # ---------------------------------------------------------------- settings and products
 
 def loan_settings_update(*, actor, cooperative, **values) -> LoanSettings:
-    _require(actor, cooperative, BOARD, "mengubah pengaturan pinjaman")
+    require_role(actor, cooperative, BOARD, "mengubah pengaturan pinjaman")
     unknown = set(values) - set(SETTINGS_FIELDS)
     if unknown:
         raise LoanError(f"Pengaturan tidak dikenal: {', '.join(sorted(unknown))}")
-    with _atomic():
+    with action_atomic():
         obj, _created = LoanSettings.objects.select_for_update().get_or_create(cooperative=cooperative)
         before = audit.snapshot(obj, SETTINGS_FIELDS)
         for k, v in values.items():
@@ -141,14 +100,14 @@ def _validate_product(p: LoanProduct):
 
 def loan_product_save(*, actor, cooperative, code: str, **values) -> LoanProduct:
     """Create or update the product ``code``."""
-    _require(actor, cooperative, BOARD, "mengubah produk pinjaman")
+    require_role(actor, cooperative, BOARD, "mengubah produk pinjaman")
     unknown = set(values) - set(PRODUCT_FIELDS)
     if unknown:
         raise LoanError(f"Isian produk tidak dikenal: {', '.join(sorted(unknown))}")
     code = (code or "").strip().upper()
     if not code:
         raise LoanError("Kode produk wajib diisi.")
-    with _atomic():
+    with action_atomic():
         product = LoanProduct.objects.select_for_update().filter(cooperative=cooperative, code=code).first()
         created = product is None
         if created:
@@ -196,7 +155,7 @@ def loan_apply(*, actor, cooperative, member: Member, product: LoanProduct, prin
                applied_on: dt.date | None = None, grace_months: int = 0, guarantors=(), collaterals=(),
                analysis_notes: str = "") -> Loan:
     """Enter a loan application. ``collaterals``: [(kind, description, value)], ``guarantors``: [Member]."""
-    _require(actor, cooperative, STAFF, "mengajukan pinjaman")
+    require_role(actor, cooperative, STAFF, "mengajukan pinjaman")
     applied_on = applied_on or timezone.localdate()
     principal = q(principal)
     term = int(term)
@@ -210,7 +169,7 @@ def loan_apply(*, actor, cooperative, member: Member, product: LoanProduct, prin
     if not (purpose or "").strip():
         raise LoanError("Tujuan pinjaman wajib diisi.")
     if principal <= 0 or principal < product.min_amount or principal > product.max_amount:
-        raise LoanError(f"Jumlah pinjaman harus antara Rp {product.min_amount:,.2f} dan Rp {product.max_amount:,.2f}.")
+        raise LoanError(f"Jumlah pinjaman harus antara {rupiah(product.min_amount)} dan {rupiah(product.max_amount)}.")
     if term < product.min_term or term > product.max_term:
         raise LoanError(f"Jangka waktu harus {product.min_term}–{product.max_term} bulan.")
     if grace_months < 0 or grace_months > product.max_grace_months or grace_months >= term:
@@ -230,10 +189,10 @@ def loan_apply(*, actor, cooperative, member: Member, product: LoanProduct, prin
         limit = q(savings * product.max_savings_multiple)
         if principal > limit:
             raise LoanError(f"Jumlah pinjaman melebihi {product.max_savings_multiple}× simpanan anggota "
-                            f"(maksimal Rp {limit:,.2f}).")
+                            f"(maksimal {rupiah(limit)}).")
     periods = periods_for(product.frequency, term)
     grace_periods = periods_for(product.frequency, grace_months) if grace_months else 0
-    with _atomic():
+    with action_atomic():
         seq = next_number(cooperative, "loan", applied_on.year)
         loan = Loan.objects.create(
             cooperative=cooperative, number=f"PJ-{applied_on.year}-{seq:06d}", member=member, product=product,
@@ -242,7 +201,7 @@ def loan_apply(*, actor, cooperative, member: Member, product: LoanProduct, prin
             rate_monthly_percent=monthly_rate(product),
             provisi_amount=fee_amount(product.provisi_kind, product.provisi_value, principal),
             admin_amount=fee_amount(product.admin_kind, product.admin_value, principal),
-            applied_on=applied_on, entered_by=actor, analysis_notes=analysis_notes or "",
+            applied_on=applied_on, entered_by=user_of(actor), analysis_notes=analysis_notes or "",
         )
         LoanGuarantor.objects.bulk_create(
             LoanGuarantor(cooperative=cooperative, loan=loan, member=g) for g in {g.pk: g for g in guarantors}.values())
@@ -250,7 +209,7 @@ def loan_apply(*, actor, cooperative, member: Member, product: LoanProduct, prin
             LoanCollateral(cooperative=cooperative, loan=loan, kind=k[:60], description=d[:255], value=v)
             for k, d, v in collaterals)
         audit.record(actor, "loan_apply", cooperative=cooperative, obj=loan, ref=loan.number,
-                     summary=f"Pengajuan {member.name} Rp {principal:,.2f} / {term} bln",
+                     summary=f"Pengajuan {member.name} {rupiah(principal)} / {term} bln",
                      after=_jsonable(audit.snapshot(loan, LOAN_AUDIT)))
     return loan
 
@@ -260,8 +219,8 @@ def _locked(cooperative, number) -> Loan:
 
 
 def loan_analyze(*, actor, cooperative, number: str, notes: str) -> Loan:
-    _require(actor, cooperative, STAFF, "menulis analisis pinjaman")
-    with _atomic():
+    require_role(actor, cooperative, STAFF, "menulis analisis pinjaman")
+    with action_atomic():
         loan = _locked(cooperative, number)
         if loan.status not in (Loan.Status.APPLIED, Loan.Status.APPROVED):
             raise LoanError("Analisis hanya untuk pinjaman yang belum dicairkan.")
@@ -275,9 +234,9 @@ def loan_analyze(*, actor, cooperative, number: str, notes: str) -> Loan:
 
 
 def loan_approve(*, actor, cooperative, number: str, date: dt.date | None = None) -> Loan:
-    role = _require(actor, cooperative, APPROVERS, "menyetujui pinjaman")
+    role = require_role(actor, cooperative, APPROVERS, "menyetujui pinjaman")
     date = date or timezone.localdate()
-    with _atomic():
+    with action_atomic():
         loan = _locked(cooperative, number)
         if loan.status != Loan.Status.APPLIED:
             raise LoanError(f"Pinjaman {loan.number} tidak dalam status diajukan.")
@@ -287,22 +246,22 @@ def loan_approve(*, actor, cooperative, number: str, date: dt.date | None = None
             raise LoanError("Tanggal persetujuan sebelum tanggal pengajuan.")
         if role == Role.Kind.MANAJER and loan.principal > settings_for(cooperative).manajer_approval_limit:
             raise NotAllowed("Jumlah pinjaman melebihi batas persetujuan manajer; perlu persetujuan pengurus.")
-        loan.status, loan.approved_by, loan.approved_on = Loan.Status.APPROVED, actor, date
+        loan.status, loan.approved_by, loan.approved_on = Loan.Status.APPROVED, user_of(actor), date
         loan.save(update_fields=["status", "approved_by", "approved_on"])
         audit.record(actor, "loan_approve", cooperative=cooperative, obj=loan, ref=loan.number,
-                     summary=f"Disetujui Rp {loan.principal:,.2f}", before={"status": Loan.Status.APPLIED},
+                     summary=f"Disetujui {rupiah(loan.principal)}", before={"status": Loan.Status.APPLIED},
                      after={"status": loan.status})
     return loan
 
 
 def loan_reject(*, actor, cooperative, number: str, reason: str) -> Loan:
-    _require(actor, cooperative, APPROVERS, "menolak pinjaman")
+    require_role(actor, cooperative, APPROVERS, "menolak pinjaman")
     return _decide(actor, cooperative, number, reason, Loan.Status.REJECTED, "loan_reject",
                    {Loan.Status.APPLIED})
 
 
 def loan_cancel(*, actor, cooperative, number: str, reason: str) -> Loan:
-    _require(actor, cooperative, STAFF, "membatalkan pinjaman")
+    require_role(actor, cooperative, STAFF, "membatalkan pinjaman")
     return _decide(actor, cooperative, number, reason, Loan.Status.CANCELLED, "loan_cancel",
                    {Loan.Status.APPLIED, Loan.Status.APPROVED})
 
@@ -311,7 +270,7 @@ def _decide(actor, cooperative, number, reason, status, action, allowed) -> Loan
     reason = (reason or "").strip()
     if not reason:
         raise LoanError("Alasan wajib diisi.")
-    with _atomic():
+    with action_atomic():
         loan = _locked(cooperative, number)
         if loan.status not in allowed:
             raise LoanError(f"Pinjaman {loan.number} berstatus {loan.get_status_display()}.")
@@ -339,9 +298,9 @@ def default_first_due(loan: Loan, date: dt.date) -> dt.date:
 def loan_disburse(*, actor, cooperative, number: str, date: dt.date | None = None,
                   first_due_date: dt.date | None = None, to: str | None = None, cash_account: str = "kas") -> Loan:
     """Disburse an approved loan: schedule, Dr piutang_pinjaman P / Cr kas (or sukarela) net / Cr provisi fees."""
-    _require(actor, cooperative, STAFF, "mencairkan pinjaman")
+    require_role(actor, cooperative, STAFF, "mencairkan pinjaman")
     date = date or timezone.localdate()
-    with _atomic():
+    with action_atomic():
         loan = _locked(cooperative, number)
         return _disburse(loan, actor=actor, date=date, first_due_date=first_due_date, to=to,
                          cash_account=cash_account)
@@ -394,14 +353,14 @@ def _disburse(loan, *, actor, date, first_due_date=None, to=None, cash_account="
         Installment(cooperative=cooperative, loan=loan, number=r.number, due_date=r.due_date, pokok=r.pokok,
                     jasa=r.jasa) for r in rows)
     loan.status = Loan.Status.ACTIVE
-    loan.disbursed_on, loan.disbursed_by, loan.disbursed_to = date, actor, to
+    loan.disbursed_on, loan.disbursed_by, loan.disbursed_to = date, user_of(actor), to
     loan.disbursement_entry = entry
     loan.first_due_date, loan.maturity_date = rows[0].due_date, rows[-1].due_date
     loan.outstanding = loan.principal
     loan.save(update_fields=["status", "disbursed_on", "disbursed_by", "disbursed_to", "disbursement_entry",
                              "first_due_date", "maturity_date", "outstanding"])
     audit.record(actor, "loan_disburse", cooperative=cooperative, obj=loan, ref=loan.number,
-                 summary=f"Dicairkan Rp {loan.principal:,.2f} (bersih Rp {net:,.2f}) ke {to}",
+                 summary=f"Dicairkan {rupiah(loan.principal)} (bersih {rupiah(net)}) ke {to}",
                  before={"status": Loan.Status.APPROVED},
                  after={"status": loan.status, "net": str(net), "fees": str(fees)})
     return loan
@@ -412,17 +371,17 @@ def _disburse(loan, *, actor, date, first_due_date=None, to=None, cash_account="
 def loan_repay(*, actor, cooperative, number: str, amount, date: dt.date | None = None, payoff: bool = False,
                account: str = "kas") -> Repayment:
     """Receive a payment (regular, partial, pay-ahead or early payoff). Returns the receipt."""
-    _require(actor, cooperative, STAFF, "menerima angsuran")
+    require_role(actor, cooperative, STAFF, "menerima angsuran")
     date = date or timezone.localdate()
     if account not in ("kas", "bank"):
         raise LoanError("Akun penerimaan harus kas atau bank.")
-    with _atomic():
+    with action_atomic():
         loan = _locked(cooperative, number)
         before = loan.outstanding
         rep = apply_repayment(loan=loan, amount=amount, date=date, actor=actor, payoff=payoff, debit_account=account)
         audit.record(actor, "loan_repay", cooperative=cooperative, obj=rep, ref=rep.number,
-                     summary=f"{loan.number}: Rp {rep.amount:,.2f} (denda {rep.denda}, jasa {rep.jasa}, "
-                             f"pokok {rep.pokok})",
+                     summary=f"{loan.number}: {rupiah(rep.amount)} (denda {rupiah(rep.denda)}, jasa {rupiah(rep.jasa)}, "
+                             f"pokok {rupiah(rep.pokok)})",
                      before={"outstanding": str(before)},
                      after={"outstanding": str(loan.outstanding), "status": loan.status})
     return rep
@@ -430,11 +389,11 @@ def loan_repay(*, actor, cooperative, number: str, amount, date: dt.date | None 
 
 def repayment_reverse(*, actor, cooperative, number: str, reason: str, date: dt.date | None = None) -> Repayment:
     """Reverse a wrong repayment (the loan's latest): mirror journal, schedule restored."""
-    _require(actor, cooperative, APPROVERS, "membatalkan pembayaran")
+    require_role(actor, cooperative, APPROVERS, "membatalkan pembayaran")
     reason = (reason or "").strip()
     if not reason:
         raise LoanError("Alasan pembatalan wajib diisi.")
-    with _atomic():
+    with action_atomic():
         loan_id = Repayment.objects.filter(cooperative=cooperative, number=number).values_list(
             "loan_id", flat=True).first()
         if loan_id is None:
@@ -483,15 +442,15 @@ def repayment_reverse(*, actor, cooperative, number: str, reason: str, date: dt.
 # ---------------------------------------------------------------- write-off and recovery
 
 def loan_writeoff_request(*, actor, cooperative, number: str, reason: str) -> Loan:
-    _require(actor, cooperative, APPROVERS, "mengusulkan hapus buku")
+    require_role(actor, cooperative, APPROVERS, "mengusulkan hapus buku")
     reason = (reason or "").strip()
     if not reason:
         raise LoanError("Alasan hapus buku wajib diisi.")
-    with _atomic():
+    with action_atomic():
         loan = _locked(cooperative, number)
         if loan.status != Loan.Status.ACTIVE or loan.outstanding <= 0:
             raise LoanError("Hanya pinjaman aktif dengan sisa pokok yang dapat dihapusbukukan.")
-        loan.writeoff_requested_by, loan.writeoff_reason = actor, reason[:255]
+        loan.writeoff_requested_by, loan.writeoff_reason = user_of(actor), reason[:255]
         loan.save(update_fields=["writeoff_requested_by", "writeoff_reason"])
         audit.record(actor, "loan_writeoff_request", cooperative=cooperative, obj=loan, ref=loan.number,
                      summary=reason, after={"outstanding": str(loan.outstanding)})
@@ -500,9 +459,9 @@ def loan_writeoff_request(*, actor, cooperative, number: str, reason: str) -> Lo
 
 def loan_writeoff_approve(*, actor, cooperative, number: str, date: dt.date | None = None) -> Loan:
     """Write the outstanding principal off against the reserve: Dr cadangan_risiko / Cr piutang_pinjaman."""
-    _require(actor, cooperative, BOARD, "menyetujui hapus buku")
+    require_role(actor, cooperative, BOARD, "menyetujui hapus buku")
     date = date or timezone.localdate()
-    with _atomic():
+    with action_atomic():
         loan = _locked(cooperative, number)
         if loan.status != Loan.Status.ACTIVE or not loan.writeoff_requested_by_id:
             raise LoanError("Belum ada usulan hapus buku untuk pinjaman ini.")
@@ -511,12 +470,12 @@ def loan_writeoff_approve(*, actor, cooperative, number: str, date: dt.date | No
         amount = loan.outstanding
         post(cooperative=cooperative, date=date, memo=f"Hapus buku pinjaman {loan.number} a.n. {loan.member.name}",
              lines=[Line("cadangan_risiko", debit=amount), Line("piutang_pinjaman", credit=amount)], actor=actor,
-             source_type="loans.writeoff", source_ref=loan.number, approved_by=actor)
+             source_type="loans.writeoff", source_ref=loan.number, approved_by=user_of(actor))
         loan.status, loan.written_off_on, loan.written_off_amount = Loan.Status.WRITTEN_OFF, date, amount
         loan.outstanding = ZERO
         loan.save(update_fields=["status", "written_off_on", "written_off_amount", "outstanding"])
         audit.record(actor, "loan_writeoff_approve", cooperative=cooperative, obj=loan, ref=loan.number,
-                     summary=f"Dihapusbukukan Rp {amount:,.2f}", before={"status": Loan.Status.ACTIVE,
+                     summary=f"Dihapusbukukan {rupiah(amount)}", before={"status": Loan.Status.ACTIVE,
                                                                            "outstanding": str(amount)},
                      after={"status": loan.status, "outstanding": "0.00"})
     return loan
@@ -525,20 +484,20 @@ def loan_writeoff_approve(*, actor, cooperative, number: str, date: dt.date | No
 def loan_recover(*, actor, cooperative, number: str, amount, date: dt.date | None = None,
                  account: str = "kas") -> Repayment:
     """Money received on a written-off loan: Dr kas / Cr pendapatan_pemulihan."""
-    _require(actor, cooperative, STAFF, "menerima pemulihan")
+    require_role(actor, cooperative, STAFF, "menerima pemulihan")
     date = date or timezone.localdate()
     amount = q(amount)
     if amount <= 0:
         raise LoanError("Jumlah harus lebih dari nol.")
     if account not in ("kas", "bank"):
         raise LoanError("Akun penerimaan harus kas atau bank.")
-    with _atomic():
+    with action_atomic():
         loan = _locked(cooperative, number)
         if loan.status != Loan.Status.WRITTEN_OFF:
             raise LoanError("Pemulihan hanya untuk pinjaman yang sudah dihapusbukukan.")
         left = loan.written_off_amount - loan.recovered_amount
         if amount > left:
-            raise LoanError(f"Pemulihan melebihi sisa yang dihapusbukukan (Rp {left:,.2f}).")
+            raise LoanError(f"Pemulihan melebihi sisa yang dihapusbukukan ({rupiah(left)}).")
         seq = next_number(cooperative, "loan_repayment", date.year)
         receipt = f"KP-{date.year}-{seq:06d}"
         entry = post(cooperative=cooperative, date=date, memo=f"Pemulihan pinjaman {loan.number} (hapus buku)",
@@ -548,8 +507,8 @@ def loan_recover(*, actor, cooperative, number: str, amount, date: dt.date | Non
         loan.save(update_fields=["recovered_amount"])
         rep = Repayment.objects.create(
             cooperative=cooperative, loan=loan, number=receipt, kind=Repayment.Kind.RECOVERY, date=date,
-            amount=amount, recovery=amount, debit_account=account, entry=entry, received_by=actor)
+            amount=amount, recovery=amount, debit_account=account, entry=entry, received_by=user_of(actor))
         audit.record(actor, "loan_recover", cooperative=cooperative, obj=rep, ref=receipt,
-                     summary=f"{loan.number}: pemulihan Rp {amount:,.2f}",
+                     summary=f"{loan.number}: pemulihan {rupiah(amount)}",
                      after={"recovered": str(loan.recovered_amount)})
     return rep

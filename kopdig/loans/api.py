@@ -3,32 +3,48 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from typing import Annotated
 
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
-from kopdig.api.common import api_coop, page
+from kopdig.api.common import (
+    Choice,
+    EventDate,
+    Limit,
+    Money,
+    Offset,
+    PlannedDate,
+    Rate,
+    Text,
+    api_coop,
+    event_dates,
+    page,
+    responses,
+)
 from kopdig.api.idempotency import run_once
 from kopdig.members.models import Member
-from kopdig.tenancy.nav import ALL_COOP, APPROVERS, READERS, STAFF
+from kopdig.tenancy.access import ALL_COOP, APPROVERS, READERS, STAFF
 
 from . import actions, schedule, selectors
-from .models import LoanProduct
+from .models import Kolektibilitas, Loan, LoanProduct, Repayment
 
 router = Router(tags=["pinjaman"])
+MAX_MONTHS = 600
+Months = Annotated[int, Field(ge=1, le=MAX_MONTHS)]
+GraceMonths = Annotated[int, Field(ge=0, le=MAX_MONTHS)]
 
 
 class PreviewIn(Schema):
-    principal: Decimal
-    rate_monthly_percent: Decimal
-    months: int
-    method: str
-    first_due_date: dt.date | None = None
-    frequency: str = "monthly"
-    grace_months: int = 0
-    rounding_unit: Decimal | None = None
+    principal: Money
+    rate_monthly_percent: Rate
+    months: Months
+    method: Choice(LoanProduct.Method.values)
+    first_due_date: PlannedDate | None = None
+    frequency: Choice(LoanProduct.Frequency.values) = "monthly"
+    grace_months: GraceMonths = 0
+    rounding_unit: Money | None = None
 
 
 class InstallmentOut(Schema):
@@ -47,19 +63,13 @@ class PreviewOut(Schema):
     total: str
 
 
-@router.post("/coops/{slug}/loans/schedule-preview", response=PreviewOut)
+@router.post("/coops/{slug}/loans/schedule-preview", response=responses(PreviewOut))
 def schedule_preview(request, slug: str, data: PreviewIn):
     """The installment schedule for a principal, monthly rate (percent) and term (months).
 
     ``frequency`` weekly turns the term into 52/12 installments per month and the rate into
     rate × 12/52 per week; ``grace_months`` are jasa-only installments inside the term."""
     api_coop(request, slug, ALL_COOP)
-    if data.method not in schedule.METHODS:
-        raise HttpError(422, "method harus flat, menurun atau anuitas.")
-    if data.frequency not in schedule.FREQUENCIES:
-        raise HttpError(422, "frequency harus monthly atau weekly.")
-    if data.months < 1 or data.months > 600:
-        raise HttpError(422, "months harus 1–600.")
     periods = schedule.weeks_for_months(data.months) if data.frequency == schedule.WEEKLY else data.months
     grace = data.grace_months or 0
     if grace and data.frequency == schedule.WEEKLY:
@@ -87,14 +97,14 @@ class LoanOut(Schema):
     member_number: str
     member_name: str
     product: str
-    status: str
+    status: Choice(Loan.Status.values)
     principal: str
     term: int
-    method: str
+    method: Choice(LoanProduct.Method.values)
     rate_monthly_percent: str
     outstanding: str
     days_past_due: int
-    kolektibilitas: str
+    kolektibilitas: Choice(Kolektibilitas.values)
     applied_on: dt.date
     approved_on: dt.date | None
     disbursed_on: dt.date | None
@@ -141,14 +151,14 @@ def repayment_out(r) -> dict:
 
 
 class LoanFilters(Schema):
-    status: str = ""
-    kolektibilitas: str = ""
-    q: str = ""
-    limit: int = 100
-    offset: int = 0
+    status: Choice(["", *Loan.Status.values]) = ""
+    kolektibilitas: Choice(["", *Kolektibilitas.values]) = ""
+    q: Text(150) = ""
+    limit: Limit = 100
+    offset: Offset = 0
 
 
-@router.get("/coops/{slug}/loans", response=LoanList)
+@router.get("/coops/{slug}/loans", response=responses(LoanList))
 def loan_list(request, slug: str, filters: Query[LoanFilters]):
     access = api_coop(request, slug, READERS | {"anggota"}, dinas_read=True)
     member = None
@@ -161,24 +171,31 @@ def loan_list(request, slug: str, filters: Query[LoanFilters]):
     return page(qs, filters.limit, filters.offset, loan_out)
 
 
-class ApplyIn(Schema):
-    member_number: str
-    product: str
-    principal: Decimal
-    term: int
-    purpose: str
-    applied_on: dt.date | None = None
-    grace_months: int = 0
-    guarantors: list[str] = []
-    collaterals: list[dict] = []  # [{"kind", "description", "value"}]
-    analysis_notes: str = ""
+class CollateralIn(Schema):
+    kind: Text(60, min_length=1)
+    description: Text(255) = ""
+    value: Money = "0"
 
 
-@router.post("/coops/{slug}/loans", response={201: LoanDetailOut})
-def loan_apply(request, slug: str, data: ApplyIn):
+class LoanApplyIn(Schema):
+    member_number: Text(20, min_length=1)
+    product: Text(20, min_length=1)
+    principal: Money
+    term: Months
+    purpose: Text(255, min_length=1)
+    applied_on: EventDate | None = None
+    grace_months: GraceMonths = 0
+    guarantors: list[Text(20)] = Field(default=[], max_length=20)
+    collaterals: list[CollateralIn] = Field(default=[], max_length=20)
+    analysis_notes: Text(5000) = ""
+
+
+@router.post("/coops/{slug}/loans", response=responses({201: LoanDetailOut}, 409))
+def loan_apply(request, slug: str, data: LoanApplyIn):
     """Enter an application (staff). Idempotency-Key supported."""
     access = api_coop(request, slug, STAFF)
     coop = access.cooperative
+    event_dates(coop, applied_on=data.applied_on)
     member = Member.objects.filter(cooperative=coop, number=data.member_number).first()
     product = LoanProduct.objects.filter(cooperative=coop, code=data.product).first()
     if member is None or product is None:
@@ -186,7 +203,7 @@ def loan_apply(request, slug: str, data: ApplyIn):
     guarantors = list(Member.objects.filter(cooperative=coop, number__in=data.guarantors))
     if len(guarantors) != len(set(data.guarantors)):
         raise HttpError(422, "Ada penjamin yang tidak ditemukan.")
-    collaterals = [(c.get("kind", ""), c.get("description", ""), str(c.get("value", "0"))) for c in data.collaterals]
+    collaterals = [(c.kind, c.description, str(c.value)) for c in data.collaterals]
 
     def fn():
         loan = actions.loan_apply(actor=request.user, cooperative=coop, member=member, product=product,
@@ -195,8 +212,8 @@ def loan_apply(request, slug: str, data: ApplyIn):
                                   guarantors=guarantors, collaterals=collaterals, analysis_notes=data.analysis_notes)
         return 201, loan_detail_out(selectors.loan_get(coop, loan.number))
 
-    return run_once(user=request.user, cooperative=coop, endpoint="loans.apply",
-                    key=request.headers.get("Idempotency-Key"), body=data.dict(), fn=fn)
+    return Status(*run_once(user=request.user, cooperative=coop, endpoint="loans.apply",
+                            key=request.headers.get("Idempotency-Key"), body=data.dict(), fn=fn))
 
 
 def _get(access, request, number):
@@ -206,35 +223,37 @@ def _get(access, request, number):
     return loan
 
 
-@router.get("/coops/{slug}/loans/{number}", response=LoanDetailOut)
+@router.get("/coops/{slug}/loans/{number}", response=responses(LoanDetailOut))
 def loan_get(request, slug: str, number: str):
     access = api_coop(request, slug, READERS | {"anggota"}, dinas_read=True)
     return loan_detail_out(_get(access, request, number))
 
 
-class ApproveIn(Schema):
-    date: dt.date | None = None
+class LoanApproveIn(Schema):
+    date: EventDate | None = None
 
 
-@router.post("/coops/{slug}/loans/{number}/approve", response=LoanDetailOut)
-def loan_approve(request, slug: str, number: str, data: ApproveIn):
+@router.post("/coops/{slug}/loans/{number}/approve", response=responses(LoanDetailOut, 409))
+def loan_approve(request, slug: str, number: str, data: LoanApproveIn):
     access = api_coop(request, slug, APPROVERS)
+    event_dates(access.cooperative, date=data.date)
     loan = _get(access, request, number)
     actions.loan_approve(actor=request.user, cooperative=access.cooperative, number=loan.number, date=data.date)
     return loan_detail_out(selectors.loan_get(access.cooperative, loan.number))
 
 
-class DisburseIn(Schema):
-    date: dt.date | None = None
-    first_due_date: dt.date | None = None
-    to: str | None = None
+class LoanDisburseIn(Schema):
+    date: EventDate | None = None
+    first_due_date: PlannedDate | None = None
+    to: Choice(LoanProduct.DisburseTo.values) | None = None
 
 
-@router.post("/coops/{slug}/loans/{number}/disburse", response=LoanDetailOut)
-def loan_disburse(request, slug: str, number: str, data: DisburseIn):
+@router.post("/coops/{slug}/loans/{number}/disburse", response=responses(LoanDetailOut, 409))
+def loan_disburse(request, slug: str, number: str, data: LoanDisburseIn):
     """Disburse an approved loan (Idempotency-Key supported)."""
     access = api_coop(request, slug, STAFF)
     coop = access.cooperative
+    event_dates(coop, date=data.date)
     loan = _get(access, request, number)
 
     def fn():
@@ -242,21 +261,22 @@ def loan_disburse(request, slug: str, number: str, data: DisburseIn):
                               first_due_date=data.first_due_date, to=data.to)
         return 200, loan_detail_out(selectors.loan_get(coop, loan.number))
 
-    return run_once(user=request.user, cooperative=coop, endpoint="loans.disburse",
-                    key=request.headers.get("Idempotency-Key"), body={"number": number, **data.dict()}, fn=fn)
+    return Status(*run_once(user=request.user, cooperative=coop, endpoint="loans.disburse",
+                            key=request.headers.get("Idempotency-Key"), body={"number": number, **data.dict()},
+                            fn=fn))
 
 
 class RepaymentIn(Schema):
-    amount: Decimal
-    date: dt.date | None = None
+    amount: Money
+    date: EventDate | None = None
     payoff: bool = False
-    account: str = "kas"
+    account: Text(40, min_length=1) = "kas"
 
 
 class RepaymentOut(Schema):
     number: str
     date: dt.date
-    kind: str
+    kind: Choice(Repayment.Kind.values)
     amount: str
     denda: str
     jasa: str
@@ -264,15 +284,16 @@ class RepaymentOut(Schema):
     to_sukarela: str
     reversed: bool
     loan_outstanding: str
-    loan_status: str
+    loan_status: Choice(Loan.Status.values)
 
 
-@router.post("/coops/{slug}/loans/{number}/repayments", response={201: RepaymentOut})
+@router.post("/coops/{slug}/loans/{number}/repayments", response=responses({201: RepaymentOut}, 409))
 def loan_repay(request, slug: str, number: str, data: RepaymentIn):
     """Receive a payment. Send an ``Idempotency-Key`` header: a retry with the same key and body
     answers the first response and posts nothing more."""
     access = api_coop(request, slug, STAFF)
     coop = access.cooperative
+    event_dates(coop, date=data.date)
     loan = _get(access, request, number)
 
     def fn():
@@ -281,5 +302,6 @@ def loan_repay(request, slug: str, number: str, data: RepaymentIn):
         fresh = selectors.loan_get(coop, loan.number)
         return 201, {**repayment_out(rep), "loan_outstanding": str(fresh.outstanding), "loan_status": fresh.status}
 
-    return run_once(user=request.user, cooperative=coop, endpoint="loans.repayments",
-                    key=request.headers.get("Idempotency-Key"), body={"number": number, **data.dict()}, fn=fn)
+    return Status(*run_once(user=request.user, cooperative=coop, endpoint="loans.repayments",
+                            key=request.headers.get("Idempotency-Key"), body={"number": number, **data.dict()},
+                            fn=fn))

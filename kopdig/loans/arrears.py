@@ -15,7 +15,7 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -23,15 +23,15 @@ from kopdig import audit
 from kopdig.ledger.chart import account_for
 from kopdig.ledger.posting import Line, post
 from kopdig.ledger.selectors import account_balance
-from kopdig.lib.errors import NotAllowed
+from kopdig.lib.formats import rupiah, tanggal
 from kopdig.lib.money import ZERO, q
-from kopdig.tenancy.models import Role
+from kopdig.lib.transactions import action_atomic
+from kopdig.tenancy.access import APPROVERS, require_role
 
 from .models import ArrearsRun, Installment, Kolektibilitas, Loan, LoanProduct, LoanSettings
 from .services import accrue_denda, kolektibilitas_for
 
 CHUNK = 2000
-RUNNERS = {Role.Kind.PENGURUS, Role.Kind.MANAJER}
 WEIGHT_FIELD = {
     Kolektibilitas.LANCAR: "reserve_lancar_percent",
     Kolektibilitas.KURANG_LANCAR: "reserve_kurang_lancar_percent",
@@ -40,28 +40,21 @@ WEIGHT_FIELD = {
 }
 
 
-def _check_actor(actor, cooperative):
-    if actor is None:  # the management command and the background task run as the system
-        return
-    if not Role.objects.filter(cooperative=cooperative, user=actor, kind__in=RUNNERS).exists():
-        raise NotAllowed("Peran Anda tidak mengizinkan menjalankan perhitungan tunggakan.")
-
-
 def arrears_run(*, actor, cooperative, date: dt.date, chunk: int = CHUNK) -> ArrearsRun:
-    _check_actor(actor, cooperative)
-    with transaction.atomic(durable=True):
+    require_role(actor, cooperative, APPROVERS, "menjalankan perhitungan tunggakan")
+    with action_atomic():
         run, created = ArrearsRun.objects.get_or_create(
             cooperative=cooperative, date=date,
             defaults={"started_by": actor if actor is not None and actor.is_authenticated else None,
                       "total": Loan.objects.filter(cooperative=cooperative, status=Loan.Status.ACTIVE).count()})
         if created:
             audit.record(actor, "loan_arrears_run_start", cooperative=cooperative, obj=run, ref=str(date),
-                         summary=f"Perhitungan tunggakan {date:%d-%m-%Y}")
+                         summary=f"Perhitungan tunggakan {tanggal(date)}")
     if run.status == ArrearsRun.Status.DONE:
         return run
     products = {p.pk: p for p in LoanProduct.objects.filter(cooperative=cooperative)}
     while True:
-        with transaction.atomic(durable=True):
+        with action_atomic():
             run = ArrearsRun.objects.select_for_update().get(pk=run.pk)
             if run.status == ArrearsRun.Status.DONE:
                 return run
@@ -163,10 +156,10 @@ def _finish(run, actor, cooperative, date):
         amount = abs(diff)
         if diff > 0:
             lines = [Line("beban_cadangan_risiko", debit=amount), Line("cadangan_risiko", credit=amount)]
-            memo = f"Penyisihan cadangan risiko pinjaman per {date:%d-%m-%Y}"
+            memo = f"Penyisihan cadangan risiko pinjaman per {tanggal(date)}"
         else:
             lines = [Line("cadangan_risiko", debit=amount), Line("beban_cadangan_risiko", credit=amount)]
-            memo = f"Pengurangan cadangan risiko pinjaman per {date:%d-%m-%Y}"
+            memo = f"Pengurangan cadangan risiko pinjaman per {tanggal(date)}"
         entry = post(cooperative=cooperative, date=date, memo=memo, lines=lines, actor=actor,
                      source_type="loans.reserve", source_ref=f"TGK-{date.isoformat()}")
     run.summary = {
@@ -178,5 +171,5 @@ def _finish(run, actor, cooperative, date):
     run.finished_at = timezone.now()
     run.save(update_fields=["summary", "reserve_entry", "status", "finished_at"])
     audit.record(actor, "loan_arrears_run", cooperative=cooperative, obj=run, ref=str(date),
-                 summary=f"Tunggakan {date:%d-%m-%Y}: {run.processed} pinjaman, cadangan Rp {res['required']:,.2f}",
+                 summary=f"Tunggakan {tanggal(date)}: {run.processed} pinjaman, cadangan {rupiah(res['required'])}",
                  after=run.summary)

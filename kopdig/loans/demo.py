@@ -29,6 +29,7 @@ from kopdig.ledger.chart import account_for
 from kopdig.ledger.models import Account
 from kopdig.ledger.selectors import account_balance
 from kopdig.lib.money import ZERO, q
+from kopdig.lib.transactions import batch
 from kopdig.members.demo import books_start
 from kopdig.members.models import Member
 
@@ -153,7 +154,7 @@ def build_portfolio(ctx, coop, members, users, count, products) -> int:
     stoppers = []
     made = 0
     for k, applied in enumerate(dates):
-        with actions.batch():  # one transaction per loan history (same rows as one by one)
+        with batch():  # one transaction per loan history (same rows as one by one)
             stopped = _one_loan(coop, members, own, prods, rng, k, count, applied, today, pengurus, manajer, kasir)
         made += stopped is not False
         if stopped:

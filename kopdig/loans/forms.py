@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kopdig.lib.formfields import EventDateField, MoneyField, PlannedDateField, bind_cooperative
 from kopdig.lib.money import MONEY_FIELD
 from kopdig.lib.tokens import form_token
 
@@ -15,7 +16,7 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 
 def money(label, **kw):
-    return forms.DecimalField(label=label, min_value=0, **MONEY_FIELD, **kw)
+    return MoneyField(label=label, min_value=0, **MONEY_FIELD, **kw)
 
 
 class TokenForm(forms.Form):
@@ -46,17 +47,18 @@ class PreviewForm(forms.Form):
     principal = money(_("Jumlah pinjaman"))
     term = forms.IntegerField(label=_("Jangka waktu (bulan)"), min_value=1, max_value=360)
     grace_months = forms.IntegerField(label=_("Masa tenggang (bulan)"), min_value=0, initial=0, required=False)
-    first_due_date = forms.DateField(label=_("Jatuh tempo pertama"), required=False, widget=DATE)
+    first_due_date = PlannedDateField(label=_("Jatuh tempo pertama"), required=False, widget=DATE)
 
     def __init__(self, *args, cooperative, **kwargs):
         super().__init__(*args, **kwargs)
+        bind_cooperative(self, cooperative)
         self.fields["product"].queryset = LoanProduct.objects.filter(cooperative=cooperative, active=True)
 
 
 class ApplyForm(PreviewForm, TokenForm):
     member_number = forms.CharField(label=_("No. anggota"), max_length=20)
     purpose = forms.CharField(label=_("Tujuan pinjaman"), max_length=255)
-    applied_on = forms.DateField(label=_("Tanggal pengajuan"), widget=DATE, initial=timezone.localdate)
+    applied_on = EventDateField(label=_("Tanggal pengajuan"), widget=DATE, initial=timezone.localdate)
     guarantor_numbers = forms.CharField(label=_("No. anggota penjamin (pisahkan dengan koma)"), required=False)
     collateral_kind = forms.CharField(label=_("Jenis agunan"), max_length=60, required=False)
     collateral_description = forms.CharField(label=_("Keterangan agunan"), max_length=255, required=False)
@@ -74,25 +76,25 @@ class NotesForm(forms.Form):
 
 
 class DateForm(forms.Form):
-    date = forms.DateField(label=_("Tanggal"), widget=DATE, initial=timezone.localdate)
+    date = EventDateField(label=_("Tanggal"), widget=DATE, initial=timezone.localdate)
 
 
 class DisburseForm(TokenForm):
-    date = forms.DateField(label=_("Tanggal pencairan"), widget=DATE, initial=timezone.localdate)
-    first_due_date = forms.DateField(label=_("Jatuh tempo pertama"), widget=DATE, required=False)
+    date = EventDateField(label=_("Tanggal pencairan"), widget=DATE, initial=timezone.localdate)
+    first_due_date = PlannedDateField(label=_("Jatuh tempo pertama"), widget=DATE, required=False)
     to = forms.ChoiceField(label=_("Pencairan ke"), choices=LoanProduct.DisburseTo.choices)
 
 
 class RepayForm(TokenForm):
     amount = money(_("Jumlah diterima"))
-    date = forms.DateField(label=_("Tanggal"), widget=DATE, initial=timezone.localdate)
+    date = EventDateField(label=_("Tanggal"), widget=DATE, initial=timezone.localdate)
     account = forms.ChoiceField(label=_("Diterima di"), choices=[("kas", _("Kas")), ("bank", _("Bank"))])
     payoff = forms.BooleanField(label=_("Pelunasan dipercepat"), required=False)
 
 
 class RecoverForm(TokenForm):
     amount = money(_("Jumlah diterima"))
-    date = forms.DateField(label=_("Tanggal"), widget=DATE, initial=timezone.localdate)
+    date = EventDateField(label=_("Tanggal"), widget=DATE, initial=timezone.localdate)
     account = forms.ChoiceField(label=_("Diterima di"), choices=[("kas", _("Kas")), ("bank", _("Bank"))])
 
 

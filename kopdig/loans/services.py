@@ -22,6 +22,7 @@ from django.db.models import Sum
 
 from kopdig.ledger.posting import Line, post
 from kopdig.lib.errors import DomainError
+from kopdig.lib.formats import rupiah
 from kopdig.lib.money import ZERO, D, q
 from kopdig.tenancy.numbering import next_number
 
@@ -212,7 +213,7 @@ def apply_repayment(*, loan: Loan, amount, date: dt.date, actor, payoff: bool = 
     if payoff:
         quote = payoff_quote(loan, open_insts, date)
         if amount < quote["total"]:
-            raise LoanError(f"Pelunasan dipercepat membutuhkan Rp {quote['total']:,.2f}; diterima Rp {amount:,.2f}.")
+            raise LoanError(f"Pelunasan dipercepat membutuhkan {rupiah(quote['total'])}; diterima {rupiah(amount)}.")
         for inst in open_insts:
             w = quote["waived"].get(inst.number)
             if w:
@@ -227,7 +228,7 @@ def apply_repayment(*, loan: Loan, amount, date: dt.date, actor, payoff: bool = 
         rule = overflow or product.overpayment
         if rule != LoanProduct.Overpayment.SUKARELA:
             raise Overpayment(
-                f"Pembayaran Rp {amount:,.2f} melebihi seluruh kewajiban pinjaman Rp {owed:,.2f}.")
+                f"Pembayaran {rupiah(amount)} melebihi seluruh kewajiban pinjaman {rupiah(owed)}.")
     remaining = amount - excess
     due_now = [i for i in open_insts if i.due_date <= date]
     remaining = _allocate(due_now, order, remaining, alloc)

@@ -18,8 +18,7 @@ from kopdig.api.idempotency import run_once
 from kopdig.lib.documents import pdf_response
 from kopdig.lib.errors import DomainError
 from kopdig.members.models import Member
-from kopdig.tenancy.access import coop_view
-from kopdig.tenancy.nav import ALL_COOP, APPROVERS, BOARD, READERS, STAFF
+from kopdig.tenancy.access import ALL_COOP, APPROVERS, BOARD, READERS, STAFF, coop_view
 
 from . import actions, schedule, selectors
 from .arrears import required_reserve

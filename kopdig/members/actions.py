@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.utils import timezone
 
 from kopdig import audit
@@ -14,9 +13,10 @@ from kopdig.lib.cells import cell_date
 from kopdig.lib.errors import DomainError
 from kopdig.lib.formats import normalize_phone
 from kopdig.lib.money import ZERO
+from kopdig.lib.transactions import action_atomic
 from kopdig.savings import services as savings
-from kopdig.savings.actions import MANAGERS, TELLERS, require_role
 from kopdig.savings.models import Kind, Receipt, SavingsAccount
+from kopdig.tenancy.access import APPROVERS, STAFF, require_role
 from kopdig.tenancy.models import Region, Role
 from kopdig.tenancy.numbering import next_number
 
@@ -25,7 +25,6 @@ from .nik import nik_error
 
 EDIT_FIELDS = ["name", "gender", "birth_place", "birth_date", "address", "kecamatan", "desa", "phone", "occupation",
                "heir_name", "heir_relation", "member_class"]
-LOGIN_SETTERS = {Role.Kind.PENGURUS, Role.Kind.MANAJER, Role.Kind.KASIR}
 
 
 class MemberError(DomainError):
@@ -111,12 +110,12 @@ def _admit(*, actor, cooperative, nik, name, gender, joined_on: dt.date, status=
             accounts[kind] = savings.open_account(cooperative, member, products[kind], joined_on)
     if pay_pokok and pokok is not None and pokok.amount > 0:
         memo = f"Simpanan pokok {member.number} {member.name}"
+        receipt_no = savings.receipt_number(cooperative, joined_on)
         entry = post(cooperative=cooperative, date=joined_on, memo=memo, actor=actor, source_type="members.admit",
+                     source_ref=receipt_no,
                      lines=[Line(cash_account, debit=pokok.amount), Line(pokok.ledger_key, credit=pokok.amount)])
-        receipt = savings.new_receipt(cooperative=cooperative, date=joined_on, type=Receipt.Type.SETORAN,
+        receipt = savings.new_receipt(number=receipt_no, cooperative=cooperative, date=joined_on, type=Receipt.Type.SETORAN,
                                       member=member, amount=pokok.amount, cashier=actor, memo=memo, entry=entry)
-        entry.source_ref = receipt.number
-        entry.save(update_fields=["source_ref"])
         savings.record(account=accounts[Kind.POKOK], amount=pokok.amount, type="deposit", date=joined_on,
                        entry=entry, actor=actor, memo=memo, receipt=receipt)
     return member
@@ -126,12 +125,12 @@ def member_admit(*, actor, cooperative, nik, name, gender, joined_on: dt.date | 
                  status=Member.Status.AKTIF, pay_pokok: bool = True, **fields) -> Member:
     """Admit a member: validated NIK, gapless number, pokok and wajib accounts, simpanan pokok paid
     in cash and posted (Dr kas / Cr simpanan_pokok) with a kuitansi."""
-    require_role(actor, cooperative, TELLERS, "menerima anggota")
+    require_role(actor, cooperative, STAFF, "menerima anggota")
     unknown = set(fields) - set(EDIT_FIELDS)
     if unknown:
         raise TypeError(f"unknown member fields: {sorted(unknown)}")
     joined_on = joined_on or timezone.localdate()
-    with transaction.atomic(durable=True):
+    with action_atomic():
         member = _admit(actor=actor, cooperative=cooperative, nik=nik, name=name, gender=gender, joined_on=joined_on,
                         status=status, pay_pokok=pay_pokok, **fields)
         audit.record(actor, "member_admit", cooperative=cooperative, obj=member, ref=member.number,
@@ -140,11 +139,11 @@ def member_admit(*, actor, cooperative, nik, name, gender, joined_on: dt.date | 
 
 
 def member_update(*, actor, cooperative, number: str, **fields) -> Member:
-    require_role(actor, cooperative, TELLERS, "mengubah data anggota")
+    require_role(actor, cooperative, STAFF, "mengubah data anggota")
     unknown = set(fields) - set(EDIT_FIELDS)
     if unknown:
         raise TypeError(f"unknown member fields: {sorted(unknown)}")
-    with transaction.atomic(durable=True):
+    with action_atomic():
         member = Member.objects.select_for_update().filter(cooperative=cooperative, number=number).first()
         if member is None:
             raise MemberError("Anggota tidak ditemukan.")
@@ -161,9 +160,9 @@ def member_update(*, actor, cooperative, number: str, **fields) -> Member:
 
 def member_activate(*, actor, cooperative, number: str, date: dt.date | None = None, reason: str = "") -> Member:
     """Calon anggota → anggota aktif."""
-    require_role(actor, cooperative, MANAGERS, "mengaktifkan anggota")
+    require_role(actor, cooperative, APPROVERS, "mengaktifkan anggota")
     date = date or timezone.localdate()
-    with transaction.atomic(durable=True):
+    with action_atomic():
         member = Member.objects.select_for_update().filter(cooperative=cooperative, number=number).first()
         if member is None:
             raise MemberError("Anggota tidak ditemukan.")
@@ -214,11 +213,11 @@ def member_exit(*, actor, cooperative, number: str, status: str = Member.Status.
        Cr piutang…) applies what it can.
     3. Dr simpanan_keluar (the rest) / Cr kas: paid out with a kuitansi.
     """
-    require_role(actor, cooperative, MANAGERS, "memproses anggota keluar")
+    require_role(actor, cooperative, APPROVERS, "memproses anggota keluar")
     if status not in EXIT_STATUSES:
         raise MemberError("Status keluar tidak valid.")
     date = date or timezone.localdate()
-    with transaction.atomic(durable=True):
+    with action_atomic():
         member = Member.objects.select_for_update().filter(cooperative=cooperative, number=number).first()
         if member is None:
             raise MemberError("Anggota tidak ditemukan.")
@@ -235,6 +234,7 @@ def member_exit(*, actor, cooperative, number: str, status: str = Member.Status.
         applied = payout = ZERO
         receipt = None
         if total > 0:
+            savings.lock_receipt_numbers(cooperative, date)
             lines = [Line(a.product.ledger_key, debit=a.balance) for a in accounts if a.balance > 0]
             lines.append(Line("simpanan_keluar", credit=total))
             entry = post(cooperative=cooperative, date=date, memo=memo, actor=actor, source_type="members.exit",
@@ -250,18 +250,17 @@ def member_exit(*, actor, cooperative, number: str, status: str = Member.Status.
                                                 date=date, actor=actor, source_ref=member.number) or ZERO
             payout = total - applied
             if payout > 0:
+                receipt_no = savings.receipt_number(cooperative, date)
                 pay_entry = post(cooperative=cooperative, date=date, memo=f"Pembayaran simpanan keluar {member.number}",
-                                 actor=actor, source_type="members.exit_payout",
+                                 actor=actor, source_type="members.exit_payout", source_ref=receipt_no,
                                  lines=[Line("simpanan_keluar", debit=payout), Line(cash_account, credit=payout)])
                 paid_to = ""
                 if status == Member.Status.MENINGGAL and member.heir_name:
                     relation = f" ({member.heir_relation})" if member.heir_relation else ""
                     paid_to = f"; dibayarkan kepada ahli waris {member.heir_name}{relation}"
-                receipt = savings.new_receipt(cooperative=cooperative, date=date, type=Receipt.Type.PENUTUPAN,
-                                              member=member, amount=payout, cashier=actor, memo=memo + paid_to,
-                                              entry=pay_entry)
-                pay_entry.source_ref = receipt.number
-                pay_entry.save(update_fields=["source_ref"])
+                receipt = savings.new_receipt(number=receipt_no, cooperative=cooperative, date=date,
+                                              type=Receipt.Type.PENUTUPAN, member=member, amount=payout,
+                                              cashier=actor, memo=memo + paid_to, entry=pay_entry)
         SavingsAccount.objects.filter(pk__in=[a.pk for a in accounts]).update(status="ditutup", closed_on=date)
         _change_status(member, status, date, reason or "Keluar", actor)
         before = {"status": member.status}
@@ -282,12 +281,12 @@ def login_username(cooperative, member) -> str:
 
 def member_login_set(*, actor, cooperative, number: str, password: str):
     """Create (or reset) the member's login ``<coop-slug>-<member number>`` with an anggota role."""
-    require_role(actor, cooperative, LOGIN_SETTERS, "mengatur login anggota")
+    require_role(actor, cooperative, STAFF, "mengatur login anggota")
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
 
     User = get_user_model()
-    with transaction.atomic(durable=True):
+    with action_atomic():
         member = Member.objects.select_for_update().filter(cooperative=cooperative, number=number).first()
         if member is None:
             raise MemberError("Anggota tidak ditemukan.")
@@ -389,13 +388,13 @@ def import_rows(cooperative, rows) -> tuple[list, list]:
 
 def member_import(*, actor, cooperative, rows, joined_on: dt.date | None = None, pay_pokok: bool = True) -> list[Member]:
     """Admit every row of a sheet, all or nothing: any row error refuses the whole file."""
-    require_role(actor, cooperative, TELLERS, "mengimpor anggota")
+    require_role(actor, cooperative, STAFF, "mengimpor anggota")
     good, errors = import_rows(cooperative, rows)
     if errors:
         raise ImportErrors(errors)
     default_date = joined_on or timezone.localdate()
     members = []
-    with transaction.atomic(durable=True):
+    with action_atomic():
         for row_no, kw in good:
             kw = dict(kw)
             when = kw.pop("joined_on") or default_date

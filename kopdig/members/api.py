@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from django.db.models import Q
-from ninja import Query, Router, Schema
+from django.utils import timezone
+from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
+from pydantic import AfterValidator
 
-from kopdig.api.common import api_coop, page
+from kopdig.api.common import Choice, EventDate, Limit, Offset, Text, api_coop, event_dates, page, responses
 from kopdig.api.idempotency import run_once
+from kopdig.lib import validation
+from kopdig.tenancy.access import ALL_COOP, READERS, STAFF
 from kopdig.tenancy.models import Region
-from kopdig.tenancy.nav import ALL_COOP, READERS, STAFF
 
 from . import actions
 from .models import Member
@@ -23,7 +27,7 @@ class MemberOut(Schema):
     number: str
     nik: str
     name: str
-    gender: str
+    gender: Choice(Member.Gender.values)
     birth_place: str
     birth_date: str | None
     address: str
@@ -34,7 +38,7 @@ class MemberOut(Schema):
     heir_name: str
     heir_relation: str
     member_class: str
-    status: str
+    status: Choice(Member.Status.values)
     joined_on: str
     left_on: str | None
 
@@ -44,29 +48,36 @@ class MemberList(Schema):
     count: int
 
 
+REGION_CODE = r"^[0-9]{2}(\.[0-9]{2}){1,2}(\.[0-9]{4})?$"
+
+
+def _birth_date(value: dt.date | None):
+    return validation.date_between(value, "birth_date", validation.EARLIEST, timezone.localdate()) if value else None
+
+
 class MemberIn(Schema):
-    nik: str
-    name: str
-    gender: str
-    joined_on: dt.date | None = None
-    status: str = "aktif"
-    birth_place: str = ""
-    birth_date: dt.date | None = None
-    address: str = ""
-    kecamatan: str | None = None  # region code, e.g. 35.13.14
-    desa: str | None = None  # region code, e.g. 35.13.14.2001
-    phone: str = ""
-    occupation: str = ""
-    heir_name: str = ""
-    heir_relation: str = ""
-    member_class: str = ""
+    nik: Text(16, min_length=16, pattern=r"^[0-9]{16}$")
+    name: Text(150, min_length=1)
+    gender: Choice(Member.Gender.values)
+    joined_on: EventDate | None = None
+    status: Choice(Member.Status.values) = "aktif"
+    birth_place: Text(80) = ""
+    birth_date: Annotated[dt.date, AfterValidator(_birth_date)] | None = None
+    address: Text(255) = ""
+    kecamatan: Text(13, pattern=REGION_CODE) | None = None  # region code, e.g. 35.13.14
+    desa: Text(13, pattern=REGION_CODE) | None = None  # region code, e.g. 35.13.14.2001
+    phone: Text(20) = ""
+    occupation: Text(100) = ""
+    heir_name: Text(150) = ""
+    heir_relation: Text(50) = ""
+    member_class: Text(30) = ""
 
 
 class ListQuery(Schema):
-    limit: int = 100
-    offset: int = 0
-    search: str = ""
-    status: str = ""
+    limit: Limit = 100
+    offset: Offset = 0
+    search: Text(150) = ""
+    status: Choice(["", *Member.Status.values]) = ""
 
 
 def member_out(m: Member) -> dict:
@@ -91,7 +102,7 @@ def visible_member(access, request, number: str) -> Member:
     return member
 
 
-@router.get("/coops/{slug}/members", response=MemberList)
+@router.get("/coops/{slug}/members", response=responses(MemberList))
 def member_list(request, slug: str, params: Query[ListQuery]):
     """Members of the cooperative (staff and pengawas), searchable by name, number or NIK."""
     access = api_coop(request, slug, READERS, dinas_read=True)
@@ -113,11 +124,12 @@ def _region(code, level):
     return region
 
 
-@router.post("/coops/{slug}/members", response={201: MemberOut})
+@router.post("/coops/{slug}/members", response=responses({201: MemberOut}, 409))
 def member_create(request, slug: str, data: MemberIn):
     """Admit a member (member_admit: NIK check, number, simpanan pokok posted). Honors Idempotency-Key."""
     access = api_coop(request, slug, STAFF)
     coop = access.cooperative
+    event_dates(coop, joined_on=data.joined_on)
     body = data.dict()
 
     def fn():
@@ -130,11 +142,11 @@ def member_create(request, slug: str, data: MemberIn):
         )
         return 201, member_out(member)
 
-    return run_once(user=request.user, cooperative=coop, endpoint="members.create",
-                    key=request.headers.get("Idempotency-Key"), body=body, fn=fn)
+    return Status(*run_once(user=request.user, cooperative=coop, endpoint="members.create",
+                            key=request.headers.get("Idempotency-Key"), body=body, fn=fn))
 
 
-@router.get("/coops/{slug}/members/{number}", response=MemberOut)
+@router.get("/coops/{slug}/members/{number}", response=responses(MemberOut))
 def member_detail(request, slug: str, number: str):
     access = api_coop(request, slug, ALL_COOP, dinas_read=True)
     return member_out(visible_member(access, request, number))

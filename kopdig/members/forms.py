@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kopdig.lib.formfields import EventDateField, bind_cooperative
 from kopdig.tenancy.models import Region
 
 from .models import Member
@@ -40,10 +41,11 @@ class MemberForm(forms.Form):
     def __init__(self, *args, cooperative, **kwargs):
         super().__init__(*args, **kwargs)
         region_fields(self, cooperative)
+        bind_cooperative(self, cooperative)
 
 
 class AdmitForm(MemberForm):
-    joined_on = forms.DateField(label=_("Tanggal masuk"), widget=DateInput())
+    joined_on = EventDateField(label=_("Tanggal masuk"), widget=DateInput())
     status = forms.ChoiceField(label=_("Status"), choices=[("aktif", _("Anggota aktif")), ("calon", _("Calon anggota"))])
     token = forms.CharField(widget=forms.HiddenInput)
 
@@ -58,7 +60,7 @@ class ExitForm(forms.Form):
     status = forms.ChoiceField(label=_("Alasan berhenti"), choices=[
         ("keluar", _("Keluar atas permintaan sendiri")), ("meninggal", _("Meninggal dunia")),
         ("diberhentikan", _("Diberhentikan"))])
-    date = forms.DateField(label=_("Tanggal"), widget=DateInput())
+    date = EventDateField(label=_("Tanggal"), widget=DateInput())
     reason = forms.CharField(label=_("Keterangan"), max_length=255, required=False)
     token = forms.CharField(widget=forms.HiddenInput)
 
@@ -76,5 +78,5 @@ class LoginForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Berkas Excel (.xlsx)"))
-    joined_on = forms.DateField(label=_("Tanggal masuk (bila kolom tanggal_masuk kosong)"), widget=DateInput())
+    joined_on = EventDateField(label=_("Tanggal masuk (bila kolom tanggal_masuk kosong)"), widget=DateInput())
     pay_pokok = forms.BooleanField(label=_("Simpanan pokok dibayar tunai saat masuk"), required=False, initial=True)

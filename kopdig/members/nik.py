@@ -12,6 +12,8 @@ import datetime as dt
 from stdnum.exceptions import ValidationError
 from stdnum.id import nik as stdnum_nik
 
+from kopdig.lib.formats import tanggal
+
 
 def birth_date_from_nik(nik: str) -> dt.date | None:
     try:
@@ -46,7 +48,7 @@ def nik_error(nik: str, *, gender: str | None = None, birth_date: dt.date | None
     if birth_date and encoded and (encoded.day, encoded.month, encoded.year % 100) != (
         birth_date.day, birth_date.month, birth_date.year % 100
     ):
-        return f"Tanggal lahir {birth_date:%d-%m-%Y} tidak sesuai dengan NIK '{nik}'."
+        return f"Tanggal lahir {tanggal(birth_date)} tidak sesuai dengan NIK '{nik}'."
     return None
 
 

@@ -16,9 +16,8 @@ from kopdig.lib.documents import pdf_response, read_xlsx_rows, xlsx_response
 from kopdig.lib.errors import DomainError
 from kopdig.lib.tokens import form_token
 from kopdig.savings import selectors as savings_selectors
-from kopdig.tenancy.access import coop_view
+from kopdig.tenancy.access import APPROVERS, READERS, STAFF, coop_view
 from kopdig.tenancy.models import Region
-from kopdig.tenancy.nav import APPROVERS, READERS, STAFF
 
 from . import actions, selectors
 from .forms import AdmitForm, EditForm, ExitForm, ImportForm, LoginForm

@@ -6,30 +6,19 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db import transaction
 from django.utils import timezone
 
 from kopdig import audit
 from kopdig.ledger.posting import Line, post
-from kopdig.lib.errors import DomainError, NotAllowed
+from kopdig.lib.errors import DomainError
 from kopdig.lib.money import ZERO, D, q
+from kopdig.lib.transactions import action_atomic
 from kopdig.members.models import Member
-from kopdig.tenancy.models import Role
+from kopdig.tenancy.access import APPROVERS, STAFF, require_role
 
 from . import services
 from .models import Kind, Receipt, SavingsAccount, SavingsProduct
 from .services import CASH, SavingsError
-
-TELLERS = {Role.Kind.PENGURUS, Role.Kind.MANAJER, Role.Kind.KASIR}
-MANAGERS = {Role.Kind.PENGURUS, Role.Kind.MANAJER}
-
-
-def require_role(actor, cooperative, roles, what="tindakan ini"):
-    """Raise NotAllowed unless ``actor`` holds one of ``roles`` in the cooperative (None = system)."""
-    if actor is None:
-        return
-    if not Role.objects.filter(cooperative=cooperative, user=actor, kind__in=roles).exists():
-        raise NotAllowed(f"Peran Anda tidak mengizinkan {what} di koperasi ini.")
 
 
 def money(value, what="Jumlah") -> Decimal:
@@ -55,8 +44,8 @@ PRODUCT_FIELDS = ["name", "active", "amount", "class_amounts", "rate", "basis", 
 
 def savings_products_setup(*, actor, cooperative) -> list[SavingsProduct]:
     """Create the cooperative's default savings products (idempotent)."""
-    require_role(actor, cooperative, MANAGERS, "mengatur produk simpanan")
-    with transaction.atomic(durable=True):
+    require_role(actor, cooperative, APPROVERS, "mengatur produk simpanan")
+    with action_atomic():
         before = SavingsProduct.objects.filter(cooperative=cooperative).count()
         services.ensure_products(cooperative)
         products = list(SavingsProduct.objects.filter(cooperative=cooperative))
@@ -67,11 +56,11 @@ def savings_products_setup(*, actor, cooperative) -> list[SavingsProduct]:
 
 
 def savings_product_update(*, actor, cooperative, code: str, **fields) -> SavingsProduct:
-    require_role(actor, cooperative, MANAGERS, "mengatur produk simpanan")
+    require_role(actor, cooperative, APPROVERS, "mengatur produk simpanan")
     unknown = set(fields) - set(PRODUCT_FIELDS)
     if unknown:
         raise TypeError(f"unknown product fields: {sorted(unknown)}")
-    with transaction.atomic(durable=True):
+    with action_atomic():
         product = SavingsProduct.objects.select_for_update().filter(cooperative=cooperative, code=code).first()
         if product is None:
             raise SavingsError("Produk simpanan tidak ditemukan.")
@@ -99,10 +88,10 @@ def savings_product_update(*, actor, cooperative, code: str, **fields) -> Saving
 def savings_deposit(*, actor, cooperative, account: str, amount, date: dt.date | None = None, memo: str = "",
                     cash_account: str = CASH) -> Receipt:
     """Cash deposit into a member's account (Dr kas / Cr the product's account); returns the kuitansi."""
-    require_role(actor, cooperative, TELLERS, "mencatat setoran")
+    require_role(actor, cooperative, STAFF, "mencatat setoran")
     amount = money(amount)
     date = date or _today()
-    with transaction.atomic(durable=True):
+    with action_atomic():
         acc = services.lock_accounts(cooperative, [account])[account]
         if acc.status != SavingsAccount.Status.AKTIF:
             raise SavingsError(f"Rekening {acc.number} sudah ditutup.")
@@ -111,12 +100,12 @@ def savings_deposit(*, actor, cooperative, account: str, amount, date: dt.date |
         if acc.kind == Kind.BERJANGKA:
             raise SavingsError("Setoran simpanan berjangka dilakukan saat pembukaan rekening.")
         memo = memo or f"Setoran {acc.product.name} {acc.member.number} {acc.member.name}"
+        number = services.receipt_number(cooperative, date)
         entry = post(cooperative=cooperative, date=date, memo=memo, actor=actor, source_type="savings.deposit",
+                     source_ref=number,
                      lines=[Line(cash_account, debit=amount), Line(acc.product.ledger_key, credit=amount)])
-        receipt = services.new_receipt(cooperative=cooperative, date=date, type=Receipt.Type.SETORAN,
+        receipt = services.new_receipt(number=number, cooperative=cooperative, date=date, type=Receipt.Type.SETORAN,
                                        member=acc.member, amount=amount, cashier=actor, memo=memo, entry=entry)
-        entry.source_ref = receipt.number
-        entry.save(update_fields=["source_ref"])
         services.record(account=acc, amount=amount, type="deposit", date=date, entry=entry, actor=actor, memo=memo,
                         receipt=receipt)
         audit.record(actor, "savings_deposit", cooperative=cooperative, obj=receipt, ref=receipt.number,
@@ -128,19 +117,19 @@ def savings_withdraw(*, actor, cooperative, account: str, amount, date: dt.date 
                      cash_account: str = CASH) -> Receipt:
     """Cash withdrawal (Dr the product's account / Cr kas); refused beyond the available balance,
     below the minimum balance, and for pokok/wajib while a member."""
-    require_role(actor, cooperative, TELLERS, "mencatat penarikan")
+    require_role(actor, cooperative, STAFF, "mencatat penarikan")
     amount = money(amount)
     date = date or _today()
-    with transaction.atomic(durable=True):
+    with action_atomic():
         acc = services.lock_accounts(cooperative, [account])[account]
         services.check_withdrawable(acc, amount)
         memo = memo or f"Penarikan {acc.product.name} {acc.member.number} {acc.member.name}"
+        number = services.receipt_number(cooperative, date)
         entry = post(cooperative=cooperative, date=date, memo=memo, actor=actor, source_type="savings.withdrawal",
+                     source_ref=number,
                      lines=[Line(acc.product.ledger_key, debit=amount), Line(cash_account, credit=amount)])
-        receipt = services.new_receipt(cooperative=cooperative, date=date, type=Receipt.Type.PENARIKAN,
+        receipt = services.new_receipt(number=number, cooperative=cooperative, date=date, type=Receipt.Type.PENARIKAN,
                                        member=acc.member, amount=amount, cashier=actor, memo=memo, entry=entry)
-        entry.source_ref = receipt.number
-        entry.save(update_fields=["source_ref"])
         services.record(account=acc, amount=-amount, type="withdrawal", date=date, entry=entry, actor=actor,
                         memo=memo, receipt=receipt)
         audit.record(actor, "savings_withdraw", cooperative=cooperative, obj=receipt, ref=receipt.number,
@@ -151,12 +140,12 @@ def savings_withdraw(*, actor, cooperative, account: str, amount, date: dt.date 
 def savings_transfer(*, actor, cooperative, source: str, target: str, amount, date: dt.date | None = None,
                      memo: str = "") -> Receipt:
     """Move money between two accounts of the same member (e.g. sukarela → wajib)."""
-    require_role(actor, cooperative, TELLERS, "mencatat pemindahbukuan")
+    require_role(actor, cooperative, STAFF, "mencatat pemindahbukuan")
     amount = money(amount)
     date = date or _today()
     if source == target:
         raise SavingsError("Rekening asal dan tujuan harus berbeda.")
-    with transaction.atomic(durable=True):
+    with action_atomic():
         accs = services.lock_accounts(cooperative, [source, target])
         src, dst = accs[source], accs[target]
         if src.member_id != dst.member_id:
@@ -167,12 +156,12 @@ def savings_transfer(*, actor, cooperative, source: str, target: str, amount, da
             raise SavingsError("Simpanan berjangka tidak menerima pemindahbukuan.")
         services.check_withdrawable(src, amount)
         memo = memo or f"Pemindahbukuan {src.number} ke {dst.number} {src.member.name}"
+        number = services.receipt_number(cooperative, date)
         entry = post(cooperative=cooperative, date=date, memo=memo, actor=actor, source_type="savings.transfer",
+                     source_ref=number,
                      lines=[Line(src.product.ledger_key, debit=amount), Line(dst.product.ledger_key, credit=amount)])
-        receipt = services.new_receipt(cooperative=cooperative, date=date, type=Receipt.Type.PEMINDAHBUKUAN,
+        receipt = services.new_receipt(number=number, cooperative=cooperative, date=date, type=Receipt.Type.PEMINDAHBUKUAN,
                                        member=src.member, amount=amount, cashier=actor, memo=memo, entry=entry)
-        entry.source_ref = receipt.number
-        entry.save(update_fields=["source_ref"])
         services.record(account=src, amount=-amount, type="transfer_out", date=date, entry=entry, actor=actor,
                         memo=memo, receipt=receipt)
         services.record(account=dst, amount=amount, type="transfer_in", date=date, entry=entry, actor=actor,
@@ -185,9 +174,9 @@ def savings_transfer(*, actor, cooperative, source: str, target: str, amount, da
 def savings_account_open(*, actor, cooperative, member_number: str, product_code: str,
                          date: dt.date | None = None) -> SavingsAccount:
     """Open a (sukarela) account for a member without a first deposit."""
-    require_role(actor, cooperative, TELLERS, "membuka rekening")
+    require_role(actor, cooperative, STAFF, "membuka rekening")
     date = date or _today()
-    with transaction.atomic(durable=True):
+    with action_atomic():
         member = Member.objects.select_for_update().filter(cooperative=cooperative, number=member_number).first()
         if member is None or member.status not in (Member.Status.AKTIF, Member.Status.CALON):
             raise SavingsError("Anggota tidak ditemukan atau tidak aktif.")
@@ -206,10 +195,10 @@ def savings_account_open(*, actor, cooperative, member_number: str, product_code
 def savings_time_deposit_open(*, actor, cooperative, member_number: str, product_code: str, amount,
                               date: dt.date | None = None) -> Receipt:
     """Open a simpanan berjangka with its principal paid in cash (Dr kas / Cr simpanan_berjangka)."""
-    require_role(actor, cooperative, TELLERS, "membuka simpanan berjangka")
+    require_role(actor, cooperative, STAFF, "membuka simpanan berjangka")
     amount = money(amount)
     date = date or _today()
-    with transaction.atomic(durable=True):
+    with action_atomic():
         member = Member.objects.filter(cooperative=cooperative, number=member_number).first()
         if member is None or member.status != Member.Status.AKTIF:
             raise SavingsError("Anggota tidak ditemukan atau tidak aktif.")
@@ -224,12 +213,12 @@ def savings_time_deposit_open(*, actor, cooperative, member_number: str, product
                                     maturity_on=add_months(date, product.term_months),
                                     maturity_action=product.maturity_action)
         memo = f"Simpanan berjangka {acc.number} {member.number} {member.name}"
+        number = services.receipt_number(cooperative, date)
         entry = post(cooperative=cooperative, date=date, memo=memo, actor=actor, source_type="savings.deposit",
+                     source_ref=number,
                      lines=[Line(CASH, debit=amount), Line(product.ledger_key, credit=amount)])
-        receipt = services.new_receipt(cooperative=cooperative, date=date, type=Receipt.Type.SETORAN, member=member,
+        receipt = services.new_receipt(number=number, cooperative=cooperative, date=date, type=Receipt.Type.SETORAN, member=member,
                                        amount=amount, cashier=actor, memo=memo, entry=entry)
-        entry.source_ref = receipt.number
-        entry.save(update_fields=["source_ref"])
         services.record(account=acc, amount=amount, type="deposit", date=date, entry=entry, actor=actor, memo=memo,
                         receipt=receipt)
         audit.record(actor, "savings_time_deposit_open", cooperative=cooperative, obj=acc, ref=acc.number,
@@ -239,9 +228,9 @@ def savings_time_deposit_open(*, actor, cooperative, member_number: str, product
 
 def savings_time_deposit_break(*, actor, cooperative, account: str, date: dt.date | None = None) -> Receipt:
     """Withdraw a simpanan berjangka before maturity: principal minus the penalty, no jasa."""
-    require_role(actor, cooperative, MANAGERS, "mencairkan simpanan berjangka")
+    require_role(actor, cooperative, APPROVERS, "mencairkan simpanan berjangka")
     date = date or _today()
-    with transaction.atomic(durable=True):
+    with action_atomic():
         acc = services.lock_accounts(cooperative, [account])[account]
         if acc.kind != Kind.BERJANGKA or acc.status != SavingsAccount.Status.AKTIF:
             raise SavingsError("Rekening bukan simpanan berjangka yang aktif.")
@@ -254,9 +243,10 @@ def savings_time_deposit_break(*, actor, cooperative, account: str, date: dt.dat
             lines.append(Line(CASH, credit=payout))
         if penalty > 0:
             lines.append(Line(services.admin_fee_key(cooperative), credit=penalty))
+        number = services.receipt_number(cooperative, date)
         entry = post(cooperative=cooperative, date=date, memo=memo, actor=actor, source_type="savings.withdrawal",
                      lines=lines)
-        receipt = services.new_receipt(cooperative=cooperative, date=date, type=Receipt.Type.PENARIKAN,
+        receipt = services.new_receipt(number=number, cooperative=cooperative, date=date, type=Receipt.Type.PENARIKAN,
                                        member=acc.member, amount=payout, cashier=actor, memo=memo, entry=entry)
         if penalty > 0:
             services.record(account=acc, amount=-penalty, type="penalty", date=date, entry=entry, actor=actor,
@@ -316,21 +306,21 @@ def savings_payroll_import(*, actor, cooperative, rows, date: dt.date | None = N
     One journal entry (Dr bank / Cr simpanan_wajib, total) with one savings transaction per
     member; each payment settles the member's oldest open dues.
     """
-    require_role(actor, cooperative, TELLERS, "mencatat potong gaji")
+    require_role(actor, cooperative, STAFF, "mencatat potong gaji")
     date = date or _today()
     valid, errors = payroll_validate(cooperative, rows)
     if errors:
         raise PayrollRowError(errors)
     total = sum((a for _, a in valid), ZERO)
-    with transaction.atomic(durable=True):
+    with action_atomic():
         product = services.product_for(cooperative, Kind.WAJIB)
         memo = f"Potong gaji simpanan wajib {employer}".strip() + f" ({len(valid)} anggota)"
+        number = services.receipt_number(cooperative, date)
         entry = post(cooperative=cooperative, date=date, memo=memo, actor=actor, source_type="savings.payroll",
+                     source_ref=number,
                      lines=[Line(cash_account, debit=total), Line(product.ledger_key, credit=total)])
-        receipt = services.new_receipt(cooperative=cooperative, date=date, type=Receipt.Type.POTONG_GAJI, member=None,
+        receipt = services.new_receipt(number=number, cooperative=cooperative, date=date, type=Receipt.Type.POTONG_GAJI, member=None,
                                        amount=total, cashier=actor, memo=memo, entry=entry)
-        entry.source_ref = receipt.number
-        entry.save(update_fields=["source_ref"])
         for member, amount in sorted(valid, key=lambda v: v[0].pk):
             acc = services.account_of(cooperative, member, Kind.WAJIB, date, lock=True)
             services.record(account=acc, amount=amount, type="deposit", date=date, entry=entry, actor=actor,

@@ -2,65 +2,94 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
-from kopdig.api.common import api_coop
+from kopdig.api.common import (
+    Choice,
+    EventDate,
+    Limit,
+    Money,
+    Offset,
+    QueryDate,
+    Text,
+    api_coop,
+    event_dates,
+    page,
+    responses,
+)
 from kopdig.api.idempotency import run_once
 from kopdig.members.models import Member
-from kopdig.tenancy.nav import ALL_COOP, STAFF
+from kopdig.tenancy.access import ALL_COOP, STAFF
 
 from . import actions, selectors
-from .models import SavingsAccount
+from .models import Kind, SavingsAccount
 
 router = Router(tags=["simpanan"])
 
 
-class AccountOut(Schema):
+class SavingsAccountOut(Schema):
     number: str
     member: str
     member_name: str
     product: str
-    kind: str
-    status: str
+    kind: Choice(Kind.values)
+    status: Choice(SavingsAccount.Status.values)
     balance: str
     opened_on: str
     maturity_on: str | None
 
 
-class AccountList(Schema):
-    items: list[AccountOut]
+class SavingsAccountList(Schema):
+    items: list[SavingsAccountOut]
     count: int
 
 
-class TransactionIn(Schema):
-    account: str
-    type: str  # deposit | withdrawal
-    amount: str | int
-    date: dt.date | None = None
-    memo: str = ""
+class SavingsTransactionIn(Schema):
+    account: Text(20, min_length=1)
+    type: Choice(["deposit", "withdrawal"])
+    amount: Money
+    date: EventDate | None = None
+    memo: Text(255) = ""
 
 
-class ReceiptOut(Schema):
+class SavingsReceiptOut(Schema):
     receipt: str
     account: str
-    type: str
+    type: Choice(["deposit", "withdrawal"])
     amount: str
     date: str
     balance: str
 
 
 class StatementQuery(Schema):
-    start: dt.date | None = None
-    end: dt.date | None = None
+    start: QueryDate | None = None
+    end: QueryDate | None = None
 
 
 class AccountsQuery(Schema):
-    member: str = ""
-    limit: int = 100
-    offset: int = 0
+    member: Text(20) = ""
+    limit: Limit = 100
+    offset: Offset = 0
+
+
+class PassbookLineOut(Schema):
+    date: str
+    type: str
+    memo: str
+    amount: str
+    balance: str
+    receipt: str | None
+    journal: str
+
+
+class PassbookOut(Schema):
+    account: SavingsAccountOut
+    start: str | None
+    end: str | None
+    opening: str
+    closing: str
+    items: list[PassbookLineOut]
 
 
 def account_out(a: SavingsAccount) -> dict:
@@ -76,11 +105,9 @@ def _own_member(access, request):
     return member
 
 
-@router.get("/coops/{slug}/savings/accounts", response=AccountList)
+@router.get("/coops/{slug}/savings/accounts", response=responses(SavingsAccountList))
 def account_list(request, slug: str, params: Query[AccountsQuery]):
     """Savings accounts of one member (``member`` = member number); an anggota gets their own."""
-    from kopdig.api.common import page
-
     access = api_coop(request, slug, ALL_COOP, dinas_read=True)
     coop = access.cooperative
     qs = SavingsAccount.objects.filter(cooperative=coop).select_related("member", "product").order_by("number")
@@ -94,14 +121,13 @@ def account_list(request, slug: str, params: Query[AccountsQuery]):
     return page(qs, params.limit, params.offset, account_out)
 
 
-@router.post("/coops/{slug}/savings/transactions", response={201: ReceiptOut})
-def transaction_post(request, slug: str, data: TransactionIn):
+@router.post("/coops/{slug}/savings/transactions", response=responses({201: SavingsReceiptOut}, 409))
+def transaction_post(request, slug: str, data: SavingsTransactionIn):
     """Deposit or withdrawal by the teller. Send an ``Idempotency-Key`` header: a retry with the same
     key and body answers the first response and posts nothing more."""
     access = api_coop(request, slug, STAFF)
     coop = access.cooperative
-    if data.type not in ("deposit", "withdrawal"):
-        raise HttpError(422, "type harus deposit atau withdrawal.")
+    event_dates(coop, date=data.date)
     body = data.dict()
 
     def fn():
@@ -112,11 +138,11 @@ def transaction_post(request, slug: str, data: TransactionIn):
         return 201, {"receipt": receipt.number, "account": acc.number, "type": data.type, "amount": str(receipt.amount),
                      "date": receipt.date.isoformat(), "balance": str(acc.balance)}
 
-    return run_once(user=request.user, cooperative=coop, endpoint="savings.transactions",
-                    key=request.headers.get("Idempotency-Key"), body=body, fn=fn)
+    return Status(*run_once(user=request.user, cooperative=coop, endpoint="savings.transactions",
+                            key=request.headers.get("Idempotency-Key"), body=body, fn=fn))
 
 
-@router.get("/coops/{slug}/savings/accounts/{number}/statement")
+@router.get("/coops/{slug}/savings/accounts/{number}/statement", response=responses(PassbookOut))
 def statement(request, slug: str, number: str, params: Query[StatementQuery]):
     """Passbook lines of one account between start and end with the running balance."""
     access = api_coop(request, slug, ALL_COOP, dinas_read=True)
@@ -125,7 +151,9 @@ def statement(request, slug: str, number: str, params: Query[StatementQuery]):
         raise HttpError(404, "Tidak ditemukan.")
     opening, rows = selectors.passbook(acc, start=params.start, end=params.end)
     return {
-        "account": account_out(acc), "start": params.start, "end": params.end, "opening": str(opening),
+        "account": account_out(acc),
+        "start": params.start.isoformat() if params.start else None,
+        "end": params.end.isoformat() if params.end else None, "opening": str(opening),
         "closing": str(rows[-1].running if rows else opening),
         "items": [{"date": t.date.isoformat(), "type": t.type, "memo": t.memo, "amount": str(t.amount),
                    "balance": str(t.running), "receipt": t.receipt.number if t.receipt_id else None,

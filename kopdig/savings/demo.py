@@ -30,6 +30,7 @@ from kopdig import audit
 from kopdig.audit.models import AuditLog
 from kopdig.ledger.models import Account, JournalEntry, JournalLine
 from kopdig.ledger.posting import LedgerError, Line, bump_month_balances, check_open, post
+from kopdig.lib.formats import tanggal
 from kopdig.lib.money import ZERO, q
 from kopdig.members.demo import books_start
 from kopdig.members.models import Member
@@ -162,7 +163,7 @@ class Builder:
                 lines.append(Line(key, debit=d))
             if c:
                 lines.append(Line(key, credit=c))
-        text = memo or f"Transaksi kasir simpanan {date:%d-%m-%Y} ({len(events)} transaksi)"
+        text = memo or f"Transaksi kasir simpanan {tanggal(date)} ({len(events)} transaksi)"
         entry = self._entry(date, text, lines, source_type, len(events))
         if receipt_type:
             total = sum((a for _m, _k, a, _t, _x in events), ZERO)

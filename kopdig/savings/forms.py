@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kopdig.lib.formats import rupiah
+from kopdig.lib.formfields import EventDateField, MoneyField, QueryDateField, bind_cooperative
 from kopdig.lib.money import D
 from kopdig.members.forms import DateInput
 
@@ -13,9 +14,9 @@ class TellerForm(forms.Form):
     account = forms.ChoiceField(label=_("Rekening"))
     type = forms.ChoiceField(label=_("Jenis"), choices=TYPES, widget=forms.RadioSelect, initial="deposit")
     target = forms.ChoiceField(label=_("Ke rekening (pindah buku)"), required=False)
-    amount = forms.DecimalField(label=_("Jumlah (Rp)"), max_digits=20, decimal_places=2, min_value=D("0.01"),
+    amount = MoneyField(label=_("Jumlah (Rp)"), max_digits=20, decimal_places=2, min_value=D("0.01"),
                                 widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01", "autofocus": True}))
-    date = forms.DateField(label=_("Tanggal"), widget=DateInput())
+    date = EventDateField(label=_("Tanggal"), widget=DateInput())
     memo = forms.CharField(label=_("Keterangan"), max_length=200, required=False)
     token = forms.CharField(widget=forms.HiddenInput)
 
@@ -35,12 +36,13 @@ class TellerForm(forms.Form):
 
 class TimeDepositForm(forms.Form):
     product = forms.ModelChoiceField(label=_("Produk"), queryset=SavingsProduct.objects.none())
-    amount = forms.DecimalField(label=_("Jumlah (Rp)"), max_digits=20, decimal_places=2, min_value=D("0.01"))
-    date = forms.DateField(label=_("Tanggal"), widget=DateInput())
+    amount = MoneyField(label=_("Jumlah (Rp)"), max_digits=20, decimal_places=2, min_value=D("0.01"))
+    date = EventDateField(label=_("Tanggal"), widget=DateInput())
     token = forms.CharField(widget=forms.HiddenInput)
 
     def __init__(self, *args, cooperative, **kwargs):
         super().__init__(*args, **kwargs)
+        bind_cooperative(self, cooperative)
         self.fields["product"].queryset = SavingsProduct.objects.filter(cooperative=cooperative, kind="berjangka",
                                                                         active=True)
 
@@ -92,10 +94,10 @@ class RunForm(forms.Form):
 class PayrollForm(forms.Form):
     file = forms.FileField(label=_("Daftar potong gaji (.xlsx: no_anggota, jumlah)"))
     employer = forms.CharField(label=_("Instansi/pemberi kerja"), max_length=100, required=False)
-    date = forms.DateField(label=_("Tanggal diterima"), widget=DateInput())
+    date = EventDateField(label=_("Tanggal diterima"), widget=DateInput())
     cash_account = forms.ChoiceField(label=_("Diterima di"), choices=[("bank", _("Bank")), ("kas", _("Kas"))])
     token = forms.CharField(widget=forms.HiddenInput)
 
 
 class DateForm(forms.Form):
-    date = forms.DateField(label=_("Tanggal"), widget=DateInput(), required=False)
+    date = QueryDateField(label=_("Tanggal"), widget=DateInput(), required=False)

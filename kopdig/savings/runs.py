@@ -27,10 +27,11 @@ from kopdig import audit
 from kopdig.ledger.posting import Line, post
 from kopdig.lib.errors import DomainError
 from kopdig.lib.money import ZERO, q, split
+from kopdig.lib.transactions import action_atomic
 from kopdig.members.models import Member
+from kopdig.tenancy.access import APPROVERS, require_role
 
 from . import services
-from .actions import MANAGERS, require_role
 from .bulk import TX_FIELDS, add_to_balances, insert
 from .models import Due, Kind, Receipt, Run, SavingsAccount, SavingsProduct, SavingsTransaction
 
@@ -79,12 +80,12 @@ def check_period(kind: str, period: dt.date) -> None:
 
 def run_claim(*, actor, cooperative, kind: str, period: dt.date) -> Run:
     """Get or create the run row; refuse a run that is already finished (idempotent callers check)."""
-    require_role(actor, cooperative, MANAGERS, "menjalankan proses bulanan simpanan")
+    require_role(actor, cooperative, APPROVERS, "menjalankan proses bulanan simpanan")
     if kind not in Run.Kind.values:
         raise RunError("Jenis proses tidak dikenal.")
     period = period.replace(day=1)
     check_period(kind, period)
-    with transaction.atomic(durable=True):
+    with action_atomic():
         try:
             with transaction.atomic():
                 run, created = Run.objects.get_or_create(cooperative=cooperative, kind=kind, period=period,
@@ -132,7 +133,7 @@ def savings_run(*, actor, cooperative, kind: str, period: dt.date) -> Run:
 def _billing(run: Run, actor):
     coop, period = run.cooperative, run.period
     end = period_end(period)
-    with transaction.atomic(durable=True):
+    with action_atomic():
         product = services.product_for(coop, Kind.WAJIB)
     members = list(Member.objects.filter(cooperative=coop, status=Member.Status.AKTIF, joined_on__lte=end)
                    .order_by("id").values_list("id", "member_class"))
@@ -142,7 +143,7 @@ def _billing(run: Run, actor):
     Run.objects.filter(pk=run.pk).update(done=len(members) - len(todo))
     for i in range(0, len(todo), CHUNK * 5):
         chunk = todo[i:i + CHUNK * 5]
-        with transaction.atomic(durable=True):
+        with action_atomic():
             ids = [m for m, _ in chunk]
             credits = {a.member_id: a for a in SavingsAccount.objects.select_for_update().filter(
                 cooperative=coop, kind=Kind.WAJIB, status="aktif", member_id__in=ids, wajib_credit__gt=0).order_by("id")}
@@ -271,7 +272,7 @@ def _interest_chunk(run, actor, coop, period, end, chunk, opening, moves, fee_ke
     sum_jasa = sum((r[1] for r in plan), ZERO)
     sum_tax = sum((r[2] for r in plan), ZERO)
     sum_fee = sum((r[3] for r in plan), ZERO)
-    with transaction.atomic(durable=True):
+    with action_atomic():
         if sum_jasa or sum_fee:
             lines = []
             if sum_jasa:
@@ -321,7 +322,7 @@ def _maturity(run: Run, actor):
                                              maturity_on__lte=end).order_by("id").values_list("id", flat=True))
     Run.objects.filter(pk=run.pk).update(total=len(due))
     for acc_id in due:
-        with transaction.atomic(durable=True):
+        with action_atomic():
             acc = SavingsAccount.objects.select_for_update(of=("self",)).select_related("product", "member").get(pk=acc_id)
             if acc.status != "aktif" or acc.maturity_on > end:
                 _progress(run, done_add=1)
@@ -346,6 +347,7 @@ def mature(acc: SavingsAccount, *, actor=None) -> None:
     net = jasa - tax
     memo = f"Jatuh tempo simpanan berjangka {acc.number} {acc.member.name}"
     period = date.replace(day=1)
+    services.lock_receipt_numbers(coop, date)
     if jasa > 0:
         lines = [Line("beban_jasa_simpanan", debit=jasa), Line(product.ledger_key, credit=net)]
         if tax:
@@ -374,9 +376,10 @@ def mature(acc: SavingsAccount, *, actor=None) -> None:
         services.record(account=acc, amount=-total, type="transfer_out", date=date, entry=entry, actor=actor, memo=memo)
         services.record(account=target, amount=total, type="transfer_in", date=date, entry=entry, actor=actor, memo=memo)
     else:
+        number = services.receipt_number(coop, date)
         entry = post(cooperative=coop, date=date, memo=memo, actor=actor, source_type="savings.maturity",
                      source_ref=acc.number, lines=[Line(product.ledger_key, debit=total), Line("kas", credit=total)])
-        receipt = services.new_receipt(cooperative=coop, date=date, type=Receipt.Type.PENARIKAN, member=acc.member,
+        receipt = services.new_receipt(number=number, cooperative=coop, date=date, type=Receipt.Type.PENARIKAN, member=acc.member,
                                        amount=total, cashier=actor, memo=memo, entry=entry)
         services.record(account=acc, amount=-total, type="withdrawal", date=date, entry=entry, actor=actor, memo=memo,
                         receipt=receipt)

@@ -20,7 +20,7 @@ from kopdig.ledger.posting import Line, post
 from kopdig.lib.errors import DomainError
 from kopdig.lib.formats import rupiah
 from kopdig.lib.money import ZERO, q
-from kopdig.tenancy.numbering import next_number
+from kopdig.tenancy.numbering import lock_series, next_number
 
 from .models import (
     ACCOUNT_PREFIX,
@@ -135,11 +135,23 @@ def lock_accounts(cooperative, numbers) -> dict[str, SavingsAccount]:
 
 # --- receipts and transactions ----------------------------------------------------------------
 
-def new_receipt(*, cooperative, date, type, member, amount, cashier, memo, entry) -> Receipt:
+def receipt_number(cooperative, date: dt.date) -> str:
+    """Reserve the next kuitansi number (gapless per cooperative and year) BEFORE posting, so the
+    journal entry is written once, whole, with the receipt as its ``source_ref``."""
     _require_atomic()
-    n = next_number(cooperative, "kuitansi", date.year)
+    return f"KW-{date.year}-{next_number(cooperative, 'kuitansi', date.year):06d}"
+
+
+def lock_receipt_numbers(cooperative, date: dt.date) -> None:
+    """Lock the kuitansi counter before a posting whose kuitansi is decided later (lock order:
+    kuitansi before journal, as ``receipt_number`` + post)."""
+    lock_series(cooperative, "kuitansi", date.year)
+
+
+def new_receipt(*, number, cooperative, date, type, member, amount, cashier, memo, entry) -> Receipt:
+    _require_atomic()
     return Receipt.objects.create(
-        cooperative=cooperative, number=f"KW-{date.year}-{n:06d}", date=date, type=type, member=member,
+        cooperative=cooperative, number=number, date=date, type=type, member=member,
         amount=q(amount), memo=memo[:255], cashier=cashier if (cashier and cashier.is_authenticated) else None,
         entry=entry,
     )

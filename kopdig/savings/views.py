@@ -18,8 +18,7 @@ from kopdig.lib.documents import pdf_response, read_xlsx_rows, xlsx_response
 from kopdig.lib.errors import DomainError
 from kopdig.lib.tokens import form_token
 from kopdig.members import selectors as member_selectors
-from kopdig.tenancy.access import coop_view
-from kopdig.tenancy.nav import APPROVERS, READERS, STAFF
+from kopdig.tenancy.access import APPROVERS, READERS, STAFF, coop_view
 
 from . import actions, runs, selectors
 from .forms import DateForm, PayrollForm, ProductForm, RunForm, TellerForm, TimeDepositForm

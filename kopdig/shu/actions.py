@@ -13,21 +13,18 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db import transaction
 from django.utils import timezone
 
 from kopdig import audit
-from kopdig.lib.errors import DomainError, NotAllowed
+from kopdig.lib.errors import DomainError
+from kopdig.lib.formats import tanggal
 from kopdig.lib.money import ZERO, D, q
-from kopdig.tenancy.models import Role
+from kopdig.lib.transactions import action_atomic
+from kopdig.tenancy.access import APPROVERS, BOARD, STAFF, require_role, user_of
 
 from . import engine, selectors
 from .models import MemberVolume, ShuAllocationLine, ShuMemberShare, ShuYear
 
-EDITORS = frozenset({Role.Kind.PENGURUS, Role.Kind.MANAJER})
-CLOSERS = frozenset({Role.Kind.PENGURUS, Role.Kind.MANAJER})
-BOARD = frozenset({Role.Kind.PENGURUS})
-PAYERS = frozenset({Role.Kind.PENGURUS, Role.Kind.MANAJER, Role.Kind.KASIR})
 S = ShuYear.Status
 # The closing entry's source type: one of ``kopdig.ledger.statements.CLOSING_SOURCE_TYPES`` so
 # that the income statement of a closed year still shows its revenue and expenses.
@@ -47,13 +44,6 @@ class VolumeImportError(ShuError):
         self.errors = errors
         super().__init__("Impor dibatalkan, tidak ada yang disimpan: " + "; ".join(errors[:20])
                          + (f" (dan {len(errors) - 20} lainnya)" if len(errors) > 20 else ""))
-
-
-def _require_role(actor, cooperative, roles, what="tindakan ini"):
-    if actor is None or not actor.is_authenticated or not Role.objects.filter(
-        cooperative=cooperative, user=actor, kind__in=roles
-    ).exists():
-        raise NotAllowed(f"Peran Anda tidak mengizinkan {what} di koperasi ini.")
 
 
 def _year_for_update(cooperative, year: int, *, create: bool = False) -> ShuYear:
@@ -110,7 +100,7 @@ def shu_year_save(*, actor, cooperative, year: int, lines=None, non_member_lines
     Refused once the RAT has approved the year's SHU. An allocation that does not total exactly
     100% (or lacks exactly one JM/JU line) is refused and nothing is written.
     """
-    _require_role(actor, cooperative, EDITORS, "mengubah pengaturan SHU")
+    require_role(actor, cooperative, APPROVERS, "mengubah pengaturan SHU")
     if lines is not None:
         lines = [ln if isinstance(ln, engine.AllocLine) else engine.AllocLine(**ln) for ln in lines]
         engine.validate_lines(lines)
@@ -128,7 +118,7 @@ def shu_year_save(*, actor, cooperative, year: int, lines=None, non_member_lines
         simpanan_kinds = [k for k in simpanan_kinds if k]
         if not simpanan_kinds:
             raise ShuError("Pilih paling sedikit satu jenis simpanan sebagai dasar jasa modal.")
-    with transaction.atomic(durable=True):
+    with action_atomic():
         sy = _year_for_update(cooperative, year, create=True)
         if sy.is_locked_for_settings:
             raise WrongStatus("SHU tahun ini sudah disetujui RAT; pengaturannya tidak dapat diubah.")
@@ -180,7 +170,7 @@ def member_volume_import(*, actor, cooperative, year: int, rows) -> int:
     """
     from kopdig.members.models import Member
 
-    _require_role(actor, cooperative, EDITORS, "mengimpor volume transaksi")
+    require_role(actor, cooperative, APPROVERS, "mengimpor volume transaksi")
     kinds = set(MemberVolume.Kind.values)
     errors, parsed, seen = [], [], {}
     numbers = {str(r.get("no_anggota") or "").strip() for _, r in rows}
@@ -217,7 +207,7 @@ def member_volume_import(*, actor, cooperative, year: int, rows) -> int:
         errors.append("berkas tidak berisi baris data")
     if errors:
         raise VolumeImportError(errors)
-    with transaction.atomic(durable=True):
+    with action_atomic():
         sy = _year_for_update(cooperative, year, create=True)
         if sy.is_locked_for_settings:
             raise WrongStatus("SHU tahun ini sudah disetujui RAT; volume transaksi tidak dapat diubah.")
@@ -245,19 +235,19 @@ def shu_year_close(*, actor, cooperative, year: int):
     from kopdig.ledger import periods, posting
     from kopdig.ledger.models import Account
 
-    _require_role(actor, cooperative, CLOSERS, "menutup tahun buku")
+    require_role(actor, cooperative, APPROVERS, "menutup tahun buku")
     if not cooperative.on_kopdig:
         raise ShuError("Koperasi ini tidak menyelenggarakan pembukuan di Kopdig.")
     start, end = selectors.year_bounds(year)
     if _today() <= end:
         raise ShuError(f"Tahun buku {year} belum berakhir; penutupan dilakukan setelah 31 Desember {year}.")
-    with transaction.atomic(durable=True):
+    with action_atomic():
         sy = _year_for_update(cooperative, year, create=True)
         if sy.status not in (S.DRAFT, S.SIMULATED):
             raise WrongStatus(f"Tahun buku {year} sudah ditutup.")
         lock = periods.closed_through(cooperative)
         if lock and lock >= end:
-            raise ShuError(f"Buku sudah terkunci sampai {lock:%d-%m-%Y}; tahun {year} tidak dapat ditutup lagi.")
+            raise ShuError(f"Buku sudah terkunci sampai {tanggal(lock)}; tahun {year} tidak dapat ditutup lagi.")
         earlier = [
             (a, d, c) for a, d, c in selectors.income_expense_movements(cooperative, dt.date(1900, 1, 1), start - dt.timedelta(days=1))
             if d != c
@@ -304,8 +294,8 @@ def shu_year_reopen(*, actor, cooperative, year: int, reason: str = ""):
     close and reverse the closing entry. Refused once the SHU has been allocated or distributed."""
     from kopdig.ledger import periods, posting
 
-    _require_role(actor, cooperative, BOARD, "membuka kembali tahun buku")
-    with transaction.atomic(durable=True):
+    require_role(actor, cooperative, BOARD, "membuka kembali tahun buku")
+    with action_atomic():
         sy = _year_for_update(cooperative, year)
         if sy.status in (S.ALLOCATED, S.DISTRIBUTED):
             raise WrongStatus(f"SHU {year} sudah dialokasikan/dibagikan; tahun buku tidak dapat dibuka kembali.")
@@ -314,7 +304,7 @@ def shu_year_reopen(*, actor, cooperative, year: int, reason: str = ""):
         end = dt.date(year, 12, 31)
         lock = periods.closed_through(cooperative)
         if lock and lock > end:
-            raise ShuError(f"Buku sudah dikunci sampai {lock:%d-%m-%Y}; buka dulu periode sesudah tahun {year}.")
+            raise ShuError(f"Buku sudah dikunci sampai {tanggal(lock)}; buka dulu periode sesudah tahun {year}.")
         periods.unlock_to(cooperative=cooperative, date=sy.lock_before_close if (
             sy.lock_before_close and sy.lock_before_close < end) else None)
         rev = None
@@ -340,7 +330,7 @@ def shu_year_reopen(*, actor, cooperative, year: int, reason: str = ""):
 
 def shu_approve(*, actor, cooperative, year: int, rat_date: dt.date, rat_reference: str):
     """Record the RAT's decision and freeze the SHU, the pools and every member's share."""
-    _require_role(actor, cooperative, BOARD, "mencatat keputusan RAT tentang SHU")
+    require_role(actor, cooperative, BOARD, "mencatat keputusan RAT tentang SHU")
     rat_reference = (rat_reference or "").strip()
     if not rat_reference:
         raise ShuError("Nomor/rujukan keputusan RAT wajib diisi.")
@@ -348,7 +338,7 @@ def shu_approve(*, actor, cooperative, year: int, rat_date: dt.date, rat_referen
         raise ShuError(f"Tanggal keputusan RAT harus sesudah 31 Desember {year}.")
     if rat_date > _today():
         raise ShuError("Tanggal keputusan RAT tidak boleh di masa depan.")
-    with transaction.atomic(durable=True):
+    with action_atomic():
         sy = _year_for_update(cooperative, year)
         if sy.status != S.CLOSED:
             raise WrongStatus(f"Tahun buku {year} harus ditutup (dan belum disetujui) sebelum keputusan RAT dicatat.")
@@ -367,11 +357,11 @@ def shu_approve(*, actor, cooperative, year: int, rat_date: dt.date, rat_referen
                 row.save(update_fields=["amount"])
         sy.shu_amount = res.shu
         sy.non_member_shu = res.non_member_shu
-        sy.rat_date, sy.rat_reference, sy.approved_by = rat_date, rat_reference[:100], actor
+        sy.rat_date, sy.rat_reference, sy.approved_by = rat_date, rat_reference[:100], user_of(actor)
         sy.status = S.APPROVED
         sy.save()
         audit.record(actor, "shu_approve", cooperative=cooperative, obj=sy, ref=str(year),
-                     summary=f"SHU {year} disetujui RAT {rat_reference} tanggal {rat_date:%d-%m-%Y}",
+                     summary=f"SHU {year} disetujui RAT {rat_reference} tanggal {tanggal(rat_date)}",
                      after={"shu": res.shu, "jm_pool": res.jm_pool, "ju_pool": res.ju_pool,
                             "members": len(shares), "rat_date": rat_date, "rat_reference": rat_reference})
     return sy
@@ -419,8 +409,8 @@ def shu_allocate(*, actor, cooperative, year: int):
     from kopdig.ledger.models import Account
     from kopdig.ledger.selectors import account_balance
 
-    _require_role(actor, cooperative, EDITORS, "mengalokasikan SHU")
-    with transaction.atomic(durable=True):
+    require_role(actor, cooperative, APPROVERS, "mengalokasikan SHU")
+    with action_atomic():
         sy = _year_for_update(cooperative, year)
         if sy.status != S.APPROVED:
             raise WrongStatus(f"SHU {year} harus disetujui RAT dan belum dialokasikan.")
@@ -569,10 +559,10 @@ def shu_distribute(*, actor, cooperative, year: int, method: str = ShuYear.Metho
     """
     from kopdig.members.models import Member
 
-    _require_role(actor, cooperative, EDITORS, "membagikan SHU")
+    require_role(actor, cooperative, APPROVERS, "membagikan SHU")
     method = ShuYear.Method(method)
     date = date or _today()
-    with transaction.atomic(durable=True):
+    with action_atomic():
         sy = _year_for_update(cooperative, year)
         if sy.status == S.DISTRIBUTED:
             return sy
@@ -603,7 +593,7 @@ def shu_distribute(*, actor, cooperative, year: int, method: str = ShuYear.Metho
                          summary=f"{payable} bagian SHU mantan anggota dicatat sebagai utang", after={"count": payable})
     sy_pk = sy.pk
     while True:
-        with transaction.atomic(durable=True):
+        with action_atomic():
             sy = ShuYear.objects.select_for_update().get(pk=sy_pk)
             shares = list(
                 ShuMemberShare.objects.select_for_update(of=("self",)).filter(
@@ -638,9 +628,9 @@ def shu_distribute(*, actor, cooperative, year: int, method: str = ShuYear.Metho
 
 def shu_share_pay(*, actor, cooperative, year: int, number: str, date: dt.date | None = None) -> ShuMemberShare:
     """Pay a former member's payable SHU in cash (Dr Dana SHU Anggota / Cr Kas, Cr Utang Pajak)."""
-    _require_role(actor, cooperative, PAYERS, "membayar SHU")
+    require_role(actor, cooperative, STAFF, "membayar SHU")
     date = date or _today()
-    with transaction.atomic(durable=True):
+    with action_atomic():
         sy = _year_for_update(cooperative, year)
         try:
             share = ShuMemberShare.objects.select_for_update(of=("self",)).select_related("member").get(

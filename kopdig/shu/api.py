@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
-from kopdig.api.common import api_coop, page
-from kopdig.lib.money import D
-from kopdig.tenancy.nav import ALL_COOP, READERS
+from kopdig.api.common import Choice, Limit, Offset, Rate, SignedMoney, Text, Year, api_coop, page, responses
+from kopdig.tenancy.access import ALL_COOP, READERS
 
 from . import engine, selectors
 from .models import ShuMemberShare, ShuYear
@@ -15,31 +14,78 @@ from .models import ShuMemberShare, ShuYear
 router = Router(tags=["shu"])
 
 
-class LineIn(Schema):
+class ShuAllocationLineIn(Schema):
+    name: Text(100, min_length=1)
+    percent: Rate
+    role: Choice(engine.ROLES)
+    account: Text(40) = ""
+
+
+class ShuSimulateIn(Schema):
+    year: Year
+    shu: SignedMoney | None = None
+    allocation: list[ShuAllocationLineIn] | None = Field(default=None, max_length=50)
+    tax_percent: Rate | None = None
+
+
+class ShuPoolOut(Schema):
     name: str
-    percent: str | float | int
     role: str
-    account: str = ""
+    percent: str
+    amount: str
 
 
-class SimulateIn(Schema):
+class ShuMemberSimOut(Schema):
+    number: str
+    simpanan: str
+    transaksi: str
+    jm: str
+    ju: str
+    total: str
+    tax: str
+    net: str
+
+
+class ShuSimulationOut(Schema):
     year: int
-    shu: str | None = None
-    allocation: list[LineIn] | None = None
-    tax_percent: str | None = None
+    shu: str
+    member_shu: str
+    non_member_shu: str
+    pools: list[ShuPoolOut]
+    non_member_pools: list[ShuPoolOut]
+    jm_pool: str
+    ju_pool: str
+    members: list[ShuMemberSimOut]
 
 
-def _dec(value, what):
-    if isinstance(value, float):
-        value = repr(value)
-    try:
-        return D(value)
-    except (ValueError, TypeError):
-        raise engine.AllocationInvalid(f"{what} '{value}' bukan angka yang valid.") from None
+class ShuShareOut(Schema):
+    number: str
+    name: str
+    status: str
+    simpanan: str
+    transaksi: str
+    jm: str
+    ju: str
+    total: str
+    tax: str
+    net: str
+    receipt_number: str
+    paid_on: str | None
 
 
-@router.post("/coops/{slug}/shu/simulate")
-def simulate(request, slug: str, data: SimulateIn):
+class ShuShareList(Schema):
+    items: list[ShuShareOut]
+    count: int
+
+
+class ShuShareDetailOut(ShuShareOut):
+    year: int
+    rat_date: str | None
+    rat_reference: str
+
+
+@router.post("/coops/{slug}/shu/simulate", response=responses(ShuSimulationOut))
+def simulate(request, slug: str, data: ShuSimulateIn):
     """Pools and every member's JM, JU and total (decimal strings) for the year; writes nothing.
 
     Refused (422) when the allocation does not total exactly 100 or lacks exactly one
@@ -48,13 +94,11 @@ def simulate(request, slug: str, data: SimulateIn):
     coop = access.cooperative
     lines = None
     if data.allocation is not None:
-        lines = [engine.AllocLine(ln.name, _dec(ln.percent, "Persentase"), ln.role, ln.account) for ln in data.allocation]
+        lines = [engine.AllocLine(ln.name, ln.percent, ln.role, ln.account) for ln in data.allocation]
         engine.validate_lines(lines)
     sy = selectors.shu_year_get(coop, data.year) or ShuYear(cooperative=coop, year=data.year)
     sim = selectors.simulate(
-        coop, sy, lines=lines, shu_override=_dec(data.shu, "SHU") if data.shu not in (None, "") else None,
-        tax_percent=_dec(data.tax_percent, "Pajak") if data.tax_percent not in (None, "") else None,
-    )
+        coop, sy, lines=lines, shu_override=data.shu, tax_percent=data.tax_percent)
     r = sim.result
     return {
         "year": data.year,
@@ -82,8 +126,8 @@ def _share_out(share) -> dict:
     }
 
 
-@router.get("/coops/{slug}/shu/{year}/members")
-def member_shares(request, slug: str, year: int, limit: int = 100, offset: int = 0):
+@router.get("/coops/{slug}/shu/{year}/members", response=responses(ShuShareList))
+def member_shares(request, slug: str, year: Year, limit: Limit = 100, offset: Offset = 0):
     """The approved per-member SHU of the year, in member-number order: {"items", "count"}."""
     access = api_coop(request, slug, READERS, dinas_read=True)
     qs = (ShuMemberShare.objects.filter(cooperative=access.cooperative, shu_year__year=year)
@@ -91,10 +135,11 @@ def member_shares(request, slug: str, year: int, limit: int = 100, offset: int =
     return page(qs, limit, offset, _share_out)
 
 
-@router.get("/coops/{slug}/shu/{year}/members/{number}")
-def member_share(request, slug: str, year: int, number: str):
-    """A member's approved SHU for the year (an anggota may read only their own)."""
-    access = api_coop(request, slug, ALL_COOP)
+@router.get("/coops/{slug}/shu/{year}/members/{number}", response=responses(ShuShareDetailOut))
+def member_share(request, slug: str, year: Year, number: str):
+    """A member's approved SHU for the year: readers and the Dinas (like the list); an anggota
+    only their own."""
+    access = api_coop(request, slug, ALL_COOP, dinas_read=True)
     coop = access.cooperative
     share = (ShuMemberShare.objects.select_related("member", "shu_year")
              .filter(cooperative=coop, shu_year__year=year, member__number=number).first())

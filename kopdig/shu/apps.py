@@ -33,7 +33,7 @@ def member_widget(cooperative, user):
 
 def coop_widget(cooperative, access):
     """Staff home: the latest SHU years and their status."""
-    from kopdig.tenancy.nav import READERS
+    from kopdig.tenancy.access import READERS
 
     from .models import ShuYear
 

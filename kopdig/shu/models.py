@@ -33,6 +33,7 @@ class ShuYear(models.Model):
         JASA = "jasa", _("Jasa pinjaman yang dibayar")
         VOLUME = "volume", _("Volume transaksi (impor Excel)")
         MIX = "mix", _("Campuran berbobot")
+        USAHA = "usaha", _("Transaksi unit usaha (pembelian atau penyerahan anggota)")
 
     class Method(models.TextChoices):
         TUNAI = "tunai", _("Tunai")

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db.models import Q, Sum
 
 from kopdig.lib.money import ZERO, D
+from kopdig.usaha import selectors as usaha_selectors
 
 from . import engine
 from .models import MemberVolume, ShuAllocationLine, ShuMemberShare, ShuYear
@@ -122,6 +123,8 @@ def transaksi_basis(cooperative, shu_year: ShuYear):
     T = ShuYear.TransaksiBasis
     if shu_year.transaksi_basis == T.VOLUME:
         return volume_basis(cooperative, shu_year.year, shu_year.volume_kind_list)
+    if shu_year.transaksi_basis == T.USAHA:
+        return usaha_selectors.member_transaksi(cooperative, shu_year.year)
     if shu_year.transaksi_basis == T.MIX:
         w = D(shu_year.jasa_weight)
         return [(w, jasa_basis(cooperative, shu_year.year)),

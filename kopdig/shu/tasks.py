@@ -2,17 +2,16 @@
 
 import datetime as dt
 
+from django.contrib.auth import get_user_model
 from django_tasks import task
+
+from kopdig.tenancy.models import Cooperative
+
+from .actions import shu_distribute
 
 
 @task()
 def shu_distribute_task(slug: str, year: int, user_id: int, method: str, date: str) -> dict:
-    from django.contrib.auth import get_user_model
-
-    from kopdig.tenancy.models import Cooperative
-
-    from .actions import shu_distribute
-
     coop = Cooperative.objects.get(slug=slug)
     user = get_user_model().objects.get(pk=user_id)
     sy = shu_distribute(actor=user, cooperative=coop, year=year, method=method, date=dt.date.fromisoformat(date))

@@ -18,14 +18,12 @@ from kopdig.lib.documents import pdf_response, read_xlsx_rows, xlsx_response
 from kopdig.lib.errors import DomainError
 from kopdig.lib.money import D
 from kopdig.lib.tokens import form_token
-from kopdig.tenancy.access import coop_view
-from kopdig.tenancy.nav import ALL_COOP, READERS, STAFF
+from kopdig.tenancy.access import ALL_COOP, APPROVERS, BOARD, READERS, STAFF, coop_view
 
 from . import actions, engine, selectors
 from .models import MemberVolume, ShuAllocationLine, ShuMemberShare, ShuYear
 
 PAGE = 100
-EDITORS = actions.EDITORS
 SIMPANAN_KINDS = [("pokok", "Simpanan pokok"), ("wajib", "Simpanan wajib"), ("sukarela", "Simpanan sukarela")]
 TARGETS = ["cadangan", "dana_shu_anggota", "dana_pengurus", "dana_karyawan", "dana_pendidikan", "dana_sosial",
            "dana_pdk", "shu_belum_dibagi"]
@@ -141,7 +139,7 @@ def year_detail(request, year: int):
         raise Http404
     sy = _year_or_new(coop, year)
     if request.method == "POST":
-        if not request.access.has(EDITORS):
+        if not request.access.has(APPROVERS):
             raise PermissionDenied
         try:
             s = _parse_settings(request.POST)
@@ -158,9 +156,9 @@ def year_detail(request, year: int):
         "tax_str": pct_str(sy.tax_percent), "weight_str": pct_str(sy.jasa_weight),
         "sy": sy, "year": year, "lines": lines, "nm_lines": nm_lines, "roles": ShuAllocationLine.Role.choices,
         "targets": TARGETS, "simpanan_kinds": SIMPANAN_KINDS, "volume_kind_choices": MemberVolume.Kind.choices,
-        "can_edit": request.access.has(EDITORS) and not sy.is_locked_for_settings,
-        "can_close": request.access.has(actions.CLOSERS), "can_board": request.access.has(actions.BOARD),
-        "can_pay": request.access.has(actions.PAYERS), "year_ended": timezone.localdate() > dt.date(year, 12, 31),
+        "can_edit": request.access.has(APPROVERS) and not sy.is_locked_for_settings,
+        "can_close": request.access.has(APPROVERS), "can_board": request.access.has(BOARD),
+        "can_pay": request.access.has(STAFF), "year_ended": timezone.localdate() > dt.date(year, 12, 31),
         "today": timezone.localdate(), "form_token": form_token(),
         "volume_count": MemberVolume.objects.filter(cooperative=coop, year=year).count(),
     }
@@ -204,14 +202,14 @@ def _action(request, fn, ok_message, **kwargs):
         messages.error(request, str(exc))
 
 
-@coop_view(EDITORS)
+@coop_view(APPROVERS)
 @require_POST
 def close(request, year: int):
     _action(request, actions.shu_year_close, _("Tahun buku %(y)s ditutup.") % {"y": year}, year=year)
     return redirect("shu:year", request.coop.slug, year)
 
 
-@coop_view(actions.BOARD)
+@coop_view(BOARD)
 @require_POST
 def reopen(request, year: int):
     _action(request, actions.shu_year_reopen, _("Tahun buku %(y)s dibuka kembali.") % {"y": year}, year=year,
@@ -219,7 +217,7 @@ def reopen(request, year: int):
     return redirect("shu:year", request.coop.slug, year)
 
 
-@coop_view(actions.BOARD)
+@coop_view(BOARD)
 @require_POST
 def approve(request, year: int):
     try:
@@ -232,7 +230,7 @@ def approve(request, year: int):
     return redirect("shu:year", request.coop.slug, year)
 
 
-@coop_view(EDITORS)
+@coop_view(APPROVERS)
 @require_POST
 def allocate(request, year: int):
     _action(request, actions.shu_allocate, _("Alokasi SHU diposting."), year=year)
@@ -242,7 +240,7 @@ def allocate(request, year: int):
 INLINE_LIMIT = 2000
 
 
-@coop_view(EDITORS)
+@coop_view(APPROVERS)
 @require_POST
 def distribute(request, year: int):
     coop = request.coop
@@ -263,7 +261,7 @@ def distribute(request, year: int):
     return redirect("shu:year", coop.slug, year)
 
 
-@coop_view(actions.PAYERS)
+@coop_view(STAFF)
 @require_POST
 def pay(request, year: int, number: str):
     _action(request, actions.shu_share_pay, _("SHU anggota %(n)s dibayar.") % {"n": number}, year=year, number=number)
@@ -313,7 +311,7 @@ def slip(request, year: int, number: str):
 def volumes(request, year: int):
     coop = request.coop
     if request.method == "POST":
-        if not request.access.has(EDITORS):
+        if not request.access.has(APPROVERS):
             raise PermissionDenied
         upload = request.FILES.get("file")
         if upload is None:
@@ -332,7 +330,7 @@ def volumes(request, year: int):
           .order_by("member__number", "kind"))
     return render(request, "shu/volumes.html", {
         "year": year, "page": Paginator(qs, PAGE).get_page(request.GET.get("page")),
-        "kinds": MemberVolume.Kind.choices, "can_edit": request.access.has(EDITORS),
+        "kinds": MemberVolume.Kind.choices, "can_edit": request.access.has(APPROVERS),
     })
 
 

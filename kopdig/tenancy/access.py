@@ -20,17 +20,12 @@ from django.http import Http404
 from kopdig.lib.errors import NotAllowed
 
 from .models import Cooperative, DinasRole, Role
+from .roles import ALL_COOP, APPROVERS, BOARD, MEMBERS, READERS, STAFF, SUPERVISORS  # noqa: F401
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
-# --- the role sets (architecture §4); every app uses these, none defines its own ----------------
+# The role sets live in .roles (no models); re-exported here with the check that uses them.
 K = Role.Kind
-ALL_COOP = frozenset({K.PENGURUS, K.MANAJER, K.KASIR, K.PENGAWAS, K.ANGGOTA})
-STAFF = frozenset({K.PENGURUS, K.MANAJER, K.KASIR})  # enter transactions
-READERS = frozenset({K.PENGURUS, K.MANAJER, K.KASIR, K.PENGAWAS})  # read the cooperative's books
-APPROVERS = frozenset({K.PENGURUS, K.MANAJER})  # approve (maker-checker), set products
-BOARD = frozenset({K.PENGURUS})  # the elected board
-SUPERVISORS = frozenset({K.PENGAWAS})  # write only the supervisory report
 
 
 class SystemActor:
@@ -59,16 +54,21 @@ def is_system(actor) -> bool:
     return actor is SYSTEM
 
 
+def user_of(actor):
+    """The User behind ``actor`` for the ``…_by`` columns: None for the system actor (and None)."""
+    if actor is None or is_system(actor) or not actor.is_authenticated:
+        return None
+    return actor
+
+
 def role_of(actor, cooperative) -> str | None:
     """The actor's Role.Kind in the cooperative (None: no role; the system actor has none)."""
     if actor is None or is_system(actor) or not actor.is_authenticated:
         return None
-    cache = actor.__dict__.setdefault("_kopdig_roles", {})
-    if cooperative.pk not in cache:
-        cache[cooperative.pk] = (
-            Role.objects.filter(cooperative_id=cooperative.pk, user_id=actor.pk).values_list("kind", flat=True).first()
-        )
-    return cache[cooperative.pk]
+    # Not cached on the user object: a role granted or revoked later in the same job (or test)
+    # must count at once. One indexed lookup (the unique (cooperative, user) constraint).
+    kinds = Role.objects.filter(cooperative_id=cooperative.pk, user_id=actor.pk).values_list("kind", flat=True)[:1]
+    return kinds[0] if kinds else None
 
 
 def require_role(actor, cooperative, roles, what: str = "tindakan ini") -> str | None:

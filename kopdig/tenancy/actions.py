@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils.text import slugify
 
 from kopdig import audit
 from kopdig.lib.errors import DomainError, NotAllowed
+from kopdig.lib.transactions import action_atomic
 
-from .models import Cooperative, DinasRole, Region, Role, User
+from .access import BOARD, is_system, require_dinas, require_role
+from .models import Cooperative, Region, Role, User
 
 REGISTRY_FIELDS = [
     "name", "badan_hukum_number", "badan_hukum_date", "nik", "npwp", "jenis", "kelompok", "bentuk", "has_usp",
     "kbli", "address", "kecamatan", "desa", "founded_on", "book_year_start_month", "phone", "email", "status",
     "on_kopdig", "open_loop",
 ]
-
-
-def _may_supervise(actor, kabupaten_id) -> bool:
-    return actor is None or actor.is_superuser or DinasRole.objects.filter(user=actor, kabupaten_id=kabupaten_id).exists()
 
 
 def unique_slug(name: str) -> str:
@@ -35,14 +32,13 @@ def cooperative_register(*, actor, kabupaten: Region, name: str, jenis: str, slu
     A cooperative that keeps its books on Kopdig gets its chart of accounts from the template
     of its jenis in the same transaction.
     """
-    if not _may_supervise(actor, kabupaten.pk):
-        raise NotAllowed("Hanya petugas Dinas kabupaten ini yang dapat mendaftarkan koperasi.")
+    require_dinas(actor, kabupaten.pk, "pendaftaran koperasi")
     if kabupaten.level != Region.Level.KABUPATEN:
         raise DomainError("Wilayah harus berupa kabupaten/kota.")
     unknown = set(fields) - set(REGISTRY_FIELDS)
     if unknown:
         raise TypeError(f"unknown registry fields: {sorted(unknown)}")
-    with transaction.atomic(durable=True):
+    with action_atomic():
         coop = _create_cooperative(kabupaten=kabupaten, name=name, jenis=jenis, slug=slug, **fields)
         audit.record(actor, "cooperative_register", cooperative=coop, obj=coop, ref=coop.slug,
                      summary=name, after=audit.snapshot(coop, ["name", "jenis", "kelompok", "status", "on_kopdig"]))
@@ -77,19 +73,28 @@ def _create_cooperative(*, kabupaten, name, jenis, slug=None, **fields):
 
 def role_grant(*, actor, cooperative: Cooperative, user: User, kind: str, title: str = "") -> Role:
     """Give a user a role in a cooperative (its pengurus; a Dinas officer for the first pengurus; the
-    system). Durable; ``grant_role`` is the same step inside a caller's transaction."""
-    with transaction.atomic(durable=True):
-        return grant_role(actor=actor, cooperative=cooperative, user=user, kind=kind, title=title)
-
-
-def grant_role(*, actor, cooperative: Cooperative, user: User, kind: str, title: str = "") -> Role:
-    """Non-durable body of ``role_grant`` (checks, writes, audits) for use inside another action."""
+    system). Inside another action, run it in ``kopdig.lib.transactions.batch()``."""
     if kind not in Role.Kind.values:
         raise DomainError("Peran tidak dikenal.")
-    if actor is not None and not actor.is_superuser:
-        is_board = Role.objects.filter(cooperative=cooperative, user=actor, kind=Role.Kind.PENGURUS).exists()
-        if not is_board and not (kind == Role.Kind.PENGURUS and _may_supervise(actor, cooperative.kabupaten_id)):
-            raise NotAllowed("Hanya pengurus yang dapat memberi peran.")
+    _check_granter(actor, cooperative, kind)
+    with action_atomic():
+        return _grant(actor=actor, cooperative=cooperative, user=user, kind=kind, title=title)
+
+
+def _check_granter(actor, cooperative, kind) -> None:
+    """The cooperative's pengurus grants any role; a Dinas officer of its kabupaten (or a
+    superuser) grants the first pengurus; the system actor passes."""
+    if actor is not None and (is_system(actor) or actor.is_superuser):
+        return
+    try:
+        require_role(actor, cooperative, BOARD, "memberi peran")
+    except NotAllowed:
+        if kind != Role.Kind.PENGURUS:
+            raise NotAllowed("Hanya pengurus yang dapat memberi peran.") from None
+        require_dinas(actor, cooperative.kabupaten_id, "pemberian peran pengurus")
+
+
+def _grant(*, actor, cooperative, user, kind, title) -> Role:
     role, created = Role.objects.select_for_update().get_or_create(
         cooperative=cooperative, user=user, defaults={"kind": kind, "title": title}
     )

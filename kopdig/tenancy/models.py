@@ -3,6 +3,7 @@
 import secrets
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -106,6 +107,11 @@ class Cooperative(models.Model):
     )
     founded_on = models.DateField(_("tanggal berdiri"), null=True, blank=True)
     book_year_start_month = models.PositiveSmallIntegerField(_("awal tahun buku (bulan)"), default=1)
+    # Event dates (postings, payments, admissions, applications) may lie this many days after
+    # today (kopdig.lib.validation.event_date); 0: never in the future.
+    event_days_ahead = models.PositiveSmallIntegerField(
+        _("tanggal transaksi boleh maju (hari)"), default=0, validators=[MaxValueValidator(31)],
+    )
     phone = models.CharField(_("telepon"), max_length=20, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.AKTIF)

@@ -58,6 +58,14 @@ def next_number(cooperative, series: str, year: int = 0) -> int:
     raise RuntimeError("could not allocate a document number")
 
 
+def lock_series(cooperative, series: str, year: int = 0) -> None:
+    """Take the counter row's lock without drawing a number (PostgreSQL; SQLite serialises writers).
+
+    Counters are locked kuitansi before journal: an action that posts before it knows whether
+    it will issue a kuitansi calls this first, so it cannot deadlock with a teller."""
+    DocumentCounter.objects.select_for_update().filter(cooperative=cooperative, series=series, year=year).exists()
+
+
 def format_number(year: int, n: int, width: int = 6) -> str:
     """2025, 123 -> '2025-000123'."""
     return f"{year}-{n:0{width}d}" if year else f"{n:0{width}d}"

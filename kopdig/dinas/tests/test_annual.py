@@ -43,6 +43,7 @@ def test_figures_from_books_equal_the_ledger_statements(world, books):
     from kopdig.ledger.models import Account
     from kopdig.ledger.selectors import balances_at
     from kopdig.ledger.statements import statement_totals
+    from kopdig.loans.services import disbursed_total
 
     a = selectors.annual_figures(books, YEAR)
     end = dt.date(YEAR, 12, 31)
@@ -59,7 +60,7 @@ def test_figures_from_books_equal_the_ledger_statements(world, books):
     assert a.value("modal_sendiri") == by_type["ekuitas"] + by_type["pendapatan"] - by_type["beban"]
     assert a.value("shu") == totals["shu"] == Decimal("475000.25")
     # Volume usaha: the year's revenue plus loans disbursed (coop_a has a USP).
-    loans = selectors._loans_disbursed(books, YEAR)[0]
+    loans = disbursed_total(books, dt.date(YEAR, 1, 1), end)
     assert a.value("volume_usaha") == Decimal("775000.50") + loans
     assert a.value("anggota_p") == 1 and a.value("anggota_l") == 0  # member_a, joined 2024
     assert {f.source for f in a.figures.values()} == {"books"}

@@ -13,7 +13,7 @@ def test_accounts_for_readers_and_dinas(world, api_client):
     for user in (world.pengawas_a, world.dinas):
         resp = api_client.as_user(user).get(f"{BASE}/accounts")
         assert resp.status_code == 200
-        kas = next(a for a in resp.json() if a["code"] == "1101")
+        kas = next(a for a in resp.json()["items"] if a["code"] == "1101")
         assert kas["system_key"] == "kas" and kas["is_cash"]
 
 

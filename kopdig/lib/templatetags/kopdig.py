@@ -19,7 +19,10 @@ def rupiah_parens(value):
 
 
 @register.filter
-def angka(value, decimals=2):
+def angka(value, decimals=None):
+    """A number with Indonesian separators; whole numbers (counts) without decimals: 1.195."""
+    if decimals is None:
+        decimals = 0 if isinstance(value, int) else 2
     return formats.number(value, int(decimals))
 
 
@@ -38,6 +41,12 @@ def terbilang(value):
     return _terbilang(value)
 
 
+@register.filter
+def comma_list(value):
+    """A comma-separated code list for reading: "denda,jasa,pokok" -> "denda, jasa, pokok"."""
+    return ", ".join(part.strip() for part in str(value or "").split(",") if part.strip())
+
+
 @register.simple_tag(takes_context=True)
 def url_replace(context, **kwargs):
     """Current query string with some parameters replaced (pagination, filters)."""
@@ -48,3 +57,15 @@ def url_replace(context, **kwargs):
         else:
             query[key] = value
     return query.urlencode()
+
+
+@register.filter
+def nilai(value):
+    """Any stored value as a person reads it (dates, rupiah, counts, yes/no): formats.human_value."""
+    return formats.human_value(value)
+
+
+@register.filter
+def kata(code):
+    """An internal key in words: 'dana_shu_anggota' -> 'Dana SHU anggota' (for keys people must pick)."""
+    return formats.key_words(code)

@@ -8,6 +8,7 @@ from kopdig.ledger.models import JournalEntry
 from kopdig.lib.errors import DomainError, NotAllowed
 from kopdig.loans import actions, services
 from kopdig.loans.models import Installment, Loan, Repayment
+from kopdig.tenancy.access import SYSTEM
 
 from .conftest import (
     assert_books,
@@ -298,7 +299,7 @@ def test_repay_from_exit(world, product):
     loan2 = disbursed_loan(world, product, date=dt.date(2025, 2, 1))
     with transaction.atomic():
         used = services.repay_from_exit(cooperative=world.coop_a, member=world.member_a,
-                                        amount_available=D("500000"), date=dt.date(2025, 2, 2), actor=None)
+                                        amount_available=D("500000"), date=dt.date(2025, 2, 2), actor=SYSTEM)
     assert used == D("500000.00")
     loan2.refresh_from_db()
     assert loan2.status == "aktif" and loan2.outstanding == D("12000000.00") - D("320000.00")

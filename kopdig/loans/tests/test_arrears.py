@@ -8,6 +8,7 @@ from kopdig.lib.errors import NotAllowed
 from kopdig.loans import actions
 from kopdig.loans.arrears import arrears_run
 from kopdig.loans.models import ArrearsRun, Loan
+from kopdig.tenancy.access import SYSTEM
 
 from .conftest import assert_books, balance, disbursed_loan, make_product
 
@@ -44,7 +45,7 @@ def test_reserve_posting_up_and_down(world, product):
     assert again.pk == run.pk and JournalEntry.objects.count() == n
     assert ArrearsRun.objects.count() == 1
     # macet later: 100 % of 12,000,000
-    run = arrears_run(actor=None, cooperative=world.coop_a, date=dt.date(2025, 9, 30))
+    run = arrears_run(actor=SYSTEM, cooperative=world.coop_a, date=dt.date(2025, 9, 30))
     assert run.summary["adjustment"] == "6000000.00"
     assert balance(world.coop_a, "cadangan_risiko") == D("12000000.00")
     # the member pays everything due on 2025-10-01: lancar again, the reserve is released
@@ -52,7 +53,7 @@ def test_reserve_posting_up_and_down(world, product):
                        amount=D("9440000"), date=dt.date(2025, 10, 1))
     loan.refresh_from_db()
     assert loan.days_past_due == 0 and loan.kolektibilitas == "lancar"
-    run = arrears_run(actor=None, cooperative=world.coop_a, date=dt.date(2025, 10, 31))
+    run = arrears_run(actor=SYSTEM, cooperative=world.coop_a, date=dt.date(2025, 10, 31))
     assert run.summary["adjustment"] == "-12000000.00"
     assert balance(world.coop_a, "cadangan_risiko") == D("0.00")
     assert balance(world.coop_a, "beban_cadangan_risiko") == D("0.00")
@@ -63,10 +64,10 @@ def test_arrears_run_accrues_denda_once_per_day(world):
     product = make_product(world.pengurus_a, world.coop_a, code="DD", denda_value=D("0.1"), denda_kind="persen",
                            denda_basis="per_hari")
     loan = disbursed_loan(world, product)
-    arrears_run(actor=None, cooperative=world.coop_a, date=dt.date(2025, 2, 25))  # 10 days × 1,180
-    arrears_run(actor=None, cooperative=world.coop_a, date=dt.date(2025, 2, 25))
+    arrears_run(actor=SYSTEM, cooperative=world.coop_a, date=dt.date(2025, 2, 25))  # 10 days × 1,180
+    arrears_run(actor=SYSTEM, cooperative=world.coop_a, date=dt.date(2025, 2, 25))
     assert loan.installments.get(number=1).denda == D("11800.00")
-    arrears_run(actor=None, cooperative=world.coop_a, date=dt.date(2025, 2, 28))
+    arrears_run(actor=SYSTEM, cooperative=world.coop_a, date=dt.date(2025, 2, 28))
     assert loan.installments.get(number=1).denda == D("15340.00")
     # paying later adds only the days since the last accrual
     rep = actions.loan_repay(actor=world.kasir_a, cooperative=world.coop_a, number=loan.number, amount=D("20000"),
@@ -80,7 +81,7 @@ def test_arrears_run_resumes_in_chunks(world, product):
 
     for _ in range(5):
         disbursed_loan(world, product, principal="1000000", term=2, member=make_member(world.coop_a))
-    run = arrears_run(actor=None, cooperative=world.coop_a, date=dt.date(2025, 4, 30), chunk=2)
+    run = arrears_run(actor=SYSTEM, cooperative=world.coop_a, date=dt.date(2025, 4, 30), chunk=2)
     assert (run.total, run.processed) == (5, 5)
     assert set(Loan.objects.values_list("kolektibilitas", flat=True)) == {"kurang_lancar"}
 

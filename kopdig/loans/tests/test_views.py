@@ -123,13 +123,14 @@ def test_member_widget_and_arrears_page(world, settings):
 def test_query_counts_do_not_grow_with_rows(world, django_assert_max_num_queries):
     from kopdig.loans import actions
     from kopdig.loans.arrears import arrears_run
+    from kopdig.tenancy.access import SYSTEM
 
     product = make_product(world.pengurus_a, world.coop_a)
     loans = [disbursed_loan(world, product, member=make_member(world.coop_a)) for _ in range(6)]
     for loan in loans[:3]:
         actions.loan_repay(actor=world.kasir_a, cooperative=world.coop_a, number=loan.number, amount=D("1180000"),
                            date=dt.date(2025, 2, 15))
-    arrears_run(actor=None, cooperative=world.coop_a, date=dt.date(2025, 4, 30))
+    arrears_run(actor=SYSTEM, cooperative=world.coop_a, date=dt.date(2025, 4, 30))
     c = client_for(world.pengurus_a)
     with django_assert_max_num_queries(20):
         assert c.get(BASE + "portofolio/").status_code == 200

@@ -8,6 +8,7 @@ from kopdig.lib.errors import NotAllowed
 from kopdig.savings import actions, runs, selectors
 from kopdig.savings.models import Due, Run, SavingsAccount, SavingsProduct, SavingsTransaction
 from kopdig.savings.services import InsufficientBalance, LockedSavings
+from kopdig.tenancy.access import SYSTEM
 
 from .helpers import assert_books_ok, counts
 
@@ -274,3 +275,20 @@ def test_interest_run_refused_before_month_end(world):
         runs.savings_run(actor=world.pengurus_a, cooperative=world.coop_a, kind="interest",
                          period=timezone.localdate().replace(day=1))
     assert not Run.objects.exists()
+
+
+def test_no_actor_is_refused_the_system_actor_passes(world, admit, sukarela):
+    m = admit()
+    number = sukarela(m)
+    before = counts(world.coop_a)
+    with pytest.raises(NotAllowed):
+        actions.savings_deposit(actor=None, cooperative=world.coop_a, account=number, amount="1000",
+                                date=dt.date(2025, 1, 5))
+    with pytest.raises(NotAllowed):
+        runs.savings_run(actor=None, cooperative=world.coop_a, kind="billing", period=dt.date(2025, 1, 1))
+    assert counts(world.coop_a) == before
+    r = actions.savings_deposit(actor=SYSTEM, cooperative=world.coop_a, account=number, amount="1000",
+                                date=dt.date(2025, 1, 5))
+    assert r.cashier is None and r.entry.posted_by is None
+    assert AuditLog.objects.get(action="savings_deposit", object_ref=r.number).actor is None
+    assert_books_ok(world.coop_a)

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from kopdig.loans.arrears import arrears_run
 from kopdig.loans.models import Loan
+from kopdig.tenancy.access import SYSTEM
 from kopdig.tenancy.models import Cooperative
 
 
@@ -29,7 +30,7 @@ class Command(BaseCommand):
             ids = Loan.objects.filter(status=Loan.Status.ACTIVE).values_list("cooperative_id", flat=True).distinct()
             coops = list(Cooperative.objects.filter(pk__in=ids).order_by("slug"))
         for c in coops:
-            run = arrears_run(actor=None, cooperative=c, date=day)
+            run = arrears_run(actor=SYSTEM, cooperative=c, date=day)
             s = run.summary
             self.stdout.write(f"{c.slug} {day}: {run.processed} pinjaman, RPM {s.get('rpm')}, "
                               f"cadangan {s.get('required')} (penyesuaian {s.get('adjustment')})")

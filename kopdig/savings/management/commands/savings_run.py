@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from kopdig.lib.errors import DomainError
 from kopdig.savings.models import Run
 from kopdig.savings.runs import parse_period, savings_run
+from kopdig.tenancy.access import SYSTEM
 from kopdig.tenancy.models import Cooperative
 
 
@@ -36,7 +37,7 @@ class Command(BaseCommand):
         for c in coops:
             started = time.monotonic()
             try:
-                run = savings_run(actor=None, cooperative=c, kind=kind, period=month)
+                run = savings_run(actor=SYSTEM, cooperative=c, kind=kind, period=month)
             except DomainError as exc:
                 failed += 1
                 self.stderr.write(f"{c.slug}: {exc}")

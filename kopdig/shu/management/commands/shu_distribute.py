@@ -9,6 +9,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from kopdig.lib.errors import DomainError
+from kopdig.shu.actions import shu_distribute
+from kopdig.tenancy.access import SYSTEM
+from kopdig.tenancy.models import Cooperative
 
 
 class Command(BaseCommand):
@@ -19,25 +22,19 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, required=True)
         parser.add_argument("--method", default="tunai", choices=["tunai", "sukarela"])
         parser.add_argument("--date", default=None, help="tanggal pembayaran (default: hari ini)")
-        parser.add_argument("--user", default=None, help="pengguna pengurus/manajer yang menjalankan")
+        parser.add_argument("--user", default=None, help="pengguna pengurus/manajer yang menjalankan (default: sistem)")
         parser.add_argument("--batch", type=int, default=1000)
 
     def handle(self, *args, coop, year, method, date, user, batch, **options):
-        from kopdig.shu.actions import shu_distribute
-        from kopdig.tenancy.models import Cooperative, Role
-
         try:
             cooperative = Cooperative.objects.get(slug=coop)
         except Cooperative.DoesNotExist:
             raise CommandError(f"Koperasi {coop} tidak ditemukan.") from None
+        actor = SYSTEM
         if user:
             actor = get_user_model().objects.filter(username=user).first()
-        else:
-            role = (Role.objects.filter(cooperative=cooperative, kind__in=["pengurus", "manajer"])
-                    .select_related("user").order_by("kind", "id").first())
-            actor = role.user if role else None
-        if actor is None:
-            raise CommandError("Tidak ada pengguna pengurus/manajer untuk menjalankan pembagian.")
+            if actor is None:
+                raise CommandError(f"Pengguna {user} tidak ditemukan.")
 
         def progress(done, total):
             self.stdout.write(f"{done}/{total}")

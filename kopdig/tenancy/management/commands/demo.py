@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand
 from kopdig.tenancy import demo
 
 # Each app may add a ``demo.py`` with ``run(ctx)``; they run in this order after the registry.
-DEMO_APPS = ["ledger", "members", "savings", "loans", "shu", "dinas", "health"]
+DEMO_APPS = ["ledger", "members", "savings", "loans", "shu", "rat", "dinas", "health", "programs"]
 
 
 def build(out=None, today=None):

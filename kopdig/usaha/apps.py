@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class UsahaConfig(AppConfig):
+    name = "kopdig.usaha"
+    label = "usaha"
+    verbose_name = "Unit usaha"
+
+    def ready(self):
+        from kopdig.tenancy import nav
+
+        nav.register(_("Kasir"), "usaha:pos", roles=nav.STAFF, order=35)
+        nav.register(_("Unit usaha"), "usaha:index", roles=nav.READERS, order=36)
+        nav.register(_("Unit usaha"), "usaha:dinas_turnover", dinas=True, order=60)
