@@ -301,6 +301,11 @@ def _validate_indicator(ind, lo, hi, seen) -> list[Problem]:
         out.append(Problem(where, "bobot indikator harus angka positif"))
     if ind.get("applies_if") and ind["applies_if"] not in FACTS:
         out.append(Problem(where, f"syarat berlaku {ind['applies_if']!r} tidak dikenal"))
+    return out + _validate_kind(where, ind, kind, lo, hi)
+
+
+def _validate_kind(where, ind, kind, lo, hi) -> list[Problem]:
+    out = []
     if kind == "ratio":
         out += _validate_formula(where, ind.get("formula"))
     if kind in ("checklist", "points") and not ind.get("items"):
@@ -365,6 +370,11 @@ class AspectResult:
     @property
     def complete(self) -> bool:
         return not any(i.status == UNSCORED for i in self.indicators)
+
+    @property
+    def weighted(self) -> Decimal | None:
+        """The aspect's share of the total: score × weight / 100."""
+        return None if self.score is None else (self.score * self.weight / HUNDRED).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 @dataclass

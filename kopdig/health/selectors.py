@@ -359,11 +359,11 @@ def trend(cooperative) -> list[Examination]:
                 .select_related("rubric").order_by("year", "-version"))
 
 
-def predicate_matrix(kabupaten_ids, year: int) -> dict:
-    """Counts of the year's results by predicate × jenis and predicate × kecamatan."""
+def predicate_matrix(results) -> dict:
+    """Counts of results (``latest_results``) by predicate × jenis and predicate × kecamatan."""
     by_jenis: dict = {}
     by_kec: dict = {}
-    for e in latest_results(kabupaten_ids, year):
+    for e in results:
         c = e.cooperative
         by_jenis.setdefault(c.jenis, {}).setdefault(e.predicate, 0)
         by_jenis[c.jenis][e.predicate] += 1

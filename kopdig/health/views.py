@@ -57,7 +57,7 @@ def dinas_index(request):
     rows = [e for e in results if not predicate or e.predicate == predicate]
     if request.GET.get("format") == "xlsx":
         return _export(rows, year)
-    matrix = selectors.predicate_matrix(kab, year)
+    matrix = selectors.predicate_matrix(results)
     ctx = {
         "year": year, "years": list(range(year - 4, year + 2)), "predicate": predicate, "rows": rows,
         "tiles": [(p, label, sum(1 for e in results if e.predicate == p)) for p, label in Predicate.choices],

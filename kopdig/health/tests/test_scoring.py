@@ -177,6 +177,7 @@ def test_worked_example_kkpkk():
     assert scores == {"tata_kelola": D("91.67"), "profil_risiko": D("75.00"), "kinerja_keuangan": D("75.00"),
                       "permodalan": D("75.00")}
     assert result.total == D("80.00") and result.predicate == scoring.SEHAT and result.complete
+    assert [a.weighted for a in result.aspects] == [D("27.50"), D("11.25"), D("30.00"), D("11.25")]
     info = [i for i in result.indicators() if i.status == scoring.INFO]
     assert {i.code for i in info} == {"aset_produktif_aset", "aset_likuid_aset", "shu_pendapatan",
                                       "pertumbuhan_hasil_usaha", "rentabilitas", "kecukupan_modal"}
