@@ -499,8 +499,25 @@ def _judge(res, ind, answer) -> IndicatorResult:
     return _set(res, SCORED, _explain(res, ind))
 
 
+def _num(value) -> str:
+    return str(value).replace(".", ",")
+
+
+def band_text(band: dict) -> str:
+    """A band as Indonesian users read it: "> 20% dan ≤ 30%"."""
+    signs = {"gt": ">", "ge": "≥", "lt": "<", "le": "≤"}
+    parts = [f"{signs[k]} {_num(band[k])}%" for k in ("gt", "ge", "lt", "le") if band.get(k) not in (None, "")]
+    return " dan ".join(parts) or "semua nilai"
+
+
 def _explain(res, ind) -> str:
-    shown = res.value.quantize(CENT, rounding=ROUND_HALF_UP)
+    ladder = ind["ladder"]
+    if isinstance(ladder, dict):
+        spec = ladder["linear"]
+        slope, origin = Decimal(str(spec["slope"])), Decimal(str(spec.get("origin", 0)))
+        rule = f"{'+' if slope > 0 else ''}{_num(slope)} per 1%" + (f" dari {_num(origin)}%" if origin else "")
+    else:
+        rule = band_text(next(b for b in ladder if band_contains(b, res.value)))
     if ind["kind"] == "checklist":
-        return f"{res.fulfilled} dari {res.items} butir terpenuhi ({shown}%) → skor {res.score}"
-    return f"{shown}% → skor {res.score}"
+        return f"{res.fulfilled} dari {res.items} butir terpenuhi; {rule} → skor {res.score}"
+    return f"{rule} → skor {res.score}"

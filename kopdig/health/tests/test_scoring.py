@@ -262,3 +262,10 @@ def test_formula_refuses_anything_but_arithmetic():
     with pytest.raises(ValueError):
         scoring.formula_names("total_aset.__class__")
     assert scoring.formula_names("a / (b + c) - 1") == {"a", "b", "c"}
+
+
+def test_reason_names_the_band_in_indonesian_notation():
+    res = scoring.score_indicator(ind(KKPKK, "ekuitas_aset"), eq_over(D("25.5")), {}, {}, D(4))
+    assert res.reason == "> 20% dan ≤ 30% → skor 3"
+    res = scoring.score_indicator(ind(PERDEP, "rpm_pinjaman"), {"rpm": D(40), "piutang_pinjaman": D(100)}, {}, {}, D(100))
+    assert res.reason == "-2 per 1% dari 45% → skor 10"
