@@ -314,14 +314,11 @@ def attendance_check_in(*, actor, event: Event, participation: Participation, da
                            f"{participation.get_status_display()}).")
     _check_day(event, day)
     with action_atomic():
-        existing = Attendance.objects.filter(participation=participation, day=day).first()
-        if existing:
-            return existing, False
         try:
-            with transaction.atomic():  # a savepoint: the outer action stays usable
+            with transaction.atomic():  # a savepoint: a second scan the same day keeps the outer action usable
                 att = Attendance.objects.create(kabupaten_id=event.kabupaten_id, participation=participation, day=day,
                                                 method=method, checked_by=None if actor is SYSTEM else actor)
-        except IntegrityError:  # a concurrent scan of the same QR won
+        except IntegrityError:  # already checked in that day (or a concurrent scan of the same QR won)
             return Attendance.objects.get(participation=participation, day=day), False
         _audit(actor, "attendance_check_in", kabupaten_id=event.kabupaten_id, obj=att, ref=event.code,
                summary=f"{participation.person.name}, {day:%d-%m-%Y}")

@@ -11,7 +11,7 @@ from django.utils import timezone
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
-from kopdig.api.common import page
+from kopdig.api.common import page, responses
 from kopdig.tenancy.access import dinas_kabupaten_ids
 
 from . import actions, cohorts, selectors
@@ -57,7 +57,7 @@ def _event_out(e) -> dict:
             "registered": e.n_registered, "status": e.status}
 
 
-@router.get("/dinas/program/events", response=ProgramEventList)
+@router.get("/dinas/program/events", response=responses(ProgramEventList))
 def event_list(request, filters: Query[EventFilters]):
     """Programme events of the officer's kabupaten, newest first."""
     if filters.year is not None and not 1900 <= filters.year <= 2100:
@@ -96,7 +96,7 @@ def _participant_out(p) -> dict:
             "status": p.status, "days_attended": p.days, "certificate_number": p.certificate_number}
 
 
-@router.get("/dinas/program/events/{code}/participants", response=ParticipantList)
+@router.get("/dinas/program/events/{code}/participants", response=responses(ParticipantList))
 def participant_list(request, code: str, paging: Query[Paging]):
     event = selectors.event_get(_kab(request), code)
     return page(selectors.participants(event), paging.limit, paging.offset, _participant_out)
@@ -114,7 +114,7 @@ class CheckInOut(Schema):
     days_attended: int
 
 
-@router.post("/dinas/program/events/{code}/check-in", response=CheckInOut)
+@router.post("/dinas/program/events/{code}/check-in", response=responses(CheckInOut))
 def check_in(request, code: str, data: CheckInIn):
     """Record a participant's attendance from their QR token (the same scan twice changes nothing,
     so a client may retry without an Idempotency-Key)."""
@@ -136,7 +136,7 @@ class VerifyOut(Schema):
     end_date: dt.date | None = None
 
 
-@router.get("/program/certificates/verify", response=VerifyOut, auth=None)
+@router.get("/program/certificates/verify", response=responses(VerifyOut), auth=None)
 def verify(request, n: str, c: str):
     """Public: is certificate number ``n`` with code ``c`` genuine? Only name, event and dates."""
     p = selectors.certificate_find(n[:40])
@@ -176,7 +176,7 @@ class ReachOut(Schema):
     member_generations: list[GenerationRow]
 
 
-@router.get("/dinas/program/reach/{year}", response=ReachOut)
+@router.get("/dinas/program/reach/{year}", response=responses(ReachOut))
 def reach(request, year: int):
     """The programme's reach in a year (cooperatives by jenis, kelompok, kecamatan; people by
     gender, generation and youth, beside the members of cooperatives on Kopdig)."""

@@ -88,8 +88,12 @@ def run(ctx):
             if start > ctx.today:
                 continue
             event = _event(kab, start, end, kind, title, venue, kec, n, [orgs[i] for i in co])
+            if pool == "youth":  # the 2019 rakor: universities, HIPMI and Karang Taruna beside the cooperatives
+                _guests(rng, event, orgs[2:6], 12)
+                n -= 12
             _participants(rng, event, pools[pool], n, cache)
             actions.certificates_issue(actor=SYSTEM, event=event, on=end)
+            actions.event_save(actor=SYSTEM, kabupaten=kab, event=event, status=Event.Status.DONE)
         _millennial_follow_up(kab, orgs, ctx.today)
         _open_training(ctx, kab, orgs)
     ctx.log(f"  program: {Event.objects.filter(kabupaten=kab).count()} kegiatan, "
@@ -119,7 +123,7 @@ def _event(kab, start, end, kind, title, venue, kec, capacity, co_organisers):
     kecamatan = Region.objects.filter(parent=kab, name=kec).first() if kec else None
     return actions.event_save(actor=SYSTEM, kabupaten=kab, kind=kind, title=title, start_date=start, end_date=end,
                               venue=venue, kecamatan=kecamatan, capacity=capacity, organiser="Dinas Koperasi",
-                              status=Event.Status.DONE, co_organisers=co_organisers)
+                              status=Event.Status.CLOSED, co_organisers=co_organisers)
 
 
 def _nik(rng, kec_code: str, birth: dt.date, woman: bool) -> str:
@@ -178,7 +182,7 @@ def _participants(rng, event, pool, n, cache):
     AuditLog.objects.bulk_create(logs)
     days = [event.start_date + dt.timedelta(days=i) for i in range(event.days)]
     att, evals = [], []
-    for p in Participation.objects.filter(event=event):
+    for p in Participation.objects.filter(event=event, attendances__isnull=True):
         attended = [d for d in days if rng.random() < 0.93] or days[:1]
         att += [Attendance(kabupaten=kab, participation=p, day=d, method=rng.choice(["qr", "list"])) for d in attended]
         if rng.random() < 0.7:
@@ -187,6 +191,27 @@ def _participants(rng, event, pool, n, cache):
                                                         "Perlu pendampingan lanjutan"])))
     Attendance.objects.bulk_create(att)
     Evaluation.objects.bulk_create(evals)
+
+
+def _guests(rng, event, orgs, n):
+    """Participants from bodies outside the registry (young people mostly), through the actions."""
+    known = set(Person.objects.filter(kabupaten=event.kabupaten).values_list("nik", flat=True))
+    for i in range(n):
+        org = orgs[i % len(orgs)]
+        woman = rng.random() < 0.5
+        while True:
+            birth = dt.date(event.start_date.year - rng.randint(19, 29), rng.randint(1, 12), rng.randint(1, 28))
+            nik = _nik(rng, "14", birth, woman)
+            if nik not in known:
+                known.add(nik)
+                break
+        person = actions.person_save(actor=SYSTEM, kabupaten=event.kabupaten, nik=nik, organisation=org,
+                                     name=f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+                                     position=rng.choice(["Mahasiswa", "Dosen", "Pengusaha muda", "Ketua"]))
+        p, _raw = actions.participant_register(actor=SYSTEM, event=event, person=person)
+        for day in range(event.days):
+            actions.attendance_check_in(actor=SYSTEM, event=event, participation=p,
+                                        day=event.start_date + dt.timedelta(days=day))
 
 
 def _millennial_follow_up(kab, orgs, today):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 
-from django.db.models import Avg, Count, F, Q
+from django.db.models import Avg, Count, F, Min, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -217,19 +217,14 @@ def _generation_rows(counts: dict[str, int], conf) -> list[dict]:
 
 
 def _people_profile(rows, conf, settings_) -> dict:
-    """Distinct persons of (person_id, gender, birth_date, first event date) rows."""
-    firsts = {}
-    for pid, gender, birth, day in rows:
-        if pid not in firsts or day < firsts[pid][2]:
-            firsts[pid] = (gender, birth, day)
-    gender = Counter(g for g, _b, _d in firsts.values())
-    gen = cohorts.generation_counts((b.year for _g, b, _d in firsts.values()), conf)
-    youth = sum(1 for _g, b, d in firsts.values()
-                if cohorts.is_youth(b, d, settings_.youth_min_age, settings_.youth_max_age))
-    n = len(firsts)
+    """Distinct persons from (gender, birth_date, first event date) rows, one row per person."""
+    rows = list(rows)
+    gender = Counter(g for g, _b, _d in rows)
+    gen = cohorts.generation_counts((b.year for _g, b, _d in rows), conf)
+    youth = sum(1 for _g, b, d in rows if cohorts.is_youth(b, d, settings_.youth_min_age, settings_.youth_max_age))
+    n = len(rows)
     return {"n": n, "gender": {"L": gender.get("L", 0), "P": gender.get("P", 0)},
-            "generations": _generation_rows(gen, conf), "youth": youth,
-            "youth_share": cohorts.percent(youth, n)}
+            "generations": _generation_rows(gen, conf), "youth": youth, "youth_share": cohorts.percent(youth, n)}
 
 
 def _kopdig_generations(kabupaten_ids, conf, settings_, on: dt.date) -> dict:
@@ -262,14 +257,16 @@ def reach(kabupaten_ids, year: int, *, today: dt.date | None = None) -> dict:
     settings_ = program_settings(kab)
     conf = settings_.cohorts
     parts = _year_participations(kabupaten_ids, year)
-    coop_ids = set(parts.exclude(cooperative=None).values_list("cooperative_id", flat=True))
-    coops = list(Cooperative.objects.filter(pk__in=coop_ids).select_related("kecamatan").order_by("name"))
-    three = Participation.objects.filter(kabupaten_id__in=kabupaten_ids, status=REGISTERED,
-                                         event__start_date__year__gte=year - 2, event__start_date__year__lte=year)
-    reached_3 = three.exclude(cooperative=None).values("cooperative_id")
+    coops = list(Cooperative.objects.filter(pk__in=parts.exclude(cooperative=None).values("cooperative_id"))
+                 .select_related("kecamatan").order_by("name"))
+    reached_3 = Participation.objects.filter(
+        kabupaten_id__in=kabupaten_ids, status=REGISTERED, event__start_date__year__gte=year - 2,
+        event__start_date__year__lte=year).exclude(cooperative=None).values("cooperative_id")
     never = (Cooperative.objects.filter(kabupaten_id__in=kabupaten_ids, status=Cooperative.Status.AKTIF)
              .exclude(pk__in=reached_3).select_related("kecamatan").order_by("kecamatan__name", "name"))
-    people = parts.values_list("person_id", "person__gender", "person__birth_date", "event__start_date")
+    # One row per person: gender, birth date and the date of their first event of the year.
+    people = (parts.values("person_id").annotate(first=Min("event__start_date"))
+              .values_list("person__gender", "person__birth_date", "first"))
     return {
         "year": year,
         "events": Event.objects.filter(kabupaten_id__in=kabupaten_ids, start_date__year=year)

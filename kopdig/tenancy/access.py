@@ -94,10 +94,11 @@ def require_dinas(actor, kabupaten_id, what: str = "tindakan ini", kinds=None) -
         raise NotAllowed("Tindakan ini memerlukan pengguna yang masuk (atau aktor sistem).")
     if actor.is_superuser:
         return
-    qs = DinasRole.objects.filter(user_id=actor.pk, kabupaten_id=kabupaten_id)
-    if kinds is not None:
-        qs = qs.filter(kind__in=kinds)
-    if not qs.exists():
+    if kinds is None:
+        allowed = kabupaten_id in dinas_kabupaten_ids(actor)  # cached on the user object
+    else:
+        allowed = DinasRole.objects.filter(user_id=actor.pk, kabupaten_id=kabupaten_id, kind__in=kinds).exists()
+    if not allowed:
         raise NotAllowed(f"Hanya petugas Dinas kabupaten koperasi ini yang dapat melakukan {what}.")
 
 

@@ -3,7 +3,7 @@
 import datetime as dt
 from decimal import Decimal
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kopdig.programs import cohorts
@@ -70,7 +70,8 @@ def test_cohort_settings_are_validated():
     assert cohorts.cohorts_error([]) and cohorts.cohorts_error([{"key": "a"}])
 
 
-@given(st.lists(st.integers(min_value=1900, max_value=2030), max_size=200))
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(st.lists(st.integers(min_value=1900, max_value=2030), max_size=60))
 def test_generation_counts_count_everyone_once(years):
     counts = cohorts.generation_counts(years, default_cohorts())
     assert sum(counts.values()) == len(years)

@@ -2,6 +2,7 @@
 (HTMX, nothing saved), then saves."""
 
 import pytest
+from playwright.sync_api import expect
 
 from kopdig.shu.models import ShuYear
 from kopdig.tests.browser import login
@@ -23,9 +24,8 @@ def test_edit_percentages_recompute_and_save(browser, live_server, shu_world):
         # Cadangan 40 → 30, JM 20 → 30: recomputed without saving.
         page.fill("[data-testid=pct-1]", "30")
         page.fill("[data-testid=pct-2]", "30")
-        page.wait_for_function(
-            "document.querySelector('[data-testid=pool-jasa_modal]') && "
-            "document.querySelector('[data-testid=pool-jasa_modal]').innerText.trim() === 'Rp 600.000,00'")
+        # expect() polls from Playwright's side: no string evaluated in the page (the CSP forbids eval).
+        expect(page.locator("[data-testid=pool-jasa_modal]")).to_have_text("Rp 600.000,00")
         assert ShuYear.objects.get().lines.get(role="jasa_modal").percent == 20
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"page is {overflow}px wider than the viewport"
