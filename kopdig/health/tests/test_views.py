@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from kopdig.health import actions, selectors
-from kopdig.health.models import Assessment, Examination, FollowUp
+from kopdig.health.models import Assessment, Examination, FollowUp, Rubric
 from kopdig.tenancy.models import Cooperative
 
 from .conftest import login
@@ -141,3 +141,9 @@ def test_dinas_index_query_count_does_not_grow(world, examiner, django_assert_ma
     with django_assert_max_num_queries(len(small.captured_queries)):
         resp = c.get("/dinas/kesehatan/?year=2025")
     assert len(resp.context["rows"]) == 14
+
+
+def test_self_assessment_without_an_active_rubric_says_so(books):
+    Rubric.objects.update(active=False)
+    resp = login(books.pengurus_a).get(f"/k/{books.coop_a.slug}/kesehatan/penilaian-mandiri/")
+    assert resp.status_code == 200 and "Belum ada rubrik kesehatan yang aktif" in resp.content.decode()
