@@ -10,6 +10,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from types import SimpleNamespace
 
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kopdig import audit
@@ -111,10 +112,14 @@ def examination_open(*, actor, cooperative, year: int, rubric: Rubric, figures: 
                                       status__in=[S.DRAFT, S.SUBMITTED]).exists():
             raise DomainError(f"Sudah ada pemeriksaan {year} yang belum selesai untuk koperasi ini.")
         version = 1 + Examination.objects.filter(cooperative=cooperative, year=year, rubric=rubric).count()
-        exam = Examination.objects.create(
-            cooperative=cooperative, year=year, rubric=rubric, version=version, figures_source=source,
-            figures=selectors.encode_figures(values), examiner=actor if not is_system(actor) else _system_examiner(cooperative),
-        )
+        try:
+            with transaction.atomic():  # a concurrent open took this version: one wins, the other is told
+                exam = Examination.objects.create(
+                    cooperative=cooperative, year=year, rubric=rubric, version=version, figures_source=source,
+                    figures=selectors.encode_figures(values),
+                    examiner=actor if not is_system(actor) else _system_examiner(cooperative))
+        except IntegrityError:
+            raise DomainError("Pemeriksaan ini baru saja dibuka oleh petugas lain; muat ulang halaman.") from None
         audit.record(actor, "examination_open", cooperative=cooperative, obj=exam, ref=exam.code,
                      summary=f"Pemeriksaan kesehatan {year} dibuka ({rubric.name})")
     return exam
@@ -192,6 +197,48 @@ def assessment_save(*, actor, examination: Examination, indicator_code: str, ite
                      summary=f"Jawaban {indicator.name}", after={"items": marks, "manual_score": str(score) if score is not None else None,
                                                                  "not_applicable": row.not_applicable})
     return row
+
+
+def examination_answers_save(*, actor, examination: Examination, answers: dict) -> int:
+    """Save the answers of several indicators at once ({code: {"items", "manual_score",
+    "not_applicable", "note"}}): every answer checked first, then one write and one audit row."""
+    _require_examiner(actor, examination)
+    indicators = selectors.indicators_by_code(examination.rubric)
+    clean = {}
+    for code, a in answers.items():
+        if code not in indicators:
+            raise DomainError(f"Indikator «{code}» tidak ada dalam rubrik pemeriksaan ini.")
+        ind, note = indicators[code], str(a.get("note") or "").strip()
+        clean[ind.pk] = {"items": _clean_items(ind, a.get("items") or {}), "note": note,
+                         "manual_score": _clean_manual(examination, ind, a.get("manual_score"), note),
+                         "not_applicable": str(a.get("not_applicable") or "").strip()[:255]}
+    with action_atomic():
+        exam = _lock(examination)
+        _require_draft(exam)
+        _write_answers(actor, exam, clean)
+        audit.record(actor, "examination_answers_save", cooperative=exam.cooperative, obj=exam, ref=exam.code,
+                     summary=f"{len(clean)} jawaban indikator disimpan")
+    return len(clean)
+
+
+def _write_answers(actor, exam, clean: dict) -> None:
+    existing = {a.indicator_id: a for a in Assessment.objects.filter(cooperative=exam.cooperative, examination=exam)}
+    by = None if is_system(actor) else actor
+    fields = ["items", "manual_score", "not_applicable", "note"]
+    changed = []
+    for ind_id, values in clean.items():
+        row = existing.get(ind_id)
+        if row is None:
+            existing[ind_id] = Assessment(cooperative=exam.cooperative, examination=exam, indicator_id=ind_id,
+                                          updated_by=by, **values)
+            continue
+        for field, value in values.items():
+            setattr(row, field, value)
+        row.updated_by = by
+        changed.append(row)
+    Assessment.objects.bulk_create([a for a in existing.values() if a.pk is None])
+    if changed:
+        Assessment.objects.bulk_update(changed, [*fields, "updated_by"])
 
 
 def _indicator(exam, code) -> Indicator:

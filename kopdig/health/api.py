@@ -6,7 +6,7 @@ from __future__ import annotations
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
-from kopdig.api.common import api_coop, page
+from kopdig.api.common import api_coop, page, responses
 from kopdig.tenancy.access import dinas_kabupaten_ids
 
 from . import selectors
@@ -72,7 +72,7 @@ def exam_out(e) -> dict:
             "figures": e.figures if e.is_frozen else {}}
 
 
-@router.get("/health/rubrics", response=RubricList)
+@router.get("/health/rubrics", response=responses(RubricList))
 def rubrics(request, paging: Query[Paging]):
     """Every rubric version (reference data, readable by any signed-in user)."""
     return page(selectors.rubric_list(active_only=False), paging.limit, paging.offset, rubric_out)
@@ -93,25 +93,25 @@ class ExamFilter(Schema):
     offset: int = 0
 
 
-@router.get("/dinas/health/examinations", response=ExamList)
+@router.get("/dinas/health/examinations", response=responses(ExamList))
 def dinas_examinations(request, f: Query[ExamFilter]):
     """Examinations of the officer's kabupaten (not superseded versions)."""
     qs = selectors.examination_list(_kab(request), year=f.year, predicate=f.predicate, status=f.status)
     return page(qs, f.limit, f.offset, exam_out)
 
 
-@router.get("/dinas/health/results/{year}", response=ExamList)
+@router.get("/dinas/health/results/{year}", response=responses(ExamList))
 def dinas_results(request, year: int, paging: Query[Paging]):
     """The approved or published result per cooperative for a book year."""
     return page(selectors.latest_results(_kab(request), year), paging.limit, paging.offset, exam_out)
 
 
-@router.get("/dinas/health/coops/{slug}/examinations/{code}", response=ExamOut)
+@router.get("/dinas/health/coops/{slug}/examinations/{code}", response=responses(ExamOut))
 def dinas_examination(request, slug: str, code: str):
     return exam_out(selectors.examination_for_dinas(_kab(request), slug, code))
 
 
-@router.get("/coops/{slug}/health/examinations", response=ExamList)
+@router.get("/coops/{slug}/health/examinations", response=responses(ExamList))
 def coop_examinations(request, slug: str, paging: Query[Paging]):
     """The cooperative's published examinations (pengurus, manajer, pengawas)."""
     access = api_coop(request, slug, COOP_READERS)
@@ -119,7 +119,7 @@ def coop_examinations(request, slug: str, paging: Query[Paging]):
                 exam_out)
 
 
-@router.get("/coops/{slug}/health/examinations/{code}", response=ExamOut)
+@router.get("/coops/{slug}/health/examinations/{code}", response=responses(ExamOut))
 def coop_examination(request, slug: str, code: str):
     """One published examination of the cooperative (a draft or unpublished one answers 404)."""
     access = api_coop(request, slug, COOP_READERS)

@@ -109,10 +109,9 @@ def _examine(rng, coop, year, rubric, examiner, kepala, quality, figures=None) -
         exam = actions.examination_open(actor=examiner, cooperative=coop, year=year, rubric=rubric)
         if figures:
             exam = actions.examination_figures_set(actor=examiner, examination=exam, figures=figures)
-        for code, ind in selectors.indicators_by_code(rubric).items():
-            items = {i.code: rng.random() < quality for i in ind.items.all()}
-            if items:
-                actions.assessment_save(actor=examiner, examination=exam, indicator_code=code, items=items)
+        answers = {code: {"items": {i.code: rng.random() < quality for i in ind.items.all()}}
+                   for code, ind in selectors.indicators_by_code(rubric).items() if ind.kind == "checklist"}
+        actions.examination_answers_save(actor=examiner, examination=exam, answers=answers)
         actions.examination_update(actor=examiner, examination=exam, kuk_class=rng.choice([1, 2, 2, 3, 3, 4]),
                                    summary="Pemeriksaan berkala (data demo).")
         if rng.random() < 0.6:

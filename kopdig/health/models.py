@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from kopdig.tenancy.models import opaque_code
 
+from .scoring import band_text
+
 SCORE_FIELD = {"max_digits": 7, "decimal_places": 2}
 
 
@@ -99,6 +101,17 @@ class Indicator(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def ladder_text(self) -> str:
+        """The ladder as users read it: "> 30% → 4; > 20% dan ≤ 30% → 3; …"."""
+        if not self.ladder:
+            return ""
+        if isinstance(self.ladder, dict):
+            spec = self.ladder.get("linear", {})
+            return (f"{spec.get('slope')} per 1% dari {spec.get('origin', 0)}%, "
+                    f"batas {spec.get('floor', 0)}–{spec.get('cap', 100)}").replace(".", ",")
+        return "; ".join(f"{band_text(b)} → {b['score']}" for b in self.ladder)
 
 
 class ChecklistItem(models.Model):

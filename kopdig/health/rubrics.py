@@ -8,6 +8,8 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+from openpyxl import load_workbook
+
 from .scoring import CUKUP, PENGAWASAN, SEHAT
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -94,8 +96,6 @@ def _rows(wb, name):
 def rubric_from_workbook(fileobj) -> dict:
     """A rubric dict (the JSON format) from a workbook with the sheets of ``SHEETS``; rows keep
     their sheet and row number (``row``) so that validation can name them."""
-    from openpyxl import load_workbook
-
     wb = load_workbook(fileobj, read_only=True, data_only=True)
     data = _head(_rows(wb, "rubrik"))
     aspects = {r["kode"]: {"row": label, "code": r["kode"], "name": r.get("nama", ""), "weight": r.get("bobot", ""),

@@ -301,6 +301,11 @@ def _validate_indicator(ind, lo, hi, seen) -> list[Problem]:
         out.append(Problem(where, "bobot indikator harus angka positif"))
     if ind.get("applies_if") and ind["applies_if"] not in FACTS:
         out.append(Problem(where, f"syarat berlaku {ind['applies_if']!r} tidak dikenal"))
+    return out + _validate_kind(where, ind, kind, lo, hi)
+
+
+def _validate_kind(where, ind, kind, lo, hi) -> list[Problem]:
+    out = []
     if kind == "ratio":
         out += _validate_formula(where, ind.get("formula"))
     if kind in ("checklist", "points") and not ind.get("items"):
@@ -365,6 +370,11 @@ class AspectResult:
     @property
     def complete(self) -> bool:
         return not any(i.status == UNSCORED for i in self.indicators)
+
+    @property
+    def weighted(self) -> Decimal | None:
+        """The aspect's share of the total: score × weight / 100."""
+        return None if self.score is None else (self.score * self.weight / HUNDRED).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 @dataclass
@@ -439,6 +449,9 @@ def score_indicator(ind: dict, figures: dict, facts: dict, answer: dict, max_sco
     try:
         _measure(res, ind, figures, answer)
     except NotComputable as exc:
+        if answer.get("manual_score") not in (None, ""):
+            res.score, res.manual = Decimal(str(answer["manual_score"])), True
+            return _set(res, SCORED, f"skor diisi pemeriksa ({exc}): {answer.get('note') or ''}".rstrip(": "))
         if not ind.get("counted", True):
             return _set(res, INFO, f"hanya informasi (ambang belum terkonfirmasi); tidak dapat dihitung: {exc}")
         return _set(res, NOT_COMPUTABLE, f"tidak dapat dihitung: {exc}")
@@ -486,8 +499,25 @@ def _judge(res, ind, answer) -> IndicatorResult:
     return _set(res, SCORED, _explain(res, ind))
 
 
+def _num(value) -> str:
+    return str(value).replace(".", ",")
+
+
+def band_text(band: dict) -> str:
+    """A band as Indonesian users read it: "> 20% dan ≤ 30%"."""
+    signs = {"gt": ">", "ge": "≥", "lt": "<", "le": "≤"}
+    parts = [f"{signs[k]} {_num(band[k])}%" for k in ("gt", "ge", "lt", "le") if band.get(k) not in (None, "")]
+    return " dan ".join(parts) or "semua nilai"
+
+
 def _explain(res, ind) -> str:
-    shown = res.value.quantize(CENT, rounding=ROUND_HALF_UP)
+    ladder = ind["ladder"]
+    if isinstance(ladder, dict):
+        spec = ladder["linear"]
+        slope, origin = Decimal(str(spec["slope"])), Decimal(str(spec.get("origin", 0)))
+        rule = f"{'+' if slope > 0 else ''}{_num(slope)} per 1%" + (f" dari {_num(origin)}%" if origin else "")
+    else:
+        rule = band_text(next(b for b in ladder if band_contains(b, res.value)))
     if ind["kind"] == "checklist":
-        return f"{res.fulfilled} dari {res.items} butir terpenuhi ({shown}%) → skor {res.score}"
-    return f"{shown}% → skor {res.score}"
+        return f"{res.fulfilled} dari {res.items} butir terpenuhi; {rule} → skor {res.score}"
+    return f"{rule} → skor {res.score}"

@@ -75,25 +75,24 @@ def book_figures(cooperative, year: int) -> dict[str, BookFigure]:
     """Every figure of ``scoring.FIGURES`` the books give for the book year, with the accounts
     behind it: balances at the year's end from ``statements.balance_sheet`` (which also gives
     the previous year-end), the year's ``statements.income_statement`` (closing entries left
-    out) and ``statements.statement_totals`` (cash), RPM from the last arrears run by the year
-    end. A figure the books cannot give (ATMR) is None."""
+    out), RPM from the last arrears run by the year end. Both statements read the month balance
+    caches only (a year ends on a month end), never the journal. A figure the books cannot give (ATMR) is None."""
     start, end = _year_bounds(cooperative, year)
     bs = statements.balance_sheet(cooperative, end)
     pl = statements.income_statement(cooperative, start, end)
-    totals = statements.statement_totals(cooperative, end, start)
-    out = _position_figures(bs, totals)
+    out = _position_figures(bs)
     out.update(_income_figures(pl))
     out.update(_loan_figures(cooperative, start, end, out["piutang_pinjaman"].value))
     out.update(_derived_figures(out, bs))
     return out
 
 
-def _position_figures(bs, totals) -> dict:
+def _position_figures(bs) -> dict:
     assets, liab, equity = _account_rows(bs["assets"]), _account_rows(bs["liabilities"]), bs["equity"].rows
     prev_exists = any(r.prev for r in _account_rows(bs["assets"]))
     piutang, piutang_acc = _sum_keys(assets, ("piutang_pinjaman",))
     cadangan, cadangan_acc = _sum_keys(assets, ("cadangan_risiko",))
-    kas_acc = [(r.code, r.name) for r in assets if KEY_OF_CODE.get(r.code) in ("kas", "bank")]
+    kas, kas_acc = _sum_keys(assets, ("kas", "bank"))
     f = {
         "total_aset": BookFigure("total_aset", bs["assets"].total, [(r.code, r.name) for r in assets]),
         "total_kewajiban": BookFigure("total_kewajiban", bs["liabilities"].total, [(r.code, r.name) for r in liab]),
@@ -101,8 +100,8 @@ def _position_figures(bs, totals) -> dict:
                                     "termasuk SHU tahun berjalan"),
         "total_ekuitas_lalu": BookFigure("total_ekuitas_lalu", bs["equity"].prev_total if prev_exists else None,
                                          [(r.code, r.name) for r in equity], "" if prev_exists else "buku tahun lalu kosong"),
-        "kas": BookFigure("kas", totals["kas"], kas_acc),
-        "aset_likuid": BookFigure("aset_likuid", totals["kas"], kas_acc, "kas dan bank"),
+        "kas": BookFigure("kas", kas, kas_acc),
+        "aset_likuid": BookFigure("aset_likuid", kas, kas_acc, "kas dan bank"),
         "piutang_pinjaman": BookFigure("piutang_pinjaman", piutang, piutang_acc),
         "cadangan_risiko": BookFigure("cadangan_risiko", -cadangan, cadangan_acc, "akun kontra aset"),
     }
@@ -360,11 +359,11 @@ def trend(cooperative) -> list[Examination]:
                 .select_related("rubric").order_by("year", "-version"))
 
 
-def predicate_matrix(kabupaten_ids, year: int) -> dict:
-    """Counts of the year's results by predicate × jenis and predicate × kecamatan."""
+def predicate_matrix(results) -> dict:
+    """Counts of results (``latest_results``) by predicate × jenis and predicate × kecamatan."""
     by_jenis: dict = {}
     by_kec: dict = {}
-    for e in latest_results(kabupaten_ids, year):
+    for e in results:
         c = e.cooperative
         by_jenis.setdefault(c.jenis, {}).setdefault(e.predicate, 0)
         by_jenis[c.jenis][e.predicate] += 1

@@ -57,7 +57,7 @@ def dinas_index(request):
     rows = [e for e in results if not predicate or e.predicate == predicate]
     if request.GET.get("format") == "xlsx":
         return _export(rows, year)
-    matrix = selectors.predicate_matrix(kab, year)
+    matrix = selectors.predicate_matrix(results)
     ctx = {
         "year": year, "years": list(range(year - 4, year + 2)), "predicate": predicate, "rows": rows,
         "tiles": [(p, label, sum(1 for e in results if e.predicate == p)) for p, label in Predicate.choices],
@@ -376,6 +376,8 @@ def coop_self_assessment(request):
                                     initial={"year": dinas_selectors.last_book_year(), "rubric": selectors.rubric_for(coop)})
     rubric = form.cleaned_data["rubric"] if form.is_valid() else selectors.rubric_for(coop)
     year = form.cleaned_data["year"] if form.is_valid() else dinas_selectors.last_book_year()
+    if rubric is None:
+        return render(request, "health/self_assessment.html", {"form": form, "no_rubric": True})
     indicators = selectors.indicators_by_code(rubric)
     answers = {code: {"items": forms.item_marks(request.POST, ind)} for code, ind in indicators.items()}
     result, figs = selectors.self_assessment(coop, year, rubric, answers)

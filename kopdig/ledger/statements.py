@@ -107,11 +107,11 @@ def _natural(account, d: Decimal, c: Decimal) -> Decimal:
 def _closing_adjustment(cooperative, start: dt.date | None, end: dt.date) -> dict[int, tuple]:
     """{account_id: (debit, credit)} of year-end closing entries in [start, end]."""
     # Found through the entries (index on cooperative, source_type), then their lines by entry.
-    entries = JournalEntry.objects.filter(cooperative=cooperative, source_type__in=CLOSING_SOURCE_TYPES,
-                                          date__lte=end)
-    if start:
-        entries = entries.filter(date__gte=start)
-    ids = list(entries.values_list("pk", flat=True))
+    # Unordered, and the dates filtered here: with a date range or the model's date ordering
+    # SQLite's planner takes the (cooperative, date) index and walks every entry of the period
+    # (~90 ms for 400k entries, bench/health), while closing entries are one or two a year.
+    entries = JournalEntry.objects.filter(cooperative=cooperative, source_type__in=CLOSING_SOURCE_TYPES).order_by()
+    ids = [pk for pk, date in entries.values_list("pk", "date") if date <= end and (not start or date >= start)]
     if not ids:
         return {}
     qs = JournalLine.objects.filter(cooperative=cooperative, entry_id__in=ids)

@@ -8,9 +8,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kopdig.audit.models import AuditLog
+from kopdig.dinas.models import AnnualReport
 from kopdig.health import actions, selectors
 from kopdig.health.models import Assessment, Evidence, Examination, FollowUp
 from kopdig.lib.errors import DomainError, NotAllowed
+from kopdig.tenancy.models import DinasRole
 
 from .conftest import login, post
 
@@ -75,8 +77,6 @@ def test_submit_refused_while_items_wait(books, examiner):
 
 def test_four_eyes(books, examiner, kepala):
     exam = actions.examination_submit(actor=examiner, examination=ready(books, examiner))
-    from kopdig.tenancy.models import DinasRole
-
     DinasRole.objects.filter(user=examiner).update(kind=DinasRole.Kind.KEPALA)  # promoted, still the examiner
     with pytest.raises(NotAllowed, match="empat mata"):
         actions.examination_approve(actor=examiner, examination=exam)
@@ -113,8 +113,6 @@ def test_other_examiner_cannot_edit_a_draft(books, examiner, examiner2):
 
 
 def test_reported_figures_for_a_cooperative_not_on_kopdig(world, examiner, kepala):
-    from kopdig.dinas.models import AnnualReport
-
     coop = world.coop_b
     coop.on_kopdig = False
     coop.save()
@@ -202,3 +200,55 @@ def test_cooperative_sees_only_published(books, examiner, kepala):
     assert c.get(url).status_code == 200
     assert login(books.pengurus_b).get(url).status_code == 404
     assert FollowUp.objects.count() == 0
+
+
+def test_answers_save_many_at_once_all_or_nothing(books, examiner):
+    exam = actions.examination_open(actor=examiner, cooperative=books.coop_a, year=2025, rubric=kkpkk())
+    actions.assessment_save(actor=examiner, examination=exam, indicator_code="manajemen", items={"m1": True})
+    n = actions.examination_answers_save(actor=examiner, examination=exam, answers={
+        "manajemen": {"items": {"m1": False, "m2": True}}, "kpmr": {"items": {"q1": True}, "note": "Wawancara"},
+        "ekuitas_aset": {"not_applicable": "Koperasi baru berdiri"}})
+    assert n == 3 and Assessment.objects.filter(examination=exam).count() == 3
+    assert Assessment.objects.get(examination=exam, indicator__code="manajemen").items == {"m1": False, "m2": True}
+    with pytest.raises(DomainError, match="Butir zz"):
+        actions.examination_answers_save(actor=examiner, examination=exam, answers={
+            "kpmr": {"items": {"q2": True}}, "manajemen": {"items": {"zz": True}}})
+    assert Assessment.objects.get(examination=exam, indicator__code="kpmr").items == {"q1": True}
+
+
+def test_perdep_examination_with_weights_and_manual_nilai(books, examiner, kepala):
+    """Perdep 06/2016: ratios with confirmed ladders score from the books; unconfirmed ones take
+    the examiner's nilai; total = Σ nilai × weight / 100."""
+    rubric = selectors.rubric_get("perdep-06-2016")
+    exam = actions.examination_open(actor=examiner, cooperative=books.coop_a, year=2025, rubric=rubric)
+    result = selectors.examination_result(exam)
+    by = {i.code: i for i in result.indicators()}
+    # 20 m members' participation / (20 m + 2 m non-members) = 90.9% → 100; kemandirian 15.2 / 7.3 > 100% → 100.
+    assert by["rasio_partisipasi_bruto"].score == 100 and by["kemandirian_operasional_pelayanan"].score == 100
+    assert by["rpm_pinjaman"].status == "not_computable"  # no arrears run in 2025
+    answers = {i.code: {"manual_score": "50"} for i in result.indicators() if i.status == "unscored" and not i.items}
+    answers.update({i.code: {"items": {"q1": True}} for i in result.indicators() if i.kind == "points"})
+    answers.update({"rpm_pinjaman": {"not_applicable": "Belum ada perhitungan kolektibilitas"},
+                    "cadangan_rpm": {"not_applicable": "Belum ada perhitungan kolektibilitas"},
+                    "modal_sendiri_pinjaman_berisiko": {"not_applicable": "Belum ada perhitungan kolektibilitas"},
+                    "pinjaman_berisiko_pinjaman": {"manual_score": "50", "note": "Dari daftar kolektibilitas manual"}})
+    actions.examination_answers_save(actor=examiner, examination=exam, answers=answers)
+    actions.examination_update(actor=examiner, examination=exam, kuk_class=1)
+    exam = actions.examination_submit(actor=examiner, examination=exam)
+    assert exam.total is not None and exam.predicate
+    kap = next(a for a in exam.result["aspects"] if a["code"] == "kap")
+    # pinjaman anggota / total = 100% → 100 (weight 10); pinjaman berisiko manual 50 (weight 5): 1250/1500 = 83.33
+    assert kap["score"] == "83.33"
+
+
+def test_kepala_returns_a_submitted_examination_to_draft(books, examiner, kepala):
+    exam = actions.examination_submit(actor=examiner, examination=ready(books, examiner))
+    with pytest.raises(DomainError, match="alasan"):
+        actions.examination_return(actor=kepala, examination=exam, reason=" ")
+    with pytest.raises(NotAllowed):
+        actions.examination_return(actor=examiner, examination=exam, reason="Saya sendiri")
+    with pytest.raises(DomainError, match="sudah disetujui"):
+        actions.examination_publish(actor=kepala, examination=exam)
+    exam = actions.examination_return(actor=kepala, examination=exam, reason="Lengkapi bukti legalitas")
+    assert exam.status == "draft" and exam.figures == {} and exam.submitted_at is None
+    assert AuditLog.objects.filter(action="examination_return", summary__contains="bukti legalitas").exists()

@@ -177,6 +177,7 @@ def test_worked_example_kkpkk():
     assert scores == {"tata_kelola": D("91.67"), "profil_risiko": D("75.00"), "kinerja_keuangan": D("75.00"),
                       "permodalan": D("75.00")}
     assert result.total == D("80.00") and result.predicate == scoring.SEHAT and result.complete
+    assert [a.weighted for a in result.aspects] == [D("27.50"), D("11.25"), D("30.00"), D("11.25")]
     info = [i for i in result.indicators() if i.status == scoring.INFO]
     assert {i.code for i in info} == {"aset_produktif_aset", "aset_likuid_aset", "shu_pendapatan",
                                       "pertumbuhan_hasil_usaha", "rentabilitas", "kecukupan_modal"}
@@ -261,3 +262,10 @@ def test_formula_refuses_anything_but_arithmetic():
     with pytest.raises(ValueError):
         scoring.formula_names("total_aset.__class__")
     assert scoring.formula_names("a / (b + c) - 1") == {"a", "b", "c"}
+
+
+def test_reason_names_the_band_in_indonesian_notation():
+    res = scoring.score_indicator(ind(KKPKK, "ekuitas_aset"), eq_over(D("25.5")), {}, {}, D(4))
+    assert res.reason == "> 20% dan ≤ 30% → skor 3"
+    res = scoring.score_indicator(ind(PERDEP, "rpm_pinjaman"), {"rpm": D(40), "piutang_pinjaman": D(100)}, {}, {}, D(100))
+    assert res.reason == "-2 per 1% dari 45% → skor 10"

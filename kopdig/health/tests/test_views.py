@@ -5,11 +5,14 @@ import datetime as dt
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from kopdig.health import actions, selectors
-from kopdig.health.models import Assessment, Examination, FollowUp
+from kopdig.health.models import Assessment, Examination, FollowUp, Rubric
+from kopdig.tenancy.models import Cooperative
 
 from .conftest import login
 from .test_actions import ready
@@ -84,6 +87,8 @@ def test_cooperative_answers_follow_up(books, examiner, kepala):
     c = login(books.pengurus_a)
     page = c.get(f"/k/{books.coop_a.slug}/kesehatan/").content.decode()
     assert "Perbarui daftar anggota" in page and "terlambat" in page
+    home = c.get(f"/k/{books.coop_a.slug}/").content.decode()
+    assert 'data-testid="health-widget"' in home and "1 terlambat" in home
     assert login(books.pengawas_a).post(f"/k/{books.coop_a.slug}/kesehatan/tindak-lanjut/{fu.code}/",
                                         {"response": "x"}).status_code == 403
     c.post(f"/k/{books.coop_a.slug}/kesehatan/tindak-lanjut/{fu.code}/", {"response": "Sudah diperbarui"})
@@ -116,3 +121,29 @@ def test_api_reads(books, examiner, kepala, api_client):
     actions.examination_publish(actor=kepala, examination=exam)
     assert coop.get(f"/api/v1/coops/{books.coop_a.slug}/health/examinations").json()["count"] == 1
     assert coop.get("/api/v1/dinas/health/examinations").status_code == 403
+
+
+def _approved(world, examiner, n):
+    rubric = selectors.rubric_get("kkpkk")
+    for i in range(n):
+        c = Cooperative.objects.create(slug=f"qc-{n}-{i}", name=f"Koperasi QC {i}", jenis="konsumen",
+                                       kabupaten=world.kab, kecamatan=world.coop_a.kecamatan)
+        Examination.objects.create(cooperative=c, year=2025, rubric=rubric, figures_source="reported", examiner=examiner,
+                                   status="approved", total="70.00", predicate="cukup_sehat", kuk_class=1 + i % 4)
+
+
+def test_dinas_index_query_count_does_not_grow(world, examiner, django_assert_max_num_queries):
+    c = login(world.dinas)
+    _approved(world, examiner, 2)
+    with CaptureQueriesContext(connection) as small:
+        assert c.get("/dinas/kesehatan/?year=2025").status_code == 200
+    _approved(world, examiner, 12)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        resp = c.get("/dinas/kesehatan/?year=2025")
+    assert len(resp.context["rows"]) == 14
+
+
+def test_self_assessment_without_an_active_rubric_says_so(books):
+    Rubric.objects.update(active=False)
+    resp = login(books.pengurus_a).get(f"/k/{books.coop_a.slug}/kesehatan/penilaian-mandiri/")
+    assert resp.status_code == 200 and "Belum ada rubrik kesehatan yang aktif" in resp.content.decode()
