@@ -18,7 +18,9 @@ def main():
     if "--" in args:
         i = args.index("--")
         args, extra = args[:i], args[i + 1 :]
-    names = args or sorted(m.name for m in pkgutil.iter_modules([str(Path(__file__).parent)]) if not m.name.startswith("_"))
+    names = args or sorted(
+        m.name for m in pkgutil.iter_modules([str(Path(__file__).parent)]) if not m.name.startswith("_")
+    )
     for name in names:
         print(f"=== bench {name}")
         import_module(f"bench.{name}").main(extra)

@@ -34,7 +34,7 @@ def _setup_django():
     call_command("migrate", verbosity=0)
 
 
-def build(n_coops: int, years: list[int]):
+def build(n_coops: int, years: list[int]):  # noqa: C901
     """The regency: n cooperatives (3 of them keeping books on Kopdig), annual reports and RAT records."""
     import datetime as dt
     import random
@@ -62,24 +62,55 @@ def build(n_coops: int, years: list[int]):
     with transaction.atomic():
         books = []
         for i in range(3):
-            books.append(_create_cooperative(kabupaten=kab, name=f"Bench Kopdig {i}", slug=f"bench-kopdig-{i}",
-                                             jenis="simpan_pinjam", kecamatan=kecs[i], on_kopdig=True,
-                                             founded_on=dt.date(years[0] - 2, 1, 1)))
+            books.append(
+                _create_cooperative(
+                    kabupaten=kab,
+                    name=f"Bench Kopdig {i}",
+                    slug=f"bench-kopdig-{i}",
+                    jenis="simpan_pinjam",
+                    kecamatan=kecs[i],
+                    on_kopdig=True,
+                    founded_on=dt.date(years[0] - 2, 1, 1),
+                )
+            )
         for coop in books:
             for y in years:
                 for m in (3, 9):
-                    post(cooperative=coop, date=dt.date(y, m, 10), memo="Jasa", lines=[
-                        Line("kas", debit=Decimal("1500000.00")), Line("pendapatan_jasa_pinjaman", credit=Decimal("1500000.00"))])
-                    post(cooperative=coop, date=dt.date(y, m, 20), memo="Gaji", lines=[
-                        Line("beban_gaji", debit=Decimal("900000.00")), Line("kas", credit=Decimal("900000.00"))])
+                    post(
+                        cooperative=coop,
+                        date=dt.date(y, m, 10),
+                        memo="Jasa",
+                        lines=[
+                            Line("kas", debit=Decimal("1500000.00")),
+                            Line("pendapatan_jasa_pinjaman", credit=Decimal("1500000.00")),
+                        ],
+                    )
+                    post(
+                        cooperative=coop,
+                        date=dt.date(y, m, 20),
+                        memo="Gaji",
+                        lines=[
+                            Line("beban_gaji", debit=Decimal("900000.00")),
+                            Line("kas", credit=Decimal("900000.00")),
+                        ],
+                    )
         coops = []
         for i in range(n_coops - 3):
             k = rng.choice(kecs)
-            coops.append(Cooperative(
-                name=f"Koperasi Bench {i}", slug=f"kop-bench-{i}", jenis=rng.choice(jenis), kelompok=rng.choice(kelompok),
-                kabupaten=kab, kecamatan=k, desa=rng.choice(desa[k.pk]), nik=f"3513{i:09d}",
-                status="aktif" if rng.random() < 0.79 else "tidak_aktif", founded_on=dt.date(rng.randint(1975, years[-1]), 1, 1),
-            ))
+            coops.append(
+                Cooperative(
+                    name=f"Koperasi Bench {i}",
+                    slug=f"kop-bench-{i}",
+                    jenis=rng.choice(jenis),
+                    kelompok=rng.choice(kelompok),
+                    kabupaten=kab,
+                    kecamatan=k,
+                    desa=rng.choice(desa[k.pk]),
+                    nik=f"3513{i:09d}",
+                    status="aktif" if rng.random() < 0.79 else "tidak_aktif",
+                    founded_on=dt.date(rng.randint(1975, years[-1]), 1, 1),
+                )
+            )
         coops = Cooperative.objects.bulk_create(coops, batch_size=500)
         reports, rats = [], []
         for c in coops:
@@ -88,11 +119,30 @@ def build(n_coops: int, years: list[int]):
                 if y < c.founded_on.year:
                     continue
                 aset = (size * 400_000_000).quantize(Decimal("0.01"))
-                reports.append(AnnualReport(cooperative=c, year=y, anggota_l=rng.randint(10, 200), anggota_p=rng.randint(10, 200),
-                                            manajer=1, karyawan=rng.randint(0, 5), modal_sendiri=aset / 2, modal_luar=aset / 2,
-                                            aset=aset, volume_usaha=aset * Decimal("1.7"), shu=aset / 25))
+                reports.append(
+                    AnnualReport(
+                        cooperative=c,
+                        year=y,
+                        anggota_l=rng.randint(10, 200),
+                        anggota_p=rng.randint(10, 200),
+                        manajer=1,
+                        karyawan=rng.randint(0, 5),
+                        modal_sendiri=aset / 2,
+                        modal_luar=aset / 2,
+                        aset=aset,
+                        volume_usaha=aset * Decimal("1.7"),
+                        shu=aset / 25,
+                    )
+                )
                 if c.status == "aktif" and rng.random() < 0.9:
-                    rats.append(RatRecord(cooperative=c, year=y, held_on=dt.date(y + 1, rng.randint(2, 9), 15), source="dinas"))
+                    rats.append(
+                        RatRecord(
+                            cooperative=c,
+                            year=y,
+                            held_on=dt.date(y + 1, rng.randint(2, 9), 15),
+                            source="dinas",
+                        )
+                    )
         AnnualReport.objects.bulk_create(reports, batch_size=1000)
         RatRecord.objects.bulk_create(rats, batch_size=1000)
     return kab, officer
@@ -112,17 +162,19 @@ def main(argv):
     from django.test.utils import CaptureQueriesContext, setup_test_environment
 
     from kopdig.dinas import selectors
-    from kopdig.lib import charts
     from kopdig.dinas.models import AnnualReport
+    from kopdig.lib import charts
     from kopdig.tenancy.models import Cooperative
 
     last = dt.date.today().year - 1
     years = list(range(last - 9, last + 1))
     started = time.perf_counter()
     kab, officer = build(args.coops, years)
-    print(f"data: {Cooperative.objects.filter(kabupaten=kab).count()} cooperatives, "
-          f"{AnnualReport.objects.filter(cooperative__kabupaten=kab).count()} annual reports "
-          f"(built in {time.perf_counter() - started:.1f} s) · database {connection.vendor} · {settings.DATA_DIR}")
+    print(
+        f"data: {Cooperative.objects.filter(kabupaten=kab).count()} cooperatives, "
+        f"{AnnualReport.objects.filter(cooperative__kabupaten=kab).count()} annual reports "
+        f"(built in {time.perf_counter() - started:.1f} s) · database {connection.vendor} · {settings.DATA_DIR}"
+    )
 
     setup_test_environment()
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
@@ -178,11 +230,17 @@ def main(argv):
 
     core_ms = statistics.median([core() for _ in range(args.runs)])
     p, s, r = statistics.median(page), statistics.median(sel), statistics.median(raw)
-    print(f"dashboard page (selectors + charts + template): median {p:.1f} ms over {args.runs} runs "
-          f"(min {min(page):.1f}, max {max(page):.1f}); goal ≤ 300 ms: {'OK' if p <= 300 else 'MISSED'}")
-    print(f"  selectors only: median {s:.1f} ms; page with unchanged data (charts memoised): "
-          f"median {statistics.median(warm):.1f} ms")
-    print(f"reference: the database executing the page's {len(statements)} SQL statements raw: median {r:.1f} ms")
+    print(
+        f"dashboard page (selectors + charts + template): median {p:.1f} ms over {args.runs} runs "
+        f"(min {min(page):.1f}, max {max(page):.1f}); goal ≤ 300 ms: {'OK' if p <= 300 else 'MISSED'}"
+    )
+    print(
+        f"  selectors only: median {s:.1f} ms; page with unchanged data (charts memoised): "
+        f"median {statistics.median(warm):.1f} ms"
+    )
+    print(
+        f"reference: the database executing the page's {len(statements)} SQL statements raw: median {r:.1f} ms"
+    )
     print(f"  core GROUP BYs alone (registry counts + yearly sums): median {core_ms:.1f} ms")
     print(f"ratio page / raw SQL: {p / r:.1f}×; page / core GROUP BYs: {p / core_ms:.1f}×")
 

@@ -58,8 +58,14 @@ def _coop(tag: str, n: int):
     load_kabupaten("35.13")
     kab = Region.objects.get(code="35.13")
     slug = f"bench-health-{tag}-{n}-{int(time.time())}"
-    coop = _create_cooperative(kabupaten=kab, name=f"KSU Bench {tag} {n}", slug=slug,
-                               jenis=Cooperative.Jenis.SERBA_USAHA, has_usp=True, on_kopdig=True)
+    coop = _create_cooperative(
+        kabupaten=kab,
+        name=f"KSU Bench {tag} {n}",
+        slug=slug,
+        jenis=Cooperative.Jenis.SERBA_USAHA,
+        has_usp=True,
+        on_kopdig=True,
+    )
     user, _ = User.objects.get_or_create(username="bench-health", defaults={"name": "Bench"})
     return coop, user
 
@@ -77,13 +83,19 @@ def _db_aggregate(coop_ids, end: dt.date):
 
     from kopdig.ledger.models import AccountMonthBalance
 
-    rows = (AccountMonthBalance.objects.filter(Q(year__lt=end.year) | Q(year=end.year, month__lte=end.month),
-                                               cooperative_id__in=coop_ids)
-            .values("cooperative_id", "account__type").annotate(d=Sum("debit"), c=Sum("credit")))
+    rows = (
+        AccountMonthBalance.objects.filter(
+            Q(year__lt=end.year) | Q(year=end.year, month__lte=end.month), cooperative_id__in=coop_ids
+        )
+        .values("cooperative_id", "account__type")
+        .annotate(d=Sum("debit"), c=Sum("credit"))
+    )
     out = {}
     for r in rows:
         d, c = Decimal(r["d"]).quantize(Decimal("0.01")), Decimal(r["c"]).quantize(Decimal("0.01"))
-        out[(r["cooperative_id"], r["account__type"])] = d - c if r["account__type"] in ("aset", "beban") else c - d
+        out[(r["cooperative_id"], r["account__type"])] = (
+            d - c if r["account__type"] in ("aset", "beban") else c - d
+        )
     return out
 
 
@@ -116,10 +128,14 @@ def _one_coop(args):
     assert figs["total_kewajiban"] == agg[(coop.pk, "kewajiban")]
     for i in result.indicators():
         if i.kind == "ratio":
-            print(f"  {i.name:45} {i.value if i.value is None else i.value.quantize(Decimal('0.01'))!s:>10} "
-                  f"{i.status:15} {i.score if i.score is not None else ''}")
-    print(f"(1) all KKPKK ratios, {count:,} lines: {ms:.1f} ms (goal ≤ 100 ms); reference DB aggregate over the "
-          f"same caches {ref_ms:.1f} ms; ratio {ms / ref_ms:.1f}×; totals agree")
+            print(
+                f"  {i.name:45} {i.value if i.value is None else i.value.quantize(Decimal('0.01'))!s:>10} "
+                f"{i.status:15} {i.score if i.score is not None else ''}"
+            )
+    print(
+        f"(1) all KKPKK ratios, {count:,} lines: {ms:.1f} ms (goal ≤ 100 ms); reference DB aggregate over the "
+        f"same caches {ref_ms:.1f} ms; ratio {ms / ref_ms:.1f}×; totals agree"
+    )
 
 
 def _many(args):
@@ -141,8 +157,10 @@ def _many(args):
     agg = _db_aggregate([c.pk for c in coops], dt.date(year, 12, 31))
     ref = time.perf_counter() - t1
     assert all(totals[c.pk] == agg.get((c.pk, "aset"), 0) for c in coops)
-    print(f"(2) self-assessment of {len(coops)} cooperatives: {seconds:.2f} s (goal ≤ 30 s); reference one DB "
-          f"aggregate over their caches {ref * 1000:.0f} ms; ratio {seconds / ref:.0f}×; totals agree")
+    print(
+        f"(2) self-assessment of {len(coops)} cooperatives: {seconds:.2f} s (goal ≤ 30 s); reference one DB "
+        f"aggregate over their caches {ref * 1000:.0f} ms; ratio {seconds / ref:.0f}×; totals agree"
+    )
 
 
 def main(argv):

@@ -49,17 +49,43 @@ def _seed(n: int, run_date: dt.date):
 
     load_kabupaten("35.13")
     kab = Region.objects.get(code="35.13")
-    coop = _create_cooperative(kabupaten=kab, name="KSP Bench", slug="ksp-bench",
-                               jenis=Cooperative.Jenis.SIMPAN_PINJAM, on_kopdig=True)
+    coop = _create_cooperative(
+        kabupaten=kab,
+        name="KSP Bench",
+        slug="ksp-bench",
+        jenis=Cooperative.Jenis.SIMPAN_PINJAM,
+        on_kopdig=True,
+    )
     user = UserFactory(username="bench-pengurus")
     Role.objects.create(cooperative=coop, user=user, kind=Role.Kind.PENGURUS)
-    product = loan_product_save(actor=user, cooperative=coop, code="REG", name="Pinjaman Reguler", method="flat",
-                                rate_percent=Decimal("1.5"), max_term=36, denda_basis="per_hari",
-                                denda_kind="persen", denda_value=Decimal("0.1"), denda_grace_days=3)
+    product = loan_product_save(
+        actor=user,
+        cooperative=coop,
+        code="REG",
+        name="Pinjaman Reguler",
+        method="flat",
+        rate_percent=Decimal("1.5"),
+        max_term=36,
+        denda_basis="per_hari",
+        denda_kind="persen",
+        denda_value=Decimal("0.1"),
+        denda_grace_days=3,
+    )
     members = max(1, n // 2)
     Member.objects.bulk_create(
-        (Member(cooperative=coop, number=f"{i:06d}", nik=f"35{i:014d}", name=f"Anggota {i}", gender="L",
-                joined_on=dt.date(2020, 1, 1)) for i in range(1, members + 1)), batch_size=5000)
+        (
+            Member(
+                cooperative=coop,
+                number=f"{i:06d}",
+                nik=f"35{i:014d}",
+                name=f"Anggota {i}",
+                gender="L",
+                joined_on=dt.date(2020, 1, 1),
+            )
+            for i in range(1, members + 1)
+        ),
+        batch_size=5000,
+    )
     member_ids = list(Member.objects.filter(cooperative=coop).order_by("number").values_list("id", flat=True))
     with transaction.atomic():
         loans = []
@@ -70,21 +96,44 @@ def _seed(n: int, run_date: dt.date):
             # the others were disbursed within the last five months and paid every installment due
             disbursed = run_date - dt.timedelta(days=30 + (i * 104729) % (300 if late else 150))
             first_due = add_months(disbursed, 1)
-            rows = schedule.build_schedule(principal=principal, rate_monthly_percent=Decimal("1.5"),
-                                           periods=INSTALLMENTS, method="flat", first_due_date=first_due)
+            rows = schedule.build_schedule(
+                principal=principal,
+                rate_monthly_percent=Decimal("1.5"),
+                periods=INSTALLMENTS,
+                method="flat",
+                first_due_date=first_due,
+            )
             paid_upto = (i // 5) % INSTALLMENTS if late else INSTALLMENTS
             paid = [r for r in rows if r.number <= paid_upto and r.due_date <= run_date]
             outstanding = principal - sum((r.pokok for r in paid), Decimal(0))
             if outstanding == 0:  # fully repaid already: keep it active with the last installment open
                 paid = paid[:-1]
                 outstanding = rows[-1].pokok
-            loans.append(Loan(
-                cooperative=coop, number=f"PJ-{disbursed.year}-{i + 1:07d}", member_id=member_ids[i % members],
-                product=product, status=Loan.Status.ACTIVE, purpose="bench", principal=principal,
-                term=INSTALLMENTS, periods=INSTALLMENTS, method="flat", frequency="monthly",
-                rate_monthly_percent=Decimal("1.5"), applied_on=disbursed, entered_by=user, approved_by=user,
-                approved_on=disbursed, disbursed_on=disbursed, disbursed_by=user, first_due_date=first_due,
-                maturity_date=rows[-1].due_date, outstanding=outstanding))
+            loans.append(
+                Loan(
+                    cooperative=coop,
+                    number=f"PJ-{disbursed.year}-{i + 1:07d}",
+                    member_id=member_ids[i % members],
+                    product=product,
+                    status=Loan.Status.ACTIVE,
+                    purpose="bench",
+                    principal=principal,
+                    term=INSTALLMENTS,
+                    periods=INSTALLMENTS,
+                    method="flat",
+                    frequency="monthly",
+                    rate_monthly_percent=Decimal("1.5"),
+                    applied_on=disbursed,
+                    entered_by=user,
+                    approved_by=user,
+                    approved_on=disbursed,
+                    disbursed_on=disbursed,
+                    disbursed_by=user,
+                    first_due_date=first_due,
+                    maturity_date=rows[-1].due_date,
+                    outstanding=outstanding,
+                )
+            )
             plans.append((rows, {r.number for r in paid}))
         Loan.objects.bulk_create(loans, batch_size=5000)
         ids = list(Loan.objects.filter(cooperative=coop).order_by("pk").values_list("pk", flat=True))
@@ -92,10 +141,19 @@ def _seed(n: int, run_date: dt.date):
         for loan_id, (rows, paid) in zip(ids, plans, strict=True):
             for r in rows:
                 done = r.number in paid
-                batch.append(Installment(
-                    cooperative=coop, loan_id=loan_id, number=r.number, due_date=r.due_date, pokok=r.pokok,
-                    jasa=r.jasa, pokok_paid=r.pokok if done else 0, jasa_paid=r.jasa if done else 0,
-                    paid_on=r.due_date if done else None))
+                batch.append(
+                    Installment(
+                        cooperative=coop,
+                        loan_id=loan_id,
+                        number=r.number,
+                        due_date=r.due_date,
+                        pokok=r.pokok,
+                        jasa=r.jasa,
+                        pokok_paid=r.pokok if done else 0,
+                        jasa_paid=r.jasa if done else 0,
+                        paid_on=r.due_date if done else None,
+                    )
+                )
             if len(batch) >= 20_000:
                 Installment.objects.bulk_create(batch, batch_size=5000)
                 batch = []
@@ -111,14 +169,20 @@ def _raw_reference(coop, run_date) -> tuple[float, int, int]:
     from kopdig.loans.models import Installment, Loan
 
     loan_ids = list(Loan.objects.filter(cooperative=coop).values_list("pk", flat=True))
-    inst_ids = list(Installment.objects.filter(cooperative=coop, due_date__lt=run_date, paid_on__isnull=True)
-                    .values_list("pk", flat=True))
+    inst_ids = list(
+        Installment.objects.filter(cooperative=coop, due_date__lt=run_date, paid_on__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
     loan_rows = [(i % 400, "lancar", run_date + dt.timedelta(days=1), pk) for i, pk in enumerate(loan_ids)]
     inst_rows = [(Decimal("1234.00"), run_date + dt.timedelta(days=1), pk) for pk in inst_ids]
     started = time.perf_counter()
     with transaction.atomic():
-        bulk_set(Loan, [("days_past_due", "integer"), ("kolektibilitas", "varchar"),
-                                       ("arrears_date", "date")], loan_rows)
+        bulk_set(
+            Loan,
+            [("days_past_due", "integer"), ("kolektibilitas", "varchar"), ("arrears_date", "date")],
+            loan_rows,
+        )
         bulk_set(Installment, [("denda", "numeric"), ("denda_through", "date")], inst_rows)
         elapsed = time.perf_counter() - started
         transaction.set_rollback(True)  # leave the benchmark data as the run wrote it
@@ -151,7 +215,9 @@ def _run(n: int):
 
     today = timezone.localdate()
     run_date = today.replace(day=1) - dt.timedelta(days=1)  # last month end
-    print(f"loans: {n:,}  installments: {n * INSTALLMENTS:,}  database: {connection.vendor}  run date: {run_date}")
+    print(
+        f"loans: {n:,}  installments: {n * INSTALLMENTS:,}  database: {connection.vendor}  run date: {run_date}"
+    )
     t = time.perf_counter()
     coop, user = _seed(n, run_date)
     print(f"seed: {time.perf_counter() - t:.1f} s")
@@ -160,18 +226,28 @@ def _run(n: int):
     run = arrears_run(actor=user, cooperative=coop, date=run_date)
     run_s = time.perf_counter() - t
     assert run.status == "selesai" and run.processed == n, (run.status, run.processed)
-    overdue = Installment.objects.filter(cooperative=coop, due_date__lt=run_date, paid_on__isnull=True).count()
+    overdue = Installment.objects.filter(
+        cooperative=coop, due_date__lt=run_date, paid_on__isnull=True
+    ).count()
     late = Loan.objects.filter(cooperative=coop, days_past_due__gt=0).count()
-    print(f"arrears run: {run_s:.2f} s  ({n / run_s:,.0f} loans/s)  goal ≤ 60 s: {'OK' if run_s <= 60 else 'MISSED'}")
-    print(f"  late loans {late:,}, overdue installments {overdue:,}, counts {run.summary['counts']}, "
-          f"RPM {run.summary['rpm']}, cadangan {run.summary['required']}")
+    print(
+        f"arrears run: {run_s:.2f} s  ({n / run_s:,.0f} loans/s)  goal ≤ 60 s: {'OK' if run_s <= 60 else 'MISSED'}"
+    )
+    print(
+        f"  late loans {late:,}, overdue installments {overdue:,}, counts {run.summary['counts']}, "
+        f"RPM {run.summary['rpm']}, cadangan {run.summary['required']}"
+    )
 
     t = time.perf_counter()
     again = arrears_run(actor=user, cooperative=coop, date=run_date)
-    print(f"re-run for the same date (idempotent, nothing to do): {time.perf_counter() - t:.3f} s, "
-          f"same run: {again.pk == run.pk}")
+    print(
+        f"re-run for the same date (idempotent, nothing to do): {time.perf_counter() - t:.3f} s, "
+        f"same run: {again.pk == run.pk}"
+    )
 
     raw_s, nl, ni = _raw_reference(coop, run_date)
-    print(f"reference: raw UPDATE of {nl:,} loan rows + {ni:,} installment rows: {raw_s:.2f} s "
-          f"({(nl + ni) / raw_s:,.0f} rows/s)")
+    print(
+        f"reference: raw UPDATE of {nl:,} loan rows + {ni:,} installment rows: {raw_s:.2f} s "
+        f"({(nl + ni) / raw_s:,.0f} rows/s)"
+    )
     print(f"ratio arrears run / raw update: {run_s / raw_s:.1f}×")

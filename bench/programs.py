@@ -54,32 +54,81 @@ def build(n_coops: int, n_parts: int, n_checkins: int):
     jenis = [v for v, _ in Cooperative.Jenis.choices]
     kelompok = [v for v, _ in Cooperative.Kelompok.choices]
     with batch():
-        Cooperative.objects.bulk_create([
-            Cooperative(name=f"Koperasi {i}", slug=f"bench-prog-{i}", jenis=rng.choice(jenis),
-                        kelompok=rng.choice(kelompok), kabupaten=kab, kecamatan=rng.choice(kecs))
-            for i in range(n_coops)], batch_size=1000)
+        Cooperative.objects.bulk_create(
+            [
+                Cooperative(
+                    name=f"Koperasi {i}",
+                    slug=f"bench-prog-{i}",
+                    jenis=rng.choice(jenis),
+                    kelompok=rng.choice(kelompok),
+                    kabupaten=kab,
+                    kecamatan=rng.choice(kecs),
+                )
+                for i in range(n_coops)
+            ],
+            batch_size=1000,
+        )
         coops = list(Cooperative.objects.filter(kabupaten=kab))
-        people = [Person(kabupaten=kab, nik=f"3513{i:012d}", name=f"Peserta {i}", gender=rng.choice("LP"),
-                         birth_date=dt.date(rng.randint(1955, 2006), rng.randint(1, 12), rng.randint(1, 28)),
-                         cooperative=rng.choice(coops)) for i in range(n_parts // 2)]
+        people = [
+            Person(
+                kabupaten=kab,
+                nik=f"3513{i:012d}",
+                name=f"Peserta {i}",
+                gender=rng.choice("LP"),
+                birth_date=dt.date(rng.randint(1955, 2006), rng.randint(1, 12), rng.randint(1, 28)),
+                cooperative=rng.choice(coops),
+            )
+            for i in range(n_parts // 2)
+        ]
         Person.objects.bulk_create(people, batch_size=2000)
         people = list(Person.objects.filter(kabupaten=kab))
-        events = [event_save(actor=SYSTEM, kabupaten=kab, kind="pelatihan", title=f"Kegiatan {i}",
-                             start_date=dt.date(2025, 1 + i % 12, 10), end_date=dt.date(2025, 1 + i % 12, 11),
-                             status=Event.Status.OPEN) for i in range(40)]
+        events = [
+            event_save(
+                actor=SYSTEM,
+                kabupaten=kab,
+                kind="pelatihan",
+                title=f"Kegiatan {i}",
+                start_date=dt.date(2025, 1 + i % 12, 10),
+                end_date=dt.date(2025, 1 + i % 12, 11),
+                status=Event.Status.OPEN,
+            )
+            for i in range(40)
+        ]
         parts, seen = [], set()
         while len(parts) < n_parts:
             e, p = rng.choice(events), rng.choice(people)
             if (e.pk, p.pk) in seen:
                 continue
             seen.add((e.pk, p.pk))
-            parts.append(Participation(kabupaten=kab, event=e, person=p, cooperative=p.cooperative,
-                                       token_hash=hash_token(f"tok-{len(parts)}")))
+            parts.append(
+                Participation(
+                    kabupaten=kab,
+                    event=e,
+                    person=p,
+                    cooperative=p.cooperative,
+                    token_hash=hash_token(f"tok-{len(parts)}"),
+                )
+            )
         Participation.objects.bulk_create(parts, batch_size=2000)
-        target = event_save(actor=SYSTEM, kabupaten=kab, kind="rakor", title="Rakor besar",
-                            start_date=dt.date(2025, 6, 2), end_date=dt.date(2025, 6, 2), status=Event.Status.OPEN)
-        scan = [Participation(kabupaten=kab, event=target, person=people[i], cooperative=people[i].cooperative,
-                              token_hash=hash_token(f"scan-{i}")) for i in range(n_checkins)]
+        target = event_save(
+            actor=SYSTEM,
+            kabupaten=kab,
+            kind="rakor",
+            title="Rakor besar",
+            start_date=dt.date(2025, 6, 2),
+            end_date=dt.date(2025, 6, 2),
+            status=Event.Status.OPEN,
+        )
+        scan = [
+            Participation(
+                kabupaten=kab,
+                event=target,
+                person=people[i],
+                cooperative=people[i].cooperative,
+                token_hash=hash_token(f"scan-{i}"),
+            )
+            for i in range(n_checkins)
+        ]
         Participation.objects.bulk_create(scan)
     return kab, officer, target
 
@@ -144,8 +193,12 @@ def bench_checkins(officer, event, n, clients=8):
     ids = list(event.participations.values_list("pk", flat=True))
     Attendance.objects.filter(participation__event=event).delete()
     t = time.perf_counter()
-    Attendance.objects.bulk_create([Attendance(kabupaten_id=event.kabupaten_id, participation_id=i,
-                                               day=event.start_date, method="qr") for i in ids])
+    Attendance.objects.bulk_create(
+        [
+            Attendance(kabupaten_id=event.kabupaten_id, participation_id=i, day=event.start_date, method="qr")
+            for i in ids
+        ]
+    )
     raw = time.perf_counter() - t
     return elapsed, raw, done, errors
 
@@ -163,7 +216,9 @@ def bench_certificates(event, n):
     Participation.objects.bulk_update(parts, ["certificate_number"])
     request = RequestFactory().get("/")
     t = time.perf_counter()
-    pdf = render_pdf("programs/pdf/certificates.html", documents.certificate_context(request, event, parts), request)
+    pdf = render_pdf(
+        "programs/pdf/certificates.html", documents.certificate_context(request, event, parts), request
+    )
     return time.perf_counter() - t, len(pdf)
 
 
@@ -179,15 +234,21 @@ def main(argv):
 
     t = time.perf_counter()
     kab, officer, event = build(args.coops, args.participations, args.checkins)
-    print(f"database: {connection.vendor}; built {args.coops} cooperatives, {args.participations} participations "
-          f"in {time.perf_counter() - t:.1f} s (machine: {os.cpu_count()} cores)")
+    print(
+        f"database: {connection.vendor}; built {args.coops} cooperatives, {args.participations} participations "
+        f"in {time.perf_counter() - t:.1f} s (machine: {os.cpu_count()} cores)"
+    )
     sel, raw, r = bench_reach(kab)
-    print(f"reach report 2025 ({r['participations']} participations, {len(r['coops'])} cooperatives reached): "
-          f"{sel * 1000:.1f} ms median; raw aggregate SQL {raw * 1000:.1f} ms; ratio {sel / raw:.1f}x "
-          f"(goal ≤ 200 ms)")
+    print(
+        f"reach report 2025 ({r['participations']} participations, {len(r['coops'])} cooperatives reached): "
+        f"{sel * 1000:.1f} ms median; raw aggregate SQL {raw * 1000:.1f} ms; ratio {sel / raw:.1f}x "
+        f"(goal ≤ 200 ms)"
+    )
     elapsed, raw_ins, done, errors = bench_checkins(officer, event, args.checkins)
-    print(f"check-ins: {done} through attendance_check_in with 8 clients in {elapsed:.2f} s = "
-          f"{done / elapsed:.0f}/s; raw insert of the same rows {raw_ins * 1000:.1f} ms; ratio "
-          f"{elapsed / raw_ins:.0f}x (goal ≥ 200/s){'; ERRORS: ' + repr(errors[:3]) if errors else ''}")
+    print(
+        f"check-ins: {done} through attendance_check_in with 8 clients in {elapsed:.2f} s = "
+        f"{done / elapsed:.0f}/s; raw insert of the same rows {raw_ins * 1000:.1f} ms; ratio "
+        f"{elapsed / raw_ins:.0f}x (goal ≥ 200/s){'; ERRORS: ' + repr(errors[:3]) if errors else ''}"
+    )
     secs, size = bench_certificates(event, args.certs)
     print(f"certificates: {args.certs} in one PDF in {secs:.1f} s ({size / 1e6:.1f} MB) (goal ≤ 60 s)")

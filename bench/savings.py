@@ -37,45 +37,163 @@ def _setup(n: int):
     if not Region.objects.filter(code="35.13").exists():
         load_kabupaten("35.13")
     kab = Region.objects.get(code="35.13")
-    coop = _create_cooperative(kabupaten=kab, name="Bench KSP", slug=f"bench-savings-{int(time.time())}",
-                               jenis=Cooperative.Jenis.SIMPAN_PINJAM, on_kopdig=True)
+    coop = _create_cooperative(
+        kabupaten=kab,
+        name="Bench KSP",
+        slug=f"bench-savings-{int(time.time())}",
+        jenis=Cooperative.Jenis.SIMPAN_PINJAM,
+        on_kopdig=True,
+    )
     joined = dt.date(2025, 1, 2)
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     with transaction.atomic():
         products = services.ensure_products(coop)
-        SavingsProduct.objects.filter(pk=products["sukarela"].pk).update(rate=Decimal("3"), admin_fee=Decimal("1000"))
-        insert(Member, ["cooperative", "number", "nik", "name", "gender", "birth_place", "address", "phone",
-                        "occupation", "heir_name", "heir_relation", "member_class", "status", "joined_on",
-                        "exit_reason", "created_at"],
-               [(coop.pk, f"{i:06d}", f"3513{i:012d}", f"Anggota {i}", "L", "", "", "", "", "", "", "", "aktif",
-                 joined, "", now) for i in range(1, n + 1)])
+        SavingsProduct.objects.filter(pk=products["sukarela"].pk).update(
+            rate=Decimal("3"), admin_fee=Decimal("1000")
+        )
+        insert(
+            Member,
+            [
+                "cooperative",
+                "number",
+                "nik",
+                "name",
+                "gender",
+                "birth_place",
+                "address",
+                "phone",
+                "occupation",
+                "heir_name",
+                "heir_relation",
+                "member_class",
+                "status",
+                "joined_on",
+                "exit_reason",
+                "created_at",
+            ],
+            [
+                (
+                    coop.pk,
+                    f"{i:06d}",
+                    f"3513{i:012d}",
+                    f"Anggota {i}",
+                    "L",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "aktif",
+                    joined,
+                    "",
+                    now,
+                )
+                for i in range(1, n + 1)
+            ],
+        )
         members = list(Member.objects.filter(cooperative=coop).order_by("id").values_list("id", flat=True))
-        opening = {m: Decimal(100_000 + (i % 50) * 20_000) if i % 100 else Decimal(150_000_000)
-                   for i, m in enumerate(members)}
+        opening = {
+            m: Decimal(100_000 + (i % 50) * 20_000) if i % 100 else Decimal(150_000_000)
+            for i, m in enumerate(members)
+        }
         mid = {m: Decimal(250_000) for i, m in enumerate(members) if i % 5 == 0}
         rows = []
         for i, m in enumerate(members):
-            rows.append((coop.pk, m, products["wajib"].pk, "wajib", f"SW-{2 * i + 1:07d}", "aktif", joined, ZERO_, ZERO_))
-            rows.append((coop.pk, m, products["sukarela"].pk, "sukarela", f"SS-{2 * i + 2:07d}", "aktif", joined,
-                         opening[m] + mid.get(m, ZERO_), ZERO_))
-        insert(SavingsAccount, ["cooperative", "member", "product", "kind", "number", "status", "opened_on", "balance",
-                                "wajib_credit", "rate", "term_months", "maturity_action"],
-               [(*r, ZERO_, 0, "") for r in rows])
+            rows.append(
+                (
+                    coop.pk,
+                    m,
+                    products["wajib"].pk,
+                    "wajib",
+                    f"SW-{2 * i + 1:07d}",
+                    "aktif",
+                    joined,
+                    ZERO_,
+                    ZERO_,
+                )
+            )
+            rows.append(
+                (
+                    coop.pk,
+                    m,
+                    products["sukarela"].pk,
+                    "sukarela",
+                    f"SS-{2 * i + 2:07d}",
+                    "aktif",
+                    joined,
+                    opening[m] + mid.get(m, ZERO_),
+                    ZERO_,
+                )
+            )
+        insert(
+            SavingsAccount,
+            [
+                "cooperative",
+                "member",
+                "product",
+                "kind",
+                "number",
+                "status",
+                "opened_on",
+                "balance",
+                "wajib_credit",
+                "rate",
+                "term_months",
+                "maturity_action",
+            ],
+            [(*r, ZERO_, 0, "") for r in rows],
+        )
         DocumentCounter.objects.create(cooperative=coop, series="savings_account", year=0, last=2 * n)
-        accounts = dict(SavingsAccount.objects.filter(cooperative=coop, kind="sukarela").values_list("member_id", "id"))
+        accounts = dict(
+            SavingsAccount.objects.filter(cooperative=coop, kind="sukarela").values_list("member_id", "id")
+        )
         total_open = sum(opening.values(), ZERO_)
-        e1 = post(cooperative=coop, date=joined, memo="Saldo awal (bench)", source_type="bench",
-                  lines=[Line("bank", debit=total_open), Line("simpanan_sukarela", credit=total_open)])
-        txs = [SavingsTransaction(cooperative_id=coop.pk, account_id=accounts[m], member_id=m, kind="sukarela",
-                                  date=joined, type="deposit", amount=opening[m], memo="Saldo awal", entry_id=e1.pk)
-               for m in members]
+        e1 = post(
+            cooperative=coop,
+            date=joined,
+            memo="Saldo awal (bench)",
+            source_type="bench",
+            lines=[Line("bank", debit=total_open), Line("simpanan_sukarela", credit=total_open)],
+        )
+        txs = [
+            SavingsTransaction(
+                cooperative_id=coop.pk,
+                account_id=accounts[m],
+                member_id=m,
+                kind="sukarela",
+                date=joined,
+                type="deposit",
+                amount=opening[m],
+                memo="Saldo awal",
+                entry_id=e1.pk,
+            )
+            for m in members
+        ]
         day = dt.date(2025, 3, 15)
         total_mid = sum(mid.values(), ZERO_)
-        e2 = post(cooperative=coop, date=day, memo="Setoran (bench)", source_type="bench",
-                  lines=[Line("kas", debit=total_mid), Line("simpanan_sukarela", credit=total_mid)])
-        txs += [SavingsTransaction(cooperative_id=coop.pk, account_id=accounts[m], member_id=m, kind="sukarela",
-                                   date=day, type="deposit", amount=a, memo="Setoran", entry_id=e2.pk)
-                for m, a in mid.items()]
+        e2 = post(
+            cooperative=coop,
+            date=day,
+            memo="Setoran (bench)",
+            source_type="bench",
+            lines=[Line("kas", debit=total_mid), Line("simpanan_sukarela", credit=total_mid)],
+        )
+        txs += [
+            SavingsTransaction(
+                cooperative_id=coop.pk,
+                account_id=accounts[m],
+                member_id=m,
+                kind="sukarela",
+                date=day,
+                type="deposit",
+                amount=a,
+                memo="Setoran",
+                entry_id=e2.pk,
+            )
+            for m, a in mid.items()
+        ]
         insert_transactions(txs)
     return coop, e1
 
@@ -93,13 +211,31 @@ def _raw_insert_seconds(coop, n: int, entry, tx_rows: int) -> tuple[float, float
     from kopdig.savings.models import Due, SavingsAccount, SavingsTransaction
 
     members = list(Member.objects.filter(cooperative=coop).order_by("id").values_list("id", flat=True))
-    accounts = dict(SavingsAccount.objects.filter(cooperative=coop, kind="sukarela").values_list("member_id", "id"))
+    accounts = dict(
+        SavingsAccount.objects.filter(cooperative=coop, kind="sukarela").values_list("member_id", "id")
+    )
     period = dt.date(2030, 1, 1)
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     dues = [(coop.pk, m, period, Decimal("25000.00"), ZERO_) for m in members]
     types = ["interest", "admin_fee", "tax"]
-    txs = [(coop.pk, accounts[members[i % n]], members[i % n], "sukarela", period, types[i // n], Decimal("1.00"), "ref",
-            entry.pk, None, period, None, now) for i in range(tx_rows)]
+    txs = [
+        (
+            coop.pk,
+            accounts[members[i % n]],
+            members[i % n],
+            "sukarela",
+            period,
+            types[i // n],
+            Decimal("1.00"),
+            "ref",
+            entry.pk,
+            None,
+            period,
+            None,
+            now,
+        )
+        for i in range(tx_rows)
+    ]
     with transaction.atomic():
         t = time.perf_counter()
         insert(Due, ["cooperative", "member", "period", "amount", "paid"], dues)
@@ -116,9 +252,21 @@ def _cleanup():
 
     from kopdig.tenancy.models import Cooperative
 
-    tables = ["savings_savingstransaction", "savings_receipt", "savings_due", "savings_run", "savings_savingsaccount",
-              "savings_savingsproduct", "members_memberstatuschange", "members_member", "ledger_journalline",
-              "ledger_accountmonthbalance", "ledger_journalentry", "audit_auditlog", "tenancy_documentcounter"]
+    tables = [
+        "savings_savingstransaction",
+        "savings_receipt",
+        "savings_due",
+        "savings_run",
+        "savings_savingsaccount",
+        "savings_savingsproduct",
+        "members_memberstatuschange",
+        "members_member",
+        "ledger_journalline",
+        "ledger_accountmonthbalance",
+        "ledger_journalentry",
+        "audit_auditlog",
+        "tenancy_documentcounter",
+    ]
     existing = set(connection.introspection.table_names())
     for coop in Cooperative.objects.filter(slug__startswith="bench-savings-"):
         with transaction.atomic():
@@ -131,7 +279,9 @@ def _cleanup():
                     if table in existing:
                         cursor.execute(f"DELETE FROM {table} WHERE cooperative_id = %s", [coop.pk])
                 # accounts reference their parents: children first
-                cursor.execute("UPDATE ledger_account SET parent_id = NULL WHERE cooperative_id = %s", [coop.pk])
+                cursor.execute(
+                    "UPDATE ledger_account SET parent_id = NULL WHERE cooperative_id = %s", [coop.pk]
+                )
             from kopdig.ledger.models import Account, LedgerSettings
 
             Account.objects.filter(cooperative=coop).delete()
@@ -169,14 +319,22 @@ def main(argv):
         rerun_s = time.perf_counter() - t
         assert again.pk == run.pk or again.kind == "billing"
         due_raw, tx_raw = _raw_insert_seconds(coop, n, entry, rows)
-        print(f"billing run   : {n:,} dues in {billing_s:.1f} s = {n / billing_s:,.0f} members/s "
-              f"(goal ≤ 60 s: {'ok' if billing_s <= 60 else 'MISSED'})")
-        print(f"  raw insert  : {n:,} due rows (driver-level insert) in {due_raw:.2f} s = {n / due_raw:,.0f} rows/s; "
-              f"run/raw = {billing_s / due_raw:.1f}×")
-        print(f"interest run  : {n:,} accounts, {rows:,} savings transactions, in {interest_s:.1f} s = "
-              f"{n / interest_s:,.0f} accounts/s (goal ≤ 60 s: {'ok' if interest_s <= 60 else 'MISSED'})")
-        print(f"  raw insert  : {rows:,} transaction rows (driver-level insert) in {tx_raw:.2f} s = {rows / tx_raw:,.0f} rows/s; "
-              f"run/raw (same row count) = {interest_s / tx_raw:.1f}×")
+        print(
+            f"billing run   : {n:,} dues in {billing_s:.1f} s = {n / billing_s:,.0f} members/s "
+            f"(goal ≤ 60 s: {'ok' if billing_s <= 60 else 'MISSED'})"
+        )
+        print(
+            f"  raw insert  : {n:,} due rows (driver-level insert) in {due_raw:.2f} s = {n / due_raw:,.0f} rows/s; "
+            f"run/raw = {billing_s / due_raw:.1f}×"
+        )
+        print(
+            f"interest run  : {n:,} accounts, {rows:,} savings transactions, in {interest_s:.1f} s = "
+            f"{n / interest_s:,.0f} accounts/s (goal ≤ 60 s: {'ok' if interest_s <= 60 else 'MISSED'})"
+        )
+        print(
+            f"  raw insert  : {rows:,} transaction rows (driver-level insert) in {tx_raw:.2f} s = {rows / tx_raw:,.0f} rows/s; "
+            f"run/raw (same row count) = {interest_s / tx_raw:.1f}×"
+        )
         print(f"re-run billing (idempotent, changes nothing): {rerun_s * 1000:.0f} ms")
     finally:
         _cleanup()

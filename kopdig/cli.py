@@ -1,9 +1,9 @@
 """The ``kopdig`` console command: Django's management commands plus Kopdig's own.
 
-    kopdig demo [--port N] [--no-serve]   build the demo regency and serve it
-    kopdig serve [--port N]               serve (gunicorn) with the background worker
-    kopdig ledger verify [--coop SLUG]    recompute balances from the journal lines
-    kopdig <django command> …             e.g. kopdig migrate, kopdig createsuperuser
+kopdig demo [--port N] [--no-serve]   build the demo regency and serve it
+kopdig serve [--port N]               serve (gunicorn) with the background worker
+kopdig ledger verify [--coop SLUG]    recompute balances from the journal lines
+kopdig <django command> …             e.g. kopdig migrate, kopdig createsuperuser
 """
 
 import os

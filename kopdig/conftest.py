@@ -8,7 +8,9 @@ from dataclasses import dataclass
 
 import pytest
 
-os.environ.setdefault("KOPDIG_DATA_DIR", os.path.join(os.path.dirname(os.path.dirname(__file__)), "var", "test"))
+os.environ.setdefault(
+    "KOPDIG_DATA_DIR", os.path.join(os.path.dirname(os.path.dirname(__file__)), "var", "test")
+)
 
 
 def _serialise_live_server():
@@ -82,12 +84,23 @@ def world(regions):
     kec = Region.objects.get(code="35.13.14")  # Kraksaan
     desa = kec.children.first()
     coop_a = _create_cooperative(
-        kabupaten=kab, name="KSU Sejahtera Bersama", slug="ksu-sejahtera", jenis=Cooperative.Jenis.SERBA_USAHA,
-        kecamatan=kec, desa=desa, on_kopdig=True, has_usp=True, nik="3513150010001",
+        kabupaten=kab,
+        name="KSU Sejahtera Bersama",
+        slug="ksu-sejahtera",
+        jenis=Cooperative.Jenis.SERBA_USAHA,
+        kecamatan=kec,
+        desa=desa,
+        on_kopdig=True,
+        has_usp=True,
+        nik="3513150010001",
     )
     coop_b = _create_cooperative(
-        kabupaten=kab, name="KSP Maju Jaya", slug="ksp-maju-jaya", jenis=Cooperative.Jenis.SIMPAN_PINJAM,
-        kecamatan=kec, on_kopdig=True,
+        kabupaten=kab,
+        name="KSP Maju Jaya",
+        slug="ksp-maju-jaya",
+        jenis=Cooperative.Jenis.SIMPAN_PINJAM,
+        kecamatan=kec,
+        on_kopdig=True,
     )
     users = {}
     for kind in Role.Kind.values:
@@ -100,13 +113,28 @@ def world(regions):
     dinas_other = UserFactory(username="dinas-kota")
     DinasRole.objects.create(user=dinas_other, kabupaten=kab_other)
     member_a = Member.objects.create(
-        cooperative=coop_a, number="00001", nik="3513154101900001", name="Siti Aminah", gender="P",
-        joined_on=dt.date(2024, 1, 2), user=users["anggota"],
+        cooperative=coop_a,
+        number="00001",
+        nik="3513154101900001",
+        name="Siti Aminah",
+        gender="P",
+        joined_on=dt.date(2024, 1, 2),
+        user=users["anggota"],
     )
     return World(
-        kab=kab, kab_other=kab_other, coop_a=coop_a, coop_b=coop_b, pengurus_a=users["pengurus"],
-        manajer_a=users["manajer"], kasir_a=users["kasir"], pengawas_a=users["pengawas"],
-        anggota_a=users["anggota"], member_a=member_a, pengurus_b=pengurus_b, dinas=dinas, dinas_other=dinas_other,
+        kab=kab,
+        kab_other=kab_other,
+        coop_a=coop_a,
+        coop_b=coop_b,
+        pengurus_a=users["pengurus"],
+        manajer_a=users["manajer"],
+        kasir_a=users["kasir"],
+        pengawas_a=users["pengawas"],
+        anggota_a=users["anggota"],
+        member_a=member_a,
+        pengurus_b=pengurus_b,
+        dinas=dinas,
+        dinas_other=dinas_other,
     )
 
 
@@ -119,8 +147,11 @@ def api_client(db):
         token = None
 
         def as_user(self, user, password="rahasia-123"):
-            resp = self.post("/api/v1/auth/token", {"username": user.username, "password": password},
-                             content_type="application/json")
+            resp = self.post(
+                "/api/v1/auth/token",
+                {"username": user.username, "password": password},
+                content_type="application/json",
+            )
             assert resp.status_code == 200, resp.content
             self.token = resp.json()["token"]
             return self
@@ -141,6 +172,8 @@ def api_client(db):
             return super().put(path, data, content_type=content_type, headers=self._headers(extra), **extra)
 
         def delete(self, path, data=None, content_type="application/json", **extra):
-            return super().delete(path, data, content_type=content_type, headers=self._headers(extra), **extra)
+            return super().delete(
+                path, data, content_type=content_type, headers=self._headers(extra), **extra
+            )
 
     return ApiClient()

@@ -19,8 +19,15 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 CHROMIUM = os.environ.get("KOPDIG_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SIZES = {"phone": {"width": 360, "height": 740}, "desktop": {"width": 1280, "height": 800}}
 COOP = "ksp-sejahtera"
 # name, demo user, start path, optional selector of the link to follow from there

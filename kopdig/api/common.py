@@ -69,6 +69,7 @@ def responses(ok: dict | type, *codes: int) -> dict:
 
 # --- field types ---------------------------------------------------------------------------
 
+
 def _field(info: ValidationInfo) -> str:
     return info.field_name or "nilai"
 
@@ -82,15 +83,26 @@ def _signed_money(value, info: ValidationInfo) -> Decimal:
 
 
 def _money_schema(minimum: int) -> dict:
-    return {"anyOf": [{"type": "string", "pattern": validation.AMOUNT_PATTERN if minimum < 0 else
-                       validation.AMOUNT_PATTERN.replace("^-?", "^"), "maxLength": _WHOLE + 4},
-                      {"type": "integer", "minimum": minimum, "maximum": 10**_WHOLE - 1}],
-            "description": "Jumlah rupiah: teks desimal (\"1500000.00\") atau bilangan bulat."}
+    return {
+        "anyOf": [
+            {
+                "type": "string",
+                "pattern": validation.AMOUNT_PATTERN
+                if minimum < 0
+                else validation.AMOUNT_PATTERN.replace("^-?", "^"),
+                "maxLength": _WHOLE + 4,
+            },
+            {"type": "integer", "minimum": minimum, "maximum": 10**_WHOLE - 1},
+        ],
+        "description": 'Jumlah rupiah: teks desimal ("1500000.00") atau bilangan bulat.',
+    }
 
 
 # An amount in rupiah, >= 0: a decimal string or an integer (no float, bool, exponent, NaN).
 Money = Annotated[Decimal, BeforeValidator(_money), WithJsonSchema(_money_schema(0))]
-SignedMoney = Annotated[Decimal, BeforeValidator(_signed_money), WithJsonSchema(_money_schema(-(10**_WHOLE) + 1))]
+SignedMoney = Annotated[
+    Decimal, BeforeValidator(_signed_money), WithJsonSchema(_money_schema(-(10**_WHOLE) + 1))
+]
 
 
 def _rate(value, info: ValidationInfo) -> Decimal:
@@ -98,9 +110,18 @@ def _rate(value, info: ValidationInfo) -> Decimal:
 
 
 # A percentage or rate: a decimal string (up to 4 decimals) or an integer.
-Rate = Annotated[Decimal, BeforeValidator(_rate), WithJsonSchema({
-    "anyOf": [{"type": "string", "pattern": r"^[0-9]{1,5}(\.[0-9]{1,4})?$"},
-              {"type": "integer", "minimum": 0, "maximum": 99999}]})]
+Rate = Annotated[
+    Decimal,
+    BeforeValidator(_rate),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": r"^[0-9]{1,5}(\.[0-9]{1,4})?$"},
+                {"type": "integer", "minimum": 0, "maximum": 99999},
+            ]
+        }
+    ),
+]
 
 
 def _query_date(value, info: ValidationInfo):
@@ -131,8 +152,11 @@ def _year(value, info: ValidationInfo) -> int:
 
 
 # A book year: 1900 .. next year.
-Year = Annotated[int, AfterValidator(_year),
-                 WithJsonSchema({"type": "integer", "minimum": validation.FIRST_YEAR, "maximum": 2100})]
+Year = Annotated[
+    int,
+    AfterValidator(_year),
+    WithJsonSchema({"type": "integer", "minimum": validation.FIRST_YEAR, "maximum": 2100}),
+]
 
 
 def _limit(value: int) -> int:
@@ -143,9 +167,14 @@ def _offset(value: int) -> int:
     return validation.paging(1, value)[1]
 
 
-Limit = Annotated[int, AfterValidator(_limit), WithJsonSchema({"type": "integer", "minimum": 1, "maximum": MAX_LIMIT})]
-Offset = Annotated[int, AfterValidator(_offset),
-                   WithJsonSchema({"type": "integer", "minimum": 0, "maximum": validation.MAX_OFFSET})]
+Limit = Annotated[
+    int, AfterValidator(_limit), WithJsonSchema({"type": "integer", "minimum": 1, "maximum": MAX_LIMIT})
+]
+Offset = Annotated[
+    int,
+    AfterValidator(_offset),
+    WithJsonSchema({"type": "integer", "minimum": 0, "maximum": validation.MAX_OFFSET}),
+]
 
 
 def Text(max_length: int, *, min_length: int = 0, pattern: str | None = None):  # noqa: N802 - a type

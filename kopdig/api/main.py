@@ -79,7 +79,9 @@ class TokenOut(Schema):
     expires_at: str
 
 
-@api.post("/auth/token", auth=None, response={200: TokenOut, 401: Detail, 422: Detail, 429: Detail}, tags=["auth"])
+@api.post(
+    "/auth/token", auth=None, response={200: TokenOut, 401: Detail, 422: Detail, 429: Detail}, tags=["auth"]
+)
 def token(request, data: TokenIn):
     """Exchange a username and password for a bearer token (throttled like the login page:
     after too many failures the username+IP pair answers 429 for a while)."""
@@ -121,17 +123,28 @@ class CoopOut(Schema):
 
 def coop_out(c) -> dict:
     return {
-        "slug": c.slug, "name": c.name, "badan_hukum_number": c.badan_hukum_number,
+        "slug": c.slug,
+        "name": c.name,
+        "badan_hukum_number": c.badan_hukum_number,
         "badan_hukum_date": c.badan_hukum_date.isoformat() if c.badan_hukum_date else None,
-        "nik": c.nik, "npwp": c.npwp, "jenis": c.jenis, "kelompok": c.kelompok, "bentuk": c.bentuk,
-        "has_usp": c.has_usp, "kbli": c.kbli, "address": c.address,
+        "nik": c.nik,
+        "npwp": c.npwp,
+        "jenis": c.jenis,
+        "kelompok": c.kelompok,
+        "bentuk": c.bentuk,
+        "has_usp": c.has_usp,
+        "kbli": c.kbli,
+        "address": c.address,
         "provinsi": c.kabupaten.parent.name if c.kabupaten.parent_id else None,
         "kabupaten": c.kabupaten.name,
         "kecamatan": c.kecamatan.name if c.kecamatan_id else None,
         "desa": c.desa.name if c.desa_id else None,
         "founded_on": c.founded_on.isoformat() if c.founded_on else None,
-        "book_year_start_month": c.book_year_start_month, "phone": c.phone, "status": c.status,
-        "on_kopdig": c.on_kopdig, "open_loop": c.open_loop,
+        "book_year_start_month": c.book_year_start_month,
+        "phone": c.phone,
+        "status": c.status,
+        "on_kopdig": c.on_kopdig,
+        "open_loop": c.open_loop,
     }
 
 
@@ -143,7 +156,11 @@ class CoopList(Schema):
 @api.get("/coops", response=responses(CoopList), tags=["koperasi"])
 def coops(request, paging: Query[Paging]):
     """Cooperatives the caller may see: their own, or all of their kabupaten for a Dinas officer."""
-    qs = cooperatives_visible_to(request.user).select_related("kabupaten__parent", "kecamatan", "desa").order_by("name")
+    qs = (
+        cooperatives_visible_to(request.user)
+        .select_related("kabupaten__parent", "kecamatan", "desa")
+        .order_by("name")
+    )
     return page(qs, paging.limit, paging.offset, coop_out)
 
 
@@ -151,7 +168,19 @@ def _mount_routers():
     """Each app exposes ``router`` in its api.py, mounted at the root. Its paths are written in
     full (``/coops/{slug}/accounts``, ``/dinas/coops``): ninja does not read path parameters in
     a router's mount prefix."""
-    for app in ["ledger", "members", "savings", "loans", "shu", "rat", "usaha", "dinas", "health", "programs", "network"]:
+    for app in [
+        "ledger",
+        "members",
+        "savings",
+        "loans",
+        "shu",
+        "rat",
+        "usaha",
+        "dinas",
+        "health",
+        "programs",
+        "network",
+    ]:
         try:
             module = import_module(f"kopdig.{app}.api")
         except ModuleNotFoundError as exc:

@@ -38,5 +38,7 @@ class IdempotencyKey(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["cooperative", "user", "endpoint", "key"], name="idempotency_unique")
+            models.UniqueConstraint(
+                fields=["cooperative", "user", "endpoint", "key"], name="idempotency_unique"
+            )
         ]

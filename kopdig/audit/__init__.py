@@ -3,7 +3,9 @@
 from django.db import router, transaction
 
 
-def record(actor, action, *, cooperative=None, kabupaten=None, obj=None, ref="", summary="", before=None, after=None):
+def record(
+    actor, action, *, cooperative=None, kabupaten=None, obj=None, ref="", summary="", before=None, after=None
+):
     """Write one audit row. Call inside the action's transaction so it commits with the change.
 
     ``obj`` fills object_type; ``ref`` is the business reference shown to users (member number,
@@ -51,9 +53,14 @@ def _insert(entry) -> None:
     fields = [f for f in opts.local_concrete_fields if f is not opts.pk]
     if not _INSERT:
         qn = connection.ops.quote_name
-        _INSERT.append("INSERT INTO {} ({}) VALUES ({}) RETURNING {}".format(
-            qn(opts.db_table), ", ".join(qn(f.column) for f in fields), ", ".join(["%s"] * len(fields)),
-            qn(opts.pk.column)))
+        _INSERT.append(
+            "INSERT INTO {} ({}) VALUES ({}) RETURNING {}".format(
+                qn(opts.db_table),
+                ", ".join(qn(f.column) for f in fields),
+                ", ".join(["%s"] * len(fields)),
+                qn(opts.pk.column),
+            )
+        )
     params = [f.get_db_prep_save(f.pre_save(entry, True), connection) for f in fields]
     with connection.cursor() as cursor:
         cursor.execute(_INSERT[0], params)

@@ -11,7 +11,9 @@ class AuditLog(models.Model):
     cooperative = models.ForeignKey(
         "tenancy.Cooperative", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    kabupaten = models.ForeignKey("tenancy.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    kabupaten = models.ForeignKey(
+        "tenancy.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     action = models.CharField(max_length=60)  # the action function's name, e.g. savings_deposit
     object_type = models.CharField(max_length=60, blank=True)
     object_ref = models.CharField(max_length=80, blank=True)  # business number or code, never a db id

@@ -42,8 +42,23 @@ from .models import (
 # Registry fields an officer may change with cooperative_update. Status has its own decision
 # (cooperative_status_confirm); keeping books on Kopdig is set up by the tenancy app.
 UPDATABLE_FIELDS = [
-    "name", "badan_hukum_number", "badan_hukum_date", "nik", "npwp", "jenis", "kelompok", "bentuk", "has_usp",
-    "kbli", "address", "kecamatan", "desa", "founded_on", "phone", "email", "open_loop",
+    "name",
+    "badan_hukum_number",
+    "badan_hukum_date",
+    "nik",
+    "npwp",
+    "jenis",
+    "kelompok",
+    "bentuk",
+    "has_usp",
+    "kbli",
+    "address",
+    "kecamatan",
+    "desa",
+    "founded_on",
+    "phone",
+    "email",
+    "open_loop",
 ]
 INVITATION_DAYS = 7
 
@@ -62,7 +77,9 @@ def _reporter(actor, cooperative) -> str:
     try:
         require_role(actor, cooperative, BOARD)
     except NotAllowed:
-        raise NotAllowed("Hanya petugas Dinas atau pengurus koperasi ini yang dapat melaporkan data ini.") from None
+        raise NotAllowed(
+            "Hanya petugas Dinas atau pengurus koperasi ini yang dapat melaporkan data ini."
+        ) from None
     return "pengurus"
 
 
@@ -71,7 +88,9 @@ def _check_regions(cooperative, fields):
     desa = fields.get("desa", cooperative.desa)
     if kec is not None and (kec.level != Region.Level.KECAMATAN or kec.parent_id != cooperative.kabupaten_id):
         raise DomainError("Kecamatan tidak berada di kabupaten ini.")
-    if desa is not None and (desa.level != Region.Level.DESA or (kec is not None and desa.parent_id != kec.pk)):
+    if desa is not None and (
+        desa.level != Region.Level.DESA or (kec is not None and desa.parent_id != kec.pk)
+    ):
         raise DomainError("Desa tidak berada di kecamatan yang dipilih.")
 
 
@@ -121,12 +140,22 @@ def _apply_registry(actor, coop, fields, action, summary=""):
     b, a = audit.diff(before, after)
     if a:
         coop.save(update_fields=[f for f in fields if f in a])
-        audit.record(actor, action, cooperative=coop, obj=coop, ref=coop.slug, summary=summary or coop.name,
-                     before=b, after=a)
+        audit.record(
+            actor,
+            action,
+            cooperative=coop,
+            obj=coop,
+            ref=coop.slug,
+            summary=summary or coop.name,
+            before=b,
+            after=a,
+        )
     return a
 
 
-def cooperative_status_confirm(*, actor, cooperative: Cooperative, status: str, note: str = "") -> Cooperative:
+def cooperative_status_confirm(
+    *, actor, cooperative: Cooperative, status: str, note: str = ""
+) -> Cooperative:
     """The officer's decision on a cooperative's status (aktif / tidak aktif / dibubarkan). Never automatic."""
     require_dinas(actor, cooperative.kabupaten_id)
     if status not in Cooperative.Status.values:
@@ -136,8 +165,16 @@ def cooperative_status_confirm(*, actor, cooperative: Cooperative, status: str, 
         before = coop.status
         coop.status = status
         coop.save(update_fields=["status"])
-        audit.record(actor, "cooperative_status_confirm", cooperative=coop, obj=coop, ref=coop.slug,
-                     summary=note[:255], before={"status": before}, after={"status": status})
+        audit.record(
+            actor,
+            "cooperative_status_confirm",
+            cooperative=coop,
+            obj=coop,
+            ref=coop.slug,
+            summary=note[:255],
+            before={"status": before},
+            after={"status": status},
+        )
     return coop
 
 
@@ -177,8 +214,16 @@ def _person_save(actor, cooperative, model, code, values: dict, *, action: str, 
             person.save()
         else:
             person = model.objects.create(cooperative=cooperative, **values)
-        audit.record(actor, action, cooperative=cooperative, obj=person, ref=person.code, summary=str(person),
-                     before=before, after=audit.snapshot(person, list(values)))
+        audit.record(
+            actor,
+            action,
+            cooperative=cooperative,
+            obj=person,
+            ref=person.code,
+            summary=str(person),
+            before=before,
+            after=audit.snapshot(person, list(values)),
+        )
     return person
 
 
@@ -195,29 +240,61 @@ OFFICER_MISSING = "Pengurus/pengawas tidak ditemukan."
 STAFF_MISSING = "Karyawan tidak ditemukan."
 
 
-def coop_officer_save(*, actor, cooperative, body: str, position: str, name: str, phone: str = "",
-                      term_start: dt.date | None = None, term_end: dt.date | None = None,
-                      code: str | None = None) -> CoopOfficer:
+def coop_officer_save(
+    *,
+    actor,
+    cooperative,
+    body: str,
+    position: str,
+    name: str,
+    phone: str = "",
+    term_start: dt.date | None = None,
+    term_end: dt.date | None = None,
+    code: str | None = None,
+) -> CoopOfficer:
     """Add (code None) or change a pengurus/pengawas member of a cooperative (Dinas officer)."""
     require_dinas(actor, cooperative.kabupaten_id)
     if body not in CoopOfficer.Body.values or position not in CoopOfficer.Position.values:
         raise DomainError("Organ atau jabatan tidak dikenal.")
     name = _clean_name(name)
     _dates_ok(term_start, term_end, "Akhir masa jabatan tidak boleh sebelum awalnya.")
-    values = {"body": body, "position": position, "name": name, "phone": phone.strip(), "term_start": term_start,
-              "term_end": term_end}
-    return _person_save(actor, cooperative, CoopOfficer, code, values, action="coop_officer_save",
-                        missing=OFFICER_MISSING)
+    values = {
+        "body": body,
+        "position": position,
+        "name": name,
+        "phone": phone.strip(),
+        "term_start": term_start,
+        "term_end": term_end,
+    }
+    return _person_save(
+        actor, cooperative, CoopOfficer, code, values, action="coop_officer_save", missing=OFFICER_MISSING
+    )
 
 
 def coop_officer_delete(*, actor, cooperative, code: str) -> None:
     require_dinas(actor, cooperative.kabupaten_id)
-    _person_delete(actor, cooperative, CoopOfficer, code, fields=["body", "position", "name", "term_start", "term_end"],
-                   action="coop_officer_delete", missing=OFFICER_MISSING)
+    _person_delete(
+        actor,
+        cooperative,
+        CoopOfficer,
+        code,
+        fields=["body", "position", "name", "term_start", "term_end"],
+        action="coop_officer_delete",
+        missing=OFFICER_MISSING,
+    )
 
 
-def coop_staff_save(*, actor, cooperative, position: str, name: str, phone: str = "", since: dt.date | None = None,
-                    until: dt.date | None = None, code: str | None = None) -> CoopStaff:
+def coop_staff_save(
+    *,
+    actor,
+    cooperative,
+    position: str,
+    name: str,
+    phone: str = "",
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    code: str | None = None,
+) -> CoopStaff:
     """Add (code None) or change a manajer/karyawan of a cooperative (Dinas officer or its pengurus)."""
     _reporter(actor, cooperative)
     if position not in CoopStaff.Position.values:
@@ -225,13 +302,22 @@ def coop_staff_save(*, actor, cooperative, position: str, name: str, phone: str 
     name = _clean_name(name)
     _dates_ok(since, until, "Tanggal berhenti tidak boleh sebelum tanggal mulai.")
     values = {"position": position, "name": name, "phone": phone.strip(), "since": since, "until": until}
-    return _person_save(actor, cooperative, CoopStaff, code, values, action="coop_staff_save", missing=STAFF_MISSING)
+    return _person_save(
+        actor, cooperative, CoopStaff, code, values, action="coop_staff_save", missing=STAFF_MISSING
+    )
 
 
 def coop_staff_delete(*, actor, cooperative, code: str) -> None:
     _reporter(actor, cooperative)
-    _person_delete(actor, cooperative, CoopStaff, code, fields=["position", "name", "since", "until"],
-                   action="coop_staff_delete", missing=STAFF_MISSING)
+    _person_delete(
+        actor,
+        cooperative,
+        CoopStaff,
+        code,
+        fields=["position", "name", "since", "until"],
+        action="coop_staff_delete",
+        missing=STAFF_MISSING,
+    )
 
 
 # ---------------------------------------------------------------- annual figures and RAT
@@ -279,7 +365,9 @@ def clean_figures(figures: dict) -> dict:
 
 def _report_upsert(cooperative, year, figures, source):
     """Inside a transaction: store reported figures; returns (report, before, after). Not durable."""
-    report, _created = AnnualReport.objects.select_for_update().get_or_create(cooperative=cooperative, year=year)
+    report, _created = AnnualReport.objects.select_for_update().get_or_create(
+        cooperative=cooperative, year=year
+    )
     before = {k: getattr(report, k) for k in figures}
     sources = dict(report.sources or {})
     for name, value in figures.items():
@@ -305,8 +393,16 @@ def annual_report_save(*, actor, cooperative, year: int, **figures) -> AnnualRep
     figures = clean_figures(figures)
     with action_atomic():
         report, before, after = _report_upsert(cooperative, year, figures, source)
-        audit.record(actor, "annual_report_save", cooperative=cooperative, obj=report, ref=str(year),
-                     summary=f"Data tahunan {year} ({source})", before=before, after=after)
+        audit.record(
+            actor,
+            "annual_report_save",
+            cooperative=cooperative,
+            obj=report,
+            ref=str(year),
+            summary=f"Data tahunan {year} ({source})",
+            before=before,
+            after=after,
+        )
     return report
 
 
@@ -321,14 +417,24 @@ def rat_record_save(*, actor, cooperative, year: int, held_on: dt.date | None) -
             raise DomainError("Tanggal RAT tidak boleh di masa depan.")
     with action_atomic():
         rec, created = RatRecord.objects.select_for_update().get_or_create(
-            cooperative=cooperative, year=year, defaults={"held_on": held_on, "source": source, "recorded_by": actor}
+            cooperative=cooperative,
+            year=year,
+            defaults={"held_on": held_on, "source": source, "recorded_by": actor},
         )
         before = None if created else {"held_on": rec.held_on, "source": rec.source}
         if not created:
             rec.held_on, rec.source, rec.recorded_by = held_on, source, actor
             rec.save()
-        audit.record(actor, "rat_record_save", cooperative=cooperative, obj=rec, ref=str(year),
-                     summary=f"RAT tahun buku {year}", before=before, after={"held_on": held_on, "source": source})
+        audit.record(
+            actor,
+            "rat_record_save",
+            cooperative=cooperative,
+            obj=rec,
+            ref=str(year),
+            summary=f"RAT tahun buku {year}",
+            before=before,
+            after={"held_on": held_on, "source": source},
+        )
     return rec
 
 
@@ -342,19 +448,33 @@ def rat_held_record(*, actor, cooperative, year: int, held_on: dt.date, officers
     require_role(actor, cooperative, BOARD, "mencatat hasil RAT")
     with action_atomic():
         rec, created = RatRecord.objects.select_for_update().get_or_create(
-            cooperative=cooperative, year=year,
-            defaults={"held_on": held_on, "source": RatRecord.Source.KOPDIG, "recorded_by": _user_or_none(actor)})
+            cooperative=cooperative,
+            year=year,
+            defaults={
+                "held_on": held_on,
+                "source": RatRecord.Source.KOPDIG,
+                "recorded_by": _user_or_none(actor),
+            },
+        )
         before = None if created else {"held_on": rec.held_on, "source": rec.source}
         if not created:
             rec.held_on, rec.source, rec.recorded_by = held_on, RatRecord.Source.KOPDIG, _user_or_none(actor)
             rec.save()
         for body in {o["body"] for o in officers}:
             CoopOfficer.objects.filter(cooperative=cooperative, body=body, term_start__lte=held_on).filter(
-                Q(term_end__isnull=True) | Q(term_end__gt=held_on)).update(term_end=held_on)
+                Q(term_end__isnull=True) | Q(term_end__gt=held_on)
+            ).update(term_end=held_on)
         CoopOfficer.objects.bulk_create(CoopOfficer(cooperative=cooperative, **o) for o in officers)
-        audit.record(actor, "rat_held_record", cooperative=cooperative, obj=rec, ref=str(year),
-                     summary=f"RAT tahun buku {year} (Kopdig)", before=before,
-                     after={"held_on": held_on, "source": rec.source, "officers": [o["name"] for o in officers]})
+        audit.record(
+            actor,
+            "rat_held_record",
+            cooperative=cooperative,
+            obj=rec,
+            ref=str(year),
+            summary=f"RAT tahun buku {year} (Kopdig)",
+            before=before,
+            after={"held_on": held_on, "source": rec.source, "officers": [o["name"] for o in officers]},
+        )
     return rec
 
 
@@ -383,16 +503,31 @@ def dinas_settings_update(*, actor, kabupaten: Region, rat_deadline_months: int)
         before = {"rat_deadline_months": obj.rat_deadline_months}
         obj.rat_deadline_months = int(rat_deadline_months)
         obj.save()
-        audit.record(actor, "dinas_settings_update", kabupaten=kabupaten, ref=kabupaten.code, before=before,
-                     after={"rat_deadline_months": obj.rat_deadline_months})
+        audit.record(
+            actor,
+            "dinas_settings_update",
+            kabupaten=kabupaten,
+            ref=kabupaten.code,
+            before=before,
+            after={"rat_deadline_months": obj.rat_deadline_months},
+        )
     return obj
 
 
 # ---------------------------------------------------------------- invitation of the first pengurus
 
 
-def pengurus_invite(*, actor, cooperative, username: str, name: str, email: str = "", phone: str = "",
-                    title: str = "Ketua", link_base: str = "") -> tuple[Invitation, str]:
+def pengurus_invite(
+    *,
+    actor,
+    cooperative,
+    username: str,
+    name: str,
+    email: str = "",
+    phone: str = "",
+    title: str = "Ketua",
+    link_base: str = "",
+) -> tuple[Invitation, str]:
     """Create the first pengurus's login (unusable password), grant the pengurus role and a one-time
     invitation link; returns (invitation, raw token). E-mails the link after commit when e-mail is on.
 
@@ -403,14 +538,30 @@ def pengurus_invite(*, actor, cooperative, username: str, name: str, email: str 
         raise DomainError("Nama pengurus wajib diisi.")
     raw = new_secret()
     with action_atomic():
-        user = user_create(actor=actor, username=username, password=None, name=name.strip(), email=email.strip(),
-                           phone=phone.strip())
+        user = user_create(
+            actor=actor,
+            username=username,
+            password=None,
+            name=name.strip(),
+            email=email.strip(),
+            phone=phone.strip(),
+        )
         inv = Invitation.objects.create(
-            cooperative=cooperative, user=user, token_hash=hash_token(raw), created_by=actor,
+            cooperative=cooperative,
+            user=user,
+            token_hash=hash_token(raw),
+            created_by=actor,
             expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
         )
-        audit.record(actor, "pengurus_invite", cooperative=cooperative, obj=user, ref=user.username,
-                     summary=f"Undangan pengurus {name}", after={"username": user.username, "expires_at": inv.expires_at})
+        audit.record(
+            actor,
+            "pengurus_invite",
+            cooperative=cooperative,
+            obj=user,
+            ref=user.username,
+            summary=f"Undangan pengurus {name}",
+            after={"username": user.username, "expires_at": inv.expires_at},
+        )
         if settings.EMAIL_ENABLED and user.email:
             link = f"{link_base}/dinas/undangan/{raw}/"
             transaction.on_commit(lambda: _send_invitation(user.email, cooperative.name, link))
@@ -422,15 +573,23 @@ def pengurus_invite(*, actor, cooperative, username: str, name: str, email: str 
 def _send_invitation(to, coop_name, link):
     send_mail(
         subject=f"Undangan Kopdig: {coop_name}",
-        message=(f"Anda diundang sebagai pengurus {coop_name} di Kopdig.\n"
-                 f"Buka tautan ini untuk membuat kata sandi (berlaku {INVITATION_DAYS} hari, sekali pakai):\n{link}\n"),
-        from_email=None, recipient_list=[to], fail_silently=True,
+        message=(
+            f"Anda diundang sebagai pengurus {coop_name} di Kopdig.\n"
+            f"Buka tautan ini untuk membuat kata sandi (berlaku {INVITATION_DAYS} hari, sekali pakai):\n{link}\n"
+        ),
+        from_email=None,
+        recipient_list=[to],
+        fail_silently=True,
     )
 
 
 def invitation_get(raw: str) -> Invitation:
     """The open invitation of a raw token, else InvitationInvalid."""
-    inv = Invitation.objects.select_related("user", "cooperative").filter(token_hash=hash_token(raw or "")).first()
+    inv = (
+        Invitation.objects.select_related("user", "cooperative")
+        .filter(token_hash=hash_token(raw or ""))
+        .first()
+    )
     if inv is None or inv.used_at is not None or inv.expires_at <= timezone.now():
         raise InvitationInvalid("Tautan undangan tidak berlaku (sudah dipakai atau kedaluwarsa).")
     return inv
@@ -450,6 +609,12 @@ def invitation_accept(*, token: str, new_password1: str, new_password2: str):
         user = form.save()
         inv.used_at = timezone.now()
         inv.save(update_fields=["used_at"])
-        audit.record(user, "invitation_accept", cooperative=inv.cooperative, obj=user, ref=user.username,
-                     summary="Kata sandi dibuat melalui undangan")
+        audit.record(
+            user,
+            "invitation_accept",
+            cooperative=inv.cooperative,
+            obj=user,
+            ref=user.username,
+            summary="Kata sandi dibuat melalui undangan",
+        )
     return user, inv.cooperative

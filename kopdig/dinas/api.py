@@ -55,10 +55,18 @@ class DinasCoopList(Schema):
 
 def _coop_out(c) -> dict:
     return {
-        "slug": c.slug, "name": c.name, "nik": c.nik, "badan_hukum_number": c.badan_hukum_number, "jenis": c.jenis,
-        "kelompok": c.kelompok, "status": c.status, "kecamatan": c.kecamatan.name if c.kecamatan_id else None,
-        "kecamatan_code": c.kecamatan.code if c.kecamatan_id else None, "desa": c.desa.name if c.desa_id else None,
-        "on_kopdig": c.on_kopdig, "phone": c.phone,
+        "slug": c.slug,
+        "name": c.name,
+        "nik": c.nik,
+        "badan_hukum_number": c.badan_hukum_number,
+        "jenis": c.jenis,
+        "kelompok": c.kelompok,
+        "status": c.status,
+        "kecamatan": c.kecamatan.name if c.kecamatan_id else None,
+        "kecamatan_code": c.kecamatan.code if c.kecamatan_id else None,
+        "desa": c.desa.name if c.desa_id else None,
+        "on_kopdig": c.on_kopdig,
+        "phone": c.phone,
     }
 
 
@@ -104,8 +112,14 @@ def dinas_coop_annual(request, slug: str, year: Year):
         if value is not None and name in selectors.MONEY_FIGURES:
             value = f"{value:.2f}"
         figures[name] = {"value": value, "source": f.source}
-    return {"slug": coop.slug, "year": year, "rat_held": a.rat_held,
-            "rat_date": a.rat_date.isoformat() if a.rat_date else None, "figures": figures, "notes": a.notes}
+    return {
+        "slug": coop.slug,
+        "year": year,
+        "rat_held": a.rat_held,
+        "rat_date": a.rat_date.isoformat() if a.rat_date else None,
+        "figures": figures,
+        "notes": a.notes,
+    }
 
 
 class RatRowOut(Schema):
@@ -141,16 +155,32 @@ def dinas_rat_compliance(request, year: Year, limit: Limit = 100, offset: Offset
     kab = _kab(request)
     months = selectors.deadline_months(kab)
     rows = selectors.rat_compliance(kab, year, months=months)
-    paged = page(rows, limit, offset, lambda r: {
-        "slug": r.cooperative.slug, "name": r.cooperative.name, "held": r.held,
-        "held_on": r.held_on.isoformat() if r.held_on else None, "on_time": r.on_time, "missed": r.missed,
-        "missed_years": r.missed_years, "tidak_aktif_candidate": r.tidak_aktif_candidate,
-        "status": r.cooperative.status, "suggested_status": r.suggested_status,
-    })
+    paged = page(
+        rows,
+        limit,
+        offset,
+        lambda r: {
+            "slug": r.cooperative.slug,
+            "name": r.cooperative.name,
+            "held": r.held,
+            "held_on": r.held_on.isoformat() if r.held_on else None,
+            "on_time": r.on_time,
+            "missed": r.missed,
+            "missed_years": r.missed_years,
+            "tidak_aktif_candidate": r.tidak_aktif_candidate,
+            "status": r.cooperative.status,
+            "suggested_status": r.suggested_status,
+        },
+    )
     return {
-        "year": year, "deadline": selectors.rat_deadline(year, months).isoformat(), "deadline_months": months,
-        "expected": len(rows), "held": sum(r.held for r in rows),
+        "year": year,
+        "deadline": selectors.rat_deadline(year, months).isoformat(),
+        "deadline_months": months,
+        "expected": len(rows),
+        "held": sum(r.held for r in rows),
         "on_time": sum(1 for r in rows if r.held and r.on_time is not False),
-        "late": sum(1 for r in rows if r.on_time is False), "missed": sum(r.missed for r in rows),
-        "tidak_aktif_candidates": sum(r.tidak_aktif_candidate for r in rows), **paged,
+        "late": sum(1 for r in rows if r.on_time is False),
+        "missed": sum(r.missed for r in rows),
+        "tidak_aktif_candidates": sum(r.tidak_aktif_candidate for r in rows),
+        **paged,
     }

@@ -33,10 +33,48 @@ MEMBERS_2019 = 93_430
 ASSETS_2019 = Decimal("326600000000.00")
 TURNOVER_2019 = Decimal("568900000000.00")
 GROWTH = {"anggota": Decimal("0.018"), "aset": Decimal("0.062"), "volume": Decimal("0.048")}
-FIRST = ["Ahmad", "Siti", "Moh.", "Nur", "Abdul", "Sri", "Hasan", "Fatimah", "Slamet", "Sutrisno", "Rini", "Agus",
-         "Yuliana", "Bambang", "Dewi", "Imam", "Khotimah", "Sugeng", "Lilik", "Rahmat", "Sulastri", "Hariyanto"]
-LAST = ["Hidayat", "Rohmah", "Wahyudi", "Sholeh", "Kurniawan", "Lestari", "Susanto", "Maulana", "Purnomo",
-        "Handayani", "Fauzi", "Zainal", "Suryani", "Effendi", "Hasanah", "Mustofa"]
+FIRST = [
+    "Ahmad",
+    "Siti",
+    "Moh.",
+    "Nur",
+    "Abdul",
+    "Sri",
+    "Hasan",
+    "Fatimah",
+    "Slamet",
+    "Sutrisno",
+    "Rini",
+    "Agus",
+    "Yuliana",
+    "Bambang",
+    "Dewi",
+    "Imam",
+    "Khotimah",
+    "Sugeng",
+    "Lilik",
+    "Rahmat",
+    "Sulastri",
+    "Hariyanto",
+]
+LAST = [
+    "Hidayat",
+    "Rohmah",
+    "Wahyudi",
+    "Sholeh",
+    "Kurniawan",
+    "Lestari",
+    "Susanto",
+    "Maulana",
+    "Purnomo",
+    "Handayani",
+    "Fauzi",
+    "Zainal",
+    "Suryani",
+    "Effendi",
+    "Hasanah",
+    "Mustofa",
+]
 
 
 def _founded_year(c) -> int:
@@ -76,24 +114,35 @@ def _annual(ctx, rng, coops, showcase, years, officer) -> int:
     # 2019 figures of the active cooperatives: skewed weights (a few big KSP/KPRI, many small ones).
     w_size = [Decimal(str(round(rng.lognormvariate(0, 1.1), 4))) for _ in active]
     w_members = [Decimal(str(round(float(w) ** 0.6 * rng.uniform(0.7, 1.3), 4))) for w in w_size]
-    w_volume = [w * Decimal(str(round(rng.uniform(0.5, 1.6) * (1.8 if c.jenis == "simpan_pinjam" else 1), 4)))
-                for w, c in zip(w_size, active, strict=True)]
+    w_volume = [
+        w * Decimal(str(round(rng.uniform(0.5, 1.6) * (1.8 if c.jenis == "simpan_pinjam" else 1), 4)))
+        for w, c in zip(w_size, active, strict=True)
+    ]
     members = [int(m) for m in split(Decimal(MEMBERS_2019), w_members, unit=Decimal(1))]
     assets = split(ASSETS_2019, w_size, unit=Decimal(1000))
     volume = split(TURNOVER_2019, w_volume, unit=Decimal(1000))
     base = {}
     for c, m, a, v in zip(active, members, assets, volume, strict=True):
         base[c.pk] = {
-            "m": m, "a": a, "v": v, "women": Decimal(str(round(rng.uniform(0.25, 0.75), 3))),
-            "margin": Decimal(str(round(rng.uniform(-0.01, 0.07), 4))), "equity": Decimal(str(round(rng.uniform(0.3, 0.7), 3))),
-            "staff": rng.choice([0, 1, 1, 2, 3, 4, 6]), "noise": [Decimal(str(round(rng.uniform(0.94, 1.06), 4))) for _ in years],
+            "m": m,
+            "a": a,
+            "v": v,
+            "women": Decimal(str(round(rng.uniform(0.25, 0.75), 3))),
+            "margin": Decimal(str(round(rng.uniform(-0.01, 0.07), 4))),
+            "equity": Decimal(str(round(rng.uniform(0.3, 0.7), 3))),
+            "staff": rng.choice([0, 1, 1, 2, 3, 4, 6]),
+            "noise": [Decimal(str(round(rng.uniform(0.94, 1.06), 4))) for _ in years],
         }
     for c in inactive:
         # Inactive ones were smaller and stopped reporting before 2019.
         base[c.pk] = {
-            "m": rng.randint(20, 120), "a": q(Decimal(rng.randint(20, 300)) * 1_000_000),
-            "v": q(Decimal(rng.randint(10, 400)) * 1_000_000), "women": Decimal("0.5"),
-            "margin": Decimal("0.01"), "equity": Decimal("0.6"), "staff": 0,
+            "m": rng.randint(20, 120),
+            "a": q(Decimal(rng.randint(20, 300)) * 1_000_000),
+            "v": q(Decimal(rng.randint(10, 400)) * 1_000_000),
+            "women": Decimal("0.5"),
+            "margin": Decimal("0.01"),
+            "equity": Decimal("0.6"),
+            "staff": 0,
             "noise": [Decimal(str(round(rng.uniform(0.9, 1.1), 4))) for _ in years],
             "stop": rng.randint(years[0] - 4, BASE_YEAR - 1),
         }
@@ -111,13 +160,35 @@ def _annual(ctx, rng, coops, showcase, years, officer) -> int:
             vol = q(b["v"] * _factor(GROWTH["volume"], y, noise))
             p = int(Decimal(m) * b["women"])
             ms = q(aset * b["equity"])
-            rows.append(AnnualReport(
-                cooperative=c, year=y, anggota_l=m - p, anggota_p=p, manajer=1 if b["staff"] else 0,
-                karyawan=max(0, b["staff"] - 1), modal_sendiri=ms, modal_luar=aset - ms, aset=aset, volume_usaha=vol,
-                shu=q(vol * b["margin"]), sources={f: "dinas" for f in (
-                    "anggota_l", "anggota_p", "manajer", "karyawan", "modal_sendiri", "modal_luar", "aset",
-                    "volume_usaha", "shu")},
-            ))
+            rows.append(
+                AnnualReport(
+                    cooperative=c,
+                    year=y,
+                    anggota_l=m - p,
+                    anggota_p=p,
+                    manajer=1 if b["staff"] else 0,
+                    karyawan=max(0, b["staff"] - 1),
+                    modal_sendiri=ms,
+                    modal_luar=aset - ms,
+                    aset=aset,
+                    volume_usaha=vol,
+                    shu=q(vol * b["margin"]),
+                    sources={
+                        f: "dinas"
+                        for f in (
+                            "anggota_l",
+                            "anggota_p",
+                            "manajer",
+                            "karyawan",
+                            "modal_sendiri",
+                            "modal_luar",
+                            "aset",
+                            "volume_usaha",
+                            "shu",
+                        )
+                    },
+                )
+            )
     # KDMP: founded 2025, first book year 2025.
     for c in coops:
         if c.kelompok == Cooperative.Kelompok.KDMP and c.pk not in showcase:
@@ -129,19 +200,51 @@ def _annual(ctx, rng, coops, showcase, years, officer) -> int:
                 vol = q(Decimal(rng.randint(20, 700)) * 1_000_000)
                 p = int(m * rng.uniform(0.3, 0.6))
                 ms = q(aset * Decimal("0.35"))
-                rows.append(AnnualReport(
-                    cooperative=c, year=y, anggota_l=m - p, anggota_p=p, manajer=1, karyawan=rng.randint(1, 4),
-                    modal_sendiri=ms, modal_luar=aset - ms, aset=aset, volume_usaha=vol,
-                    shu=q(vol * Decimal(str(round(rng.uniform(-0.02, 0.05), 4)))),
-                    sources={f: "pengurus" for f in ("anggota_l", "anggota_p", "manajer", "karyawan", "modal_sendiri",
-                                                     "modal_luar", "aset", "volume_usaha", "shu")},
-                ))
+                rows.append(
+                    AnnualReport(
+                        cooperative=c,
+                        year=y,
+                        anggota_l=m - p,
+                        anggota_p=p,
+                        manajer=1,
+                        karyawan=rng.randint(1, 4),
+                        modal_sendiri=ms,
+                        modal_luar=aset - ms,
+                        aset=aset,
+                        volume_usaha=vol,
+                        shu=q(vol * Decimal(str(round(rng.uniform(-0.02, 0.05), 4)))),
+                        sources={
+                            f: "pengurus"
+                            for f in (
+                                "anggota_l",
+                                "anggota_p",
+                                "manajer",
+                                "karyawan",
+                                "modal_sendiri",
+                                "modal_luar",
+                                "aset",
+                                "volume_usaha",
+                                "shu",
+                            )
+                        },
+                    )
+                )
     AnnualReport.objects.bulk_create(rows, batch_size=1000)
-    AuditLog.objects.bulk_create([
-        AuditLog(actor=officer, cooperative_id=r.cooperative_id, kabupaten_id=ctx.kabupaten.pk, action="annual_report_save",
-                 object_type="dinas.AnnualReport", object_ref=str(r.year), summary=f"Data tahunan {r.year} (demo)")
-        for r in rows
-    ], batch_size=1000)
+    AuditLog.objects.bulk_create(
+        [
+            AuditLog(
+                actor=officer,
+                cooperative_id=r.cooperative_id,
+                kabupaten_id=ctx.kabupaten.pk,
+                action="annual_report_save",
+                object_type="dinas.AnnualReport",
+                object_ref=str(r.year),
+                summary=f"Data tahunan {r.year} (demo)",
+            )
+            for r in rows
+        ],
+        batch_size=1000,
+    )
     ctx.stop_years = {pk: b["stop"] for pk, b in base.items() if "stop" in b}
     return len(rows)
 
@@ -176,12 +279,22 @@ def _rat(ctx, rng, coops, years, officer) -> int:
                 continue  # not held yet
             rows.append(RatRecord(cooperative=c, year=y, held_on=held, source="dinas", recorded_by=officer))
     RatRecord.objects.bulk_create(rows, batch_size=1000)
-    AuditLog.objects.bulk_create([
-        AuditLog(actor=officer, cooperative_id=r.cooperative_id, kabupaten_id=ctx.kabupaten.pk, action="rat_record_save",
-                 object_type="dinas.RatRecord", object_ref=str(r.year), summary=f"RAT tahun buku {r.year}",
-                 after={"held_on": r.held_on.isoformat(), "source": "dinas"})
-        for r in rows
-    ], batch_size=1000)
+    AuditLog.objects.bulk_create(
+        [
+            AuditLog(
+                actor=officer,
+                cooperative_id=r.cooperative_id,
+                kabupaten_id=ctx.kabupaten.pk,
+                action="rat_record_save",
+                object_type="dinas.RatRecord",
+                object_ref=str(r.year),
+                summary=f"RAT tahun buku {r.year}",
+                after={"held_on": r.held_on.isoformat(), "source": "dinas"},
+            )
+            for r in rows
+        ],
+        batch_size=1000,
+    )
     return len(rows)
 
 
@@ -196,17 +309,46 @@ def _people(ctx, rng, coops, showcase):
     sample += rng.sample(others, min(150, len(others)))
     officers, staff = [], []
     for c in sample:
-        start = dt.date(max(_founded_year(c), today.year - rng.randint(0, 4)), rng.randint(2, 6), rng.randint(1, 28))
+        start = dt.date(
+            max(_founded_year(c), today.year - rng.randint(0, 4)), rng.randint(2, 6), rng.randint(1, 28)
+        )
         end = dt.date(start.year + 5, start.month, start.day) - dt.timedelta(days=1)
-        for body, position in (("pengurus", "ketua"), ("pengurus", "sekretaris"), ("pengurus", "bendahara"),
-                               ("pengawas", "ketua"), ("pengawas", "anggota")):
-            officers.append(CoopOfficer(cooperative=c, body=body, position=position, name=_name(rng),
-                                        phone=f"+628{rng.randint(1100000000, 5999999999)}", term_start=start,
-                                        term_end=end))
-        staff.append(CoopStaff(cooperative=c, position="manajer", name=_name(rng),
-                               since=dt.date(max(_founded_year(c), today.year - 8), 1, 2)))
+        for body, position in (
+            ("pengurus", "ketua"),
+            ("pengurus", "sekretaris"),
+            ("pengurus", "bendahara"),
+            ("pengawas", "ketua"),
+            ("pengawas", "anggota"),
+        ):
+            officers.append(
+                CoopOfficer(
+                    cooperative=c,
+                    body=body,
+                    position=position,
+                    name=_name(rng),
+                    phone=f"+628{rng.randint(1100000000, 5999999999)}",
+                    term_start=start,
+                    term_end=end,
+                )
+            )
+        staff.append(
+            CoopStaff(
+                cooperative=c,
+                position="manajer",
+                name=_name(rng),
+                since=dt.date(max(_founded_year(c), today.year - 8), 1, 2),
+            )
+        )
         for _ in range(rng.randint(1, 4) if c.pk in showcase else rng.randint(0, 3)):
-            staff.append(CoopStaff(cooperative=c, position="karyawan", name=_name(rng),
-                                   since=dt.date(max(_founded_year(c), today.year - rng.randint(1, 9)), rng.randint(1, 12), 1)))
+            staff.append(
+                CoopStaff(
+                    cooperative=c,
+                    position="karyawan",
+                    name=_name(rng),
+                    since=dt.date(
+                        max(_founded_year(c), today.year - rng.randint(1, 9)), rng.randint(1, 12), 1
+                    ),
+                )
+            )
     CoopOfficer.objects.bulk_create(officers, batch_size=1000)
     CoopStaff.objects.bulk_create(staff, batch_size=1000)

@@ -19,7 +19,6 @@ class OnceForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
-
             self.fields["token"].initial = form_token()
 
 
@@ -42,10 +41,12 @@ class CooperativeForm(forms.Form):
     npwp = forms.CharField(label=_("NPWP"), max_length=20, required=False)
     kbli = forms.CharField(label=_("Sektor/KBLI"), max_length=10, required=False)
     address = forms.CharField(label=_("Alamat"), max_length=255, required=False)
-    kecamatan = RegionChoiceField(label=_("Kecamatan"), queryset=Region.objects.none(), to_field_name="code",
-                                  required=False)
-    desa = RegionChoiceField(label=_("Desa/kelurahan"), queryset=Region.objects.none(), to_field_name="code",
-                             required=False)
+    kecamatan = RegionChoiceField(
+        label=_("Kecamatan"), queryset=Region.objects.none(), to_field_name="code", required=False
+    )
+    desa = RegionChoiceField(
+        label=_("Desa/kelurahan"), queryset=Region.objects.none(), to_field_name="code", required=False
+    )
     founded_on = forms.DateField(label=_("Tanggal berdiri"), required=False, widget=DATE)
     phone = forms.CharField(label=_("Telepon"), max_length=20, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
@@ -53,9 +54,13 @@ class CooperativeForm(forms.Form):
 
     def __init__(self, *args, kabupaten_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kecamatan"].queryset = Region.objects.filter(parent_id__in=kabupaten_ids).order_by("name")
+        self.fields["kecamatan"].queryset = Region.objects.filter(parent_id__in=kabupaten_ids).order_by(
+            "name"
+        )
         self.fields["desa"].queryset = (
-            Region.objects.filter(parent__parent_id__in=kabupaten_ids).select_related("parent").order_by("name")
+            Region.objects.filter(parent__parent_id__in=kabupaten_ids)
+            .select_related("parent")
+            .order_by("name")
         )
 
     @classmethod
@@ -100,12 +105,18 @@ class AnnualReportForm(forms.Form):
     anggota_p = forms.IntegerField(label=_("Anggota perempuan"), min_value=0, required=False)
     manajer = forms.IntegerField(label=_("Manajer"), min_value=0, required=False)
     karyawan = forms.IntegerField(label=_("Karyawan"), min_value=0, required=False)
-    modal_sendiri = forms.DecimalField(label=_("Modal sendiri (Rp)"), max_digits=20, decimal_places=2, required=False)
-    modal_luar = forms.DecimalField(label=_("Modal luar (Rp)"), max_digits=20, decimal_places=2, min_value=0,
-                                    required=False)
-    aset = forms.DecimalField(label=_("Aset (Rp)"), max_digits=20, decimal_places=2, min_value=0, required=False)
-    volume_usaha = forms.DecimalField(label=_("Volume usaha (Rp)"), max_digits=20, decimal_places=2, min_value=0,
-                                      required=False)
+    modal_sendiri = forms.DecimalField(
+        label=_("Modal sendiri (Rp)"), max_digits=20, decimal_places=2, required=False
+    )
+    modal_luar = forms.DecimalField(
+        label=_("Modal luar (Rp)"), max_digits=20, decimal_places=2, min_value=0, required=False
+    )
+    aset = forms.DecimalField(
+        label=_("Aset (Rp)"), max_digits=20, decimal_places=2, min_value=0, required=False
+    )
+    volume_usaha = forms.DecimalField(
+        label=_("Volume usaha (Rp)"), max_digits=20, decimal_places=2, min_value=0, required=False
+    )
     shu = forms.DecimalField(label=_("SHU (Rp)"), max_digits=20, decimal_places=2, required=False)
 
 
@@ -125,8 +136,9 @@ class StatusForm(forms.Form):
 
 
 class SettingsForm(forms.Form):
-    rat_deadline_months = forms.IntegerField(label=_("Batas waktu RAT (bulan setelah tahun buku berakhir)"),
-                                             min_value=1, max_value=12)
+    rat_deadline_months = forms.IntegerField(
+        label=_("Batas waktu RAT (bulan setelah tahun buku berakhir)"), min_value=1, max_value=12
+    )
 
 
 class ImportForm(forms.Form):

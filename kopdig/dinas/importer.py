@@ -26,16 +26,45 @@ from .actions import _apply_registry, _report_upsert, clean_figures
 from .models import CoopOfficer, RatRecord
 
 COLUMNS = [
-    "No", "Nama Koperasi", "No. Badan Hukum", "Tanggal Badan Hukum", "NIK", "Jenis", "Kelompok", "Alamat", "Desa",
-    "Kecamatan", "Status", "Tahun RAT Terakhir", "Anggota L", "Anggota P", "Aset", "Volume Usaha", "SHU",
-    "Nama Ketua", "No. HP",
+    "No",
+    "Nama Koperasi",
+    "No. Badan Hukum",
+    "Tanggal Badan Hukum",
+    "NIK",
+    "Jenis",
+    "Kelompok",
+    "Alamat",
+    "Desa",
+    "Kecamatan",
+    "Status",
+    "Tahun RAT Terakhir",
+    "Anggota L",
+    "Anggota P",
+    "Aset",
+    "Volume Usaha",
+    "SHU",
+    "Nama Ketua",
+    "No. HP",
 ]
 REQUIRED = ["Nama Koperasi", "Jenis"]
 
-JENIS_ALIASES = {"ksp": "simpan_pinjam", "usp": "simpan_pinjam", "simpan pinjam": "simpan_pinjam",
-                 "ksu": "serba_usaha", "serba usaha": "serba_usaha", "kspps": "simpan_pinjam"}
-STATUS_ALIASES = {"aktif": "aktif", "tidak aktif": "tidak_aktif", "tidak_aktif": "tidak_aktif", "non aktif": "tidak_aktif",
-                  "nonaktif": "tidak_aktif", "dibubarkan": "dibubarkan", "bubar": "dibubarkan"}
+JENIS_ALIASES = {
+    "ksp": "simpan_pinjam",
+    "usp": "simpan_pinjam",
+    "simpan pinjam": "simpan_pinjam",
+    "ksu": "serba_usaha",
+    "serba usaha": "serba_usaha",
+    "kspps": "simpan_pinjam",
+}
+STATUS_ALIASES = {
+    "aktif": "aktif",
+    "tidak aktif": "tidak_aktif",
+    "tidak_aktif": "tidak_aktif",
+    "non aktif": "tidak_aktif",
+    "nonaktif": "tidak_aktif",
+    "dibubarkan": "dibubarkan",
+    "bubar": "dibubarkan",
+}
 
 
 @dataclass
@@ -138,7 +167,9 @@ def _read_rows(fileobj, plan: ImportPlan):
     try:
         header, rows = read_xlsx_rows(fileobj, max_rows=settings.KOPDIG_IMPORT_MAX_ROWS)
     except TooManyRows as exc:
-        plan.errors.append((1, f"Berkas berisi lebih dari {exc.limit} baris data; bagi menjadi beberapa berkas."))
+        plan.errors.append(
+            (1, f"Berkas berisi lebih dari {exc.limit} baris data; bagi menjadi beberapa berkas.")
+        )
         return None
     except Exception:  # openpyxl raises many kinds for a file that is not a workbook
         plan.errors.append((1, "Berkas bukan Excel (.xlsx) yang dapat dibaca."))
@@ -157,12 +188,18 @@ def _read_rows(fileobj, plan: ImportPlan):
 
 
 def _lookups(kabupaten: Region) -> _Lookups:
-    coops = list(Cooperative.objects.filter(kabupaten=kabupaten).only("pk", "name", "slug", "nik", "badan_hukum_number",
-                                                                      "kabupaten_id", "on_kopdig", "founded_on"))
+    coops = list(
+        Cooperative.objects.filter(kabupaten=kabupaten).only(
+            "pk", "name", "slug", "nik", "badan_hukum_number", "kabupaten_id", "on_kopdig", "founded_on"
+        )
+    )
     desa = {(d.parent_id, d.name.lower()): d for d in Region.objects.filter(parent__parent=kabupaten)}
-    return _Lookups(by_nik={c.nik: c for c in coops if c.nik},
-                    by_bh={c.badan_hukum_number.strip().lower(): c for c in coops if c.badan_hukum_number},
-                    kecamatan={r.name.lower(): r for r in Region.objects.filter(parent=kabupaten)}, desa=desa)
+    return _Lookups(
+        by_nik={c.nik: c for c in coops if c.nik},
+        by_bh={c.badan_hukum_number.strip().lower(): c for c in coops if c.badan_hukum_number},
+        kecamatan={r.name.lower(): r for r in Region.objects.filter(parent=kabupaten)},
+        desa=desa,
+    )
 
 
 def _parse_row(number: int, row: dict, lookups: _Lookups, year: int, errors: list) -> RowPlan:
@@ -176,9 +213,16 @@ def _parse_row(number: int, row: dict, lookups: _Lookups, year: int, errors: lis
     _row_region(row, fields, lookups, errors)
     figures = _row_figures(row, errors)
     coop = _row_match(number, name, nik, bh, lookups, errors)
-    plan_row = RowPlan(number=number, name=name, cooperative=coop, fields=fields, figures=figures,
-                       rat_year=_row_rat_year(row, errors), ketua=_text(row.get("Nama Ketua"))[:150],
-                       phone=_text(row.get("No. HP"))[:20])
+    plan_row = RowPlan(
+        number=number,
+        name=name,
+        cooperative=coop,
+        fields=fields,
+        figures=figures,
+        rat_year=_row_rat_year(row, errors),
+        ketua=_text(row.get("Nama Ketua"))[:150],
+        phone=_text(row.get("No. HP"))[:20],
+    )
     if coop is not None and coop.on_kopdig and figures:
         plan_row.notes.append("Angka tahunan diabaikan: koperasi membukukan di Kopdig.")
         plan_row.figures = {}
@@ -190,9 +234,11 @@ def _parse_row(number: int, row: dict, lookups: _Lookups, year: int, errors: lis
 
 def _row_choices(row: dict, fields: dict, errors: list) -> None:
     """Jenis (required), kelompok and status, by key, label or alias."""
-    for col, name, choices, aliases in (("Jenis", "jenis", Cooperative.Jenis.choices, JENIS_ALIASES),
-                                        ("Kelompok", "kelompok", Cooperative.Kelompok.choices, None),
-                                        ("Status", "status", Cooperative.Status.choices, STATUS_ALIASES)):
+    for col, name, choices, aliases in (
+        ("Jenis", "jenis", Cooperative.Jenis.choices, JENIS_ALIASES),
+        ("Kelompok", "kelompok", Cooperative.Kelompok.choices, None),
+        ("Status", "status", Cooperative.Status.choices, STATUS_ALIASES),
+    ):
         try:
             value = _choice(row.get(col), choices, aliases)
         except ValueError:
@@ -217,11 +263,15 @@ def _row_identity(row: dict, fields: dict, errors: list) -> tuple[str, str]:
     try:
         bh_date = cell_date(row.get("Tanggal Badan Hukum"))
         if bh_date:
-            fields["badan_hukum_date"] = validation.date_between(bh_date, "Tanggal Badan Hukum", validation.EARLIEST,
-                                                                 timezone.localdate())
+            fields["badan_hukum_date"] = validation.date_between(
+                bh_date, "Tanggal Badan Hukum", validation.EARLIEST, timezone.localdate()
+            )
     except ValueError as exc:
-        errors.append(str(exc) if isinstance(exc, validation.InvalidValue)
-                      else "Tanggal Badan Hukum tidak valid (dd/mm/yyyy).")
+        errors.append(
+            str(exc)
+            if isinstance(exc, validation.InvalidValue)
+            else "Tanggal Badan Hukum tidak valid (dd/mm/yyyy)."
+        )
     address = _text(row.get("Alamat"))
     if address:
         fields["address"] = address[:255]
@@ -267,8 +317,13 @@ def _row_rat_year(row: dict, errors: list) -> int | None:
 def _row_figures(row: dict, errors: list) -> dict:
     """Reported members, assets, volume and SHU (exact numbers, checked by clean_figures)."""
     figures = {}
-    for col, fig in (("Anggota L", "anggota_l"), ("Anggota P", "anggota_p"), ("Aset", "aset"),
-                     ("Volume Usaha", "volume_usaha"), ("SHU", "shu")):
+    for col, fig in (
+        ("Anggota L", "anggota_l"),
+        ("Anggota P", "anggota_p"),
+        ("Aset", "aset"),
+        ("Volume Usaha", "volume_usaha"),
+        ("SHU", "shu"),
+    ):
         try:
             value = cell_number(row.get(col))
             if value is not None and (not value.is_finite() or abs(value) >= Decimal(10) ** 18):
@@ -302,7 +357,7 @@ def _row_match(number: int, name: str, nik: str, bh: str, lookups: _Lookups, err
     return coop
 
 
-def registry_import(*, actor, kabupaten: Region, plan: ImportPlan) -> dict:
+def registry_import(*, actor, kabupaten: Region, plan: ImportPlan) -> dict:  # noqa: C901
     """Apply a validated plan in one transaction: new cooperatives are registered, existing ones
     updated (audited before/after), figures stored as reported by import for ``plan.year``, the
     last RAT year recorded, the ketua kept in the officers list. Refuses a plan with errors."""
@@ -318,34 +373,66 @@ def registry_import(*, actor, kabupaten: Region, plan: ImportPlan) -> dict:
             if row.cooperative is None:
                 name, jenis = fields.pop("name"), fields.pop("jenis")
                 coop = _create_cooperative(kabupaten=kabupaten, name=name, jenis=jenis, **fields)
-                audit.record(actor, "cooperative_register", cooperative=coop, obj=coop, ref=coop.slug,
-                             summary=f"{name} (impor Excel baris {row.number})",
-                             after=audit.snapshot(coop, ["name", "jenis", "kelompok", "status", "on_kopdig"]))
+                audit.record(
+                    actor,
+                    "cooperative_register",
+                    cooperative=coop,
+                    obj=coop,
+                    ref=coop.slug,
+                    summary=f"{name} (impor Excel baris {row.number})",
+                    after=audit.snapshot(coop, ["name", "jenis", "kelompok", "status", "on_kopdig"]),
+                )
                 created += 1
             else:
                 coop = Cooperative.objects.select_for_update().get(pk=row.cooperative.pk)
-                if _apply_registry(actor, coop, fields, "cooperative_update", summary=f"impor Excel baris {row.number}"):
+                if _apply_registry(
+                    actor, coop, fields, "cooperative_update", summary=f"impor Excel baris {row.number}"
+                ):
                     updated += 1
             if row.figures:
                 report, before, after = _report_upsert(coop, plan.year, row.figures, "import")
                 if after:
-                    audit.record(actor, "annual_report_save", cooperative=coop, obj=report, ref=str(plan.year),
-                                 summary=f"Data tahunan {plan.year} (impor)", before=before, after=after)
+                    audit.record(
+                        actor,
+                        "annual_report_save",
+                        cooperative=coop,
+                        obj=report,
+                        ref=str(plan.year),
+                        summary=f"Data tahunan {plan.year} (impor)",
+                        before=before,
+                        after=after,
+                    )
             if row.rat_year and not RatRecord.objects.filter(cooperative=coop, year=row.rat_year).exists():
-                RatRecord.objects.create(cooperative=coop, year=row.rat_year, held_on=None, source="import",
-                                         recorded_by=actor)
-                audit.record(actor, "rat_record_save", cooperative=coop, ref=str(row.rat_year),
-                             summary=f"RAT tahun buku {row.rat_year} (impor)", after={"held_on": None, "source": "import"})
+                RatRecord.objects.create(
+                    cooperative=coop, year=row.rat_year, held_on=None, source="import", recorded_by=actor
+                )
+                audit.record(
+                    actor,
+                    "rat_record_save",
+                    cooperative=coop,
+                    ref=str(row.rat_year),
+                    summary=f"RAT tahun buku {row.rat_year} (impor)",
+                    after={"held_on": None, "source": "import"},
+                )
             if row.ketua:
-                ketua = CoopOfficer.objects.filter(cooperative=coop, body="pengurus", position="ketua").first()
+                ketua = CoopOfficer.objects.filter(
+                    cooperative=coop, body="pengurus", position="ketua"
+                ).first()
                 if ketua is None:
-                    CoopOfficer.objects.create(cooperative=coop, body="pengurus", position="ketua", name=row.ketua,
-                                               phone=row.phone)
+                    CoopOfficer.objects.create(
+                        cooperative=coop, body="pengurus", position="ketua", name=row.ketua, phone=row.phone
+                    )
                 elif (ketua.name, ketua.phone) != (row.ketua, row.phone or ketua.phone):
                     ketua.name, ketua.phone = row.ketua, row.phone or ketua.phone
                     ketua.save(update_fields=["name", "phone"])
-        audit.record(actor, "registry_import", kabupaten=kabupaten, ref=str(plan.year),
-                     summary=f"Impor Excel: {created} baru, {updated} diubah", after={"rows": len(plan.rows)})
+        audit.record(
+            actor,
+            "registry_import",
+            kabupaten=kabupaten,
+            ref=str(plan.year),
+            summary=f"Impor Excel: {created} baru, {updated} diubah",
+            after={"rows": len(plan.rows)},
+        )
     return {"created": created, "updated": updated, "rows": len(plan.rows)}
 
 
@@ -364,8 +451,23 @@ def export_rows(coops, last_rat: dict, figures: dict):
 
         k_name, k_phone = ketua.get(c.pk, ("", ""))
         yield [
-            i, c.name, c.badan_hukum_number, c.badan_hukum_date, c.nik, c.get_jenis_display(), c.get_kelompok_display(),
-            c.address, c.desa.name if c.desa_id else "", c.kecamatan.name if c.kecamatan_id else "",
-            c.get_status_display(), last_rat.get(c.pk), val("anggota_l"), val("anggota_p"), val("aset"),
-            val("volume_usaha"), val("shu"), k_name, k_phone or c.phone,
+            i,
+            c.name,
+            c.badan_hukum_number,
+            c.badan_hukum_date,
+            c.nik,
+            c.get_jenis_display(),
+            c.get_kelompok_display(),
+            c.address,
+            c.desa.name if c.desa_id else "",
+            c.kecamatan.name if c.kecamatan_id else "",
+            c.get_status_display(),
+            last_rat.get(c.pk),
+            val("anggota_l"),
+            val("anggota_p"),
+            val("aset"),
+            val("volume_usaha"),
+            val("shu"),
+            k_name,
+            k_phone or c.phone,
         ]

@@ -5,7 +5,6 @@ invitations and the regency's settings. Figures of a cooperative that keeps its 
 Kopdig are computed from its ledger and registers (``selectors.book_figures``), never stored.
 """
 
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -26,7 +25,8 @@ class DinasSettings(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=Q(rat_deadline_months__gte=1, rat_deadline_months__lte=12), name="dinas_deadline_1_12"
+                condition=Q(rat_deadline_months__gte=1, rat_deadline_months__lte=12),
+                name="dinas_deadline_1_12",
             )
         ]
 
@@ -45,7 +45,9 @@ class CoopOfficer(models.Model):
         BENDAHARA = "bendahara", _("Bendahara")
         ANGGOTA = "anggota", _("Anggota")
 
-    cooperative = models.ForeignKey("tenancy.Cooperative", on_delete=models.CASCADE, related_name="dinas_officers")
+    cooperative = models.ForeignKey(
+        "tenancy.Cooperative", on_delete=models.CASCADE, related_name="dinas_officers"
+    )
     code = models.CharField(max_length=12, default=opaque_code, editable=False)
     body = models.CharField(_("organ"), max_length=10, choices=Body.choices)
     position = models.CharField(_("jabatan"), max_length=12, choices=Position.choices)
@@ -59,7 +61,9 @@ class CoopOfficer(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["cooperative", "code"], name="coopofficer_code_unique"),
             models.CheckConstraint(
-                condition=Q(term_end__isnull=True) | Q(term_start__isnull=True) | Q(term_end__gte=models.F("term_start")),
+                condition=Q(term_end__isnull=True)
+                | Q(term_start__isnull=True)
+                | Q(term_end__gte=models.F("term_start")),
                 name="coopofficer_term_order",
             ),
         ]
@@ -75,7 +79,9 @@ class CoopStaff(models.Model):
         MANAJER = "manajer", _("Manajer")
         KARYAWAN = "karyawan", _("Karyawan")
 
-    cooperative = models.ForeignKey("tenancy.Cooperative", on_delete=models.CASCADE, related_name="dinas_staff")
+    cooperative = models.ForeignKey(
+        "tenancy.Cooperative", on_delete=models.CASCADE, related_name="dinas_staff"
+    )
     code = models.CharField(max_length=12, default=opaque_code, editable=False)
     position = models.CharField(_("jabatan"), max_length=10, choices=Position.choices)
     name = models.CharField(_("nama"), max_length=150)
@@ -91,11 +97,27 @@ class CoopStaff(models.Model):
         return f"{self.get_position_display()}: {self.name}"
 
 
-FIGURES = ["anggota_l", "anggota_p", "manajer", "karyawan", "modal_sendiri", "modal_luar", "aset", "volume_usaha", "shu"]
+FIGURES = [
+    "anggota_l",
+    "anggota_p",
+    "manajer",
+    "karyawan",
+    "modal_sendiri",
+    "modal_luar",
+    "aset",
+    "volume_usaha",
+    "shu",
+]
 FIGURE_LABELS = {
-    "anggota_l": _("Anggota L"), "anggota_p": _("Anggota P"), "manajer": _("Manajer"), "karyawan": _("Karyawan"),
-    "modal_sendiri": _("Modal sendiri"), "modal_luar": _("Modal luar"), "aset": _("Aset"),
-    "volume_usaha": _("Volume usaha"), "shu": _("SHU"),
+    "anggota_l": _("Anggota L"),
+    "anggota_p": _("Anggota P"),
+    "manajer": _("Manajer"),
+    "karyawan": _("Karyawan"),
+    "modal_sendiri": _("Modal sendiri"),
+    "modal_luar": _("Modal luar"),
+    "aset": _("Aset"),
+    "volume_usaha": _("Volume usaha"),
+    "shu": _("SHU"),
 }
 COUNT_FIGURES = FIGURES[:4]
 MONEY_FIGURES = FIGURES[4:]
@@ -110,7 +132,9 @@ class AnnualReport(models.Model):
         PENGURUS = "pengurus", _("Pengurus koperasi")
         IMPORT = "import", _("Impor Excel")
 
-    cooperative = models.ForeignKey("tenancy.Cooperative", on_delete=models.CASCADE, related_name="annual_reports")
+    cooperative = models.ForeignKey(
+        "tenancy.Cooperative", on_delete=models.CASCADE, related_name="annual_reports"
+    )
     year = models.PositiveSmallIntegerField(_("tahun buku"))
     anggota_l = models.PositiveIntegerField(_("anggota laki-laki"), null=True, blank=True)
     anggota_p = models.PositiveIntegerField(_("anggota perempuan"), null=True, blank=True)
@@ -140,11 +164,15 @@ class RatRecord(models.Model):
         IMPORT = "import", _("Impor Excel")
         KOPDIG = "kopdig", _("Kopdig (RAT yang diselenggarakan di Kopdig)")
 
-    cooperative = models.ForeignKey("tenancy.Cooperative", on_delete=models.CASCADE, related_name="rat_records")
+    cooperative = models.ForeignKey(
+        "tenancy.Cooperative", on_delete=models.CASCADE, related_name="rat_records"
+    )
     year = models.PositiveSmallIntegerField(_("tahun buku"))
     held_on = models.DateField(_("tanggal RAT"), null=True, blank=True)
     source = models.CharField(_("sumber"), max_length=10, choices=Source.choices)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     recorded_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -161,7 +189,9 @@ class Invitation(models.Model):
     token_hash = models.CharField(max_length=64, unique=True)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

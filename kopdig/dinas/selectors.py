@@ -84,7 +84,9 @@ def coop_list(kabupaten_ids, filters: dict | None = None):
     qs = Cooperative.objects.filter(kabupaten_id__in=kabupaten_ids).select_related("kecamatan", "desa")
     if f.get("q"):
         text = str(f["q"]).strip()
-        qs = qs.filter(Q(name__icontains=text) | Q(nik__startswith=text) | Q(badan_hukum_number__icontains=text))
+        qs = qs.filter(
+            Q(name__icontains=text) | Q(nik__startswith=text) | Q(badan_hukum_number__icontains=text)
+        )
     if f.get("kecamatan"):
         qs = qs.filter(kecamatan__code=f["kecamatan"])
     if f.get("desa"):
@@ -115,24 +117,36 @@ def _filter_rat(qs, rat_year, rat: str):
 
 def last_rat_years(coop_ids) -> dict[int, int]:
     """{cooperative_id: latest book year with an RAT record} (one query)."""
-    rows = RatRecord.objects.filter(cooperative_id__in=coop_ids).values("cooperative_id").annotate(y=Max("year"))
+    rows = (
+        RatRecord.objects.filter(cooperative_id__in=coop_ids).values("cooperative_id").annotate(y=Max("year"))
+    )
     return {r["cooperative_id"]: r["y"] for r in rows}
 
 
 ACTION_LABELS = {
-    "cooperative_register": _("Didaftarkan"), "cooperative_update": _("Data registri diubah"),
-    "cooperative_status_confirm": _("Status ditetapkan"), "coop_officer_save": _("Pengurus/pengawas disimpan"),
-    "coop_officer_delete": _("Pengurus/pengawas dihapus"), "coop_staff_save": _("Karyawan disimpan"),
-    "coop_staff_delete": _("Karyawan dihapus"), "annual_report_save": _("Data tahunan dilaporkan"),
-    "rat_record_save": _("RAT dicatat"), "rat_record_delete": _("Catatan RAT dihapus"),
-    "pengurus_invite": _("Pengurus diundang"), "invitation_accept": _("Undangan dipakai"),
+    "cooperative_register": _("Didaftarkan"),
+    "cooperative_update": _("Data registri diubah"),
+    "cooperative_status_confirm": _("Status ditetapkan"),
+    "coop_officer_save": _("Pengurus/pengawas disimpan"),
+    "coop_officer_delete": _("Pengurus/pengawas dihapus"),
+    "coop_staff_save": _("Karyawan disimpan"),
+    "coop_staff_delete": _("Karyawan dihapus"),
+    "annual_report_save": _("Data tahunan dilaporkan"),
+    "rat_record_save": _("RAT dicatat"),
+    "rat_record_delete": _("Catatan RAT dihapus"),
+    "pengurus_invite": _("Pengurus diundang"),
+    "invitation_accept": _("Undangan dipakai"),
     "role_grant": _("Peran diberikan"),
 }
 
 
 def coop_history(cooperative, limit: int = 100):
     """The cooperative's audit trail (registry changes and everything else done in it), newest first."""
-    rows = list(AuditLog.objects.filter(cooperative=cooperative).select_related("actor").order_by("-at", "-id")[:limit])
+    rows = list(
+        AuditLog.objects.filter(cooperative=cooperative)
+        .select_related("actor")
+        .order_by("-at", "-id")[:limit]
+    )
     for row in rows:
         row.label = ACTION_LABELS.get(row.action, row.action)
     return rows
@@ -203,9 +217,13 @@ def _book_sources(coops, years) -> _BookSources:
     for cid, _type, y in ledger:
         first_ledger_year[cid] = min(y, first_ledger_year.get(cid, y))
     return _BookSources(
-        ledger=ledger, closing=_closing_by_year(ids, years), members=members, staff=_staff_by_year(ids, years),
+        ledger=ledger,
+        closing=_closing_by_year(ids, years),
+        members=members,
+        staff=_staff_by_year(ids, years),
         loans=_loans_disbursed_bulk(lenders, years) if lenders else {},
-        first_ledger_year=first_ledger_year, first_member_year=first_member_year,
+        first_ledger_year=first_ledger_year,
+        first_member_year=first_member_year,
     )
 
 
@@ -221,12 +239,15 @@ def _ledger_by_year(ids, last: int) -> dict:
 def _closing_by_year(ids, years) -> dict:
     """Year-end closing lines on revenue and expense: left out of the year's result (as the ledger's statements)."""
     entries = JournalEntry.objects.filter(
-        cooperative_id__in=ids, source_type__in=CLOSING_SOURCE_TYPES,
-        date__gte=dt.date(years[0], 1, 1), date__lte=_year_end(years[-1]),
+        cooperative_id__in=ids,
+        source_type__in=CLOSING_SOURCE_TYPES,
+        date__gte=dt.date(years[0], 1, 1),
+        date__lte=_year_end(years[-1]),
     ).values("id")
     rows = (
         JournalLine.objects.filter(entry_id__in=entries, account__type__in=["pendapatan", "beban"])
-        .annotate(y=ExtractYear("date")).values("cooperative_id", "account__type", "y")
+        .annotate(y=ExtractYear("date"))
+        .values("cooperative_id", "account__type", "y")
         .annotate(d=Sum("debit"), c=Sum("credit"))
     )
     return {(r["cooperative_id"], r["account__type"], r["y"]): (_sum(r["d"]), _sum(r["c"])) for r in rows}
@@ -245,9 +266,12 @@ def _members_by_year(ids, years) -> tuple[dict, dict]:
     """Members active at each year's end by gender (grouped by joining and leaving year), and each
     cooperative's first joining year."""
     rows = list(
-        Member.objects.filter(cooperative_id__in=ids).exclude(status="calon")
-        .values("cooperative_id", "gender", "status").annotate(jy=ExtractYear("joined_on"), ly=ExtractYear("left_on"))
-        .values("cooperative_id", "gender", "status", "jy", "ly").annotate(n=Count("id"))
+        Member.objects.filter(cooperative_id__in=ids)
+        .exclude(status="calon")
+        .values("cooperative_id", "gender", "status")
+        .annotate(jy=ExtractYear("joined_on"), ly=ExtractYear("left_on"))
+        .values("cooperative_id", "gender", "status", "jy", "ly")
+        .annotate(n=Count("id"))
     )
     first = {}
     members = defaultdict(int)
@@ -265,7 +289,8 @@ def _staff_by_year(ids, years) -> dict:
     rows = (
         CoopStaff.objects.filter(cooperative_id__in=ids)
         .annotate(sy=ExtractYear("since"), uy=ExtractYear("until"))
-        .values("cooperative_id", "position", "sy", "uy").annotate(n=Count("id"))
+        .values("cooperative_id", "position", "sy", "uy")
+        .annotate(n=Count("id"))
     )
     for r in rows:
         for y in years:
@@ -278,9 +303,14 @@ def _loans_disbursed_bulk(coops, years) -> dict:
     """{(cooperative_id, year): principal disbursed} in ONE query: Σ principal of the loans
     disbursed in the year (the loans app's ``disbursed_total``)."""
     rows = (
-        Loan.objects.filter(cooperative_id__in=[c.pk for c in coops], disbursed_on__gte=dt.date(min(years), 1, 1),
-                            disbursed_on__lte=_year_end(max(years)))
-        .annotate(y=ExtractYear("disbursed_on")).values("cooperative_id", "y").annotate(s=Sum("principal"))
+        Loan.objects.filter(
+            cooperative_id__in=[c.pk for c in coops],
+            disbursed_on__gte=dt.date(min(years), 1, 1),
+            disbursed_on__lte=_year_end(max(years)),
+        )
+        .annotate(y=ExtractYear("disbursed_on"))
+        .values("cooperative_id", "y")
+        .annotate(s=Sum("principal"))
     )
     return {(r["cooperative_id"], r["y"]): _sum(r["s"]) for r in rows}
 
@@ -315,6 +345,7 @@ def _carry(cum, ledger, cid, year):
 
 def _year_result(src: _BookSources, cid, year) -> tuple[Decimal, Decimal]:
     """(revenue, SHU) of the year without its closing entries."""
+
     def net(t):
         d, c = src.ledger.get((cid, t, year), (ZERO, ZERO))
         cd, cc = src.closing.get((cid, t, year), (ZERO, ZERO))
@@ -328,9 +359,13 @@ def _ledger_figures(coop, year, cum, src: _BookSources) -> dict:
     revenue, shu = _year_result(src, coop.pk, year)
     volume = revenue + (src.loans.get((coop.pk, year), ZERO) if _lends(coop) else ZERO)
     return {
-        "aset": cum["aset"], "modal_luar": cum["kewajiban"],
-        "modal_sendiri": cum["ekuitas"] + cum["pendapatan"] - cum["beban"],  # includes the year's result not yet closed
-        "shu": shu, "volume_usaha": volume,
+        "aset": cum["aset"],
+        "modal_luar": cum["kewajiban"],
+        "modal_sendiri": cum["ekuitas"]
+        + cum["pendapatan"]
+        - cum["beban"],  # includes the year's result not yet closed
+        "shu": shu,
+        "volume_usaha": volume,
     }
 
 
@@ -402,11 +437,15 @@ def annual_table(kabupaten_ids, year: int, coops=None) -> list[AnnualFigures]:
     """Every cooperative's figures for one book year (the ODS sheet): bounded queries."""
     if coops is None:
         coops = list(
-            Cooperative.objects.filter(kabupaten_id__in=kabupaten_ids).select_related("kecamatan", "desa").order_by("name", "pk")
+            Cooperative.objects.filter(kabupaten_id__in=kabupaten_ids)
+            .select_related("kecamatan", "desa")
+            .order_by("name", "pk")
         )
     ids = [c.pk for c in coops]
     reports = {r.cooperative_id: r for r in AnnualReport.objects.filter(cooperative_id__in=ids, year=year)}
-    rats = dict(RatRecord.objects.filter(cooperative_id__in=ids, year=year).values_list("cooperative_id", "held_on"))
+    rats = dict(
+        RatRecord.objects.filter(cooperative_id__in=ids, year=year).values_list("cooperative_id", "held_on")
+    )
     on_books = [c for c in coops if c.on_kopdig]
     books = book_figures_bulk(on_books, [year])
     out = []
@@ -425,11 +464,20 @@ def annual_table(kabupaten_ids, year: int, coops=None) -> list[AnnualFigures]:
 def annual_history(cooperative, years) -> list[AnnualFigures]:
     """One cooperative's figures over several years (detail page): bounded queries."""
     years = sorted(years)
-    rats = dict(RatRecord.objects.filter(cooperative=cooperative, year__in=years).values_list("year", "held_on"))
+    rats = dict(
+        RatRecord.objects.filter(cooperative=cooperative, year__in=years).values_list("year", "held_on")
+    )
     if cooperative.on_kopdig:
         books = book_figures_bulk([cooperative], years)
-        rows = [AnnualFigures(cooperative, y, _from_books(books[(cooperative.pk, y)]), notes=books[(cooperative.pk, y)]["notes"])
-                for y in years]
+        rows = [
+            AnnualFigures(
+                cooperative,
+                y,
+                _from_books(books[(cooperative.pk, y)]),
+                notes=books[(cooperative.pk, y)]["notes"],
+            )
+            for y in years
+        ]
     else:
         reports = {r.year: r for r in AnnualReport.objects.filter(cooperative=cooperative, year__in=years)}
         rows = [AnnualFigures(cooperative, y, _from_reported(reports.get(y))) for y in years]
@@ -467,8 +515,9 @@ def _existed(coop, year: int) -> bool:
     return coop.founded_on is None or coop.founded_on <= dt.date(year, 12, 31)
 
 
-def rat_compliance(kabupaten_ids, year: int, *, months: int | None = None, today: dt.date | None = None,
-                   coops=None) -> list[RatStatus]:
+def rat_compliance(
+    kabupaten_ids, year: int, *, months: int | None = None, today: dt.date | None = None, coops=None
+) -> list[RatStatus]:
     """For book ``year``: who held the RAT, when, by the deadline; who missed; who missed three
     years in a row (tidak aktif candidates). Cooperatives founded after the year are left out."""
     today = today or timezone.localdate()
@@ -481,7 +530,10 @@ def rat_compliance(kabupaten_ids, year: int, *, months: int | None = None, today
         cooperative_id__in=[c.pk for c in coops], year__in=[year - 2, year - 1, year]
     ).values_list("cooperative_id", "year", "held_on"):
         records[cid][y] = held_on
-    return [_rat_status(c, year, records[c.pk], months, today) for c in sorted(coops, key=lambda c: (c.name, c.pk))]
+    return [
+        _rat_status(c, year, records[c.pk], months, today)
+        for c in sorted(coops, key=lambda c: (c.name, c.pk))
+    ]
 
 
 def _rat_status(coop, year, recs: dict, months: int, today) -> RatStatus:
@@ -497,9 +549,15 @@ def _rat_status(coop, year, recs: dict, months: int, today) -> RatStatus:
     if coop.status != Cooperative.Status.DIBUBARKAN:
         suggestion = Cooperative.Status.TIDAK_AKTIF if missed_years >= 3 else Cooperative.Status.AKTIF
     return RatStatus(
-        cooperative=coop, year=year, deadline=deadline, held=held, held_on=held_on,
-        on_time=(held_on <= deadline) if held_on else None, due=today > deadline,
-        missed_years=missed_years, suggested_status=suggestion,
+        cooperative=coop,
+        year=year,
+        deadline=deadline,
+        held=held,
+        held_on=held_on,
+        on_time=(held_on <= deadline) if held_on else None,
+        due=today > deadline,
+        missed_years=missed_years,
+        suggested_status=suggestion,
     )
 
 
@@ -510,7 +568,11 @@ def suggested_status(cooperative, *, today: dt.date | None = None) -> RatStatus:
     year = last_book_year(today)
     if today <= rat_deadline(year, months):
         year -= 1
-    recs = dict(RatRecord.objects.filter(cooperative=cooperative, year__in=[year - 2, year - 1, year]).values_list("year", "held_on"))
+    recs = dict(
+        RatRecord.objects.filter(cooperative=cooperative, year__in=[year - 2, year - 1, year]).values_list(
+            "year", "held_on"
+        )
+    )
     return _rat_status(cooperative, year, recs, months, today)
 
 
@@ -526,7 +588,10 @@ def dashboard(kabupaten_ids, *, today: dt.date | None = None, n_years: int = 10)
     base = Cooperative.objects.filter(kabupaten_id__in=kabupaten_ids)
     rat_trend = _rat_trend(base, kabupaten_ids, years, months, today)
     return {
-        "today": today, "book_year": last, "years": years, "deadline_months": months,
+        "today": today,
+        "book_year": last,
+        "years": years,
+        "deadline_months": months,
         **_registry_counts(base),
         "rat_trend": rat_trend,
         "rat_this_year": rat_trend[-1] if rat_trend else None,
@@ -546,7 +611,9 @@ def _registry_counts(base) -> dict:
             by[k][g[k]] += g["n"]
     return {
         "total": sum(g["n"] for g in groups),
-        "by_status": [{"key": k, "label": label, "n": by["status"].get(k, 0)} for k, label in Cooperative.Status.choices],
+        "by_status": [
+            {"key": k, "label": label, "n": by["status"].get(k, 0)} for k, label in Cooperative.Status.choices
+        ],
         "by_jenis": _by_count(by["jenis"], dict(Cooperative.Jenis.choices)),
         "by_kelompok": _by_count(by["kelompok"], dict(Cooperative.Kelompok.choices)),
         "by_kecamatan": _by_kecamatan(by["kecamatan_id"]),
@@ -563,10 +630,16 @@ def _by_count(counts: dict, labels: dict) -> list[dict]:
 
 def _by_kecamatan(counts: dict) -> list[dict]:
     """[{key: region code, label: name, n}] by kecamatan name; "—" for cooperatives without one."""
-    regions = {pk: (code, name) for pk, code, name in
-               Region.objects.filter(pk__in=[k for k in counts if k]).values_list("pk", "code", "name")}
-    rows = ({"key": regions.get(k, ("", ""))[0], "label": regions[k][1] if k in regions else "—", "n": n}
-            for k, n in counts.items())
+    regions = {
+        pk: (code, name)
+        for pk, code, name in Region.objects.filter(pk__in=[k for k in counts if k]).values_list(
+            "pk", "code", "name"
+        )
+    }
+    rows = (
+        {"key": regions.get(k, ("", ""))[0], "label": regions[k][1] if k in regions else "—", "n": n}
+        for k, n in counts.items()
+    )
     return sorted(rows, key=lambda r: str(r["label"]))
 
 
@@ -574,8 +647,10 @@ def _rat_trend(base, kabupaten_ids, years, months: int, today) -> list[dict]:
     """Per book year: RATs expected (cooperatives existing at the year's end, not dissolved), held,
     held late (after the year's deadline), missed once the deadline passed."""
     founded = dict(
-        base.exclude(status=Cooperative.Status.DIBUBARKAN).annotate(fy=ExtractYear("founded_on"))
-        .values_list("fy").annotate(n=Count("id"))
+        base.exclude(status=Cooperative.Status.DIBUBARKAN)
+        .annotate(fy=ExtractYear("founded_on"))
+        .values_list("fy")
+        .annotate(n=Count("id"))
     )
     late_q = Q()
     for y in years:
@@ -584,18 +659,26 @@ def _rat_trend(base, kabupaten_ids, years, months: int, today) -> list[dict]:
         r["year"]: r
         for r in RatRecord.objects.filter(cooperative__kabupaten_id__in=kabupaten_ids, year__in=years)
         .exclude(cooperative__status=Cooperative.Status.DIBUBARKAN)
-        .values("year").annotate(held=Count("id"), late=Count("id", filter=late_q))
+        .values("year")
+        .annotate(held=Count("id"), late=Count("id", filter=late_q))
     }
     trend = []
     for y in years:
         expected = sum(n for fy, n in founded.items() if fy is None or fy <= y)
         r = rat_rows.get(y, {"held": 0, "late": 0})
         due = today > rat_deadline(y, months)
-        trend.append({
-            "year": y, "expected": expected, "held": r["held"], "late": r["late"],
-            "on_time": r["held"] - r["late"], "missed": (expected - r["held"]) if due else None, "due": due,
-            "rate": _pct(r["held"], expected),
-        })
+        trend.append(
+            {
+                "year": y,
+                "expected": expected,
+                "held": r["held"],
+                "late": r["late"],
+                "on_time": r["held"] - r["late"],
+                "missed": (expected - r["held"]) if due else None,
+                "due": due,
+                "rate": _pct(r["held"], expected),
+            }
+        )
     return trend
 
 
@@ -621,8 +704,9 @@ def _totals_by_year(base, kabupaten_ids, years) -> list[dict]:
 
 def _add_reported_totals(totals, kabupaten_ids, years):
     rows = (
-        AnnualReport.objects.filter(cooperative__kabupaten_id__in=kabupaten_ids, cooperative__on_kopdig=False,
-                                    year__in=years)
+        AnnualReport.objects.filter(
+            cooperative__kabupaten_id__in=kabupaten_ids, cooperative__on_kopdig=False, year__in=years
+        )
         .values("year")
         .annotate(l=Sum("anggota_l"), p=Sum("anggota_p"), n=Count("id"), **{k: Sum(k) for k in TOTAL_MONEY})
     )
@@ -646,7 +730,19 @@ def _pct(part, whole):
 
 
 __all__ = [
-    "BOOKS", "REPORTED", "FIGURES", "COUNT_FIGURES", "MONEY_FIGURES", "annual_figures", "annual_table",
-    "book_figures_bulk", "book_figures_one", "coop_get", "coop_list", "dashboard", "rat_compliance",
-    "rat_deadline", "suggested_status",
+    "BOOKS",
+    "REPORTED",
+    "FIGURES",
+    "COUNT_FIGURES",
+    "MONEY_FIGURES",
+    "annual_figures",
+    "annual_table",
+    "book_figures_bulk",
+    "book_figures_one",
+    "coop_get",
+    "coop_list",
+    "dashboard",
+    "rat_compliance",
+    "rat_deadline",
+    "suggested_status",
 ]

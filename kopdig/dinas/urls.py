@@ -27,6 +27,10 @@ urlpatterns = [
     path("undangan/<str:token>/", views.invitation, name="invitation"),
     path("lapor/<slug:slug>/", views.coop_report, name="coop_report"),
     path("lapor/<slug:slug>/karyawan/", views.coop_report_staff, name="coop_report_staff"),
-    path("lapor/<slug:slug>/karyawan/<str:code>/hapus/", views.coop_report_staff_delete, name="coop_report_staff_delete"),
+    path(
+        "lapor/<slug:slug>/karyawan/<str:code>/hapus/",
+        views.coop_report_staff_delete,
+        name="coop_report_staff_delete",
+    ),
     path("lapor/<slug:slug>/tahunan/<int:year>/", views.coop_report_annual, name="coop_report_annual"),
 ]

@@ -47,7 +47,9 @@ PAGE_SIZE = 50
 
 
 def _list_url(**params) -> str:
-    return reverse("dinas:coop_list") + "?" + urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return (
+        reverse("dinas:coop_list") + "?" + urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    )
 
 
 def _kabupaten(request) -> Region:
@@ -63,35 +65,76 @@ def home(request):
     d = selectors.dashboard(request.kabupaten_ids)
     year = d["book_year"]
     millions = [
-        {**t, "aset_m": int(t["aset"] / 1_000_000), "volume_m": int(t["volume_usaha"] / 1_000_000),
-         "shu_m": int(t["shu"] / 1_000_000)}
+        {
+            **t,
+            "aset_m": int(t["aset"] / 1_000_000),
+            "volume_m": int(t["volume_usaha"] / 1_000_000),
+            "shu_m": int(t["shu"] / 1_000_000),
+        }
         for t in d["totals"]
     ]
     charts_ = {
         "status": charts.pie(_("Status koperasi"), d["by_status"], href=lambda r: _list_url(status=r["key"])),
-        "jenis": charts.bar(_("Menurut jenis"), d["by_jenis"], horizontal=True, href=lambda r: _list_url(jenis=r["key"])),
-        "kelompok": charts.bar(_("Menurut kelompok"), d["by_kelompok"], horizontal=True,
-                               href=lambda r: _list_url(kelompok=r["key"])),
-        "kecamatan": charts.bar(_("Menurut kecamatan"), d["by_kecamatan"], horizontal=True,
-                                href=lambda r: _list_url(kecamatan=r["key"])),
-        "kopdig": charts.pie(_("Pembukuan di Kopdig"), [
-            {"key": "1", "label": _("Di Kopdig"), "n": d["on_kopdig"]},
-            {"key": "0", "label": _("Belum di Kopdig"), "n": d["not_on_kopdig"]},
-        ], href=lambda r: _list_url(on_kopdig=r["key"])),
-        "rat": charts.line(_("Kepatuhan RAT (%)"), d["years"], [
-            (_("RAT diadakan"), [float(r["rate"]) if r["rate"] is not None else None for r in d["rat_trend"]]),
-        ], show_legend=False),
-        "members": charts.line(_("Jumlah anggota"), d["years"], [(_("Anggota"), [t["anggota"] for t in d["totals"]])],
-                               show_legend=False),
-        "money": charts.line(_("Aset dan volume usaha (juta rupiah)"), d["years"], [
-            (_("Aset"), [m["aset_m"] for m in millions]),
-            (_("Volume usaha"), [m["volume_m"] for m in millions]),
-        ]),
-        "shu": charts.line(_("SHU (juta rupiah)"), d["years"], [(_("SHU"), [m["shu_m"] for m in millions])],
-                           show_legend=False),
+        "jenis": charts.bar(
+            _("Menurut jenis"), d["by_jenis"], horizontal=True, href=lambda r: _list_url(jenis=r["key"])
+        ),
+        "kelompok": charts.bar(
+            _("Menurut kelompok"),
+            d["by_kelompok"],
+            horizontal=True,
+            href=lambda r: _list_url(kelompok=r["key"]),
+        ),
+        "kecamatan": charts.bar(
+            _("Menurut kecamatan"),
+            d["by_kecamatan"],
+            horizontal=True,
+            href=lambda r: _list_url(kecamatan=r["key"]),
+        ),
+        "kopdig": charts.pie(
+            _("Pembukuan di Kopdig"),
+            [
+                {"key": "1", "label": _("Di Kopdig"), "n": d["on_kopdig"]},
+                {"key": "0", "label": _("Belum di Kopdig"), "n": d["not_on_kopdig"]},
+            ],
+            href=lambda r: _list_url(on_kopdig=r["key"]),
+        ),
+        "rat": charts.line(
+            _("Kepatuhan RAT (%)"),
+            d["years"],
+            [
+                (
+                    _("RAT diadakan"),
+                    [float(r["rate"]) if r["rate"] is not None else None for r in d["rat_trend"]],
+                ),
+            ],
+            show_legend=False,
+        ),
+        "members": charts.line(
+            _("Jumlah anggota"),
+            d["years"],
+            [(_("Anggota"), [t["anggota"] for t in d["totals"]])],
+            show_legend=False,
+        ),
+        "money": charts.line(
+            _("Aset dan volume usaha (juta rupiah)"),
+            d["years"],
+            [
+                (_("Aset"), [m["aset_m"] for m in millions]),
+                (_("Volume usaha"), [m["volume_m"] for m in millions]),
+            ],
+        ),
+        "shu": charts.line(
+            _("SHU (juta rupiah)"),
+            d["years"],
+            [(_("SHU"), [m["shu_m"] for m in millions])],
+            show_legend=False,
+        ),
     }
-    return render(request, "dinas/home.html", {"d": d, "charts": charts_, "year": year,
-                                               "list_url": reverse("dinas:coop_list")})
+    return render(
+        request,
+        "dinas/home.html",
+        {"d": d, "charts": charts_, "year": year, "list_url": reverse("dinas:coop_list")},
+    )
 
 
 # ---------------------------------------------------------------- registry
@@ -113,12 +156,18 @@ def coop_list(request):
         c.last_rat = last_rat.get(c.pk)
     kab = request.kabupaten_ids
     ctx = {
-        "page": page, "filters": filters,
+        "page": page,
+        "filters": filters,
         "kecamatan": Region.objects.filter(parent_id__in=kab).order_by("name"),
-        "desa": Region.objects.filter(parent__code=filters["kecamatan"], parent__parent_id__in=kab).order_by("name")
-        if filters["kecamatan"] else [],
-        "jenis": Cooperative.Jenis.choices, "kelompok": Cooperative.Kelompok.choices,
-        "statuses": Cooperative.Status.choices, "years": _years(),
+        "desa": Region.objects.filter(parent__code=filters["kecamatan"], parent__parent_id__in=kab).order_by(
+            "name"
+        )
+        if filters["kecamatan"]
+        else [],
+        "jenis": Cooperative.Jenis.choices,
+        "kelompok": Cooperative.Kelompok.choices,
+        "statuses": Cooperative.Status.choices,
+        "years": _years(),
     }
     return render(request, "dinas/coop_list.html", ctx)
 
@@ -133,8 +182,10 @@ def _export_registry(request, coops):
     last_rat = selectors.last_rat_years([c.pk for c in coops])
     figures = {f.cooperative.pk: f for f in selectors.annual_table(request.kabupaten_ids, year, coops=coops)}
     rows = list(importer.export_rows(coops, last_rat, figures))
-    return xlsx_response(f"registri-koperasi-{timezone.localdate():%Y%m%d}.xlsx",
-                         [(f"Koperasi {year}", importer.COLUMNS, rows)])
+    return xlsx_response(
+        f"registri-koperasi-{timezone.localdate():%Y%m%d}.xlsx",
+        [(f"Koperasi {year}", importer.COLUMNS, rows)],
+    )
 
 
 def _form_kwargs(request):
@@ -174,7 +225,9 @@ def coop_detail(request, slug):
         "annual": selectors.annual_history(coop, years),
         "rat": selectors.suggested_status(coop),
         "history": selectors.coop_history(coop),
-        "officer_form": OfficerForm(), "staff_form": StaffForm(), "rat_form": RatForm(),
+        "officer_form": OfficerForm(),
+        "staff_form": StaffForm(),
+        "rat_form": RatForm(),
         "status_form": StatusForm(initial={"status": coop.status}),
         "figure_labels": FIGURE_LABELS.values(),
     }
@@ -184,16 +237,22 @@ def coop_detail(request, slug):
 @dinas_view
 def coop_edit(request, slug):
     coop = selectors.coop_get(request.kabupaten_ids, slug)
-    form = CooperativeForm(request.POST or None, initial=CooperativeForm.initial_from(coop), **_form_kwargs(request))
+    form = CooperativeForm(
+        request.POST or None, initial=CooperativeForm.initial_from(coop), **_form_kwargs(request)
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            actions.cooperative_update(actor=request.user, cooperative=coop, **_registry_fields(form.cleaned_data))
+            actions.cooperative_update(
+                actor=request.user, cooperative=coop, **_registry_fields(form.cleaned_data)
+            )
         except DomainError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("Data registri disimpan."))
             return redirect("dinas:coop_detail", slug=coop.slug)
-    return render(request, "dinas/coop_form.html", {"form": form, "title": _("Ubah data registri"), "c": coop})
+    return render(
+        request, "dinas/coop_form.html", {"form": form, "title": _("Ubah data registri"), "c": coop}
+    )
 
 
 def _once(request, coop, name, data: dict, fn):
@@ -213,7 +272,9 @@ def _post_action(request, slug, form_class, fn):
     form = form_class(request.POST)
     if not form.is_valid():
         for field, errs in form.errors.items():
-            messages.error(request, f"{form.fields[field].label if field in form.fields else ''}: {' '.join(errs)}")
+            messages.error(
+                request, f"{form.fields[field].label if field in form.fields else ''}: {' '.join(errs)}"
+            )
     else:
         try:
             _once(request, coop, form_class.__name__, form.cleaned_data, lambda d: fn(coop, d))
@@ -237,47 +298,63 @@ def _delete_action(request, slug, fn):
 @require_POST
 @dinas_view
 def officer_add(request, slug):
-    return _post_action(request, slug, OfficerForm,
-                        lambda c, d: actions.coop_officer_save(actor=request.user, cooperative=c, **d))
+    return _post_action(
+        request,
+        slug,
+        OfficerForm,
+        lambda c, d: actions.coop_officer_save(actor=request.user, cooperative=c, **d),
+    )
 
 
 @require_POST
 @dinas_view
 def officer_delete(request, slug, code):
-    return _delete_action(request, slug, lambda c: actions.coop_officer_delete(actor=request.user, cooperative=c, code=code))
+    return _delete_action(
+        request, slug, lambda c: actions.coop_officer_delete(actor=request.user, cooperative=c, code=code)
+    )
 
 
 @require_POST
 @dinas_view
 def staff_add(request, slug):
-    return _post_action(request, slug, StaffForm,
-                        lambda c, d: actions.coop_staff_save(actor=request.user, cooperative=c, **d))
+    return _post_action(
+        request, slug, StaffForm, lambda c, d: actions.coop_staff_save(actor=request.user, cooperative=c, **d)
+    )
 
 
 @require_POST
 @dinas_view
 def staff_delete(request, slug, code):
-    return _delete_action(request, slug, lambda c: actions.coop_staff_delete(actor=request.user, cooperative=c, code=code))
+    return _delete_action(
+        request, slug, lambda c: actions.coop_staff_delete(actor=request.user, cooperative=c, code=code)
+    )
 
 
 @require_POST
 @dinas_view
 def rat_add(request, slug):
-    return _post_action(request, slug, RatForm,
-                        lambda c, d: actions.rat_record_save(actor=request.user, cooperative=c, **d))
+    return _post_action(
+        request, slug, RatForm, lambda c, d: actions.rat_record_save(actor=request.user, cooperative=c, **d)
+    )
 
 
 @require_POST
 @dinas_view
 def rat_delete(request, slug, year):
-    return _delete_action(request, slug, lambda c: actions.rat_record_delete(actor=request.user, cooperative=c, year=year))
+    return _delete_action(
+        request, slug, lambda c: actions.rat_record_delete(actor=request.user, cooperative=c, year=year)
+    )
 
 
 @require_POST
 @dinas_view
 def status_confirm(request, slug):
-    return _post_action(request, slug, StatusForm,
-                        lambda c, d: actions.cooperative_status_confirm(actor=request.user, cooperative=c, **d))
+    return _post_action(
+        request,
+        slug,
+        StatusForm,
+        lambda c, d: actions.cooperative_status_confirm(actor=request.user, cooperative=c, **d),
+    )
 
 
 @dinas_view
@@ -312,8 +389,12 @@ def coop_invite(request, slug):
     link = None
     if request.method == "POST" and form.is_valid():
         try:
-            _inv, raw = actions.pengurus_invite(actor=request.user, cooperative=coop,
-                                                link_base=request.build_absolute_uri("/").rstrip("/"), **form.cleaned_data)
+            _inv, raw = actions.pengurus_invite(
+                actor=request.user,
+                cooperative=coop,
+                link_base=request.build_absolute_uri("/").rstrip("/"),
+                **form.cleaned_data,
+            )
         except DomainError as exc:
             form.add_error(None, str(exc))
         else:
@@ -357,7 +438,9 @@ def coop_import(request):
             messages.error(request, str(exc))
         else:
             default_storage.delete(path)
-            messages.success(request, _("Impor selesai: %(created)s koperasi baru, %(updated)s diubah.") % result)
+            messages.success(
+                request, _("Impor selesai: %(created)s koperasi baru, %(updated)s diubah.") % result
+            )
             return redirect("dinas:coop_list")
     elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data["file"].read()
@@ -367,8 +450,11 @@ def coop_import(request):
         if plan.errors:  # a refused file cannot be confirmed: keep nothing of it
             default_storage.delete(_import_path(request, token))
             token = None
-    return render(request, "dinas/import.html", {"form": form, "plan": plan, "token": token,
-                                                  "columns": importer.COLUMNS})
+    return render(
+        request,
+        "dinas/import.html",
+        {"form": form, "plan": plan, "token": token, "columns": importer.COLUMNS},
+    )
 
 
 @dinas_view
@@ -400,14 +486,40 @@ def annual_year(request, year):
     if request.GET.get("format") == "xlsx":
         return _export_annual(rows, year)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "dinas/annual_year.html", {"page": page, "year": year, "years": _years(),
-                                                       "figure_labels": FIGURE_LABELS.values()})
+    return render(
+        request,
+        "dinas/annual_year.html",
+        {"page": page, "year": year, "years": _years(), "figure_labels": FIGURE_LABELS.values()},
+    )
 
 
 ODS_COLUMNS = [
-    "No", "Nama Koperasi", "NIK", "No. Badan Hukum", "Tanggal Badan Hukum", "NPWP", "Alamat", "Desa", "Kecamatan",
-    "Jenis", "Kelompok", "Bentuk", "KBLI", "Status", "RAT", "Tanggal RAT", "Anggota L", "Anggota P", "Manajer",
-    "Karyawan", "Modal Sendiri", "Modal Luar", "Aset", "Volume Usaha", "SHU", "Sumber Data",
+    "No",
+    "Nama Koperasi",
+    "NIK",
+    "No. Badan Hukum",
+    "Tanggal Badan Hukum",
+    "NPWP",
+    "Alamat",
+    "Desa",
+    "Kecamatan",
+    "Jenis",
+    "Kelompok",
+    "Bentuk",
+    "KBLI",
+    "Status",
+    "RAT",
+    "Tanggal RAT",
+    "Anggota L",
+    "Anggota P",
+    "Manajer",
+    "Karyawan",
+    "Modal Sendiri",
+    "Modal Luar",
+    "Aset",
+    "Volume Usaha",
+    "SHU",
+    "Sumber Data",
 ]
 
 
@@ -416,15 +528,30 @@ def _export_annual(rows, year):
     for i, r in enumerate(rows, start=1):
         c = r.cooperative
         sources = {f.source for f in r.figures.values() if f.source}
-        out.append([
-            i, c.name, c.nik, c.badan_hukum_number, c.badan_hukum_date, c.npwp, c.address,
-            c.desa.name if c.desa_id else "", c.kecamatan.name if c.kecamatan_id else "", c.get_jenis_display(),
-            c.get_kelompok_display(), c.get_bentuk_display(), c.kbli, c.get_status_display(),
-            "Ya" if r.rat_held else "Tidak", r.rat_date,
-            *[r.figures[name].value for name in FIGURES],
-            {"books": "Pembukuan Kopdig", "reported": "Dilaporkan"}.get(sources.pop(), "") if len(sources) == 1
-            else ", ".join(sorted(sources)),
-        ])
+        out.append(
+            [
+                i,
+                c.name,
+                c.nik,
+                c.badan_hukum_number,
+                c.badan_hukum_date,
+                c.npwp,
+                c.address,
+                c.desa.name if c.desa_id else "",
+                c.kecamatan.name if c.kecamatan_id else "",
+                c.get_jenis_display(),
+                c.get_kelompok_display(),
+                c.get_bentuk_display(),
+                c.kbli,
+                c.get_status_display(),
+                "Ya" if r.rat_held else "Tidak",
+                r.rat_date,
+                *[r.figures[name].value for name in FIGURES],
+                {"books": "Pembukuan Kopdig", "reported": "Dilaporkan"}.get(sources.pop(), "")
+                if len(sources) == 1
+                else ", ".join(sorted(sources)),
+            ]
+        )
     return xlsx_response(f"data-koperasi-{year}.xlsx", [(f"ODS {year}", ODS_COLUMNS, out)])
 
 
@@ -446,18 +573,28 @@ def rat_page(request):
         "candidates": sum(1 for r in rows if r.tidak_aktif_candidate),
     }
     filters = {
-        "held": lambda r: r.held, "late": lambda r: r.on_time is False, "missed": lambda r: r.missed,
+        "held": lambda r: r.held,
+        "late": lambda r: r.on_time is False,
+        "missed": lambda r: r.missed,
         "candidates": lambda r: r.tidak_aktif_candidate,
         "mismatch": lambda r: r.suggested_status and r.suggested_status != r.cooperative.status,
     }
     if show in filters:
         rows = [r for r in rows if filters[show](r)]
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "dinas/rat.html", {
-        "page": page, "year": year, "years": _years(), "summary": summary, "show": show,
-        "deadline": selectors.rat_deadline(year, selectors.deadline_months(request.kabupaten_ids)),
-        "months": selectors.deadline_months(request.kabupaten_ids),
-    })
+    return render(
+        request,
+        "dinas/rat.html",
+        {
+            "page": page,
+            "year": year,
+            "years": _years(),
+            "summary": summary,
+            "show": show,
+            "deadline": selectors.rat_deadline(year, selectors.deadline_months(request.kabupaten_ids)),
+            "months": selectors.deadline_months(request.kabupaten_ids),
+        },
+    )
 
 
 @dinas_view
@@ -489,8 +626,11 @@ def invitation(request, token):
     form = SetPasswordForm(inv.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user, coop = actions.invitation_accept(token=token, new_password1=form.cleaned_data["new_password1"],
-                                                   new_password2=form.cleaned_data["new_password2"])
+            user, coop = actions.invitation_accept(
+                token=token,
+                new_password1=form.cleaned_data["new_password1"],
+                new_password2=form.cleaned_data["new_password2"],
+            )
         except DomainError as exc:
             form.add_error(None, str(exc))
         else:
@@ -511,17 +651,29 @@ def coop_report(request):
     form = RatForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            _once(request, coop, "rat_record_save", form.cleaned_data,
-                  lambda d: actions.rat_record_save(actor=request.user, cooperative=coop, **d))
+            _once(
+                request,
+                coop,
+                "rat_record_save",
+                form.cleaned_data,
+                lambda d: actions.rat_record_save(actor=request.user, cooperative=coop, **d),
+            )
         except DomainError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("RAT dicatat."))
             return redirect("dinas:coop_report", slug=coop.slug)
-    return render(request, "dinas/coop_report.html", {
-        "annual": selectors.annual_history(coop, years), "form": form, "figure_labels": FIGURE_LABELS.values(),
-        "staff": list(CoopStaff.objects.filter(cooperative=coop)), "staff_form": StaffForm(),
-    })
+    return render(
+        request,
+        "dinas/coop_report.html",
+        {
+            "annual": selectors.annual_history(coop, years),
+            "form": form,
+            "figure_labels": FIGURE_LABELS.values(),
+            "staff": list(CoopStaff.objects.filter(cooperative=coop)),
+            "staff_form": StaffForm(),
+        },
+    )
 
 
 @coop_view({"pengurus"})
@@ -531,8 +683,13 @@ def coop_report_staff(request):
     form = StaffForm(request.POST)
     if form.is_valid():
         try:
-            _once(request, request.coop, "coop_staff_save", form.cleaned_data,
-                  lambda d: actions.coop_staff_save(actor=request.user, cooperative=request.coop, **d))
+            _once(
+                request,
+                request.coop,
+                "coop_staff_save",
+                form.cleaned_data,
+                lambda d: actions.coop_staff_save(actor=request.user, cooperative=request.coop, **d),
+            )
         except DomainError as exc:
             messages.error(request, str(exc))
         else:

@@ -29,7 +29,12 @@ HEADS = [DinasRole.Kind.KEPALA]
 DINAS_ANY = [DinasRole.Kind.PENGAWAS_KOPERASI, DinasRole.Kind.KEPALA]
 EVIDENCE_TYPES = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp"}
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
-MAGIC = {"application/pdf": b"%PDF", "image/jpeg": b"\xff\xd8\xff", "image/png": b"\x89PNG", "image/webp": b"RIFF"}
+MAGIC = {
+    "application/pdf": b"%PDF",
+    "image/jpeg": b"\xff\xd8\xff",
+    "image/png": b"\x89PNG",
+    "image/webp": b"RIFF",
+}
 
 
 class RubricInvalid(DomainError):
@@ -37,11 +42,15 @@ class RubricInvalid(DomainError):
 
     def __init__(self, problems):
         self.problems = problems
-        super().__init__("Rubrik ditolak: " + "; ".join(str(p) for p in problems[:10])
-                         + (f" (dan {len(problems) - 10} lainnya)" if len(problems) > 10 else ""))
+        super().__init__(
+            "Rubrik ditolak: "
+            + "; ".join(str(p) for p in problems[:10])
+            + (f" (dan {len(problems) - 10} lainnya)" if len(problems) > 10 else "")
+        )
 
 
 # --------------------------------------------------------------------------- rubrics
+
 
 def rubric_import(*, actor, data: dict) -> Rubric:
     """Load a new rubric version (JSON or a spreadsheet read by ``rubrics.rubric_from_workbook``):
@@ -53,12 +62,21 @@ def rubric_import(*, actor, data: dict) -> Rubric:
         raise RubricInvalid(problems)
     with action_atomic():
         if Rubric.objects.filter(code=data["code"], version=data["version"]).exists():
-            raise DomainError(f"Rubrik {data['code']} versi {data['version']} sudah ada: muat sebagai versi baru.")
+            raise DomainError(
+                f"Rubrik {data['code']} versi {data['version']} sudah ada: muat sebagai versi baru."
+            )
         clean = _strip_rows(data)
-        rubric = write_rubric(SimpleNamespace(Rubric=Rubric, Aspect=Aspect, Indicator=Indicator,
-                                              ChecklistItem=ChecklistItem), clean)
-        audit.record(actor, "rubric_import", obj=rubric, ref=f"{rubric.code} v{rubric.version}",
-                     summary=f"Rubrik {rubric.name} v{rubric.version} dimuat")
+        rubric = write_rubric(
+            SimpleNamespace(Rubric=Rubric, Aspect=Aspect, Indicator=Indicator, ChecklistItem=ChecklistItem),
+            clean,
+        )
+        audit.record(
+            actor,
+            "rubric_import",
+            obj=rubric,
+            ref=f"{rubric.code} v{rubric.version}",
+            summary=f"Rubrik {rubric.name} v{rubric.version} dimuat",
+        )
     return rubric
 
 
@@ -73,6 +91,7 @@ def _strip_rows(data):
 
 # --------------------------------------------------------------------------- examination
 
+
 def _require_examiner(actor, exam: Examination):
     require_dinas(actor, exam.cooperative.kabupaten_id, "pemeriksaan kesehatan", kinds=EXAMINERS)
     if not is_system(actor) and not actor.is_superuser and actor.pk != exam.examiner_id:
@@ -81,8 +100,10 @@ def _require_examiner(actor, exam: Examination):
 
 def _require_draft(exam: Examination):
     if exam.status != S.DRAFT:
-        raise DomainError(f"Pemeriksaan berstatus «{exam.get_status_display()}» tidak dapat diubah; "
-                          "buat versi baru bila perlu koreksi.")
+        raise DomainError(
+            f"Pemeriksaan berstatus «{exam.get_status_display()}» tidak dapat diubah; "
+            "buat versi baru bila perlu koreksi."
+        )
 
 
 def _lock(exam: Examination) -> Examination:
@@ -95,7 +116,9 @@ def _check_year(year: int, today=None):
         raise DomainError(f"Tahun buku {year} tidak valid.")
 
 
-def examination_open(*, actor, cooperative, year: int, rubric: Rubric, figures: dict | None = None) -> Examination:
+def examination_open(
+    *, actor, cooperative, year: int, rubric: Rubric, figures: dict | None = None
+) -> Examination:
     """Open a draft examination. On Kopdig the figures come from the books (live until submitted);
     otherwise from the reported statements (``figures``, or the Dinas's reported annual data)."""
     require_dinas(actor, cooperative.kabupaten_id, "pemeriksaan kesehatan", kinds=EXAMINERS)
@@ -108,26 +131,44 @@ def examination_open(*, actor, cooperative, year: int, rubric: Rubric, figures: 
         values = selectors.reported_figures(cooperative, year)
         values.update(_clean_figures(figures or {}))
     with action_atomic():
-        if Examination.objects.filter(cooperative=cooperative, year=year, rubric__code=rubric.code,
-                                      status__in=[S.DRAFT, S.SUBMITTED]).exists():
+        if Examination.objects.filter(
+            cooperative=cooperative, year=year, rubric__code=rubric.code, status__in=[S.DRAFT, S.SUBMITTED]
+        ).exists():
             raise DomainError(f"Sudah ada pemeriksaan {year} yang belum selesai untuk koperasi ini.")
         version = 1 + Examination.objects.filter(cooperative=cooperative, year=year, rubric=rubric).count()
         try:
             with transaction.atomic():  # a concurrent open took this version: one wins, the other is told
                 exam = Examination.objects.create(
-                    cooperative=cooperative, year=year, rubric=rubric, version=version, figures_source=source,
+                    cooperative=cooperative,
+                    year=year,
+                    rubric=rubric,
+                    version=version,
+                    figures_source=source,
                     figures=selectors.encode_figures(values),
-                    examiner=actor if not is_system(actor) else _system_examiner(cooperative))
+                    examiner=actor if not is_system(actor) else _system_examiner(cooperative),
+                )
         except IntegrityError:
-            raise DomainError("Pemeriksaan ini baru saja dibuka oleh petugas lain; muat ulang halaman.") from None
-        audit.record(actor, "examination_open", cooperative=cooperative, obj=exam, ref=exam.code,
-                     summary=f"Pemeriksaan kesehatan {year} dibuka ({rubric.name})")
+            raise DomainError(
+                "Pemeriksaan ini baru saja dibuka oleh petugas lain; muat ulang halaman."
+            ) from None
+        audit.record(
+            actor,
+            "examination_open",
+            cooperative=cooperative,
+            obj=exam,
+            ref=exam.code,
+            summary=f"Pemeriksaan kesehatan {year} dibuka ({rubric.name})",
+        )
     return exam
 
 
 def _system_examiner(cooperative):
-    role = (DinasRole.objects.filter(kabupaten_id=cooperative.kabupaten_id, kind=DinasRole.Kind.PENGAWAS_KOPERASI)
-            .select_related("user").order_by("pk").first())
+    role = (
+        DinasRole.objects.filter(kabupaten_id=cooperative.kabupaten_id, kind=DinasRole.Kind.PENGAWAS_KOPERASI)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
     if role is None:
         raise DomainError("Kabupaten ini belum memiliki pengawas koperasi.")
     return role.user
@@ -157,12 +198,22 @@ def examination_figures_set(*, actor, examination: Examination, figures: dict) -
         before = dict(exam.figures)
         exam.figures = {**exam.figures, **selectors.encode_figures(values)}
         exam.save(update_fields=["figures"])
-        audit.record(actor, "examination_figures_set", cooperative=exam.cooperative, obj=exam, ref=exam.code,
-                     summary="Angka laporan keuangan diisi", before=before, after=exam.figures)
+        audit.record(
+            actor,
+            "examination_figures_set",
+            cooperative=exam.cooperative,
+            obj=exam,
+            ref=exam.code,
+            summary="Angka laporan keuangan diisi",
+            before=before,
+            after=exam.figures,
+        )
     return exam
 
 
-def examination_update(*, actor, examination: Examination, kuk_class: int | None = None, summary: str | None = None):
+def examination_update(
+    *, actor, examination: Examination, kuk_class: int | None = None, summary: str | None = None
+):
     """The examiner's KUK class (1–4) and conclusion."""
     _require_examiner(actor, examination)
     if kuk_class is not None and kuk_class not in (1, 2, 3, 4):
@@ -173,13 +224,28 @@ def examination_update(*, actor, examination: Examination, kuk_class: int | None
         exam.kuk_class = kuk_class if kuk_class is not None else exam.kuk_class
         exam.summary = summary if summary is not None else exam.summary
         exam.save(update_fields=["kuk_class", "summary"])
-        audit.record(actor, "examination_update", cooperative=exam.cooperative, obj=exam, ref=exam.code,
-                     summary=f"KUK {exam.kuk_class or '-'}", after={"kuk_class": exam.kuk_class})
+        audit.record(
+            actor,
+            "examination_update",
+            cooperative=exam.cooperative,
+            obj=exam,
+            ref=exam.code,
+            summary=f"KUK {exam.kuk_class or '-'}",
+            after={"kuk_class": exam.kuk_class},
+        )
     return exam
 
 
-def assessment_save(*, actor, examination: Examination, indicator_code: str, items: dict | None = None,
-                    manual_score=None, not_applicable: str = "", note: str = "") -> Assessment:
+def assessment_save(
+    *,
+    actor,
+    examination: Examination,
+    indicator_code: str,
+    items: dict | None = None,
+    manual_score=None,
+    not_applicable: str = "",
+    note: str = "",
+) -> Assessment:
     """The examiner's answer for one indicator: checklist marks {item: bool}, a manual score (for
     an indicator whose ladder the rubric does not confirm), or not applicable with a reason."""
     _require_examiner(actor, examination)
@@ -190,12 +256,30 @@ def assessment_save(*, actor, examination: Examination, indicator_code: str, ite
         exam = _lock(examination)
         _require_draft(exam)
         row, _created = Assessment.objects.update_or_create(
-            cooperative=exam.cooperative, examination=exam, indicator=indicator,
-            defaults={"items": marks, "manual_score": score, "not_applicable": not_applicable.strip()[:255],
-                      "note": note.strip(), "updated_by": None if is_system(actor) else actor})
-        audit.record(actor, "assessment_save", cooperative=exam.cooperative, obj=row, ref=f"{exam.code}/{indicator.code}",
-                     summary=f"Jawaban {indicator.name}", after={"items": marks, "manual_score": str(score) if score is not None else None,
-                                                                 "not_applicable": row.not_applicable})
+            cooperative=exam.cooperative,
+            examination=exam,
+            indicator=indicator,
+            defaults={
+                "items": marks,
+                "manual_score": score,
+                "not_applicable": not_applicable.strip()[:255],
+                "note": note.strip(),
+                "updated_by": None if is_system(actor) else actor,
+            },
+        )
+        audit.record(
+            actor,
+            "assessment_save",
+            cooperative=exam.cooperative,
+            obj=row,
+            ref=f"{exam.code}/{indicator.code}",
+            summary=f"Jawaban {indicator.name}",
+            after={
+                "items": marks,
+                "manual_score": str(score) if score is not None else None,
+                "not_applicable": row.not_applicable,
+            },
+        )
     return row
 
 
@@ -209,28 +293,40 @@ def examination_answers_save(*, actor, examination: Examination, answers: dict) 
         if code not in indicators:
             raise DomainError(f"Indikator «{code}» tidak ada dalam rubrik pemeriksaan ini.")
         ind, note = indicators[code], str(a.get("note") or "").strip()
-        clean[ind.pk] = {"items": _clean_items(ind, a.get("items") or {}), "note": note,
-                         "manual_score": _clean_manual(examination, ind, a.get("manual_score"), note),
-                         "not_applicable": str(a.get("not_applicable") or "").strip()[:255]}
+        clean[ind.pk] = {
+            "items": _clean_items(ind, a.get("items") or {}),
+            "note": note,
+            "manual_score": _clean_manual(examination, ind, a.get("manual_score"), note),
+            "not_applicable": str(a.get("not_applicable") or "").strip()[:255],
+        }
     with action_atomic():
         exam = _lock(examination)
         _require_draft(exam)
         _write_answers(actor, exam, clean)
-        audit.record(actor, "examination_answers_save", cooperative=exam.cooperative, obj=exam, ref=exam.code,
-                     summary=f"{len(clean)} jawaban indikator disimpan")
+        audit.record(
+            actor,
+            "examination_answers_save",
+            cooperative=exam.cooperative,
+            obj=exam,
+            ref=exam.code,
+            summary=f"{len(clean)} jawaban indikator disimpan",
+        )
     return len(clean)
 
 
 def _write_answers(actor, exam, clean: dict) -> None:
-    existing = {a.indicator_id: a for a in Assessment.objects.filter(cooperative=exam.cooperative, examination=exam)}
+    existing = {
+        a.indicator_id: a for a in Assessment.objects.filter(cooperative=exam.cooperative, examination=exam)
+    }
     by = None if is_system(actor) else actor
     fields = ["items", "manual_score", "not_applicable", "note"]
     changed = []
     for ind_id, values in clean.items():
         row = existing.get(ind_id)
         if row is None:
-            existing[ind_id] = Assessment(cooperative=exam.cooperative, examination=exam, indicator_id=ind_id,
-                                          updated_by=by, **values)
+            existing[ind_id] = Assessment(
+                cooperative=exam.cooperative, examination=exam, indicator_id=ind_id, updated_by=by, **values
+            )
             continue
         for field, value in values.items():
             setattr(row, field, value)
@@ -271,7 +367,9 @@ def _clean_manual(exam, indicator, value, note):
     return score
 
 
-def evidence_add(*, actor, examination: Examination, indicator_code: str, upload, item_code: str = "") -> Evidence:
+def evidence_add(
+    *, actor, examination: Examination, indicator_code: str, upload, item_code: str = ""
+) -> Evidence:
     """Attach an evidence file (PDF or photo, at most 5 MB; the content is checked, not only the name)."""
     _require_examiner(actor, examination)
     indicator = _indicator(examination, indicator_code)
@@ -279,12 +377,26 @@ def evidence_add(*, actor, examination: Examination, indicator_code: str, upload
     with action_atomic():
         exam = _lock(examination)
         _require_draft(exam)
-        ev = Evidence(cooperative=exam.cooperative, examination=exam, indicator=indicator, item_code=item_code[:30],
-                      name=upload.name[:200], content_type=upload.content_type, size=upload.size, uploaded_by=actor)
+        ev = Evidence(
+            cooperative=exam.cooperative,
+            examination=exam,
+            indicator=indicator,
+            item_code=item_code[:30],
+            name=upload.name[:200],
+            content_type=upload.content_type,
+            size=upload.size,
+            uploaded_by=actor,
+        )
         ev.file.save(f"{ev.code}{EVIDENCE_TYPES[upload.content_type]}", upload, save=False)
         ev.save()
-        audit.record(actor, "evidence_add", cooperative=exam.cooperative, obj=ev, ref=f"{exam.code}/{indicator.code}",
-                     summary=f"Bukti {ev.name} ({ev.size} bita)")
+        audit.record(
+            actor,
+            "evidence_add",
+            cooperative=exam.cooperative,
+            obj=ev,
+            ref=f"{exam.code}/{indicator.code}",
+            summary=f"Bukti {ev.name} ({ev.size} bita)",
+        )
     return ev
 
 
@@ -311,7 +423,9 @@ def examination_submit(*, actor, examination: Examination) -> Examination:
         result = selectors.examination_result(exam, values)
         waiting = [i.name for i in result.indicators() if i.status == scoring.UNSCORED]
         if waiting:
-            raise DomainError("Belum dapat diajukan; indikator belum dinilai: " + ", ".join(waiting[:8]) + ".")
+            raise DomainError(
+                "Belum dapat diajukan; indikator belum dinilai: " + ", ".join(waiting[:8]) + "."
+            )
         if not result.complete:
             raise DomainError("Belum dapat diajukan: " + "; ".join(result.missing) + ".")
         if exam.kuk_class is None:
@@ -321,9 +435,17 @@ def examination_submit(*, actor, examination: Examination) -> Examination:
         exam.total, exam.predicate = result.total, result.predicate
         exam.result = result_json(result)
         exam.status, exam.submitted_at = S.SUBMITTED, timezone.now()
-        exam.save(update_fields=["figures", "facts", "total", "predicate", "result", "status", "submitted_at"])
-        audit.record(actor, "examination_submit", cooperative=exam.cooperative, obj=exam, ref=exam.code,
-                     summary=f"Diajukan: skor {exam.total}, {exam.get_predicate_display()}")
+        exam.save(
+            update_fields=["figures", "facts", "total", "predicate", "result", "status", "submitted_at"]
+        )
+        audit.record(
+            actor,
+            "examination_submit",
+            cooperative=exam.cooperative,
+            obj=exam,
+            ref=exam.code,
+            summary=f"Diajukan: skor {exam.total}, {exam.get_predicate_display()}",
+        )
     return exam
 
 
@@ -331,11 +453,32 @@ def result_json(result: scoring.Result) -> dict:
     def num(v):
         return None if v is None else str(v)
 
-    return {"total": num(result.total), "predicate": result.predicate, "aspects": [
-        {"code": a.code, "name": a.name, "weight": num(a.weight), "score": num(a.score), "reason": a.reason,
-         "indicators": [{"code": i.code, "name": i.name, "status": i.status, "value": num(i.value),
-                         "score": num(i.score), "reason": i.reason, "unconfirmed": i.unconfirmed} for i in a.indicators]}
-        for a in result.aspects]}
+    return {
+        "total": num(result.total),
+        "predicate": result.predicate,
+        "aspects": [
+            {
+                "code": a.code,
+                "name": a.name,
+                "weight": num(a.weight),
+                "score": num(a.score),
+                "reason": a.reason,
+                "indicators": [
+                    {
+                        "code": i.code,
+                        "name": i.name,
+                        "status": i.status,
+                        "value": num(i.value),
+                        "score": num(i.score),
+                        "reason": i.reason,
+                        "unconfirmed": i.unconfirmed,
+                    }
+                    for i in a.indicators
+                ],
+            }
+            for a in result.aspects
+        ],
+    }
 
 
 def examination_approve(*, actor, examination: Examination) -> Examination:
@@ -352,8 +495,14 @@ def examination_approve(*, actor, examination: Examination) -> Examination:
         exam.save(update_fields=["status", "approved_at", "approved_by"])
         if exam.supersedes_id:
             Examination.objects.filter(pk=exam.supersedes_id).update(status=S.SUPERSEDED)
-        audit.record(actor, "examination_approve", cooperative=exam.cooperative, obj=exam, ref=exam.code,
-                     summary=f"Disetujui: {exam.get_predicate_display()}")
+        audit.record(
+            actor,
+            "examination_approve",
+            cooperative=exam.cooperative,
+            obj=exam,
+            ref=exam.code,
+            summary=f"Disetujui: {exam.get_predicate_display()}",
+        )
     return exam
 
 
@@ -370,8 +519,14 @@ def examination_return(*, actor, examination: Examination, reason: str) -> Exami
         if exam.figures_source == Examination.Source.BOOKS:
             exam.figures, exam.facts = {}, {}
         exam.save(update_fields=["status", "submitted_at", "figures", "facts"])
-        audit.record(actor, "examination_return", cooperative=exam.cooperative, obj=exam, ref=exam.code,
-                     summary=f"Dikembalikan: {reason.strip()[:200]}")
+        audit.record(
+            actor,
+            "examination_return",
+            cooperative=exam.cooperative,
+            obj=exam,
+            ref=exam.code,
+            summary=f"Dikembalikan: {reason.strip()[:200]}",
+        )
     return exam
 
 
@@ -384,8 +539,14 @@ def examination_publish(*, actor, examination: Examination) -> Examination:
             raise DomainError("Hanya pemeriksaan yang sudah disetujui yang dapat dipublikasikan.")
         exam.status, exam.published_at = S.PUBLISHED, timezone.now()
         exam.save(update_fields=["status", "published_at"])
-        audit.record(actor, "examination_publish", cooperative=exam.cooperative, obj=exam, ref=exam.code,
-                     summary="Hasil pemeriksaan dipublikasikan ke koperasi")
+        audit.record(
+            actor,
+            "examination_publish",
+            cooperative=exam.cooperative,
+            obj=exam,
+            ref=exam.code,
+            summary="Hasil pemeriksaan dipublikasikan ke koperasi",
+        )
     return exam
 
 
@@ -400,20 +561,44 @@ def examination_new_version(*, actor, examination: Examination) -> Examination:
         if Examination.objects.filter(supersedes=old).exists():
             raise DomainError("Pemeriksaan ini sudah memiliki versi baru.")
         new = Examination.objects.create(
-            cooperative=old.cooperative, year=old.year, rubric=old.rubric, version=old.version + 1,
-            figures_source=old.figures_source, kuk_class=old.kuk_class, summary=old.summary, supersedes=old,
+            cooperative=old.cooperative,
+            year=old.year,
+            rubric=old.rubric,
+            version=old.version + 1,
+            figures_source=old.figures_source,
+            kuk_class=old.kuk_class,
+            summary=old.summary,
+            supersedes=old,
             figures=old.figures if old.figures_source == Examination.Source.REPORTED else {},
-            examiner=actor if not is_system(actor) else old.examiner)
-        Assessment.objects.bulk_create([
-            Assessment(cooperative=old.cooperative, examination=new, indicator_id=a.indicator_id, items=a.items,
-                       manual_score=a.manual_score, not_applicable=a.not_applicable, note=a.note)
-            for a in Assessment.objects.filter(cooperative=old.cooperative, examination=old)])
-        audit.record(actor, "examination_new_version", cooperative=new.cooperative, obj=new, ref=new.code,
-                     summary=f"Versi {new.version} menggantikan {old.code}")
+            examiner=actor if not is_system(actor) else old.examiner,
+        )
+        Assessment.objects.bulk_create(
+            [
+                Assessment(
+                    cooperative=old.cooperative,
+                    examination=new,
+                    indicator_id=a.indicator_id,
+                    items=a.items,
+                    manual_score=a.manual_score,
+                    not_applicable=a.not_applicable,
+                    note=a.note,
+                )
+                for a in Assessment.objects.filter(cooperative=old.cooperative, examination=old)
+            ]
+        )
+        audit.record(
+            actor,
+            "examination_new_version",
+            cooperative=new.cooperative,
+            obj=new,
+            ref=new.code,
+            summary=f"Versi {new.version} menggantikan {old.code}",
+        )
     return new
 
 
 # --------------------------------------------------------------------------- follow-ups
+
 
 def followup_add(*, actor, examination: Examination, recommendation: str, deadline: dt.date) -> FollowUp:
     """A recommendation with a deadline (added by the examiner before approval)."""
@@ -426,10 +611,21 @@ def followup_add(*, actor, examination: Examination, recommendation: str, deadli
         exam = _lock(examination)
         if exam.status not in (S.DRAFT, S.SUBMITTED):
             raise DomainError("Rekomendasi tidak dapat ditambahkan pada pemeriksaan yang sudah disetujui.")
-        fu = FollowUp.objects.create(cooperative=exam.cooperative, examination=exam, recommendation=recommendation.strip(),
-                                     deadline=deadline, created_by=exam.examiner if is_system(actor) else actor)
-        audit.record(actor, "followup_add", cooperative=exam.cooperative, obj=fu, ref=fu.code,
-                     summary=f"Tindak lanjut s.d. {deadline:%d-%m-%Y}")
+        fu = FollowUp.objects.create(
+            cooperative=exam.cooperative,
+            examination=exam,
+            recommendation=recommendation.strip(),
+            deadline=deadline,
+            created_by=exam.examiner if is_system(actor) else actor,
+        )
+        audit.record(
+            actor,
+            "followup_add",
+            cooperative=exam.cooperative,
+            obj=fu,
+            ref=fu.code,
+            summary=f"Tindak lanjut s.d. {deadline:%d-%m-%Y}",
+        )
     return fu
 
 
@@ -447,8 +643,14 @@ def followup_answer(*, actor, followup: FollowUp, response: str) -> FollowUp:
         fu.response, fu.status = response.strip(), FollowUp.Status.ANSWERED
         fu.responded_by, fu.responded_at = (None if is_system(actor) else actor), timezone.now()
         fu.save(update_fields=["response", "status", "responded_by", "responded_at"])
-        audit.record(actor, "followup_answer", cooperative=fu.cooperative, obj=fu, ref=fu.code,
-                     summary="Tindak lanjut dijawab koperasi")
+        audit.record(
+            actor,
+            "followup_answer",
+            cooperative=fu.cooperative,
+            obj=fu,
+            ref=fu.code,
+            summary="Tindak lanjut dijawab koperasi",
+        )
     return fu
 
 
@@ -463,6 +665,12 @@ def followup_close(*, actor, followup: FollowUp, done: bool = True) -> FollowUp:
         fu.closed_by = None if is_system(actor) or not done else actor
         fu.closed_at = timezone.now() if done else None
         fu.save(update_fields=["status", "closed_by", "closed_at"])
-        audit.record(actor, "followup_close", cooperative=fu.cooperative, obj=fu, ref=fu.code,
-                     summary="Selesai" if done else "Dibuka kembali")
+        audit.record(
+            actor,
+            "followup_close",
+            cooperative=fu.cooperative,
+            obj=fu,
+            ref=fu.code,
+            summary="Selesai" if done else "Dibuka kembali",
+        )
     return fu

@@ -8,8 +8,17 @@ class RubricAdmin(admin.ModelAdmin):
     """Rubrics are loaded (and new versions imported) through ``rubric_import``; the admin only inspects."""
 
     list_display = ("code", "version", "name", "scheme", "active")
-    readonly_fields = ("code", "version", "name", "scheme", "definition", "cutoff_sehat", "cutoff_cukup",
-                       "cutoff_pengawasan", "cutoffs_unconfirmed")
+    readonly_fields = (
+        "code",
+        "version",
+        "name",
+        "scheme",
+        "definition",
+        "cutoff_sehat",
+        "cutoff_cukup",
+        "cutoff_pengawasan",
+        "cutoffs_unconfirmed",
+    )
 
 
 @admin.register(Examination)

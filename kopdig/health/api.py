@@ -58,18 +58,37 @@ class ExamList(Schema):
 
 
 def rubric_out(r) -> dict:
-    return {"code": r.code, "version": r.version, "name": r.name, "scheme": r.scheme,
-            "cutoffs": {"sehat": str(r.cutoff_sehat), "cukup_sehat": str(r.cutoff_cukup),
-                        "dalam_pengawasan": str(r.cutoff_pengawasan)},
-            "cutoffs_unconfirmed": r.cutoffs_unconfirmed, "definition": r.definition}
+    return {
+        "code": r.code,
+        "version": r.version,
+        "name": r.name,
+        "scheme": r.scheme,
+        "cutoffs": {
+            "sehat": str(r.cutoff_sehat),
+            "cukup_sehat": str(r.cutoff_cukup),
+            "dalam_pengawasan": str(r.cutoff_pengawasan),
+        },
+        "cutoffs_unconfirmed": r.cutoffs_unconfirmed,
+        "definition": r.definition,
+    }
 
 
 def exam_out(e) -> dict:
-    return {"code": e.code, "cooperative": e.cooperative.slug, "year": e.year, "version": e.version,
-            "rubric": e.rubric.code, "rubric_version": e.rubric.version, "status": e.status,
-            "figures_source": e.figures_source, "total": str(e.total) if e.total is not None else None,
-            "predicate": e.predicate, "kuk_class": e.kuk_class, "result": e.result if e.is_frozen else {},
-            "figures": e.figures if e.is_frozen else {}}
+    return {
+        "code": e.code,
+        "cooperative": e.cooperative.slug,
+        "year": e.year,
+        "version": e.version,
+        "rubric": e.rubric.code,
+        "rubric_version": e.rubric.version,
+        "status": e.status,
+        "figures_source": e.figures_source,
+        "total": str(e.total) if e.total is not None else None,
+        "predicate": e.predicate,
+        "kuk_class": e.kuk_class,
+        "result": e.result if e.is_frozen else {},
+        "figures": e.figures if e.is_frozen else {},
+    }
 
 
 @router.get("/health/rubrics", response=responses(RubricList))
@@ -115,8 +134,12 @@ def dinas_examination(request, slug: str, code: str):
 def coop_examinations(request, slug: str, paging: Query[Paging]):
     """The cooperative's published examinations (pengurus, manajer, pengawas)."""
     access = api_coop(request, slug, COOP_READERS)
-    return page(selectors.examinations_of(access.cooperative, published_only=True), paging.limit, paging.offset,
-                exam_out)
+    return page(
+        selectors.examinations_of(access.cooperative, published_only=True),
+        paging.limit,
+        paging.offset,
+        exam_out,
+    )
 
 
 @router.get("/coops/{slug}/health/examinations/{code}", response=responses(ExamOut))

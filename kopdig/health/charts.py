@@ -20,8 +20,17 @@ _SCRIPT = re.compile(r"<script\b.*?</script>", re.S)
 def _config(**kw):
     style = copy.copy(STYLE)
     style.colors = COLORS
-    return pygal.Config(js=[], disable_xml_declaration=True, style=style, width=kw.pop("width", 640),
-                        height=kw.pop("height", 320), margin=8, truncate_label=-1, legend_at_bottom=True, **kw)
+    return pygal.Config(
+        js=[],
+        disable_xml_declaration=True,
+        style=style,
+        width=kw.pop("width", 640),
+        height=kw.pop("height", 320),
+        margin=8,
+        truncate_label=-1,
+        legend_at_bottom=True,
+        **kw,
+    )
 
 
 def _svg(chart) -> str:

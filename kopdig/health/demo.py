@@ -31,11 +31,13 @@ from .models import Examination
 
 SEED = 916
 N_REPORTED = 150
-RECOMMENDATIONS = ["Lengkapi dan sahkan SOP simpan pinjam dalam RAT berikutnya",
-                   "Perbarui daftar anggota dan buku induk anggota",
-                   "Tingkatkan penyisihan cadangan risiko pinjaman sesuai kolektibilitas",
-                   "Selenggarakan pendidikan perkoperasian bagi anggota",
-                   "Susun rencana penagihan pinjaman bermasalah"]
+RECOMMENDATIONS = [
+    "Lengkapi dan sahkan SOP simpan pinjam dalam RAT berikutnya",
+    "Perbarui daftar anggota dan buku induk anggota",
+    "Tingkatkan penyisihan cadangan risiko pinjaman sesuai kolektibilitas",
+    "Selenggarakan pendidikan perkoperasian bagi anggota",
+    "Susun rencana penagihan pinjaman bermasalah",
+]
 
 
 PASSWORD = "demo"
@@ -52,9 +54,12 @@ def _officer(username, name):
 def officers(ctx):
     examiner = _officer("dinas-pengawas", "Rina Wulandari (Pengawas Koperasi)")
     kepala = _officer("dinas-kepala", "Drs. Hadi Santoso (Kepala Bidang Koperasi)")
-    DinasRole.objects.get_or_create(user=examiner, kabupaten=ctx.kabupaten,
-                                    defaults={"kind": DinasRole.Kind.PENGAWAS_KOPERASI})
-    DinasRole.objects.get_or_create(user=kepala, kabupaten=ctx.kabupaten, defaults={"kind": DinasRole.Kind.KEPALA})
+    DinasRole.objects.get_or_create(
+        user=examiner, kabupaten=ctx.kabupaten, defaults={"kind": DinasRole.Kind.PENGAWAS_KOPERASI}
+    )
+    DinasRole.objects.get_or_create(
+        user=kepala, kabupaten=ctx.kabupaten, defaults={"kind": DinasRole.Kind.KEPALA}
+    )
     return examiner, kepala
 
 
@@ -72,14 +77,27 @@ def run(ctx):
             for year in (last - 1, last):
                 n += _examine(rng, coop, year, rubric, examiner, kepala, quality=0.9)
         for coop, year in _reported_sample(ctx, rng, last):
-            n += _examine(rng, coop, year, rubric, examiner, kepala, quality=rng.choice([0.35, 0.55, 0.7, 0.85, 0.95]),
-                          figures=_statement_figures(rng, coop, year))
-    ctx.log(f"  health: {n} pemeriksaan ({time.monotonic() - started:.1f} s); login dinas-pengawas, dinas-kepala")
+            n += _examine(
+                rng,
+                coop,
+                year,
+                rubric,
+                examiner,
+                kepala,
+                quality=rng.choice([0.35, 0.55, 0.7, 0.85, 0.95]),
+                figures=_statement_figures(rng, coop, year),
+            )
+    ctx.log(
+        f"  health: {n} pemeriksaan ({time.monotonic() - started:.1f} s); login dinas-pengawas, dinas-kepala"
+    )
 
 
 def _reported_sample(ctx, rng, last):
-    coops = list(Cooperative.objects.filter(kabupaten=ctx.kabupaten, status=Cooperative.Status.AKTIF, on_kopdig=False)
-                 .exclude(kelompok=Cooperative.Kelompok.KDMP).order_by("pk"))
+    coops = list(
+        Cooperative.objects.filter(kabupaten=ctx.kabupaten, status=Cooperative.Status.AKTIF, on_kopdig=False)
+        .exclude(kelompok=Cooperative.Kelompok.KDMP)
+        .order_by("pk")
+    )
     chosen = rng.sample(coops, min(N_REPORTED, len(coops)))
     pairs = [(c, last) for c in chosen]
     pairs += [(c, last - 1) for c in chosen[: len(chosen) // 3]]
@@ -94,13 +112,17 @@ def _statement_figures(rng, coop, year) -> dict:
         return {}
     volume = reported.value("volume_usaha") or aset
     costs = (volume * Decimal(rng.uniform(0.08, 0.2))).quantize(Decimal("1"))
-    out = {"partisipasi_neto": (costs * Decimal(rng.uniform(0.85, 1.35))).quantize(Decimal("1")),
-           "beban_usaha": (costs * Decimal("0.85")).quantize(Decimal("1")),
-           "beban_perkoperasian": costs - (costs * Decimal("0.85")).quantize(Decimal("1"))}
+    out = {
+        "partisipasi_neto": (costs * Decimal(rng.uniform(0.85, 1.35))).quantize(Decimal("1")),
+        "beban_usaha": (costs * Decimal("0.85")).quantize(Decimal("1")),
+        "beban_perkoperasian": costs - (costs * Decimal("0.85")).quantize(Decimal("1")),
+    }
     if coop.jenis == Cooperative.Jenis.SIMPAN_PINJAM or coop.has_usp:
         productive = (aset * Decimal(rng.uniform(0.75, 0.95))).quantize(Decimal("1"))
-        out.update(aset_produktif=productive,
-                   pinjaman_neto=(productive * Decimal(rng.uniform(0.65, 1.0))).quantize(Decimal("1")))
+        out.update(
+            aset_produktif=productive,
+            pinjaman_neto=(productive * Decimal(rng.uniform(0.65, 1.0))).quantize(Decimal("1")),
+        )
     return out
 
 
@@ -109,14 +131,25 @@ def _examine(rng, coop, year, rubric, examiner, kepala, quality, figures=None) -
         exam = actions.examination_open(actor=examiner, cooperative=coop, year=year, rubric=rubric)
         if figures:
             exam = actions.examination_figures_set(actor=examiner, examination=exam, figures=figures)
-        answers = {code: {"items": {i.code: rng.random() < quality for i in ind.items.all()}}
-                   for code, ind in selectors.indicators_by_code(rubric).items() if ind.kind == "checklist"}
+        answers = {
+            code: {"items": {i.code: rng.random() < quality for i in ind.items.all()}}
+            for code, ind in selectors.indicators_by_code(rubric).items()
+            if ind.kind == "checklist"
+        }
         actions.examination_answers_save(actor=examiner, examination=exam, answers=answers)
-        actions.examination_update(actor=examiner, examination=exam, kuk_class=rng.choice([1, 2, 2, 3, 3, 4]),
-                                   summary="Pemeriksaan berkala (data demo).")
+        actions.examination_update(
+            actor=examiner,
+            examination=exam,
+            kuk_class=rng.choice([1, 2, 2, 3, 3, 4]),
+            summary="Pemeriksaan berkala (data demo).",
+        )
         if rng.random() < 0.6:
-            actions.followup_add(actor=examiner, examination=exam, recommendation=rng.choice(RECOMMENDATIONS),
-                                 deadline=dt.date(year + 1, rng.randint(3, 12), 28))
+            actions.followup_add(
+                actor=examiner,
+                examination=exam,
+                recommendation=rng.choice(RECOMMENDATIONS),
+                deadline=dt.date(year + 1, rng.randint(3, 12), 28),
+            )
         exam = actions.examination_submit(actor=examiner, examination=exam)
     except DomainError:
         return 0  # figures incomplete: the examination stays a draft, as it would for an officer

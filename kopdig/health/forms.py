@@ -7,7 +7,9 @@ from .scoring import FIGURES
 
 class OpenForm(forms.Form):
     year = forms.IntegerField(label=_("Tahun buku"), min_value=1990, max_value=2100)
-    rubric = forms.ModelChoiceField(label=_("Rubrik"), queryset=Rubric.objects.filter(active=True), empty_label=None)
+    rubric = forms.ModelChoiceField(
+        label=_("Rubrik"), queryset=Rubric.objects.filter(active=True), empty_label=None
+    )
 
 
 class FiguresForm(forms.Form):
@@ -16,14 +18,22 @@ class FiguresForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, label in FIGURES.items():
-            self.fields[name] = forms.DecimalField(label=label, required=False, max_digits=20, decimal_places=2)
+            self.fields[name] = forms.DecimalField(
+                label=label, required=False, max_digits=20, decimal_places=2
+            )
 
 
 class KukForm(forms.Form):
-    kuk_class = forms.TypedChoiceField(label=_("Klasifikasi usaha koperasi (KUK)"), coerce=int, required=False,
-                                       empty_value=None, choices=[("", "—"), (1, "KUK 1"), (2, "KUK 2"), (3, "KUK 3"),
-                                                                  (4, "KUK 4")])
-    summary = forms.CharField(label=_("Kesimpulan pemeriksa"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    kuk_class = forms.TypedChoiceField(
+        label=_("Klasifikasi usaha koperasi (KUK)"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        choices=[("", "—"), (1, "KUK 1"), (2, "KUK 2"), (3, "KUK 3"), (4, "KUK 4")],
+    )
+    summary = forms.CharField(
+        label=_("Kesimpulan pemeriksa"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class AnswerForm(forms.Form):
@@ -56,7 +66,9 @@ class RubricImportForm(forms.Form):
 
 class SelfAssessmentForm(forms.Form):
     year = forms.IntegerField(label=_("Tahun buku"), min_value=1990, max_value=2100)
-    rubric = forms.ModelChoiceField(label=_("Rubrik"), queryset=Rubric.objects.filter(active=True), empty_label=None)
+    rubric = forms.ModelChoiceField(
+        label=_("Rubrik"), queryset=Rubric.objects.filter(active=True), empty_label=None
+    )
 
 
 def item_marks(data, indicator) -> dict:

@@ -51,7 +51,9 @@ class Rubric(models.Model):
 
     class Meta:
         ordering = ["code", "-version"]
-        constraints = [models.UniqueConstraint(fields=["code", "version"], name="health_rubric_version_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="health_rubric_version_unique")
+        ]
 
     def __str__(self):
         return f"{self.name} (v{self.version})"
@@ -109,8 +111,10 @@ class Indicator(models.Model):
             return ""
         if isinstance(self.ladder, dict):
             spec = self.ladder.get("linear", {})
-            return (f"{spec.get('slope')} per 1% dari {spec.get('origin', 0)}%, "
-                    f"batas {spec.get('floor', 0)}–{spec.get('cap', 100)}").replace(".", ",")
+            return (
+                f"{spec.get('slope')} per 1% dari {spec.get('origin', 0)}%, "
+                f"batas {spec.get('floor', 0)}–{spec.get('cap', 100)}"
+            ).replace(".", ",")
         return "; ".join(f"{band_text(b)} → {b['score']}" for b in self.ladder)
 
 
@@ -151,27 +155,37 @@ class Examination(models.Model):
     kuk_class = models.PositiveSmallIntegerField(_("klasifikasi usaha koperasi (KUK)"), null=True, blank=True)
     summary = models.TextField(_("kesimpulan pemeriksa"), blank=True, default="")
     examiner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     opened_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     total = models.DecimalField(_("skor total"), **SCORE_FIELD, null=True, blank=True)
-    predicate = models.CharField(_("predikat"), max_length=30, choices=Predicate.choices, blank=True, default="")
+    predicate = models.CharField(
+        _("predikat"), max_length=30, choices=Predicate.choices, blank=True, default=""
+    )
     result = models.JSONField(default=dict, blank=True)  # frozen scores per aspect/indicator at submission
-    supersedes = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
-                                      related_name="superseded_by")
+    supersedes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    )
 
     class Meta:
         ordering = ["cooperative", "-year", "-version"]
         constraints = [
             models.UniqueConstraint(fields=["cooperative", "code"], name="health_exam_code_unique"),
-            models.UniqueConstraint(fields=["cooperative", "year", "rubric", "version"], name="health_exam_version_unique"),
-            models.CheckConstraint(condition=Q(kuk_class__isnull=True) | Q(kuk_class__gte=1, kuk_class__lte=4),
-                                   name="health_exam_kuk_1_4"),
-            models.CheckConstraint(condition=Q(approved_by__isnull=True) | ~Q(approved_by=F("examiner")),
-                                   name="health_exam_four_eyes"),
+            models.UniqueConstraint(
+                fields=["cooperative", "year", "rubric", "version"], name="health_exam_version_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(kuk_class__isnull=True) | Q(kuk_class__gte=1, kuk_class__lte=4),
+                name="health_exam_kuk_1_4",
+            ),
+            models.CheckConstraint(
+                condition=Q(approved_by__isnull=True) | ~Q(approved_by=F("examiner")),
+                name="health_exam_four_eyes",
+            ),
         ]
         indexes = [models.Index(fields=["year", "status"]), models.Index(fields=["cooperative", "year"])]
 
@@ -197,16 +211,25 @@ class Assessment(models.Model):
     manual_score = models.DecimalField(**SCORE_FIELD, null=True, blank=True)
     not_applicable = models.CharField(_("alasan tidak berlaku"), max_length=255, blank=True, default="")
     note = models.TextField(_("catatan"), blank=True, default="")
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["cooperative", "examination", "indicator"],
-                                               name="health_assessment_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cooperative", "examination", "indicator"], name="health_assessment_unique"
+            )
+        ]
 
     def as_answer(self) -> dict:
-        return {"items": self.items or {}, "manual_score": self.manual_score, "not_applicable": self.not_applicable,
-                "note": self.note}
+        return {
+            "items": self.items or {},
+            "manual_score": self.manual_score,
+            "not_applicable": self.not_applicable,
+            "note": self.note,
+        }
 
 
 class Evidence(models.Model):
@@ -224,7 +247,9 @@ class Evidence(models.Model):
 
     class Meta:
         ordering = ["uploaded_at"]
-        constraints = [models.UniqueConstraint(fields=["cooperative", "code"], name="health_evidence_code_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["cooperative", "code"], name="health_evidence_code_unique")
+        ]
 
 
 class FollowUp(models.Model):
@@ -242,18 +267,22 @@ class FollowUp(models.Model):
     deadline = models.DateField(_("batas waktu"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     response = models.TextField(_("tanggapan koperasi"), blank=True, default="")
-    responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="+")
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     responded_at = models.DateTimeField(null=True, blank=True)
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="+")
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     closed_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["deadline", "id"]
-        constraints = [models.UniqueConstraint(fields=["cooperative", "code"], name="health_followup_code_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["cooperative", "code"], name="health_followup_code_unique")
+        ]
         indexes = [models.Index(fields=["status", "deadline"])]
 
     def is_overdue(self, today) -> bool:

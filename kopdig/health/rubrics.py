@@ -25,16 +25,28 @@ def write_rubric(models, data: dict):
     ``models``: an object with attributes Rubric, Aspect, Indicator, ChecklistItem."""
     cut = data["cutoffs"]
     rubric = models.Rubric.objects.create(
-        code=data["code"], version=data["version"], name=data["name"], scheme=data["scheme"],
-        source=data.get("source", ""), applies_to=data.get("applies_to", ""),
-        cutoff_sehat=Decimal(str(cut[SEHAT])), cutoff_cukup=Decimal(str(cut[CUKUP])),
-        cutoff_pengawasan=Decimal(str(cut[PENGAWASAN])), cutoffs_unconfirmed=bool(data.get("cutoffs_unconfirmed")),
+        code=data["code"],
+        version=data["version"],
+        name=data["name"],
+        scheme=data["scheme"],
+        source=data.get("source", ""),
+        applies_to=data.get("applies_to", ""),
+        cutoff_sehat=Decimal(str(cut[SEHAT])),
+        cutoff_cukup=Decimal(str(cut[CUKUP])),
+        cutoff_pengawasan=Decimal(str(cut[PENGAWASAN])),
+        cutoffs_unconfirmed=bool(data.get("cutoffs_unconfirmed")),
         definition=data,
     )
     position = 0
     for a_pos, a in enumerate(data["aspects"]):
-        aspect = models.Aspect.objects.create(rubric=rubric, code=a["code"], name=a["name"],
-                                              weight=Decimal(str(a["weight"])), note=a.get("note", ""), position=a_pos)
+        aspect = models.Aspect.objects.create(
+            rubric=rubric,
+            code=a["code"],
+            name=a["name"],
+            weight=Decimal(str(a["weight"])),
+            note=a.get("note", ""),
+            position=a_pos,
+        )
         for ind in a["indicators"]:
             position += 1
             _write_indicator(models, rubric, aspect, ind, position)
@@ -43,17 +55,33 @@ def write_rubric(models, data: dict):
 
 def _write_indicator(models, rubric, aspect, ind, position):
     row = models.Indicator.objects.create(
-        rubric=rubric, aspect=aspect, code=ind["code"], name=ind["name"], kind=ind["kind"],
-        weight=Decimal(str(ind.get("weight", 1))), formula=ind.get("formula", ""), ladder=ind.get("ladder"),
-        applies_if=ind.get("applies_if", ""), not_applicable_reason=ind.get("not_applicable_reason", ""),
-        unconfirmed=bool(ind.get("unconfirmed")), counted=bool(ind.get("counted", True)), note=ind.get("note", ""),
+        rubric=rubric,
+        aspect=aspect,
+        code=ind["code"],
+        name=ind["name"],
+        kind=ind["kind"],
+        weight=Decimal(str(ind.get("weight", 1))),
+        formula=ind.get("formula", ""),
+        ladder=ind.get("ladder"),
+        applies_if=ind.get("applies_if", ""),
+        not_applicable_reason=ind.get("not_applicable_reason", ""),
+        unconfirmed=bool(ind.get("unconfirmed")),
+        counted=bool(ind.get("counted", True)),
+        note=ind.get("note", ""),
         position=position,
     )
-    models.ChecklistItem.objects.bulk_create([
-        models.ChecklistItem(indicator=row, code=i["code"], text=i["text"], position=n,
-                             points=Decimal(str(i["points"])) if i.get("points") not in (None, "") else None)
-        for n, i in enumerate(ind.get("items") or [])
-    ])
+    models.ChecklistItem.objects.bulk_create(
+        [
+            models.ChecklistItem(
+                indicator=row,
+                code=i["code"],
+                text=i["text"],
+                position=n,
+                points=Decimal(str(i["points"])) if i.get("points") not in (None, "") else None,
+            )
+            for n, i in enumerate(ind.get("items") or [])
+        ]
+    )
 
 
 # --------------------------------------------------------------------------- spreadsheet
@@ -61,14 +89,34 @@ def _write_indicator(models, rubric, aspect, ind, position):
 SHEETS = {
     "rubrik": ["kunci", "nilai"],
     "aspek": ["kode", "nama", "bobot", "catatan"],
-    "indikator": ["aspek", "kode", "nama", "jenis", "bobot", "rumus", "berlaku_jika", "alasan_tidak_berlaku",
-                  "belum_terkonfirmasi", "dihitung", "catatan"],
+    "indikator": [
+        "aspek",
+        "kode",
+        "nama",
+        "jenis",
+        "bobot",
+        "rumus",
+        "berlaku_jika",
+        "alasan_tidak_berlaku",
+        "belum_terkonfirmasi",
+        "dihitung",
+        "catatan",
+    ],
     "tangga": ["indikator", "lebih_dari", "mulai_dari", "kurang_dari", "sampai_dengan", "skor"],
     "butir": ["indikator", "kode", "teks", "poin"],
 }
-HEAD_KEYS = {"kode": "code", "versi": "version", "nama": "name", "skema": "scheme", "sumber": "source",
-             "berlaku_untuk": "applies_to", "batas_sehat": SEHAT, "batas_cukup_sehat": CUKUP,
-             "batas_dalam_pengawasan": PENGAWASAN, "batas_belum_terkonfirmasi": "cutoffs_unconfirmed"}
+HEAD_KEYS = {
+    "kode": "code",
+    "versi": "version",
+    "nama": "name",
+    "skema": "scheme",
+    "sumber": "source",
+    "berlaku_untuk": "applies_to",
+    "batas_sehat": SEHAT,
+    "batas_cukup_sehat": CUKUP,
+    "batas_dalam_pengawasan": PENGAWASAN,
+    "batas_belum_terkonfirmasi": "cutoffs_unconfirmed",
+}
 YES = {"ya", "y", "1", "true", "benar", "x"}
 
 
@@ -89,7 +137,9 @@ def _rows(wb, name):
     out = []
     for number, values in enumerate(it, start=2):
         if values and any(v not in (None, "") for v in values):
-            out.append((f"lembar {name} baris {number}", dict(zip(header, (_text(v) for v in values), strict=False))))
+            out.append(
+                (f"lembar {name} baris {number}", dict(zip(header, (_text(v) for v in values), strict=False)))
+            )
     return out
 
 
@@ -98,14 +148,25 @@ def rubric_from_workbook(fileobj) -> dict:
     their sheet and row number (``row``) so that validation can name them."""
     wb = load_workbook(fileobj, read_only=True, data_only=True)
     data = _head(_rows(wb, "rubrik"))
-    aspects = {r["kode"]: {"row": label, "code": r["kode"], "name": r.get("nama", ""), "weight": r.get("bobot", ""),
-                           "note": r.get("catatan", ""), "indicators": []} for label, r in _rows(wb, "aspek")}
+    aspects = {
+        r["kode"]: {
+            "row": label,
+            "code": r["kode"],
+            "name": r.get("nama", ""),
+            "weight": r.get("bobot", ""),
+            "note": r.get("catatan", ""),
+            "indicators": [],
+        }
+        for label, r in _rows(wb, "aspek")
+    }
     indicators = {}
     for label, r in _rows(wb, "indikator"):
         ind = _indicator(label, r)
         indicators[ind["code"]] = ind
-        aspects.setdefault(r.get("aspek", ""), {"row": label, "code": r.get("aspek", ""), "name": "", "weight": "",
-                                                 "indicators": []})["indicators"].append(ind)
+        aspects.setdefault(
+            r.get("aspek", ""),
+            {"row": label, "code": r.get("aspek", ""), "name": "", "weight": "", "indicators": []},
+        )["indicators"].append(ind)
     _ladders(_rows(wb, "tangga"), indicators)
     _items(_rows(wb, "butir"), indicators)
     data["aspects"] = list(aspects.values())
@@ -129,11 +190,21 @@ def _head(rows) -> dict:
 
 
 def _indicator(label, r) -> dict:
-    ind = {"row": label, "code": r.get("kode", ""), "name": r.get("nama", ""), "kind": r.get("jenis", ""),
-           "weight": r.get("bobot") or "1", "note": r.get("catatan", ""),
-           "unconfirmed": r.get("belum_terkonfirmasi", "").lower() in YES,
-           "counted": r.get("dihitung", "ya").lower() in YES | {""}}
-    for src, dst in (("rumus", "formula"), ("berlaku_jika", "applies_if"), ("alasan_tidak_berlaku", "not_applicable_reason")):
+    ind = {
+        "row": label,
+        "code": r.get("kode", ""),
+        "name": r.get("nama", ""),
+        "kind": r.get("jenis", ""),
+        "weight": r.get("bobot") or "1",
+        "note": r.get("catatan", ""),
+        "unconfirmed": r.get("belum_terkonfirmasi", "").lower() in YES,
+        "counted": r.get("dihitung", "ya").lower() in YES | {""},
+    }
+    for src, dst in (
+        ("rumus", "formula"),
+        ("berlaku_jika", "applies_if"),
+        ("alasan_tidak_berlaku", "not_applicable_reason"),
+    ):
         if r.get(src):
             ind[dst] = r[src]
     return ind

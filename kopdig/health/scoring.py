@@ -81,7 +81,12 @@ SEHAT, CUKUP, PENGAWASAN, KHUSUS = "sehat", "cukup_sehat", "dalam_pengawasan", "
 
 # Result statuses of one indicator.
 SCORED, NOT_APPLICABLE, NOT_COMPUTABLE, UNSCORED, INFO = (
-    "scored", "not_applicable", "not_computable", "unscored", "info")
+    "scored",
+    "not_applicable",
+    "not_computable",
+    "unscored",
+    "info",
+)
 
 
 class NotComputable(Exception):
@@ -103,9 +108,24 @@ def formula_names(formula: str) -> set[str]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Name):
             names.add(node.id)
-        elif not isinstance(node, (ast.Expression, ast.BinOp, ast.Constant, ast.Load, ast.Add, ast.Sub,
-                                   ast.Mult, ast.Div, ast.UnaryOp, ast.USub)):
-            raise ValueError(f"rumus hanya boleh berisi angka, nama angka buku, + - * / dan kurung: {formula!r}")
+        elif not isinstance(
+            node,
+            (
+                ast.Expression,
+                ast.BinOp,
+                ast.Constant,
+                ast.Load,
+                ast.Add,
+                ast.Sub,
+                ast.Mult,
+                ast.Div,
+                ast.UnaryOp,
+                ast.USub,
+            ),
+        ):
+            raise ValueError(
+                f"rumus hanya boleh berisi angka, nama angka buku, + - * / dan kurung: {formula!r}"
+            )
         elif isinstance(node, ast.Constant) and not isinstance(node.value, (int, float)):
             raise ValueError(f"rumus berisi nilai yang bukan angka: {formula!r}")
     return names
@@ -141,6 +161,7 @@ def _describe(node) -> str:
 
 
 # --------------------------------------------------------------------------- ladders
+
 
 def _bound(band, *keys):
     for key in keys:
@@ -188,7 +209,9 @@ def ladder_problems(ladder, lo_score: Decimal, hi_score: Decimal) -> list[str]:
     if not isinstance(ladder, list) or not ladder:
         return ["tangga skor kosong"]
     try:
-        bands = sorted(ladder, key=lambda b: (_bound(b, "gt", "ge")[1] is not None, _bound(b, "gt", "ge")[1] or 0))
+        bands = sorted(
+            ladder, key=lambda b: (_bound(b, "gt", "ge")[1] is not None, _bound(b, "gt", "ge")[1] or 0)
+        )
         return _band_problems(bands, lo_score, hi_score)
     except (InvalidOperation, TypeError, KeyError):
         return ["batas atau skor tangga bukan angka"]
@@ -221,6 +244,7 @@ def _joint_problems(prev, nxt) -> list[str]:
 
 
 # --------------------------------------------------------------------------- validation
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -268,7 +292,11 @@ def _validate_weights(where, scheme, aspect) -> list[Problem]:
         return []
     weights = [_dec(i.get("weight", 1)) or Decimal(0) for i in aspect.get("indicators") or []]
     total, want = sum(weights, Decimal(0)), _dec(aspect.get("weight"))
-    return [] if total == want else [Problem(where, f"jumlah bobot indikator {total}, harus {want} (bobot aspek)")]
+    return (
+        []
+        if total == want
+        else [Problem(where, f"jumlah bobot indikator {total}, harus {want} (bobot aspek)")]
+    )
 
 
 def _validate_head(data) -> list[Problem]:
@@ -282,7 +310,9 @@ def _validate_head(data) -> list[Problem]:
     cut = data.get("cutoffs") or {}
     values = [_dec(cut.get(k)) for k in (SEHAT, CUKUP, PENGAWASAN)]
     if None in values or not values[0] > values[1] > values[2]:
-        out.append(Problem("rubrik", "batas predikat harus angka menurun: sehat > cukup sehat > dalam pengawasan"))
+        out.append(
+            Problem("rubrik", "batas predikat harus angka menurun: sehat > cukup sehat > dalam pengawasan")
+        )
     return out
 
 
@@ -313,8 +343,17 @@ def _validate_kind(where, ind, kind, lo, hi) -> list[Problem]:
     if kind == "points" and any(_dec(i.get("points")) is None for i in ind.get("items") or []):
         out.append(Problem(where, "setiap butir poin memerlukan angka «points»"))
     ladder = ind.get("ladder")
-    if kind in ("ratio", "checklist") and ladder is None and ind.get("counted", True) and not ind.get("unconfirmed"):
-        out.append(Problem(where, "indikator terhitung tanpa tangga skor (tandai belum terkonfirmasi atau isi tangga)"))
+    if (
+        kind in ("ratio", "checklist")
+        and ladder is None
+        and ind.get("counted", True)
+        and not ind.get("unconfirmed")
+    ):
+        out.append(
+            Problem(
+                where, "indikator terhitung tanpa tangga skor (tandai belum terkonfirmasi atau isi tangga)"
+            )
+        )
     if ladder is not None:
         out += [Problem(where, p) for p in ladder_problems(ladder, lo, hi)]
     return out
@@ -327,10 +366,15 @@ def _validate_formula(where, formula) -> list[Problem]:
         unknown = formula_names(formula) - set(FIGURES)
     except ValueError as exc:
         return [Problem(where, str(exc))]
-    return [Problem(where, f"rumus menyebut angka yang tidak dikenal: {', '.join(sorted(unknown))}")] if unknown else []
+    return (
+        [Problem(where, f"rumus menyebut angka yang tidak dikenal: {', '.join(sorted(unknown))}")]
+        if unknown
+        else []
+    )
 
 
 # --------------------------------------------------------------------------- scoring
+
 
 @dataclass
 class IndicatorResult:
@@ -374,7 +418,11 @@ class AspectResult:
     @property
     def weighted(self) -> Decimal | None:
         """The aspect's share of the total: score × weight / 100."""
-        return None if self.score is None else (self.score * self.weight / HUNDRED).quantize(CENT, rounding=ROUND_HALF_UP)
+        return (
+            None
+            if self.score is None
+            else (self.score * self.weight / HUNDRED).quantize(CENT, rounding=ROUND_HALF_UP)
+        )
 
 
 @dataclass
@@ -410,7 +458,9 @@ def evaluate(rubric: dict, figures: dict, facts: dict | None = None, answers: di
     aspects = []
     for a in rubric["aspects"]:
         res = AspectResult(a["code"], a["name"], Decimal(str(a["weight"])))
-        res.indicators = [score_indicator(i, figures, facts, answers.get(i["code"]) or {}, hi) for i in a["indicators"]]
+        res.indicators = [
+            score_indicator(i, figures, facts, answers.get(i["code"]) or {}, hi) for i in a["indicators"]
+        ]
         _aspect_score(res)
         aspects.append(res)
     return _total(rubric, aspects)
@@ -438,12 +488,22 @@ def _total(rubric, aspects) -> Result:
     return result
 
 
-def score_indicator(ind: dict, figures: dict, facts: dict, answer: dict, max_score: Decimal) -> IndicatorResult:
-    res = IndicatorResult(ind["code"], ind["name"], ind["kind"], Decimal(str(ind.get("weight", 1))), max_score,
-                          unconfirmed=bool(ind.get("unconfirmed")))
+def score_indicator(
+    ind: dict, figures: dict, facts: dict, answer: dict, max_score: Decimal
+) -> IndicatorResult:
+    res = IndicatorResult(
+        ind["code"],
+        ind["name"],
+        ind["kind"],
+        Decimal(str(ind.get("weight", 1))),
+        max_score,
+        unconfirmed=bool(ind.get("unconfirmed")),
+    )
     rule = ind.get("applies_if")
     if rule and not facts.get(rule, False):
-        return _set(res, NOT_APPLICABLE, ind.get("not_applicable_reason") or f"tidak berlaku: {FACTS[rule]} — tidak")
+        return _set(
+            res, NOT_APPLICABLE, ind.get("not_applicable_reason") or f"tidak berlaku: {FACTS[rule]} — tidak"
+        )
     if answer.get("not_applicable"):
         return _set(res, NOT_APPLICABLE, str(answer["not_applicable"]))
     try:
@@ -453,7 +513,9 @@ def score_indicator(ind: dict, figures: dict, facts: dict, answer: dict, max_sco
             res.score, res.manual = Decimal(str(answer["manual_score"])), True
             return _set(res, SCORED, f"skor diisi pemeriksa ({exc}): {answer.get('note') or ''}".rstrip(": "))
         if not ind.get("counted", True):
-            return _set(res, INFO, f"hanya informasi (ambang belum terkonfirmasi); tidak dapat dihitung: {exc}")
+            return _set(
+                res, INFO, f"hanya informasi (ambang belum terkonfirmasi); tidak dapat dihitung: {exc}"
+            )
         return _set(res, NOT_COMPUTABLE, f"tidak dapat dihitung: {exc}")
     return _judge(res, ind, answer)
 
@@ -477,7 +539,9 @@ def _measure(res, ind, figures, answer) -> None:
                 res.value = Decimal(res.fulfilled) / Decimal(res.items) * HUNDRED
             else:
                 all_points = sum((Decimal(str(i["points"])) for i in items), Decimal(0))
-                got = sum((Decimal(str(i["points"])) for i in items if marks.get(i["code"]) is True), Decimal(0))
+                got = sum(
+                    (Decimal(str(i["points"])) for i in items if marks.get(i["code"]) is True), Decimal(0)
+                )
                 res.value = got / all_points * HUNDRED if all_points else Decimal(0)
 
 
@@ -489,7 +553,11 @@ def _judge(res, ind, answer) -> IndicatorResult:
     if not ind.get("counted", True):
         return _set(res, INFO, "hanya informasi: ambang skor belum terkonfirmasi")
     if res.value is None:
-        return _set(res, UNSCORED, "butir daftar periksa belum semua dijawab" if res.items else "skor belum diisi pemeriksa")
+        return _set(
+            res,
+            UNSCORED,
+            "butir daftar periksa belum semua dijawab" if res.items else "skor belum diisi pemeriksa",
+        )
     if ind["kind"] == "points":
         res.score = res.value.quantize(CENT, rounding=ROUND_HALF_UP)
         return _set(res, SCORED, f"{res.fulfilled} dari {res.items} butir «ya»")
@@ -506,7 +574,9 @@ def _num(value) -> str:
 def band_text(band: dict) -> str:
     """A band as Indonesian users read it: "> 20% dan ≤ 30%"."""
     signs = {"gt": ">", "ge": "≥", "lt": "<", "le": "≤"}
-    parts = [f"{signs[k]} {_num(band[k])}%" for k in ("gt", "ge", "lt", "le") if band.get(k) not in (None, "")]
+    parts = [
+        f"{signs[k]} {_num(band[k])}%" for k in ("gt", "ge", "lt", "le") if band.get(k) not in (None, "")
+    ]
     return " dan ".join(parts) or "semua nilai"
 
 
@@ -515,7 +585,9 @@ def _explain(res, ind) -> str:
     if isinstance(ladder, dict):
         spec = ladder["linear"]
         slope, origin = Decimal(str(spec["slope"])), Decimal(str(spec.get("origin", 0)))
-        rule = f"{'+' if slope > 0 else ''}{_num(slope)} per 1%" + (f" dari {_num(origin)}%" if origin else "")
+        rule = f"{'+' if slope > 0 else ''}{_num(slope)} per 1%" + (
+            f" dari {_num(origin)}%" if origin else ""
+        )
     else:
         rule = band_text(next(b for b in ladder if band_contains(b, res.value)))
     if ind["kind"] == "checklist":

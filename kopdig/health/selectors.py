@@ -26,8 +26,14 @@ KEY_OF_CODE = {row[0]: row[6] for row in TEMPLATE if row[6]}
 RISKY = ("kurang_lancar", "diragukan", "macet")
 MODAL_100 = ("simpanan_pokok", "simpanan_wajib", "cadangan", "hibah")
 MODAL_50 = ("shu_belum_dibagi",)
-DANA_DITERIMA = ("simpanan_sukarela", "simpanan_berjangka", "utang_bank", "utang_lpdb", "simpanan_pokok",
-                 "simpanan_wajib")
+DANA_DITERIMA = (
+    "simpanan_sukarela",
+    "simpanan_berjangka",
+    "utang_bank",
+    "utang_lpdb",
+    "simpanan_pokok",
+    "simpanan_wajib",
+)
 PRODUCTIVE = ("bank", "piutang_usaha", "persediaan", "penyertaan")
 
 
@@ -44,6 +50,7 @@ class BookFigure:
 
 
 # --------------------------------------------------------------------------- book figures
+
 
 def _year_bounds(cooperative, year: int) -> tuple[dt.date, dt.date]:
     start = dt.date(year, cooperative.book_year_start_month or 1, 1)
@@ -95,11 +102,21 @@ def _position_figures(bs) -> dict:
     kas, kas_acc = _sum_keys(assets, ("kas", "bank"))
     f = {
         "total_aset": BookFigure("total_aset", bs["assets"].total, [(r.code, r.name) for r in assets]),
-        "total_kewajiban": BookFigure("total_kewajiban", bs["liabilities"].total, [(r.code, r.name) for r in liab]),
-        "total_ekuitas": BookFigure("total_ekuitas", bs["equity"].total, [(r.code, r.name) for r in equity],
-                                    "termasuk SHU tahun berjalan"),
-        "total_ekuitas_lalu": BookFigure("total_ekuitas_lalu", bs["equity"].prev_total if prev_exists else None,
-                                         [(r.code, r.name) for r in equity], "" if prev_exists else "buku tahun lalu kosong"),
+        "total_kewajiban": BookFigure(
+            "total_kewajiban", bs["liabilities"].total, [(r.code, r.name) for r in liab]
+        ),
+        "total_ekuitas": BookFigure(
+            "total_ekuitas",
+            bs["equity"].total,
+            [(r.code, r.name) for r in equity],
+            "termasuk SHU tahun berjalan",
+        ),
+        "total_ekuitas_lalu": BookFigure(
+            "total_ekuitas_lalu",
+            bs["equity"].prev_total if prev_exists else None,
+            [(r.code, r.name) for r in equity],
+            "" if prev_exists else "buku tahun lalu kosong",
+        ),
         "kas": BookFigure("kas", kas, kas_acc),
         "aset_likuid": BookFigure("aset_likuid", kas, kas_acc, "kas dan bank"),
         "piutang_pinjaman": BookFigure("piutang_pinjaman", piutang, piutang_acc),
@@ -121,19 +138,31 @@ def _income_figures(pl) -> dict:
     has_prev = bool(pl["prev_revenue"] or pl["prev_expense_total"])
     return {
         "pendapatan": BookFigure("pendapatan", pl["revenue"], [(r.code, r.name) for r in revenue_rows]),
-        "pendapatan_non_anggota": BookFigure("pendapatan_non_anggota", pl["revenue_non_anggota"],
-                                             [(r.code, r.name) for r in pl["revenue_sections"][1].rows]),
+        "pendapatan_non_anggota": BookFigure(
+            "pendapatan_non_anggota",
+            pl["revenue_non_anggota"],
+            [(r.code, r.name) for r in pl["revenue_sections"][1].rows],
+        ),
         "partisipasi_bruto": BookFigure("partisipasi_bruto", pl["revenue_anggota"], member_rows),
         "hpp": BookFigure("hpp", hpp, [(r.code, r.name) for r in hpp_rows]),
-        "beban_pokok_partisipasi": BookFigure("beban_pokok_partisipasi", bpp, [(r.code, r.name) for r in hpp_rows],
-                                              "HPP dibagi menurut porsi penjualan kepada anggota"),
-        "beban_usaha": BookFigure("beban_usaha", sum((r.amount for r in usaha_rows), ZERO),
-                                  [(r.code, r.name) for r in usaha_rows]),
-        "beban_perkoperasian": BookFigure("beban_perkoperasian", sum((r.amount for r in coop_rows), ZERO),
-                                          [(r.code, r.name) for r in coop_rows]),
+        "beban_pokok_partisipasi": BookFigure(
+            "beban_pokok_partisipasi",
+            bpp,
+            [(r.code, r.name) for r in hpp_rows],
+            "HPP dibagi menurut porsi penjualan kepada anggota",
+        ),
+        "beban_usaha": BookFigure(
+            "beban_usaha", sum((r.amount for r in usaha_rows), ZERO), [(r.code, r.name) for r in usaha_rows]
+        ),
+        "beban_perkoperasian": BookFigure(
+            "beban_perkoperasian",
+            sum((r.amount for r in coop_rows), ZERO),
+            [(r.code, r.name) for r in coop_rows],
+        ),
         "shu": BookFigure("shu", pl["shu"], [], "laporan perhitungan hasil usaha"),
-        "shu_lalu": BookFigure("shu_lalu", pl["prev_shu"] if has_prev else None, [],
-                               "" if has_prev else "buku tahun lalu kosong"),
+        "shu_lalu": BookFigure(
+            "shu_lalu", pl["prev_shu"] if has_prev else None, [], "" if has_prev else "buku tahun lalu kosong"
+        ),
     }
 
 
@@ -141,13 +170,17 @@ def _loan_figures(cooperative, start, end, piutang) -> dict:
     run = loan_selectors.arrears_summary_at(cooperative, end)
     if run is None or run["date"] < start:
         if not piutang:
-            return {k: BookFigure(k, ZERO, [], "tidak ada pinjaman beredar") for k in ("rpm", "pinjaman_berisiko")}
+            return {
+                k: BookFigure(k, ZERO, [], "tidak ada pinjaman beredar") for k in ("rpm", "pinjaman_berisiko")
+            }
         why = "belum ada perhitungan tunggakan pada tahun buku ini"
         return {k: BookFigure(k, None, [], why) for k in ("rpm", "pinjaman_berisiko")}
     note = f"perhitungan tunggakan per {run['date']:%d-%m-%Y}"
     risky = sum((run["by_kol"].get(k, ZERO) for k in RISKY), ZERO)
-    return {"rpm": BookFigure("rpm", run["rpm"], [], note),
-            "pinjaman_berisiko": BookFigure("pinjaman_berisiko", risky, [], note)}
+    return {
+        "rpm": BookFigure("rpm", run["rpm"], [], note),
+        "pinjaman_berisiko": BookFigure("pinjaman_berisiko", risky, [], note),
+    }
 
 
 def _derived_figures(f, bs) -> dict:
@@ -162,18 +195,37 @@ def _derived_figures(f, bs) -> dict:
     pb, bpp = f["partisipasi_bruto"].value, f["beban_pokok_partisipasi"].value
     loan_acc = f["piutang_pinjaman"].accounts + f["cadangan_risiko"].accounts
     return {
-        "pinjaman_neto": BookFigure("pinjaman_neto", net, loan_acc, "pinjaman beredar dikurangi cadangan risiko"),
-        "pinjaman_anggota": BookFigure("pinjaman_anggota", f["piutang_pinjaman"].value, f["piutang_pinjaman"].accounts,
-                                       "pinjaman Kopdig hanya kepada anggota"),
-        "aset_produktif": BookFigure("aset_produktif", net + prod, loan_acc + prod_acc,
-                                     "pinjaman neto + bank + piutang usaha + persediaan + penyertaan"),
-        "modal_tertimbang": BookFigure("modal_tertimbang", q(m100 + (m50 + sum((r.amount for r in shu_rows), ZERO))
-                                                             * Decimal("0.5")), acc100 + acc50,
-                                       "100% simpanan pokok, wajib, cadangan, hibah; 50% SHU belum dibagi"),
+        "pinjaman_neto": BookFigure(
+            "pinjaman_neto", net, loan_acc, "pinjaman beredar dikurangi cadangan risiko"
+        ),
+        "pinjaman_anggota": BookFigure(
+            "pinjaman_anggota",
+            f["piutang_pinjaman"].value,
+            f["piutang_pinjaman"].accounts,
+            "pinjaman Kopdig hanya kepada anggota",
+        ),
+        "aset_produktif": BookFigure(
+            "aset_produktif",
+            net + prod,
+            loan_acc + prod_acc,
+            "pinjaman neto + bank + piutang usaha + persediaan + penyertaan",
+        ),
+        "modal_tertimbang": BookFigure(
+            "modal_tertimbang",
+            q(m100 + (m50 + sum((r.amount for r in shu_rows), ZERO)) * Decimal("0.5")),
+            acc100 + acc50,
+            "100% simpanan pokok, wajib, cadangan, hibah; 50% SHU belum dibagi",
+        ),
         "atmr": BookFigure("atmr", None, [], "bobot risiko aset tidak tersedia dari buku: isi dari laporan"),
-        "dana_diterima": BookFigure("dana_diterima", dana, dana_acc, "simpanan, utang bank/LPDB, simpanan pokok dan wajib"),
-        "partisipasi_neto": BookFigure("partisipasi_neto", pb - bpp, f["partisipasi_bruto"].accounts,
-                                       "partisipasi bruto − beban pokok partisipasi"),
+        "dana_diterima": BookFigure(
+            "dana_diterima", dana, dana_acc, "simpanan, utang bank/LPDB, simpanan pokok dan wajib"
+        ),
+        "partisipasi_neto": BookFigure(
+            "partisipasi_neto",
+            pb - bpp,
+            f["partisipasi_bruto"].accounts,
+            "partisipasi bruto − beban pokok partisipasi",
+        ),
         "shu_kotor": BookFigure("shu_kotor", f["pendapatan"].value - f["hpp"].value, [], "pendapatan − HPP"),
     }
 
@@ -183,8 +235,11 @@ def figure_values(figs: dict[str, BookFigure]) -> dict:
 
 
 def lends(cooperative, figures: dict) -> bool:
-    return bool(cooperative.jenis == Cooperative.Jenis.SIMPAN_PINJAM or cooperative.has_usp
-                or (figures.get("piutang_pinjaman") or ZERO) > 0)
+    return bool(
+        cooperative.jenis == Cooperative.Jenis.SIMPAN_PINJAM
+        or cooperative.has_usp
+        or (figures.get("piutang_pinjaman") or ZERO) > 0
+    )
 
 
 def facts_for(cooperative, figures: dict) -> dict:
@@ -193,7 +248,12 @@ def facts_for(cooperative, figures: dict) -> dict:
 
 # --------------------------------------------------------------------------- reported figures
 
-REPORTED_MAP = {"total_ekuitas": "modal_sendiri", "total_kewajiban": "modal_luar", "total_aset": "aset", "shu": "shu"}
+REPORTED_MAP = {
+    "total_ekuitas": "modal_sendiri",
+    "total_kewajiban": "modal_luar",
+    "total_aset": "aset",
+    "shu": "shu",
+}
 
 
 def reported_figures(cooperative, year: int) -> dict:
@@ -219,6 +279,7 @@ def encode_figures(values: dict) -> dict:
 
 # --------------------------------------------------------------------------- rubrics
 
+
 def rubric_list(active_only: bool = True):
     qs = Rubric.objects.all()
     return qs.filter(active=True) if active_only else qs
@@ -243,9 +304,13 @@ def indicators_by_code(rubric) -> dict[str, Indicator]:
 
 # --------------------------------------------------------------------------- examinations
 
+
 def examination_get(cooperative, code: str) -> Examination:
-    exam = (Examination.objects.select_related("rubric", "examiner", "approved_by", "cooperative")
-            .filter(cooperative=cooperative, code=code).first())
+    exam = (
+        Examination.objects.select_related("rubric", "examiner", "approved_by", "cooperative")
+        .filter(cooperative=cooperative, code=code)
+        .first()
+    )
     if exam is None:
         raise Http404
     return exam
@@ -257,13 +322,19 @@ def examination_for_dinas(kabupaten_ids, slug: str, code: str) -> Examination:
 
 
 def answers_of(exam: Examination) -> dict:
-    return {a.indicator.code: a.as_answer()
-            for a in Assessment.objects.filter(cooperative=exam.cooperative_id, examination=exam).select_related("indicator")}
+    return {
+        a.indicator.code: a.as_answer()
+        for a in Assessment.objects.filter(cooperative=exam.cooperative_id, examination=exam).select_related(
+            "indicator"
+        )
+    }
 
 
 def evidence_of(exam: Examination) -> dict[str, list]:
     out: dict[str, list] = {}
-    for e in Evidence.objects.filter(cooperative=exam.cooperative_id, examination=exam).select_related("indicator"):
+    for e in Evidence.objects.filter(cooperative=exam.cooperative_id, examination=exam).select_related(
+        "indicator"
+    ):
         out.setdefault(e.indicator.code, []).append(e)
     return out
 
@@ -298,12 +369,17 @@ def examinations_of(cooperative, *, published_only: bool = False):
 
 
 def followups_of(exam: Examination):
-    return list(FollowUp.objects.filter(cooperative=exam.cooperative_id, examination=exam).order_by("deadline", "id"))
+    return list(
+        FollowUp.objects.filter(cooperative=exam.cooperative_id, examination=exam).order_by("deadline", "id")
+    )
 
 
 def followups_for_coop(cooperative):
-    return list(FollowUp.objects.filter(cooperative=cooperative, examination__status=Examination.Status.PUBLISHED)
-                .select_related("examination").order_by("status", "deadline"))
+    return list(
+        FollowUp.objects.filter(cooperative=cooperative, examination__status=Examination.Status.PUBLISHED)
+        .select_related("examination")
+        .order_by("status", "deadline")
+    )
 
 
 # --------------------------------------------------------------------------- Dinas lists
@@ -314,8 +390,9 @@ CURRENT = (Examination.Status.APPROVED, Examination.Status.PUBLISHED)
 def latest_results(kabupaten_ids, year: int | None = None):
     """The approved/published examination per cooperative (newest version) of the kabupaten,
     optionally for one book year."""
-    qs = (Examination.objects.filter(cooperative__kabupaten_id__in=kabupaten_ids, status__in=CURRENT)
-          .select_related("cooperative", "cooperative__kecamatan", "rubric"))
+    qs = Examination.objects.filter(
+        cooperative__kabupaten_id__in=kabupaten_ids, status__in=CURRENT
+    ).select_related("cooperative", "cooperative__kecamatan", "rubric")
     if year:
         qs = qs.filter(year=year)
     seen, out = set(), []
@@ -327,9 +404,11 @@ def latest_results(kabupaten_ids, year: int | None = None):
 
 
 def examination_list(kabupaten_ids, *, year=None, predicate="", status="", search=""):
-    qs = (Examination.objects.filter(cooperative__kabupaten_id__in=kabupaten_ids)
-          .exclude(status=Examination.Status.SUPERSEDED)
-          .select_related("cooperative", "cooperative__kecamatan", "rubric", "examiner"))
+    qs = (
+        Examination.objects.filter(cooperative__kabupaten_id__in=kabupaten_ids)
+        .exclude(status=Examination.Status.SUPERSEDED)
+        .select_related("cooperative", "cooperative__kecamatan", "rubric", "examiner")
+    )
     if year:
         qs = qs.filter(year=year)
     if predicate:
@@ -342,21 +421,34 @@ def examination_list(kabupaten_ids, *, year=None, predicate="", status="", searc
 
 
 def never_examined(kabupaten_ids):
-    examined = Examination.objects.filter(cooperative__kabupaten_id__in=kabupaten_ids).values("cooperative_id")
-    return (Cooperative.objects.filter(kabupaten_id__in=kabupaten_ids, status=Cooperative.Status.AKTIF)
-            .exclude(pk__in=examined).select_related("kecamatan").order_by("name"))
+    examined = Examination.objects.filter(cooperative__kabupaten_id__in=kabupaten_ids).values(
+        "cooperative_id"
+    )
+    return (
+        Cooperative.objects.filter(kabupaten_id__in=kabupaten_ids, status=Cooperative.Status.AKTIF)
+        .exclude(pk__in=examined)
+        .select_related("kecamatan")
+        .order_by("name")
+    )
 
 
 def overdue_followups(kabupaten_ids, today: dt.date | None = None):
     today = today or timezone.localdate()
-    return list(FollowUp.objects.filter(cooperative__kabupaten_id__in=kabupaten_ids, deadline__lt=today)
-                .exclude(status=FollowUp.Status.DONE).exclude(examination__status=Examination.Status.SUPERSEDED)
-                .select_related("cooperative", "examination").order_by("deadline"))
+    return list(
+        FollowUp.objects.filter(cooperative__kabupaten_id__in=kabupaten_ids, deadline__lt=today)
+        .exclude(status=FollowUp.Status.DONE)
+        .exclude(examination__status=Examination.Status.SUPERSEDED)
+        .select_related("cooperative", "examination")
+        .order_by("deadline")
+    )
 
 
 def trend(cooperative) -> list[Examination]:
-    return list(Examination.objects.filter(cooperative=cooperative, status__in=CURRENT)
-                .select_related("rubric").order_by("year", "-version"))
+    return list(
+        Examination.objects.filter(cooperative=cooperative, status__in=CURRENT)
+        .select_related("rubric")
+        .order_by("year", "-version")
+    )
 
 
 def predicate_matrix(results) -> dict:
@@ -374,15 +466,26 @@ def predicate_matrix(results) -> dict:
 
 
 def pending_for_kepala(kabupaten_ids):
-    return (Examination.objects.filter(cooperative__kabupaten_id__in=kabupaten_ids, status=Examination.Status.SUBMITTED)
-            .select_related("cooperative", "examiner").order_by("submitted_at"))
+    return (
+        Examination.objects.filter(
+            cooperative__kabupaten_id__in=kabupaten_ids, status=Examination.Status.SUBMITTED
+        )
+        .select_related("cooperative", "examiner")
+        .order_by("submitted_at")
+    )
 
 
 def under_supervision(kabupaten_ids, year: int | None = None):
-    return [e for e in latest_results(kabupaten_ids, year)
-            if e.predicate in ("dalam_pengawasan", "dalam_pengawasan_khusus")]
+    return [
+        e
+        for e in latest_results(kabupaten_ids, year)
+        if e.predicate in ("dalam_pengawasan", "dalam_pengawasan_khusus")
+    ]
 
 
 def search_coops(kabupaten_ids, text: str):
-    return (Cooperative.objects.filter(kabupaten_id__in=kabupaten_ids)
-            .filter(Q(name__icontains=text) | Q(slug__icontains=text)).order_by("name")[:30])
+    return (
+        Cooperative.objects.filter(kabupaten_id__in=kabupaten_ids)
+        .filter(Q(name__icontains=text) | Q(slug__icontains=text))
+        .order_by("name")[:30]
+    )

@@ -47,6 +47,7 @@ def _year(request, default=None) -> int:
 
 # --------------------------------------------------------------------------- Dinas lists
 
+
 @dinas_view
 def dinas_index(request):
     """Results of a book year: tiles by predicate, under supervision, pending approval, overdue
@@ -59,10 +60,15 @@ def dinas_index(request):
         return _export(rows, year)
     matrix = selectors.predicate_matrix(results)
     ctx = {
-        "year": year, "years": list(range(year - 4, year + 2)), "predicate": predicate, "rows": rows,
+        "year": year,
+        "years": list(range(year - 4, year + 2)),
+        "predicate": predicate,
+        "rows": rows,
         "tiles": [(p, label, sum(1 for e in results if e.predicate == p)) for p, label in Predicate.choices],
-        "pending": selectors.pending_for_kepala(kab), "overdue": selectors.overdue_followups(kab),
-        "never": selectors.never_examined(kab).count(), "drafts": selectors.examination_list(kab, status="draft")[:20],
+        "pending": selectors.pending_for_kepala(kab),
+        "overdue": selectors.overdue_followups(kab),
+        "never": selectors.never_examined(kab).count(),
+        "drafts": selectors.examination_list(kab, status="draft")[:20],
         "chart_jenis": charts.predicate_bars(_("Predikat menurut jenis"), matrix["jenis"], _jenis_label),
         "chart_kecamatan": charts.predicate_bars(_("Predikat menurut kecamatan"), matrix["kecamatan"], str),
         "predicates": Predicate.choices,
@@ -75,11 +81,35 @@ def _jenis_label(key):
 
 
 def _export(rows, year):
-    header = [_("Koperasi"), _("Jenis"), _("Kecamatan"), _("Tahun buku"), _("Versi"), _("Rubrik"), _("Skor total"),
-              _("Predikat"), _("KUK"), _("Status"), _("Disetujui")]
-    data = [(e.cooperative.name, e.cooperative.get_jenis_display(), e.cooperative.kecamatan.name if e.cooperative.kecamatan_id else "",
-             e.year, e.version, e.rubric.code, e.total, e.get_predicate_display(), e.kuk_class or "",
-             e.get_status_display(), e.approved_at.date().isoformat() if e.approved_at else "") for e in rows]
+    header = [
+        _("Koperasi"),
+        _("Jenis"),
+        _("Kecamatan"),
+        _("Tahun buku"),
+        _("Versi"),
+        _("Rubrik"),
+        _("Skor total"),
+        _("Predikat"),
+        _("KUK"),
+        _("Status"),
+        _("Disetujui"),
+    ]
+    data = [
+        (
+            e.cooperative.name,
+            e.cooperative.get_jenis_display(),
+            e.cooperative.kecamatan.name if e.cooperative.kecamatan_id else "",
+            e.year,
+            e.version,
+            e.rubric.code,
+            e.total,
+            e.get_predicate_display(),
+            e.kuk_class or "",
+            e.get_status_display(),
+            e.approved_at.date().isoformat() if e.approved_at else "",
+        )
+        for e in rows
+    ]
     return xlsx_response(f"kesehatan-koperasi-{year}.xlsx", [(f"Kesehatan {year}", header, data)])
 
 
@@ -93,20 +123,31 @@ def never_examined(request):
 def coop_health(request, slug):
     """One cooperative: its examinations over the years (trend) and opening a new one."""
     coop = dinas_selectors.coop_get(request.kabupaten_ids, slug)
-    form = forms.OpenForm(request.POST or None, initial={"year": dinas_selectors.last_book_year(),
-                                                        "rubric": selectors.rubric_for(coop)})
+    form = forms.OpenForm(
+        request.POST or None,
+        initial={"year": dinas_selectors.last_book_year(), "rubric": selectors.rubric_for(coop)},
+    )
     if request.method == "POST" and form.is_valid():
-        exam = _run(request, actions.examination_open, cooperative=coop, year=form.cleaned_data["year"],
-                    rubric=form.cleaned_data["rubric"])
+        exam = _run(
+            request,
+            actions.examination_open,
+            cooperative=coop,
+            year=form.cleaned_data["year"],
+            rubric=form.cleaned_data["rubric"],
+        )
         if exam:
             return redirect("health:exam", slug=coop.slug, code=exam.code)
     trend = selectors.trend(coop)
     chart = charts.trend_line(_("Skor total per tahun buku"), trend)
-    return render(request, "health/coop_health.html", {"c": coop, "form": form, "trend": trend, "chart": chart,
-                                                       "exams": selectors.examinations_of(coop)})
+    return render(
+        request,
+        "health/coop_health.html",
+        {"c": coop, "form": form, "trend": trend, "chart": chart, "exams": selectors.examinations_of(coop)},
+    )
 
 
 # --------------------------------------------------------------------------- the examination
+
 
 def _exam(request, slug, code) -> Examination:
     return selectors.examination_for_dinas(request.kabupaten_ids, slug, code)
@@ -114,10 +155,17 @@ def _exam(request, slug, code) -> Examination:
 
 def _blocks(result, indicators, answers, evidence=None) -> list[dict]:
     """Per aspect, per indicator: the result, the rubric row, the answer and its item marks."""
+
     def row(r):
         ind, answer = indicators[r.code], answers.get(r.code, {})
         marks = [(item, (answer.get("items") or {}).get(item.code)) for item in ind.items.all()]
-        return {"r": r, "ind": ind, "answer": answer, "marks": marks, "evidence": (evidence or {}).get(r.code, [])}
+        return {
+            "r": r,
+            "ind": ind,
+            "answer": answer,
+            "marks": marks,
+            "evidence": (evidence or {}).get(r.code, []),
+        }
 
     return [{"aspect": a, "rows": [row(r) for r in a.indicators]} for a in result.aspects]
 
@@ -128,21 +176,37 @@ def exam_context(exam, result=None) -> dict:
     indicators = selectors.indicators_by_code(exam.rubric)
     answers, evidence = selectors.answers_of(exam), selectors.evidence_of(exam)
     blocks = _blocks(result, indicators, answers, evidence)
-    figure_rows = ([(f.label, f.value, f.accounts, f.note) for f in figs.values()] if figs
-                   else [(scoring.FIGURES[n], values.get(n), [], "") for n in scoring.FIGURES])
-    return {"exam": exam, "c": exam.cooperative, "coop": None, "result": result, "blocks": blocks,
-            "figure_rows": figure_rows, "followups": selectors.followups_of(exam), "today": timezone.localdate(),
-            "predicate_label": dict(Predicate.choices).get(result.predicate, "")}
+    figure_rows = (
+        [(f.label, f.value, f.accounts, f.note) for f in figs.values()]
+        if figs
+        else [(scoring.FIGURES[n], values.get(n), [], "") for n in scoring.FIGURES]
+    )
+    return {
+        "exam": exam,
+        "c": exam.cooperative,
+        "coop": None,
+        "result": result,
+        "blocks": blocks,
+        "figure_rows": figure_rows,
+        "followups": selectors.followups_of(exam),
+        "today": timezone.localdate(),
+        "predicate_label": dict(Predicate.choices).get(result.predicate, ""),
+    }
 
 
 @dinas_view
 def exam_page(request, slug, code):
     exam = _exam(request, slug, code)
     ctx = exam_context(exam)
-    ctx.update({"kuk_form": forms.KukForm(initial={"kuk_class": exam.kuk_class, "summary": exam.summary}),
-                "fu_form": forms.FollowUpForm(), "return_form": forms.ReturnForm(),
-                "figures_form": forms.FiguresForm(initial=selectors.decode_figures(exam.figures)),
-                "evidence_form": forms.EvidenceForm()})
+    ctx.update(
+        {
+            "kuk_form": forms.KukForm(initial={"kuk_class": exam.kuk_class, "summary": exam.summary}),
+            "fu_form": forms.FollowUpForm(),
+            "return_form": forms.ReturnForm(),
+            "figures_form": forms.FiguresForm(initial=selectors.decode_figures(exam.figures)),
+            "evidence_form": forms.EvidenceForm(),
+        }
+    )
     return render(request, "health/exam.html", ctx)
 
 
@@ -156,9 +220,16 @@ def exam_answer(request, slug, code, indicator):
         raise Http404
     form = forms.AnswerForm(request.POST)
     if form.is_valid():
-        _run(request, actions.assessment_save, examination=exam, indicator_code=indicator,
-             items=forms.item_marks(request.POST, ind), manual_score=form.cleaned_data["manual_score"],
-             not_applicable=form.cleaned_data["not_applicable"], note=form.cleaned_data["note"])
+        _run(
+            request,
+            actions.assessment_save,
+            examination=exam,
+            indicator_code=indicator,
+            items=forms.item_marks(request.POST, ind),
+            manual_score=form.cleaned_data["manual_score"],
+            not_applicable=form.cleaned_data["not_applicable"],
+            note=form.cleaned_data["note"],
+        )
     else:
         messages.error(request, _("Skor manual bukan angka yang valid."))
     if not request.htmx:
@@ -183,8 +254,14 @@ def exam_figures(request, slug, code):
     if not form.is_valid():
         messages.error(request, _("Periksa kembali angka yang diisi."))
         return redirect("health:exam", slug=slug, code=code)
-    return _post_action(request, slug, code, actions.examination_figures_set, _("Angka disimpan."),
-                        figures={k: v for k, v in form.cleaned_data.items() if k in request.POST})
+    return _post_action(
+        request,
+        slug,
+        code,
+        actions.examination_figures_set,
+        _("Angka disimpan."),
+        figures={k: v for k, v in form.cleaned_data.items() if k in request.POST},
+    )
 
 
 @dinas_view
@@ -194,8 +271,15 @@ def exam_kuk(request, slug, code):
     if not form.is_valid():
         messages.error(request, _("KUK harus 1–4."))
         return redirect("health:exam", slug=slug, code=code)
-    return _post_action(request, slug, code, actions.examination_update, _("Disimpan."),
-                        kuk_class=form.cleaned_data["kuk_class"], summary=form.cleaned_data["summary"])
+    return _post_action(
+        request,
+        slug,
+        code,
+        actions.examination_update,
+        _("Disimpan."),
+        kuk_class=form.cleaned_data["kuk_class"],
+        summary=form.cleaned_data["summary"],
+    )
 
 
 @dinas_view
@@ -205,8 +289,16 @@ def exam_evidence(request, slug, code, indicator):
     if not form.is_valid():
         messages.error(request, _("Pilih berkas bukti."))
         return redirect("health:exam", slug=slug, code=code)
-    return _post_action(request, slug, code, actions.evidence_add, _("Bukti diunggah."), indicator_code=indicator,
-                        upload=form.cleaned_data["file"], item_code=form.cleaned_data["item_code"])
+    return _post_action(
+        request,
+        slug,
+        code,
+        actions.evidence_add,
+        _("Bukti diunggah."),
+        indicator_code=indicator,
+        upload=form.cleaned_data["file"],
+        item_code=form.cleaned_data["item_code"],
+    )
 
 
 @dinas_view
@@ -221,7 +313,9 @@ def exam_evidence_file(request, slug, code, evidence):
 @dinas_view
 @require_POST
 def exam_submit(request, slug, code):
-    return _post_action(request, slug, code, actions.examination_submit, _("Pemeriksaan diajukan untuk persetujuan."))
+    return _post_action(
+        request, slug, code, actions.examination_submit, _("Pemeriksaan diajukan untuk persetujuan.")
+    )
 
 
 @dinas_view
@@ -235,13 +329,17 @@ def exam_approve(request, slug, code):
 def exam_return(request, slug, code):
     form = forms.ReturnForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    return _post_action(request, slug, code, actions.examination_return, _("Pemeriksaan dikembalikan."), reason=reason)
+    return _post_action(
+        request, slug, code, actions.examination_return, _("Pemeriksaan dikembalikan."), reason=reason
+    )
 
 
 @dinas_view
 @require_POST
 def exam_publish(request, slug, code):
-    return _post_action(request, slug, code, actions.examination_publish, _("Hasil dipublikasikan ke koperasi."))
+    return _post_action(
+        request, slug, code, actions.examination_publish, _("Hasil dipublikasikan ke koperasi.")
+    )
 
 
 @dinas_view
@@ -259,8 +357,15 @@ def followup_add(request, slug, code):
     if not form.is_valid():
         messages.error(request, _("Isi rekomendasi dan batas waktunya."))
         return redirect("health:exam", slug=slug, code=code)
-    return _post_action(request, slug, code, actions.followup_add, _("Tindak lanjut ditambahkan."),
-                        recommendation=form.cleaned_data["recommendation"], deadline=form.cleaned_data["deadline"])
+    return _post_action(
+        request,
+        slug,
+        code,
+        actions.followup_add,
+        _("Tindak lanjut ditambahkan."),
+        recommendation=form.cleaned_data["recommendation"],
+        deadline=form.cleaned_data["deadline"],
+    )
 
 
 @dinas_view
@@ -279,9 +384,14 @@ def _report(request, exam):
     ctx = exam_context(exam)
     ctx["coop"] = exam.cooperative
     ctx["signatures"] = [(_("Pemeriksa"), exam.examiner.display_name)] + (
-        [(_("Menyetujui"), exam.approved_by.display_name)] if exam.approved_by_id else [])
-    return pdf_response("health/report.html", ctx, f"pemeriksaan-{exam.cooperative.slug}-{exam.year}-v{exam.version}.pdf",
-                        request)
+        [(_("Menyetujui"), exam.approved_by.display_name)] if exam.approved_by_id else []
+    )
+    return pdf_response(
+        "health/report.html",
+        ctx,
+        f"pemeriksaan-{exam.cooperative.slug}-{exam.year}-v{exam.version}.pdf",
+        request,
+    )
 
 
 @dinas_view
@@ -291,10 +401,13 @@ def exam_pdf(request, slug, code):
 
 # --------------------------------------------------------------------------- rubrics
 
+
 @dinas_view
 def rubric_list(request):
     form = forms.RubricImportForm()
-    return render(request, "health/rubrics.html", {"rubrics": selectors.rubric_list(active_only=False), "form": form})
+    return render(
+        request, "health/rubrics.html", {"rubrics": selectors.rubric_list(active_only=False), "form": form}
+    )
 
 
 @dinas_view
@@ -319,19 +432,30 @@ def rubric_import(request):
 @dinas_view
 def rubric_detail(request, code, version):
     rubric = selectors.rubric_get(code, version)
-    return render(request, "health/rubric_detail.html", {"rubric": rubric,
-                                                         "aspects": rubric.aspects.prefetch_related("indicators__items")})
+    return render(
+        request,
+        "health/rubric_detail.html",
+        {"rubric": rubric, "aspects": rubric.aspects.prefetch_related("indicators__items")},
+    )
 
 
 # --------------------------------------------------------------------------- cooperative side
 
+
 @coop_view(COOP_READERS)
 def coop_index(request):
     coop = request.coop
-    return render(request, "health/coop_index.html", {
-        "exams": selectors.examinations_of(coop, published_only=True),
-        "followups": selectors.followups_for_coop(coop), "today": timezone.localdate(),
-        "can_answer": request.access.has(BOARD), "answer_form": forms.FollowUpAnswerForm()})
+    return render(
+        request,
+        "health/coop_index.html",
+        {
+            "exams": selectors.examinations_of(coop, published_only=True),
+            "followups": selectors.followups_for_coop(coop),
+            "today": timezone.localdate(),
+            "can_answer": request.access.has(BOARD),
+            "answer_form": forms.FollowUpAnswerForm(),
+        },
+    )
 
 
 def _published(request, code) -> Examination:
@@ -343,7 +467,9 @@ def _published(request, code) -> Examination:
 
 @coop_view(COOP_READERS)
 def coop_exam(request, code):
-    return render(request, "health/coop_exam.html", exam_context(_published(request, code)) | {"coop": request.coop})
+    return render(
+        request, "health/coop_exam.html", exam_context(_published(request, code)) | {"coop": request.coop}
+    )
 
 
 @coop_view(COOP_READERS)
@@ -354,7 +480,9 @@ def coop_exam_pdf(request, code):
 @coop_view(BOARD)
 @require_POST
 def coop_followup_answer(request, followup):
-    fu = FollowUp.objects.filter(cooperative=request.coop, code=followup).select_related("examination").first()
+    fu = (
+        FollowUp.objects.filter(cooperative=request.coop, code=followup).select_related("examination").first()
+    )
     if fu is None or not fu.examination.is_visible_to_cooperative:
         raise Http404
     form = forms.FollowUpAnswerForm(request.POST)
@@ -372,8 +500,10 @@ def coop_self_assessment(request):
     coop = request.coop
     if not coop.on_kopdig:
         raise PermissionDenied
-    form = forms.SelfAssessmentForm(request.POST or request.GET or None,
-                                    initial={"year": dinas_selectors.last_book_year(), "rubric": selectors.rubric_for(coop)})
+    form = forms.SelfAssessmentForm(
+        request.POST or request.GET or None,
+        initial={"year": dinas_selectors.last_book_year(), "rubric": selectors.rubric_for(coop)},
+    )
     rubric = form.cleaned_data["rubric"] if form.is_valid() else selectors.rubric_for(coop)
     year = form.cleaned_data["year"] if form.is_valid() else dinas_selectors.last_book_year()
     if rubric is None:
@@ -382,7 +512,16 @@ def coop_self_assessment(request):
     answers = {code: {"items": forms.item_marks(request.POST, ind)} for code, ind in indicators.items()}
     result, figs = selectors.self_assessment(coop, year, rubric, answers)
     blocks = _blocks(result, indicators, answers)
-    return render(request, "health/self_assessment.html", {
-        "form": form, "result": result, "blocks": blocks, "year": year, "rubric": rubric,
-        "figure_rows": [(f.label, f.value, f.accounts, f.note) for f in figs.values()],
-        "predicate_label": dict(Predicate.choices).get(result.predicate, "")})
+    return render(
+        request,
+        "health/self_assessment.html",
+        {
+            "form": form,
+            "result": result,
+            "blocks": blocks,
+            "year": year,
+            "rubric": rubric,
+            "figure_rows": [(f.label, f.value, f.accounts, f.note) for f in figs.values()],
+            "predicate_label": dict(Predicate.choices).get(result.predicate, ""),
+        },
+    )

@@ -24,19 +24,45 @@ from .models import Account, JournalDraft, JournalDraftLine, JournalEntry, Journ
 from .selectors import net_movements
 
 
-def journal_entry_post(*, actor, cooperative, date: dt.date, memo: str, lines, source_type: str = "manual",
-                       source_ref: str = "", approved_by=None) -> JournalEntry:
+def journal_entry_post(
+    *,
+    actor,
+    cooperative,
+    date: dt.date,
+    memo: str,
+    lines,
+    source_type: str = "manual",
+    source_ref: str = "",
+    approved_by=None,
+) -> JournalEntry:
     """Post a balanced journal entry (manual entries, opening balances, imports), audited."""
     require_role(actor, cooperative, STAFF, "posting jurnal")
     with action_atomic():
-        entry = posting.post(cooperative=cooperative, date=date, memo=memo, lines=lines, actor=actor,
-                             source_type=source_type, source_ref=source_ref, approved_by=approved_by)
-        audit.record(actor, "journal_entry_post", cooperative=cooperative, obj=entry, ref=entry.number,
-                     summary=entry.memo, after={"date": entry.date, "total": entry.total})
+        entry = posting.post(
+            cooperative=cooperative,
+            date=date,
+            memo=memo,
+            lines=lines,
+            actor=actor,
+            source_type=source_type,
+            source_ref=source_ref,
+            approved_by=approved_by,
+        )
+        audit.record(
+            actor,
+            "journal_entry_post",
+            cooperative=cooperative,
+            obj=entry,
+            ref=entry.number,
+            summary=entry.memo,
+            after={"date": entry.date, "total": entry.total},
+        )
     return entry
 
 
-def journal_entry_reverse(*, actor, cooperative, number: str, date: dt.date | None = None, memo: str = "") -> JournalEntry:
+def journal_entry_reverse(
+    *, actor, cooperative, number: str, date: dt.date | None = None, memo: str = ""
+) -> JournalEntry:
     """Reverse a posted entry by its number with a mirror entry (posted entries are never edited)."""
     require_role(actor, cooperative, APPROVERS, "membalik jurnal")
     with action_atomic():
@@ -45,13 +71,21 @@ def journal_entry_reverse(*, actor, cooperative, number: str, date: dt.date | No
         except JournalEntry.DoesNotExist:
             raise posting.LedgerError(f"Jurnal {number} tidak ditemukan.") from None
         rev = posting.reverse(entry=entry, date=date or entry.date, actor=actor, memo=memo)
-        audit.record(actor, "journal_entry_reverse", cooperative=cooperative, obj=rev, ref=rev.number,
-                     summary=f"membalik {entry.number}", after={"reverses": entry.number, "total": rev.total})
+        audit.record(
+            actor,
+            "journal_entry_reverse",
+            cooperative=cooperative,
+            obj=rev,
+            ref=rev.number,
+            summary=f"membalik {entry.number}",
+            after={"reverses": entry.number, "total": rev.total},
+        )
     return rev
 
 
 # ---------------------------------------------------------------------------------------------
 # Manual entries with maker-checker, chart of accounts, periods, opening balances, import.
+
 
 def _threshold(cooperative) -> Decimal:
     ls, _ = LedgerSettings.objects.get_or_create(cooperative=cooperative)
@@ -91,23 +125,48 @@ def journal_manual_submit(*, actor, cooperative, date: dt.date, memo: str, lines
     with action_atomic():
         accounts, total = _check_lines(cooperative, date, memo, lines)
         if total <= _threshold(cooperative):
-            entry = posting.post(cooperative=cooperative, date=date, memo=memo, lines=lines, actor=actor,
-                                 source_type="manual")
-            audit.record(actor, "journal_entry_post", cooperative=cooperative, obj=entry, ref=entry.number,
-                         summary=entry.memo, after={"date": entry.date, "total": entry.total})
+            entry = posting.post(
+                cooperative=cooperative, date=date, memo=memo, lines=lines, actor=actor, source_type="manual"
+            )
+            audit.record(
+                actor,
+                "journal_entry_post",
+                cooperative=cooperative,
+                obj=entry,
+                ref=entry.number,
+                summary=entry.memo,
+                after={"date": entry.date, "total": entry.total},
+            )
             return entry
         seq = next_number(cooperative, "journal_draft", date.year)
         draft = JournalDraft.objects.create(
-            cooperative=cooperative, number="U-" + format_number(date.year, seq), date=date, memo=memo.strip()[:255],
-            total=total, created_by=user_of(actor),
+            cooperative=cooperative,
+            number="U-" + format_number(date.year, seq),
+            date=date,
+            memo=memo.strip()[:255],
+            total=total,
+            created_by=user_of(actor),
         )
         JournalDraftLine.objects.bulk_create(
-            JournalDraftLine(cooperative=cooperative, draft=draft, account=accounts[ln.account],
-                             debit=q(ln.debit or 0), credit=q(ln.credit or 0), memo=(ln.memo or "")[:255])
+            JournalDraftLine(
+                cooperative=cooperative,
+                draft=draft,
+                account=accounts[ln.account],
+                debit=q(ln.debit or 0),
+                credit=q(ln.credit or 0),
+                memo=(ln.memo or "")[:255],
+            )
             for ln in lines
         )
-        audit.record(actor, "journal_draft_submit", cooperative=cooperative, obj=draft, ref=draft.number,
-                     summary=draft.memo, after={"date": draft.date, "total": draft.total})
+        audit.record(
+            actor,
+            "journal_draft_submit",
+            cooperative=cooperative,
+            obj=draft,
+            ref=draft.number,
+            summary=draft.memo,
+            after={"date": draft.date, "total": draft.total},
+        )
     return draft
 
 
@@ -128,16 +187,32 @@ def journal_draft_approve(*, actor, cooperative, number: str) -> JournalEntry:
         draft = _pending_draft(cooperative, number)
         if draft.created_by_id == actor.pk:
             raise NotAllowed("Jurnal harus disetujui oleh pengguna lain, bukan pembuatnya.")
-        lines = [posting.Line(ln.account, debit=ln.debit, credit=ln.credit, memo=ln.memo)
-                 for ln in draft.lines.select_related("account")]
-        entry = posting.post(cooperative=cooperative, date=draft.date, memo=draft.memo, lines=lines,
-                             actor=draft.created_by, source_type="manual", source_ref=draft.number,
-                             approved_by=user_of(actor))
+        lines = [
+            posting.Line(ln.account, debit=ln.debit, credit=ln.credit, memo=ln.memo)
+            for ln in draft.lines.select_related("account")
+        ]
+        entry = posting.post(
+            cooperative=cooperative,
+            date=draft.date,
+            memo=draft.memo,
+            lines=lines,
+            actor=draft.created_by,
+            source_type="manual",
+            source_ref=draft.number,
+            approved_by=user_of(actor),
+        )
         draft.status = JournalDraft.Status.APPROVED
         draft.decided_by, draft.decided_at, draft.entry = user_of(actor), timezone.now(), entry
         draft.save(update_fields=["status", "decided_by", "decided_at", "entry"])
-        audit.record(actor, "journal_draft_approve", cooperative=cooperative, obj=entry, ref=entry.number,
-                     summary=f"menyetujui {draft.number}: {draft.memo}", after={"total": entry.total})
+        audit.record(
+            actor,
+            "journal_draft_approve",
+            cooperative=cooperative,
+            obj=entry,
+            ref=entry.number,
+            summary=f"menyetujui {draft.number}: {draft.memo}",
+            after={"total": entry.total},
+        )
     return entry
 
 
@@ -151,15 +226,31 @@ def journal_draft_reject(*, actor, cooperative, number: str, reason: str) -> Jou
         draft.status = JournalDraft.Status.REJECTED
         draft.decided_by, draft.decided_at, draft.reason = user_of(actor), timezone.now(), reason[:255]
         draft.save(update_fields=["status", "decided_by", "decided_at", "reason"])
-        audit.record(actor, "journal_draft_reject", cooperative=cooperative, obj=draft, ref=draft.number,
-                     summary=reason[:255])
+        audit.record(
+            actor,
+            "journal_draft_reject",
+            cooperative=cooperative,
+            obj=draft,
+            ref=draft.number,
+            summary=reason[:255],
+        )
     return draft
 
 
 # --- chart of accounts
 
-def account_create(*, actor, cooperative, code: str, name: str, parent_code: str, participation: str = "",
-                   cash_flow: str = "", is_group: bool = False) -> Account:
+
+def account_create(
+    *,
+    actor,
+    cooperative,
+    code: str,
+    name: str,
+    parent_code: str,
+    participation: str = "",
+    cash_flow: str = "",
+    is_group: bool = False,
+) -> Account:
     """Add an account under a parent (group) account; type and normal side follow the parent."""
     require_role(actor, cooperative, APPROVERS, "mengubah bagan akun")
     code, name = (code or "").strip(), (name or "").strip()
@@ -181,12 +272,26 @@ def account_create(*, actor, cooperative, code: str, name: str, parent_code: str
         if cf not in Account.CashFlow.values:
             raise DomainError("Kategori arus kas tidak valid.")
         acc = Account.objects.create(
-            cooperative=cooperative, code=code, name=name[:150], type=parent.type, normal_side=parent.normal_side,
-            parent=parent, is_group=is_group, cash_flow=cf, is_cash=(cf == Account.CashFlow.KAS),
+            cooperative=cooperative,
+            code=code,
+            name=name[:150],
+            type=parent.type,
+            normal_side=parent.normal_side,
+            parent=parent,
+            is_group=is_group,
+            cash_flow=cf,
+            is_cash=(cf == Account.CashFlow.KAS),
             participation=participation or "",
         )
-        audit.record(actor, "account_create", cooperative=cooperative, obj=acc, ref=acc.code, summary=acc.name,
-                     after={"code": acc.code, "name": acc.name, "type": acc.type})
+        audit.record(
+            actor,
+            "account_create",
+            cooperative=cooperative,
+            obj=acc,
+            ref=acc.code,
+            summary=acc.name,
+            after={"code": acc.code, "name": acc.name, "type": acc.type},
+        )
     return acc
 
 
@@ -223,16 +328,22 @@ def account_delete(*, actor, cooperative, code: str) -> None:
             raise DomainError(f"Akun {code} tidak ditemukan.")
         if acc.system_key:
             raise DomainError(f"Akun {code} dipakai oleh modul Kopdig dan tidak dapat dihapus.")
-        if JournalLine.objects.filter(account=acc).exists() or JournalDraftLine.objects.filter(account=acc).exists():
+        if (
+            JournalLine.objects.filter(account=acc).exists()
+            or JournalDraftLine.objects.filter(account=acc).exists()
+        ):
             raise DomainError(f"Akun {code} sudah memiliki transaksi; akun hanya dapat ditutup.")
         if Account.objects.filter(parent=acc).exists():
             raise DomainError(f"Akun {code} masih memiliki sub-akun.")
-        audit.record(actor, "account_delete", cooperative=cooperative, obj=acc, ref=acc.code, summary=acc.name)
+        audit.record(
+            actor, "account_delete", cooperative=cooperative, obj=acc, ref=acc.code, summary=acc.name
+        )
         acc.month_balances.all().delete()
         acc.delete()
 
 
 # --- periods
+
 
 def period_close_month(*, actor, cooperative, year: int, month: int, today: dt.date | None = None) -> dt.date:
     """Close the books of a month (lock_through its last day). Months close in order: the month
@@ -253,9 +364,15 @@ def period_close_month(*, actor, cooperative, year: int, month: int, today: dt.d
             if (end.year, end.month) != (expected.year, expected.month):
                 raise DomainError(f"Tutup buku harus berurutan: bulan berikutnya adalah {expected:%m-%Y}.")
         periods.lock_through(cooperative=cooperative, date=end)
-        audit.record(actor, "period_close", cooperative=cooperative, ref=f"{year}-{month:02d}",
-                     summary=f"Tutup buku sampai {tanggal(end)}", before={"closed_through": current},
-                     after={"closed_through": end})
+        audit.record(
+            actor,
+            "period_close",
+            cooperative=cooperative,
+            ref=f"{year}-{month:02d}",
+            summary=f"Tutup buku sampai {tanggal(end)}",
+            before={"closed_through": current},
+            after={"closed_through": end},
+        )
     return end
 
 
@@ -273,33 +390,62 @@ def period_reopen(*, actor, cooperative, year: int, month: int, reason: str) -> 
             raise DomainError(f"Bulan {first:%m-%Y} belum ditutup.")
         new = first - dt.timedelta(days=1)
         periods.unlock_to(cooperative=cooperative, date=new)
-        audit.record(actor, "period_reopen", cooperative=cooperative, ref=f"{first:%Y-%m}", summary=reason[:255],
-                     before={"closed_through": current}, after={"closed_through": new})
+        audit.record(
+            actor,
+            "period_reopen",
+            cooperative=cooperative,
+            ref=f"{first:%Y-%m}",
+            summary=reason[:255],
+            before={"closed_through": current},
+            after={"closed_through": new},
+        )
     return new
 
 
 # --- opening balances
+
 
 def opening_balance_post(*, actor, cooperative, date: dt.date, amounts: dict) -> JournalEntry:
     """Post the opening balances ``{account code: (debit, credit)}`` as one entry (source_type
     "opening"). Refused when they do not balance or when opening balances were already posted
     (and not reversed)."""
     require_role(actor, cooperative, APPROVERS, "mengisi saldo awal")
-    lines = [posting.Line(code, debit=q(d or 0), credit=q(c or 0)) for code, (d, c) in sorted(amounts.items())
-             if q(d or 0) or q(c or 0)]
+    lines = [
+        posting.Line(code, debit=q(d or 0), credit=q(c or 0))
+        for code, (d, c) in sorted(amounts.items())
+        if q(d or 0) or q(c or 0)
+    ]
     with action_atomic():
-        exists = JournalEntry.objects.filter(cooperative=cooperative, source_type="opening").filter(
-            Q(reversed_by__isnull=True)).exists()
+        exists = (
+            JournalEntry.objects.filter(cooperative=cooperative, source_type="opening")
+            .filter(Q(reversed_by__isnull=True))
+            .exists()
+        )
         if exists:
             raise DomainError("Saldo awal sudah pernah diposting; balik dulu jurnal saldo awal lama.")
-        entry = posting.post(cooperative=cooperative, date=date, memo="Saldo awal", lines=lines, actor=actor,
-                             source_type="opening", source_ref=f"{date:%Y-%m-%d}")
-        audit.record(actor, "opening_balance_post", cooperative=cooperative, obj=entry, ref=entry.number,
-                     summary="Saldo awal", after={"date": entry.date, "total": entry.total})
+        entry = posting.post(
+            cooperative=cooperative,
+            date=date,
+            memo="Saldo awal",
+            lines=lines,
+            actor=actor,
+            source_type="opening",
+            source_ref=f"{date:%Y-%m-%d}",
+        )
+        audit.record(
+            actor,
+            "opening_balance_post",
+            cooperative=cooperative,
+            obj=entry,
+            ref=entry.number,
+            summary="Saldo awal",
+            after={"date": entry.date, "total": entry.total},
+        )
     return entry
 
 
 # --- import
+
 
 @dataclass
 class ImportResult:
@@ -316,7 +462,7 @@ class ImportRejected(DomainError):
 IMPORT_COLUMNS = ("tanggal", "no_bukti", "akun", "keterangan", "debit", "kredit")
 
 
-def parse_import_rows(cooperative, rows) -> tuple[list, list]:
+def parse_import_rows(cooperative, rows) -> tuple[list, list]:  # noqa: C901
     """Validate rows [(row number, {column: value})]; return (groups, errors).
 
     groups: [(no_bukti, date, memo, [Line...], first row)] in file order.
@@ -389,7 +535,9 @@ def parse_import_rows(cooperative, rows) -> tuple[list, list]:
         d = sum((ln.debit for ln in g["lines"]), ZERO)
         c = sum((ln.credit for ln in g["lines"]), ZERO)
         if len(g["lines"]) < 2:
-            errors.append((g["rows"][0], f"no_bukti {voucher}: jurnal harus memiliki paling sedikit dua baris"))
+            errors.append(
+                (g["rows"][0], f"no_bukti {voucher}: jurnal harus memiliki paling sedikit dua baris")
+            )
         elif d != c:
             errors.append((g["rows"][0], f"no_bukti {voucher} tidak seimbang: debit {d} ≠ kredit {c}"))
         if not g["memo"]:
@@ -411,10 +559,25 @@ def journal_import(*, actor, cooperative, rows) -> list[JournalEntry]:
     entries = []
     with action_atomic():
         for voucher, date, memo, lines, _first in sorted(groups, key=lambda g: (g[1], g[4])):
-            entries.append(posting.post(cooperative=cooperative, date=date, memo=memo, lines=lines, actor=actor,
-                                        source_type="import", source_ref=voucher))
-        audit.record(actor, "journal_import", cooperative=cooperative, ref=f"{len(entries)} jurnal",
-                     summary=f"Impor {len(entries)} jurnal", after={"numbers": [e.number for e in entries]})
+            entries.append(
+                posting.post(
+                    cooperative=cooperative,
+                    date=date,
+                    memo=memo,
+                    lines=lines,
+                    actor=actor,
+                    source_type="import",
+                    source_ref=voucher,
+                )
+            )
+        audit.record(
+            actor,
+            "journal_import",
+            cooperative=cooperative,
+            ref=f"{len(entries)} jurnal",
+            summary=f"Impor {len(entries)} jurnal",
+            after={"numbers": [e.number for e in entries]},
+        )
     return entries
 
 
@@ -430,7 +593,13 @@ def ledger_settings_update(*, actor, cooperative, approval_threshold) -> LedgerS
         before = ls.approval_threshold
         ls.approval_threshold = amount
         ls.save(update_fields=["approval_threshold"])
-        audit.record(actor, "ledger_settings_update", cooperative=cooperative, ref=cooperative.slug,
-                     summary="Batas persetujuan jurnal", before={"approval_threshold": before},
-                     after={"approval_threshold": amount})
+        audit.record(
+            actor,
+            "ledger_settings_update",
+            cooperative=cooperative,
+            ref=cooperative.slug,
+            summary="Batas persetujuan jurnal",
+            before={"approval_threshold": before},
+            after={"approval_threshold": amount},
+        )
     return ls

@@ -66,10 +66,19 @@ class LedgerAccountList(Schema):
 
 
 def _account_out(a: Account) -> dict:
-    return {"code": a.code, "name": a.name, "type": a.type, "normal_side": a.normal_side,
-            "parent": a.parent.code if a.parent_id else None, "is_group": a.is_group, "is_cash": a.is_cash,
-            "cash_flow": a.cash_flow, "participation": a.participation, "system_key": a.system_key,
-            "closed": a.closed}
+    return {
+        "code": a.code,
+        "name": a.name,
+        "type": a.type,
+        "normal_side": a.normal_side,
+        "parent": a.parent.code if a.parent_id else None,
+        "is_group": a.is_group,
+        "is_cash": a.is_cash,
+        "cash_flow": a.cash_flow,
+        "participation": a.participation,
+        "system_key": a.system_key,
+        "closed": a.closed,
+    }
 
 
 @router.get("/coops/{slug}/accounts", response=responses(LedgerAccountList))
@@ -128,22 +137,43 @@ class JournalDraftOut(Schema):
 
 def entry_out(entry: JournalEntry) -> dict:
     return {
-        "number": entry.number, "date": entry.date.isoformat(), "memo": entry.memo, "total": _money(entry.total),
-        "source_type": entry.source_type, "source_ref": entry.source_ref,
+        "number": entry.number,
+        "date": entry.date.isoformat(),
+        "memo": entry.memo,
+        "total": _money(entry.total),
+        "source_type": entry.source_type,
+        "source_ref": entry.source_ref,
         "reversal_of": entry.reversal_of.number if entry.reversal_of_id else None,
-        "lines": [{"account": ln.account.code, "name": ln.account.name, "debit": _money(ln.debit),
-                   "credit": _money(ln.credit), "memo": ln.memo}
-                  for ln in entry.lines.select_related("account").order_by("id")],
+        "lines": [
+            {
+                "account": ln.account.code,
+                "name": ln.account.name,
+                "debit": _money(ln.debit),
+                "credit": _money(ln.credit),
+                "memo": ln.memo,
+            }
+            for ln in entry.lines.select_related("account").order_by("id")
+        ],
     }
 
 
 def draft_out(draft: JournalDraft) -> dict:
     return {
-        "status": "pending_approval", "draft": draft.number, "date": draft.date.isoformat(), "memo": draft.memo,
+        "status": "pending_approval",
+        "draft": draft.number,
+        "date": draft.date.isoformat(),
+        "memo": draft.memo,
         "total": _money(draft.total),
-        "lines": [{"account": ln.account.code, "name": ln.account.name, "debit": _money(ln.debit),
-                   "credit": _money(ln.credit), "memo": ln.memo}
-                  for ln in draft.lines.select_related("account").order_by("id")],
+        "lines": [
+            {
+                "account": ln.account.code,
+                "name": ln.account.name,
+                "debit": _money(ln.debit),
+                "credit": _money(ln.credit),
+                "memo": ln.memo,
+            }
+            for ln in draft.lines.select_related("account").order_by("id")
+        ],
     }
 
 
@@ -157,14 +187,21 @@ def journal_post(request, slug: str, data: JournalEntryIn):
     lines = [Line(ln.account, debit=ln.debit, credit=ln.credit, memo=ln.memo) for ln in data.lines]
 
     def do():
-        result = actions.journal_manual_submit(actor=request.user, cooperative=coop, date=data.date, memo=data.memo,
-                                               lines=lines)
+        result = actions.journal_manual_submit(
+            actor=request.user, cooperative=coop, date=data.date, memo=data.memo, lines=lines
+        )
         if isinstance(result, JournalDraft):
             return 202, draft_out(result)
         return 201, entry_out(result)
 
-    status, payload = run_once(user=request.user, cooperative=coop, endpoint="POST /coops/{slug}/journal",
-                               key=request.headers.get("Idempotency-Key"), body=data.dict(), fn=do)
+    status, payload = run_once(
+        user=request.user,
+        cooperative=coop,
+        endpoint="POST /coops/{slug}/journal",
+        key=request.headers.get("Idempotency-Key"),
+        body=data.dict(),
+        fn=do,
+    )
     return Status(status, payload)
 
 
@@ -179,13 +216,19 @@ def journal_reverse(request, slug: str, number: str, data: JournalReverseIn | No
         raise Http404
 
     def do():
-        rev = actions.journal_entry_reverse(actor=request.user, cooperative=coop, number=number, date=data.date,
-                                            memo=data.memo)
+        rev = actions.journal_entry_reverse(
+            actor=request.user, cooperative=coop, number=number, date=data.date, memo=data.memo
+        )
         return 201, entry_out(rev)
 
-    status, payload = run_once(user=request.user, cooperative=coop,
-                               endpoint=f"POST /coops/{{slug}}/journal/{number}/reverse",
-                               key=request.headers.get("Idempotency-Key"), body=data.dict(), fn=do)
+    status, payload = run_once(
+        user=request.user,
+        cooperative=coop,
+        endpoint=f"POST /coops/{{slug}}/journal/{number}/reverse",
+        key=request.headers.get("Idempotency-Key"),
+        body=data.dict(),
+        fn=do,
+    )
     return Status(status, payload)
 
 
@@ -203,12 +246,22 @@ def _today():
 
 
 def _row(r) -> dict:
-    return {"code": r.code, "name": r.name, "kind": r.kind, "amount": _money(r.amount), "previous": _money(r.prev)}
+    return {
+        "code": r.code,
+        "name": r.name,
+        "kind": r.kind,
+        "amount": _money(r.amount),
+        "previous": _money(r.prev),
+    }
 
 
 def _section(sec) -> dict:
-    return {"title": sec.title, "rows": [_row(r) for r in sec.rows if r.kind != "group"],
-            "total": _money(sec.total), "previous_total": _money(sec.prev_total)}
+    return {
+        "title": sec.title,
+        "rows": [_row(r) for r in sec.rows if r.kind != "group"],
+        "total": _money(sec.total),
+        "previous_total": _money(sec.prev_total),
+    }
 
 
 @router.get("/coops/{slug}/reports/trial-balance", response=responses(dict))
@@ -218,9 +271,13 @@ def trial_balance(request, slug: str, q: Query[DateQuery]):
     tb = statements.trial_balance(access.cooperative, q.date or _today())
     keys = ("debit", "credit", "saldo_debit", "saldo_kredit", "prev_saldo_debit", "prev_saldo_kredit")
     return {
-        "date": tb["date"].isoformat(), "previous_date": tb["prev_date"].isoformat(), "balanced": tb["balanced"],
-        "rows": [{"code": r["code"], "name": r["name"], "type": r["type"], **{k: _money(r[k]) for k in keys}}
-                 for r in tb["rows"]],
+        "date": tb["date"].isoformat(),
+        "previous_date": tb["prev_date"].isoformat(),
+        "balanced": tb["balanced"],
+        "rows": [
+            {"code": r["code"], "name": r["name"], "type": r["type"], **{k: _money(r[k]) for k in keys}}
+            for r in tb["rows"]
+        ],
         "totals": {k: _money(tb["totals"].get(k, 0)) for k in keys},
     }
 
@@ -231,8 +288,11 @@ def balance_sheet(request, slug: str, q: Query[DateQuery]):
     access = api_coop(request, slug, READERS, dinas_read=True)
     bs = statements.balance_sheet(access.cooperative, q.date or _today())
     return {
-        "date": bs["date"].isoformat(), "previous_date": bs["prev_date"].isoformat(), "balanced": bs["balanced"],
-        "assets": _section(bs["assets"]), "liabilities": _section(bs["liabilities"]),
+        "date": bs["date"].isoformat(),
+        "previous_date": bs["prev_date"].isoformat(),
+        "balanced": bs["balanced"],
+        "assets": _section(bs["assets"]),
+        "liabilities": _section(bs["liabilities"]),
         "equity": _section(bs["equity"]),
         "total_liabilities_equity": _money(bs["total_liabilities_equity"]),
         "previous_total_liabilities_equity": _money(bs["prev_total_liabilities_equity"]),
@@ -250,12 +310,18 @@ def income_statement(request, slug: str, q: Query[PeriodQuery]):
         raise DomainError("Tanggal awal harus sebelum tanggal akhir.")
     pl = statements.income_statement(coop, start, end)
     return {
-        "start": start.isoformat(), "end": end.isoformat(),
-        "previous_start": pl["prev_start"].isoformat(), "previous_end": pl["prev_end"].isoformat(),
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "previous_start": pl["prev_start"].isoformat(),
+        "previous_end": pl["prev_end"].isoformat(),
         "revenue": [_section(s) for s in pl["revenue_sections"]],
-        "revenue_total": _money(pl["revenue"]), "previous_revenue_total": _money(pl["prev_revenue"]),
-        "revenue_anggota": _money(pl["revenue_anggota"]), "revenue_non_anggota": _money(pl["revenue_non_anggota"]),
-        "expenses": _section(pl["expenses"]), "tax": _section(pl["tax"]),
-        "shu_before_tax": _money(pl["shu_before_tax"]), "shu": _money(pl["shu"]),
+        "revenue_total": _money(pl["revenue"]),
+        "previous_revenue_total": _money(pl["prev_revenue"]),
+        "revenue_anggota": _money(pl["revenue_anggota"]),
+        "revenue_non_anggota": _money(pl["revenue_non_anggota"]),
+        "expenses": _section(pl["expenses"]),
+        "tax": _section(pl["tax"]),
+        "shu_before_tax": _money(pl["shu_before_tax"]),
+        "shu": _money(pl["shu"]),
         "previous_shu": _money(pl["prev_shu"]),
     }

@@ -19,8 +19,11 @@ from kopdig.lib.documents import csv_cell
 from .models import Account, JournalLine
 
 ROOTS = {
-    Account.Type.ASET: "Assets", Account.Type.KEWAJIBAN: "Liabilities", Account.Type.EKUITAS: "Equity",
-    Account.Type.PENDAPATAN: "Income", Account.Type.BEBAN: "Expenses",
+    Account.Type.ASET: "Assets",
+    Account.Type.KEWAJIBAN: "Liabilities",
+    Account.Type.EKUITAS: "Equity",
+    Account.Type.PENDAPATAN: "Income",
+    Account.Type.BEBAN: "Expenses",
 }
 HLEDGER_TYPES = {"Assets": "A", "Liabilities": "L", "Equity": "E", "Income": "R", "Expenses": "X"}
 CHUNK = 5000
@@ -41,10 +44,22 @@ def _lines(cooperative, end=None):
     qs = JournalLine.objects.filter(cooperative=cooperative)
     if end is not None:
         qs = qs.filter(date__lte=end)
-    return (qs.order_by("date", "entry_id", "id")
-            .values_list("entry_id", "entry__number", "date", "entry__memo", "account_id", "debit", "credit", "memo",
-                         "entry__source_type", "entry__source_ref")
-            .iterator(chunk_size=CHUNK))
+    return (
+        qs.order_by("date", "entry_id", "id")
+        .values_list(
+            "entry_id",
+            "entry__number",
+            "date",
+            "entry__memo",
+            "account_id",
+            "debit",
+            "credit",
+            "memo",
+            "entry__source_type",
+            "entry__source_ref",
+        )
+        .iterator(chunk_size=CHUNK)
+    )
 
 
 def _entries(cooperative, end=None):
@@ -68,8 +83,11 @@ def _quote(text: str) -> str:
 
 def iter_beancount(cooperative, end=None) -> Iterator[str]:
     names = _names(cooperative)
-    out = [f'option "title" "{_quote(cooperative.name)}"\n', 'option "operating_currency" "IDR"\n\n',
-           "1970-01-01 commodity IDR\n"]
+    out = [
+        f'option "title" "{_quote(cooperative.name)}"\n',
+        'option "operating_currency" "IDR"\n\n',
+        "1970-01-01 commodity IDR\n",
+    ]
     out += [f"1970-01-01 open {name} IDR\n" for _pk, name in sorted(names.items(), key=lambda kv: kv[1])]
     yield "".join(out) + "\n"
     buf = []
@@ -105,7 +123,17 @@ def iter_hledger(cooperative, end=None) -> Iterator[str]:
         yield "".join(buf)
 
 
-CSV_COLUMNS = ["tanggal", "no_bukti", "akun", "nama_akun", "keterangan", "debit", "kredit", "sumber", "referensi"]
+CSV_COLUMNS = [
+    "tanggal",
+    "no_bukti",
+    "akun",
+    "nama_akun",
+    "keterangan",
+    "debit",
+    "kredit",
+    "sumber",
+    "referensi",
+]
 
 
 def iter_csv(cooperative, end=None) -> Iterator[str]:
@@ -116,9 +144,19 @@ def iter_csv(cooperative, end=None) -> Iterator[str]:
     writer.writerow(CSV_COLUMNS)
     n = 0
     for _eid, number, date, memo, acc, d, c, lmemo, stype, sref in _lines(cooperative, end):
-        writer.writerow([date.isoformat(), number, csv_cell(codes[acc]), csv_cell(acc_names[acc]),
-                         csv_cell(lmemo or memo), f"{d:.2f}" if d else "", f"{c:.2f}" if c else "", stype,
-                         csv_cell(sref)])
+        writer.writerow(
+            [
+                date.isoformat(),
+                number,
+                csv_cell(codes[acc]),
+                csv_cell(acc_names[acc]),
+                csv_cell(lmemo or memo),
+                f"{d:.2f}" if d else "",
+                f"{c:.2f}" if c else "",
+                stype,
+                csv_cell(sref),
+            ]
+        )
         n += 1
         if n % CHUNK == 0:
             yield sio.getvalue()

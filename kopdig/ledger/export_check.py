@@ -49,8 +49,12 @@ def beancount_totals(text: str, date: dt.date) -> dict:
 def hledger_totals(path: str, date: dt.date, binary: str = "hledger") -> dict:
     """Run ``hledger bal --depth 1 -e <date+1>`` on the exported journal file."""
     end = date + dt.timedelta(days=1)
-    out = subprocess.run([binary, "-f", path, "bal", "-e", end.isoformat(), "--depth", "1", "-O", "csv"],
-                         check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [binary, "-f", path, "bal", "-e", end.isoformat(), "--depth", "1", "-O", "csv"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     sums = {}
     for row in csv.reader(io.StringIO(out)):
         if len(row) != 2 or row[0] not in ROOTS:

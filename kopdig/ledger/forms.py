@@ -15,7 +15,9 @@ def account_choices(cooperative, *, groups=False):
 
 
 class EntryHeaderForm(forms.Form):
-    date = EventDateField(label=_("Tanggal"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    date = EventDateField(
+        label=_("Tanggal"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     memo = forms.CharField(label=_("Keterangan"), max_length=255)
     token = forms.CharField(widget=forms.HiddenInput)
 
@@ -37,18 +39,23 @@ class EntryLineForm(forms.Form):
 
 # A journal has at most MAX_LINES lines: a forged form-TOTAL_FORMS cannot make Django build more forms.
 MAX_LINES = 200
-EntryLineFormSet = forms.formset_factory(EntryLineForm, extra=0, max_num=MAX_LINES, absolute_max=MAX_LINES,
-                                         validate_max=True)
+EntryLineFormSet = forms.formset_factory(
+    EntryLineForm, extra=0, max_num=MAX_LINES, absolute_max=MAX_LINES, validate_max=True
+)
 
 
 class AccountForm(forms.Form):
     parent_code = forms.ChoiceField(label=_("Akun induk"))
     code = forms.CharField(label=_("Kode"), max_length=20)
     name = forms.CharField(label=_("Nama akun"), max_length=150)
-    participation = forms.ChoiceField(label=_("Partisipasi (akun pendapatan)"), required=False,
-                                      choices=Account.Participation.choices)
-    cash_flow = forms.ChoiceField(label=_("Kategori arus kas"), required=False,
-                                  choices=[("", _("ikut akun induk"))] + list(Account.CashFlow.choices))
+    participation = forms.ChoiceField(
+        label=_("Partisipasi (akun pendapatan)"), required=False, choices=Account.Participation.choices
+    )
+    cash_flow = forms.ChoiceField(
+        label=_("Kategori arus kas"),
+        required=False,
+        choices=[("", _("ikut akun induk"))] + list(Account.CashFlow.choices),
+    )
     is_group = forms.BooleanField(label=_("Akun induk (kelompok)"), required=False)
 
     def __init__(self, *args, cooperative=None, **kwargs):
@@ -57,7 +64,9 @@ class AccountForm(forms.Form):
 
 
 class DateForm(forms.Form):
-    date = QueryDateField(label=_("Per tanggal"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    date = QueryDateField(
+        label=_("Per tanggal"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
 
 
 class PeriodForm(forms.Form):
@@ -81,10 +90,13 @@ class RejectForm(forms.Form):
 
 
 class ReopenForm(forms.Form):
-    month = forms.CharField(label=_("Buka kembali mulai bulan"), widget=forms.TextInput(attrs={"type": "month"}))
+    month = forms.CharField(
+        label=_("Buka kembali mulai bulan"), widget=forms.TextInput(attrs={"type": "month"})
+    )
     reason = forms.CharField(label=_("Alasan"), max_length=255)
 
 
 class ThresholdForm(forms.Form):
-    approval_threshold = MoneyField(label=_("Batas jumlah jurnal manual tanpa persetujuan kedua (Rp)"),
-                                            min_value=0, **MONEY_FIELD)
+    approval_threshold = MoneyField(
+        label=_("Batas jumlah jurnal manual tanpa persetujuan kedua (Rp)"), min_value=0, **MONEY_FIELD
+    )

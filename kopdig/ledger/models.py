@@ -43,7 +43,9 @@ class Account(models.Model):
     name = models.CharField(_("nama akun"), max_length=150)
     type = models.CharField(_("tipe"), max_length=12, choices=Type.choices)
     normal_side = models.CharField(_("saldo normal"), max_length=1, choices=Side.choices)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     is_group = models.BooleanField(_("akun induk (tidak dapat diposting)"), default=False)
     is_cash = models.BooleanField(_("kas/bank"), default=False)
     cash_flow = models.CharField(_("kategori arus kas"), max_length=10, choices=CashFlow.choices)
@@ -76,7 +78,9 @@ class Account(models.Model):
 class LedgerSettings(models.Model):
     """Per-cooperative ledger settings and the period lock."""
 
-    cooperative = models.OneToOneField("tenancy.Cooperative", on_delete=models.CASCADE, related_name="ledger_settings")
+    cooperative = models.OneToOneField(
+        "tenancy.Cooperative", on_delete=models.CASCADE, related_name="ledger_settings"
+    )
     # Books are closed through this date (end of the last closed month): no posting on or before it.
     closed_through = models.DateField(null=True, blank=True)
     # Manual journal entries above this total need a second user's approval before they post.
@@ -84,7 +88,9 @@ class LedgerSettings(models.Model):
 
 
 class JournalEntry(models.Model):
-    cooperative = models.ForeignKey("tenancy.Cooperative", on_delete=models.PROTECT, related_name="journal_entries")
+    cooperative = models.ForeignKey(
+        "tenancy.Cooperative", on_delete=models.PROTECT, related_name="journal_entries"
+    )
     number = models.CharField(_("nomor jurnal"), max_length=20)  # 2025-000123, gapless per year
     date = models.DateField(_("tanggal"))
     memo = models.CharField(_("keterangan"), max_length=255)
@@ -95,7 +101,9 @@ class JournalEntry(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
     )
     total = models.DecimalField(**MONEY_FIELD)
-    posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -103,7 +111,9 @@ class JournalEntry(models.Model):
 
     class Meta:
         ordering = ["date", "number"]
-        constraints = [models.UniqueConstraint(fields=["cooperative", "number"], name="journal_number_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["cooperative", "number"], name="journal_number_unique")
+        ]
         indexes = [
             models.Index(fields=["cooperative", "date"]),
             models.Index(fields=["cooperative", "source_type", "source_ref"]),
@@ -149,7 +159,9 @@ class AccountMonthBalance(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["cooperative", "account", "year", "month"], name="month_balance_unique")
+            models.UniqueConstraint(
+                fields=["cooperative", "account", "year", "month"], name="month_balance_unique"
+            )
         ]
         indexes = [models.Index(fields=["cooperative", "year", "month"])]
 
@@ -165,7 +177,9 @@ class JournalDraft(models.Model):
         APPROVED = "approved", _("Disetujui dan diposting")
         REJECTED = "rejected", _("Ditolak")
 
-    cooperative = models.ForeignKey("tenancy.Cooperative", on_delete=models.PROTECT, related_name="journal_drafts")
+    cooperative = models.ForeignKey(
+        "tenancy.Cooperative", on_delete=models.PROTECT, related_name="journal_drafts"
+    )
     number = models.CharField(_("nomor usulan"), max_length=20)  # U-2025-000001, gapless per year
     date = models.DateField(_("tanggal"))
     memo = models.CharField(_("keterangan"), max_length=255)
@@ -184,7 +198,9 @@ class JournalDraft(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["cooperative", "number"], name="journal_draft_number_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["cooperative", "number"], name="journal_draft_number_unique")
+        ]
 
     def __str__(self):
         return f"{self.number} {self.memo}"

@@ -53,7 +53,9 @@ def _check_date(date) -> None:
 def closed_through(cooperative) -> dt.date | None:
     """The date the books are closed through (None when no period is closed)."""
     return (
-        LedgerSettings.objects.filter(cooperative=cooperative).values_list("closed_through", flat=True).first()
+        LedgerSettings.objects.filter(cooperative=cooperative)
+        .values_list("closed_through", flat=True)
+        .first()
     )
 
 

@@ -74,7 +74,8 @@ def _insert_sql(connection, model, fields, nrows: int, returning: bool) -> str:
     if sql is None:
         row = "(" + ", ".join(["%s"] * len(fields)) + ")"
         sql = "INSERT INTO {} ({}) VALUES {}".format(
-            _qn(connection, model._meta.db_table), ", ".join(_qn(connection, f.column) for f in fields),
+            _qn(connection, model._meta.db_table),
+            ", ".join(_qn(connection, f.column) for f in fields),
             ", ".join([row] * nrows),
         )
         if returning:
@@ -94,8 +95,11 @@ def _insert_instance(connection, obj) -> None:
     returning = connection.features.can_return_columns_from_insert
     with connection.cursor() as cursor:
         cursor.execute(_insert_sql(connection, model, fields, 1, returning), params)
-        pk = cursor.fetchone()[0] if returning else connection.ops.last_insert_id(
-            cursor, model._meta.db_table, model._meta.pk.column)
+        pk = (
+            cursor.fetchone()[0]
+            if returning
+            else connection.ops.last_insert_id(cursor, model._meta.db_table, model._meta.pk.column)
+        )
     obj.pk = pk
     obj._state.adding = False
     obj._state.db = connection.alias
@@ -147,8 +151,11 @@ def _closed_through(connection, cooperative_id):
     sql = _CACHE.get(key)
     if sql is None:
         sql = _CACHE[key] = "SELECT {} FROM {} WHERE {} = %s{}".format(
-            _qn(connection, "closed_through"), _qn(connection, LedgerSettings._meta.db_table),
-            _qn(connection, "cooperative_id"), _share(connection))
+            _qn(connection, "closed_through"),
+            _qn(connection, LedgerSettings._meta.db_table),
+            _qn(connection, "cooperative_id"),
+            _share(connection),
+        )
     with connection.cursor() as cursor:
         cursor.execute(sql, [cooperative_id])
         row = cursor.fetchone()
@@ -157,7 +164,7 @@ def _closed_through(connection, cooperative_id):
     return _convert(connection, row, _converters(connection, LedgerSettings, ("closed_through",)))[0]
 
 
-def _resolve(connection, cooperative, refs, with_closed: bool):
+def _resolve(connection, cooperative, refs, with_closed: bool):  # noqa: C901
     """(accounts by ref, closed_through or None): one query (accounts and the period lock together)."""
     names = list({r for r in refs if isinstance(r, str)})
     found = {}
@@ -173,8 +180,11 @@ def _resolve(connection, cooperative, refs, with_closed: bool):
             extra = ""
             if with_closed:
                 extra = ", (SELECT {} FROM {} WHERE {} = %s{})".format(
-                    qn("closed_through"), qn(LedgerSettings._meta.db_table), qn("cooperative_id"),
-                    _share(connection))
+                    qn("closed_through"),
+                    qn(LedgerSettings._meta.db_table),
+                    qn("cooperative_id"),
+                    _share(connection),
+                )
             sql = _CACHE[key] = (
                 f"SELECT {cols}{extra} FROM {qn(Account._meta.db_table)} WHERE {qn('cooperative_id')} = %s "
                 f"AND ({qn('system_key')} IN ({marks}) OR {qn('code')} IN ({marks})) ORDER BY {qn('code')}"
@@ -193,7 +203,9 @@ def _resolve(connection, cooperative, refs, with_closed: bool):
                 found[acc.code] = acc
         if with_closed and rows:
             closed_read = True
-            closed = _convert(connection, rows[0][n:], _converters(connection, LedgerSettings, ("closed_through",)))[0]
+            closed = _convert(
+                connection, rows[0][n:], _converters(connection, LedgerSettings, ("closed_through",))
+            )[0]
     out = {}
     for ref in refs:
         if isinstance(ref, Account):
@@ -230,8 +242,18 @@ def _orm_safe(*models) -> bool:
     return not any(signals.pre_save.has_listeners(m) or signals.post_save.has_listeners(m) for m in models)
 
 
-def post(*, cooperative, date: dt.date, memo: str, lines, actor=None, source_type: str = "manual",
-         source_ref: str = "", reversal_of: JournalEntry | None = None, approved_by=None) -> JournalEntry:
+def post(
+    *,
+    cooperative,
+    date: dt.date,
+    memo: str,
+    lines,
+    actor=None,
+    source_type: str = "manual",  # noqa: C901, PLR0913
+    source_ref: str = "",
+    reversal_of: JournalEntry | None = None,
+    approved_by=None,
+) -> JournalEntry:
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         raise RuntimeError("post() must run inside the calling action's transaction")
@@ -264,16 +286,21 @@ def post(*, cooperative, date: dt.date, memo: str, lines, actor=None, source_typ
         total_credit += credit
         rows.append((account, debit, credit, ln.memo[:255]))
     if total_debit != total_credit:
-        raise UnbalancedEntry(
-            f"Jurnal tidak seimbang: debit {total_debit} ≠ kredit {total_credit}."
-        )
+        raise UnbalancedEntry(f"Jurnal tidak seimbang: debit {total_debit} ≠ kredit {total_credit}.")
     _refuse_closed(closed, date)
 
     seq = next_number(cooperative, "journal", date.year)
     entry = JournalEntry(
-        cooperative=cooperative, number=format_number(date.year, seq), date=date, memo=memo[:255],
-        source_type=source_type, source_ref=source_ref[:80], reversal_of=reversal_of, total=total_debit,
-        posted_by=actor if (actor is not None and actor.is_authenticated) else None, approved_by=approved_by,
+        cooperative=cooperative,
+        number=format_number(date.year, seq),
+        date=date,
+        memo=memo[:255],
+        source_type=source_type,
+        source_ref=source_ref[:80],
+        reversal_of=reversal_of,
+        total=total_debit,
+        posted_by=actor if (actor is not None and actor.is_authenticated) else None,
+        approved_by=approved_by,
     )
     if _orm_safe(JournalEntry, JournalLine):
         _insert_instance(connection, entry)
@@ -288,8 +315,10 @@ def post(*, cooperative, date: dt.date, memo: str, lines, actor=None, source_typ
     return entry
 
 
-_LINE_FIELDS = [JournalLine._meta.get_field(n) for n in
-                ("cooperative", "entry", "account", "date", "debit", "credit", "memo")]
+_LINE_FIELDS = [
+    JournalLine._meta.get_field(n)
+    for n in ("cooperative", "entry", "account", "date", "debit", "credit", "memo")
+]
 
 
 def _insert_lines(connection, cooperative_id, entry_id, date, rows) -> None:
@@ -300,17 +329,25 @@ def _insert_lines(connection, cooperative_id, entry_id, date, rows) -> None:
     day = f_date.get_db_prep_save(date, connection)
     with connection.cursor() as cursor:
         for start in range(0, len(rows), _CHUNK):
-            chunk = rows[start:start + _CHUNK]
+            chunk = rows[start : start + _CHUNK]
             params = []
             for account, debit, credit, memo in chunk:
-                params += (coop, eid, f_account.get_db_prep_save(account.pk, connection), day,
-                           f_debit.get_db_prep_save(debit, connection), f_credit.get_db_prep_save(credit, connection),
-                           f_memo.get_db_prep_save(memo, connection))
+                params += (
+                    coop,
+                    eid,
+                    f_account.get_db_prep_save(account.pk, connection),
+                    day,
+                    f_debit.get_db_prep_save(debit, connection),
+                    f_credit.get_db_prep_save(credit, connection),
+                    f_memo.get_db_prep_save(memo, connection),
+                )
             cursor.execute(_insert_sql(connection, JournalLine, _LINE_FIELDS, len(chunk), False), params)
 
 
-_AMB_FIELDS = [AccountMonthBalance._meta.get_field(n) for n in
-               ("cooperative", "account", "year", "month", "debit", "credit")]
+_AMB_FIELDS = [
+    AccountMonthBalance._meta.get_field(n)
+    for n in ("cooperative", "account", "year", "month", "debit", "credit")
+]
 
 
 def _amb_sql(connection, kind: str, nrows: int) -> str:
@@ -322,18 +359,25 @@ def _amb_sql(connection, kind: str, nrows: int) -> str:
     qn = lambda n: _qn(connection, n)  # noqa: E731
     pg = connection.vendor == "postgresql"
     table = qn(AccountMonthBalance._meta.db_table)
-    where = (f"{qn('cooperative_id')} = %s AND {qn('year')} = %s AND {qn('month')} = %s "
-             f"AND {qn('account_id')} IN ({', '.join(['%s'] * nrows)})")
+    where = (
+        f"{qn('cooperative_id')} = %s AND {qn('year')} = %s AND {qn('month')} = %s "
+        f"AND {qn('account_id')} IN ({', '.join(['%s'] * nrows)})"
+    )
     if kind == "select":
         # PostgreSQL locks the rows in account order (rows are locked after the sort).
-        sql = (f"SELECT {qn('account_id')}, {qn('debit')}, {qn('credit')} FROM {table} WHERE {where} "
-               f"ORDER BY {qn('account_id')}" + (" FOR UPDATE" if pg else ""))
+        sql = (
+            f"SELECT {qn('account_id')}, {qn('debit')}, {qn('credit')} FROM {table} WHERE {where} "
+            f"ORDER BY {qn('account_id')}" + (" FOR UPDATE" if pg else "")
+        )
     elif kind == "update":
         # PostgreSQL adds the entry's sums (exact numeric); SQLite stores the totals added in Python.
-        cases = {c: "CASE {} {} END".format(qn("account_id"), " ".join(["WHEN %s THEN %s"] * nrows))
-                 for c in ("debit", "credit")}
-        sets = ", ".join(f"{qn(c)} = {qn(c)} + {cases[c]}" if pg else f"{qn(c)} = {cases[c]}"
-                         for c in ("debit", "credit"))
+        cases = {
+            c: "CASE {} {} END".format(qn("account_id"), " ".join(["WHEN %s THEN %s"] * nrows))
+            for c in ("debit", "credit")
+        }
+        sets = ", ".join(
+            f"{qn(c)} = {qn(c)} + {cases[c]}" if pg else f"{qn(c)} = {cases[c]}" for c in ("debit", "credit")
+        )
         sql = f"UPDATE {table} SET {sets} WHERE {where}"
     else:  # insert the missing rows; PostgreSQL: a row created concurrently meanwhile is added to
         sql = _insert_sql(connection, AccountMonthBalance, _AMB_FIELDS, nrows, False)
@@ -370,7 +414,7 @@ def bump_month_balances(cooperative, year: int, month: int, rows) -> None:
     ids = sorted(sums)
     with connection.cursor() as cursor:
         for start in range(0, len(ids), _CHUNK):
-            chunk = [f_account.get_db_prep_save(a, connection) for a in ids[start:start + _CHUNK]]
+            chunk = [f_account.get_db_prep_save(a, connection) for a in ids[start : start + _CHUNK]]
             where = [coop, year, month, *chunk]
             cursor.execute(_amb_sql(connection, "select", len(chunk)), where)
             current = {r[0]: r for r in (_convert(connection, row, convs) for row in cursor.fetchall())}
@@ -383,15 +427,23 @@ def bump_month_balances(cooperative, year: int, month: int, rows) -> None:
                     debits += (account_id, f_debit.get_db_prep_save(debit, connection))
                     credits += (account_id, f_credit.get_db_prep_save(credit, connection))
                 existing = list(current)
-                cursor.execute(_amb_sql(connection, "update", len(existing)),
-                               debits + credits + [coop, year, month, *existing])
+                cursor.execute(
+                    _amb_sql(connection, "update", len(existing)),
+                    debits + credits + [coop, year, month, *existing],
+                )
             missing = [a for a in chunk if a not in current]
             if missing:
                 params = []
                 for account_id in missing:
                     debit, credit = sums[account_id]
-                    params += (coop, account_id, year, month,
-                               f_debit.get_db_prep_save(debit, connection), f_credit.get_db_prep_save(credit, connection))
+                    params += (
+                        coop,
+                        account_id,
+                        year,
+                        month,
+                        f_debit.get_db_prep_save(debit, connection),
+                        f_credit.get_db_prep_save(credit, connection),
+                    )
                 cursor.execute(_amb_sql(connection, "insert", len(missing)), params)
 
 
@@ -399,19 +451,27 @@ def _bump_month_balances_orm(cooperative, year, month, sums) -> None:
     exact_in_python = transaction.get_connection().vendor == "sqlite"
     for account_id in sorted(sums):
         debit, credit = sums[account_id]
-        rows = AccountMonthBalance.objects.filter(cooperative=cooperative, account_id=account_id, year=year, month=month)
+        rows = AccountMonthBalance.objects.filter(
+            cooperative=cooperative, account_id=account_id, year=year, month=month
+        )
         if exact_in_python:
             current = rows.values_list("pk", "debit", "credit").first()
             if current:
-                AccountMonthBalance.objects.filter(pk=current[0]).update(debit=current[1] + debit,
-                                                                        credit=current[2] + credit)
+                AccountMonthBalance.objects.filter(pk=current[0]).update(
+                    debit=current[1] + debit, credit=current[2] + credit
+                )
                 continue
         elif rows.update(debit=F("debit") + debit, credit=F("credit") + credit):
             continue
         try:
             with transaction.atomic():
                 AccountMonthBalance.objects.create(
-                    cooperative=cooperative, account_id=account_id, year=year, month=month, debit=debit, credit=credit
+                    cooperative=cooperative,
+                    account_id=account_id,
+                    year=year,
+                    month=month,
+                    debit=debit,
+                    credit=credit,
                 )
         except IntegrityError:  # created concurrently: add to it
             AccountMonthBalance.objects.filter(
@@ -425,9 +485,17 @@ def reverse(*, entry: JournalEntry, date: dt.date, actor=None, memo: str = "") -
         raise LedgerError(f"Jurnal {entry.number} sudah dibalik.")
     if entry.reversal_of_id:
         raise LedgerError(f"Jurnal {entry.number} adalah jurnal pembalik dan tidak dapat dibalik lagi.")
-    lines = [Line(ln.account, debit=ln.credit, credit=ln.debit, memo=ln.memo)
-             for ln in entry.lines.select_related("account")]
+    lines = [
+        Line(ln.account, debit=ln.credit, credit=ln.debit, memo=ln.memo)
+        for ln in entry.lines.select_related("account")
+    ]
     return post(
-        cooperative=entry.cooperative, date=date, memo=memo or f"Pembalikan {entry.number}: {entry.memo}",
-        lines=lines, actor=actor, source_type=entry.source_type, source_ref=entry.source_ref, reversal_of=entry,
+        cooperative=entry.cooperative,
+        date=date,
+        memo=memo or f"Pembalikan {entry.number}: {entry.memo}",
+        lines=lines,
+        actor=actor,
+        source_type=entry.source_type,
+        source_ref=entry.source_ref,
+        reversal_of=entry,
     )

@@ -60,7 +60,9 @@ def _period(start, end):
 
 def _compared(start, end, statement):
     return _("%(period)s, dibandingkan dengan periode yang sama tahun lalu (%(prev)s)") % {
-        "period": _period(start, end), "prev": _period(statement["prev_start"], statement["prev_end"])}
+        "period": _period(start, end),
+        "prev": _period(statement["prev_start"], statement["prev_end"]),
+    }
 
 
 def _column_period(start, end):
@@ -72,17 +74,51 @@ def _column_period(start, end):
 
 def trial_balance_table(coop, date) -> Table:
     tb = statements.trial_balance(coop, date)
-    t = Table("neraca-saldo", _("Neraca Saldo"), _("Per %(date)s") % {"date": tanggal(date)},
-              [_("Kode"), _("Nama akun"), _("Mutasi debit"), _("Mutasi kredit"), _("Saldo debit"), _("Saldo kredit"),
-               _("Saldo debit %(y)s") % {"y": tanggal(tb["prev_date"])},
-               _("Saldo kredit %(y)s") % {"y": tanggal(tb["prev_date"])}],
-              num_columns={2, 3, 4, 5, 6, 7})
+    t = Table(
+        "neraca-saldo",
+        _("Neraca Saldo"),
+        _("Per %(date)s") % {"date": tanggal(date)},
+        [
+            _("Kode"),
+            _("Nama akun"),
+            _("Mutasi debit"),
+            _("Mutasi kredit"),
+            _("Saldo debit"),
+            _("Saldo kredit"),
+            _("Saldo debit %(y)s") % {"y": tanggal(tb["prev_date"])},
+            _("Saldo kredit %(y)s") % {"y": tanggal(tb["prev_date"])},
+        ],
+        num_columns={2, 3, 4, 5, 6, 7},
+    )
     for r in tb["rows"]:
-        t.add("account", r["code"], r["name"], r["debit"], r["credit"], r["saldo_debit"], r["saldo_kredit"],
-              r["prev_saldo_debit"], r["prev_saldo_kredit"])
+        t.add(
+            "account",
+            r["code"],
+            r["name"],
+            r["debit"],
+            r["credit"],
+            r["saldo_debit"],
+            r["saldo_kredit"],
+            r["prev_saldo_debit"],
+            r["prev_saldo_kredit"],
+        )
     tot = tb["totals"]
-    t.add("total", "", _("Jumlah"), *(tot.get(k, Decimal("0.00")) for k in (
-        "debit", "credit", "saldo_debit", "saldo_kredit", "prev_saldo_debit", "prev_saldo_kredit")))
+    t.add(
+        "total",
+        "",
+        _("Jumlah"),
+        *(
+            tot.get(k, Decimal("0.00"))
+            for k in (
+                "debit",
+                "credit",
+                "saldo_debit",
+                "saldo_kredit",
+                "prev_saldo_debit",
+                "prev_saldo_kredit",
+            )
+        ),
+    )
     return t
 
 
@@ -98,24 +134,41 @@ def _section_rows(t: Table, section, total_label):
 
 def balance_sheet_table(coop, date) -> Table:
     bs = statements.balance_sheet(coop, date)
-    t = Table("posisi-keuangan", _("Laporan Posisi Keuangan"),
-              _("Per %(date)s, dibandingkan dengan akhir tahun buku lalu %(prev)s")
-              % {"date": tanggal(date), "prev": tanggal(bs["prev_date"])},
-              [_("Kode"), _("Uraian"), tanggal(date), tanggal(bs["prev_date"])],
-              num_columns={2, 3})
+    t = Table(
+        "posisi-keuangan",
+        _("Laporan Posisi Keuangan"),
+        _("Per %(date)s, dibandingkan dengan akhir tahun buku lalu %(prev)s")
+        % {"date": tanggal(date), "prev": tanggal(bs["prev_date"])},
+        [_("Kode"), _("Uraian"), tanggal(date), tanggal(bs["prev_date"])],
+        num_columns={2, 3},
+    )
     _section_rows(t, bs["assets"], _("JUMLAH ASET"))
     _section_rows(t, bs["liabilities"], _("JUMLAH KEWAJIBAN"))
     _section_rows(t, bs["equity"], _("JUMLAH EKUITAS"))
-    t.add("total", "", _("JUMLAH KEWAJIBAN DAN EKUITAS"), bs["total_liabilities_equity"],
-          bs["prev_total_liabilities_equity"])
+    t.add(
+        "total",
+        "",
+        _("JUMLAH KEWAJIBAN DAN EKUITAS"),
+        bs["total_liabilities_equity"],
+        bs["prev_total_liabilities_equity"],
+    )
     return t
 
 
 def income_statement_table(coop, start, end) -> Table:
     pl = statements.income_statement(coop, start, end)
-    t = Table("hasil-usaha", _("Laporan Perhitungan Hasil Usaha"), _compared(start, end, pl),
-              [_("Kode"), _("Uraian"), _column_period(start, end), _column_period(pl["prev_start"], pl["prev_end"])],
-              num_columns={2, 3})
+    t = Table(
+        "hasil-usaha",
+        _("Laporan Perhitungan Hasil Usaha"),
+        _compared(start, end, pl),
+        [
+            _("Kode"),
+            _("Uraian"),
+            _column_period(start, end),
+            _column_period(pl["prev_start"], pl["prev_end"]),
+        ],
+        num_columns={2, 3},
+    )
     t.add("head", "", _("PENDAPATAN"), None, None)
     for sec in pl["revenue_sections"]:
         t.add("group", "", sec.title, None, None)
@@ -139,24 +192,53 @@ def income_statement_table(coop, start, end) -> Table:
 
 def equity_changes_table(coop, start, end) -> Table:
     ec = statements.equity_changes(coop, start, end)
-    t = Table("perubahan-ekuitas", _("Laporan Perubahan Ekuitas"), _compared(start, end, ec),
-              [_("Kode"), _("Komponen ekuitas"), _("Saldo awal"), _("Penambahan"), _("Pengurangan"), _("Saldo akhir")],
-              num_columns={2, 3, 4, 5})
-    for label, rows, totals in ((_period(start, end), ec["rows"], ec["totals"]),
-                                (_period(ec["prev_start"], ec["prev_end"]), ec["prev_rows"], ec["prev_totals"])):
+    t = Table(
+        "perubahan-ekuitas",
+        _("Laporan Perubahan Ekuitas"),
+        _compared(start, end, ec),
+        [
+            _("Kode"),
+            _("Komponen ekuitas"),
+            _("Saldo awal"),
+            _("Penambahan"),
+            _("Pengurangan"),
+            _("Saldo akhir"),
+        ],
+        num_columns={2, 3, 4, 5},
+    )
+    for label, rows, totals in (
+        (_period(start, end), ec["rows"], ec["totals"]),
+        (_period(ec["prev_start"], ec["prev_end"]), ec["prev_rows"], ec["prev_totals"]),
+    ):
         t.add("head", "", label, None, None, None, None)
         for r in rows:
             t.add("account", r["code"], r["name"], r["opening"], r["increase"], r["decrease"], r["closing"])
-        t.add("total", "", _("Jumlah ekuitas"), totals["opening"], totals["increase"], totals["decrease"],
-              totals["closing"])
+        t.add(
+            "total",
+            "",
+            _("Jumlah ekuitas"),
+            totals["opening"],
+            totals["increase"],
+            totals["decrease"],
+            totals["closing"],
+        )
     return t
 
 
 def cash_flow_table(coop, start, end) -> Table:
     cf = statements.cash_flow(coop, start, end)
-    t = Table("arus-kas", _("Laporan Arus Kas (metode langsung)"), _compared(start, end, cf),
-              [_("Kode"), _("Uraian"), _column_period(start, end), _column_period(cf["prev_start"], cf["prev_end"])],
-              num_columns={2, 3})
+    t = Table(
+        "arus-kas",
+        _("Laporan Arus Kas (metode langsung)"),
+        _compared(start, end, cf),
+        [
+            _("Kode"),
+            _("Uraian"),
+            _column_period(start, end),
+            _column_period(cf["prev_start"], cf["prev_end"]),
+        ],
+        num_columns={2, 3},
+    )
     for sec in cf["sections"]:
         t.add("head", "", sec.title, None, None)
         for r in sec.rows:
@@ -170,15 +252,36 @@ def cash_flow_table(coop, start, end) -> Table:
 
 def ledger_table(coop, data, title, key) -> Table:
     sub = _period(data["start"], data["end"])
-    t = Table(key, title, sub, [_("Tanggal"), _("No. jurnal"), _("Akun"), _("Keterangan"), _("Debit"), _("Kredit"),
-                                _("Saldo")], num_columns={4, 5, 6})
+    t = Table(
+        key,
+        title,
+        sub,
+        [_("Tanggal"), _("No. jurnal"), _("Akun"), _("Keterangan"), _("Debit"), _("Kredit"), _("Saldo")],
+        num_columns={4, 5, 6},
+    )
     t.add("group", None, "", "", _("Saldo awal"), None, None, data["carried"])
     for r in data["rows"]:
-        t.add("account", r["date"], r["number"], f"{r['account_code']} {r['account_name']}", r["memo"], r["debit"],
-              r["credit"], r["balance"])
+        t.add(
+            "account",
+            r["date"],
+            r["number"],
+            f"{r['account_code']} {r['account_name']}",
+            r["memo"],
+            r["debit"],
+            r["credit"],
+            r["balance"],
+        )
     if not data["page"].has_next():
-        t.add("total", None, "", "", _("Jumlah mutasi / saldo akhir"), data["total_debit"], data["total_credit"],
-              data["closing"])
+        t.add(
+            "total",
+            None,
+            "",
+            "",
+            _("Jumlah mutasi / saldo akhir"),
+            data["total_debit"],
+            data["total_credit"],
+            data["closing"],
+        )
     return t
 
 

@@ -30,7 +30,9 @@ def _next_month(date: dt.date) -> dt.date:
     return (date.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
-def net_movements(cooperative, *, end: dt.date, start: dt.date | None = None, account_ids=None) -> dict[int, tuple]:
+def net_movements(
+    cooperative, *, end: dt.date, start: dt.date | None = None, account_ids=None
+) -> dict[int, tuple]:  # noqa: C901
     """{account_id: (debit, credit)} of all postings in [start, end] (start None = from the beginning).
 
     Whole calendar months come from ``AccountMonthBalance`` (one query); the partial months at
@@ -57,7 +59,9 @@ def net_movements(cooperative, *, end: dt.date, start: dt.date | None = None, ac
             month_q &= Q(year__gt=first_full.year) | Q(year=first_full.year, month__gte=first_full.month)
         add(
             AccountMonthBalance.objects.filter(month_q, cooperative=cooperative, **acc_filter)
-            .values("account_id").annotate(d=Sum("debit"), c=Sum("credit")).values_list("account_id", "d", "c")
+            .values("account_id")
+            .annotate(d=Sum("debit"), c=Sum("credit"))
+            .values_list("account_id", "d", "c")
         )
     # Partial months from the lines: the head [start, end of start's month] when start is not
     # a 1st, and the tail [1st of end's month, end] when end is not a month end.
@@ -76,7 +80,9 @@ def net_movements(cooperative, *, end: dt.date, start: dt.date | None = None, ac
             date_q |= Q(date__gte=lo, date__lte=hi)
         add(
             JournalLine.objects.filter(date_q, cooperative=cooperative, **acc_filter)
-            .values("account_id").annotate(d=Sum("debit"), c=Sum("credit")).values_list("account_id", "d", "c")
+            .values("account_id")
+            .annotate(d=Sum("debit"), c=Sum("credit"))
+            .values_list("account_id", "d", "c")
         )
     return {k: (v[0], v[1]) for k, v in sums.items()}
 
@@ -91,7 +97,9 @@ def balances_at(cooperative, date: dt.date) -> dict[int, Decimal]:
 
 
 def account_balance(account: Account, date: dt.date) -> Decimal:
-    d, c = net_movements(account.cooperative, end=date, account_ids=[account.pk]).get(account.pk, (ZERO, ZERO))
+    d, c = net_movements(account.cooperative, end=date, account_ids=[account.pk]).get(
+        account.pk, (ZERO, ZERO)
+    )
     return (d - c) if account.normal_side == Account.Side.DEBIT else (c - d)
 
 
@@ -128,8 +136,10 @@ def verify(cooperative=None) -> list[str]:
             if n < 2:
                 problems.append(f"{coop.slug}: jurnal {number} hanya memiliki {n} baris")
         bad_dates = (
-            JournalLine.objects.filter(cooperative=coop).exclude(date=F("entry__date"))
-            .values_list("entry__number", flat=True).distinct()
+            JournalLine.objects.filter(cooperative=coop)
+            .exclude(date=F("entry__date"))
+            .values_list("entry__number", flat=True)
+            .distinct()
         )
         for number in bad_dates:
             problems.append(f"{coop.slug}: jurnal {number} memiliki baris bertanggal lain dari jurnalnya")
@@ -142,13 +152,15 @@ def verify(cooperative=None) -> list[str]:
             (a, y, m): (money(d), money(c))
             for a, y, m, d, c in JournalLine.objects.filter(cooperative=coop)
             .annotate(y=ExtractYear("date"), m=ExtractMonth("date"))
-            .values("account_id", "y", "m").annotate(d=Sum("debit"), c=Sum("credit"))
+            .values("account_id", "y", "m")
+            .annotate(d=Sum("debit"), c=Sum("credit"))
             .values_list("account_id", "y", "m", "d", "c")
         }
         cached = {
             (a, y, m): (d, c)
-            for a, y, m, d, c in AccountMonthBalance.objects.filter(cooperative=coop)
-            .values_list("account_id", "year", "month", "debit", "credit")
+            for a, y, m, d, c in AccountMonthBalance.objects.filter(cooperative=coop).values_list(
+                "account_id", "year", "month", "debit", "credit"
+            )
         }
         for key in sorted(set(actual) | set(cached)):
             want = actual.get(key, (ZERO, ZERO))

@@ -39,8 +39,13 @@ CLOSING_SOURCE_TYPES = frozenset({"shu.close", "shu.closing", "ledger.closing"})
 # Opening-balance entries carry balances in, they are not cash flows of their period.
 OPENING_SOURCE_TYPES = frozenset({"opening", "demo.opening"})
 
-A, L, E, R, X = (Account.Type.ASET, Account.Type.KEWAJIBAN, Account.Type.EKUITAS, Account.Type.PENDAPATAN,
-                 Account.Type.BEBAN)
+A, L, E, R, X = (
+    Account.Type.ASET,
+    Account.Type.KEWAJIBAN,
+    Account.Type.EKUITAS,
+    Account.Type.PENDAPATAN,
+    Account.Type.BEBAN,
+)
 
 
 def one_year_earlier(date: dt.date) -> dt.date:
@@ -110,13 +115,21 @@ def _closing_adjustment(cooperative, start: dt.date | None, end: dt.date) -> dic
     # Unordered, and the dates filtered here: with a date range or the model's date ordering
     # SQLite's planner takes the (cooperative, date) index and walks every entry of the period
     # (~90 ms for 400k entries, bench/health), while closing entries are one or two a year.
-    entries = JournalEntry.objects.filter(cooperative=cooperative, source_type__in=CLOSING_SOURCE_TYPES).order_by()
-    ids = [pk for pk, date in entries.values_list("pk", "date") if date <= end and (not start or date >= start)]
+    entries = JournalEntry.objects.filter(
+        cooperative=cooperative, source_type__in=CLOSING_SOURCE_TYPES
+    ).order_by()
+    ids = [
+        pk for pk, date in entries.values_list("pk", "date") if date <= end and (not start or date >= start)
+    ]
     if not ids:
         return {}
     qs = JournalLine.objects.filter(cooperative=cooperative, entry_id__in=ids)
-    return {a: (money(d), money(c)) for a, d, c in
-            qs.values("account_id").annotate(d=Sum("debit"), c=Sum("credit")).values_list("account_id", "d", "c")}
+    return {
+        a: (money(d), money(c))
+        for a, d, c in qs.values("account_id")
+        .annotate(d=Sum("debit"), c=Sum("credit"))
+        .values_list("account_id", "d", "c")
+    }
 
 
 def _movements_excluding_closing(cooperative, start, end) -> dict[int, tuple]:
@@ -128,6 +141,7 @@ def _movements_excluding_closing(cooperative, start, end) -> dict[int, tuple]:
 
 
 # --------------------------------------------------------------------------- trial balance
+
 
 def trial_balance(cooperative, date: dt.date) -> dict:
     """Neraca saldo at ``date``: per account Σdebit, Σcredit, and the balance in its column."""
@@ -146,19 +160,30 @@ def trial_balance(cooperative, date: dt.date) -> dict:
         net = d - c
         prev_net = pd - pc
         row = {
-            "code": acc.code, "name": acc.name, "type": acc.type, "debit": d, "credit": c,
-            "saldo_debit": net if net > 0 else ZERO, "saldo_kredit": -net if net < 0 else ZERO,
+            "code": acc.code,
+            "name": acc.name,
+            "type": acc.type,
+            "debit": d,
+            "credit": c,
+            "saldo_debit": net if net > 0 else ZERO,
+            "saldo_kredit": -net if net < 0 else ZERO,
             "prev_saldo_debit": prev_net if prev_net > 0 else ZERO,
             "prev_saldo_kredit": -prev_net if prev_net < 0 else ZERO,
         }
         for k in ("debit", "credit", "saldo_debit", "saldo_kredit", "prev_saldo_debit", "prev_saldo_kredit"):
             tot[k] += row[k]
         rows.append(row)
-    return {"date": date, "prev_date": previous_year_end(date, cooperative), "rows": rows, "totals": dict(tot),
-            "balanced": tot["debit"] == tot["credit"] and tot["saldo_debit"] == tot["saldo_kredit"]}
+    return {
+        "date": date,
+        "prev_date": previous_year_end(date, cooperative),
+        "rows": rows,
+        "totals": dict(tot),
+        "balanced": tot["debit"] == tot["credit"] and tot["saldo_debit"] == tot["saldo_kredit"],
+    }
 
 
 # --------------------------------------------------------------------------- balance sheet
+
 
 def _position(cooperative, chart: _Chart, date: dt.date) -> dict:
     """Amounts per account at ``date`` plus the SHU figures the balance sheet needs."""
@@ -166,8 +191,10 @@ def _position(cooperative, chart: _Chart, date: dt.date) -> dict:
     ytd = net_movements(cooperative, start=year_start(date, cooperative), end=date)
     amounts = {a.pk: _natural(a, *cum.get(a.pk, (ZERO, ZERO))) for a in chart.accounts if not a.is_group}
     pl_cum = sum((amounts[a.pk] * (1 if a.type == R else -1) for a in chart.leaves(R, X)), ZERO)
-    pl_ytd = sum((_natural(a, *ytd.get(a.pk, (ZERO, ZERO))) * (1 if a.type == R else -1)
-                  for a in chart.leaves(R, X)), ZERO)
+    pl_ytd = sum(
+        (_natural(a, *ytd.get(a.pk, (ZERO, ZERO))) * (1 if a.type == R else -1) for a in chart.leaves(R, X)),
+        ZERO,
+    )
     shu_acc = next((a for a in chart.accounts if a.system_key == "shu_tahun_berjalan"), None)
     shu_account_balance = amounts.get(shu_acc.pk, ZERO) if shu_acc else ZERO
     return {
@@ -194,9 +221,16 @@ def _grouped_section(title, chart: _Chart, types, cur: dict, prev: dict, exclude
             section.rows.append(Row(group.code, group.name, kind="group", level=0))
         section.rows.extend(rows)
         if group is not None and len(group.code) > 1:
-            section.rows.append(Row("", _("Jumlah %(name)s") % {"name": group.name},
-                                    sum((r.amount for r in rows), ZERO), sum((r.prev for r in rows), ZERO),
-                                    kind="subtotal", level=0))
+            section.rows.append(
+                Row(
+                    "",
+                    _("Jumlah %(name)s") % {"name": group.name},
+                    sum((r.amount for r in rows), ZERO),
+                    sum((r.prev for r in rows), ZERO),
+                    kind="subtotal",
+                    level=0,
+                )
+            )
         section.total += sum((r.amount for r in rows), ZERO)
         section.prev_total += sum((r.prev for r in rows), ZERO)
     return section
@@ -217,14 +251,24 @@ def balance_sheet(cooperative, date: dt.date) -> dict:
     equity.rows = [r for r in equity.rows if r.kind == "account"]
     shu_rows = [Row("", _("SHU tahun berjalan"), cur["shu_tahun_berjalan"], prev["shu_tahun_berjalan"])]
     if cur["shu_lalu_belum_ditutup"] or prev["shu_lalu_belum_ditutup"]:
-        shu_rows.append(Row("", _("SHU tahun lalu yang belum ditutup"), cur["shu_lalu_belum_ditutup"],
-                            prev["shu_lalu_belum_ditutup"]))
+        shu_rows.append(
+            Row(
+                "",
+                _("SHU tahun lalu yang belum ditutup"),
+                cur["shu_lalu_belum_ditutup"],
+                prev["shu_lalu_belum_ditutup"],
+            )
+        )
     for r in shu_rows:
         equity.rows.append(r)
         equity.total += r.amount
         equity.prev_total += r.prev
     return {
-        "date": date, "prev_date": prev_date, "assets": assets, "liabilities": liabilities, "equity": equity,
+        "date": date,
+        "prev_date": prev_date,
+        "assets": assets,
+        "liabilities": liabilities,
+        "equity": equity,
         "total_liabilities_equity": liabilities.total + equity.total,
         "prev_total_liabilities_equity": liabilities.prev_total + equity.prev_total,
         "balanced": assets.total == liabilities.total + equity.total
@@ -233,6 +277,7 @@ def balance_sheet(cooperative, date: dt.date) -> dict:
 
 
 # --------------------------------------------------------------------------- income statement
+
 
 def _pl_amounts(cooperative, chart, start, end) -> dict[int, Decimal]:
     moves = _movements_excluding_closing(cooperative, start, end)
@@ -277,19 +322,30 @@ def income_statement(cooperative, start: dt.date, end: dt.date) -> dict:
     before_tax = revenue - expenses.total
     prev_before_tax = prev_revenue - expenses.prev_total
     return {
-        "start": start, "end": end, "prev_start": pstart, "prev_end": pend,
-        "revenue_sections": revenue_sections, "revenue": revenue, "prev_revenue": prev_revenue,
-        "revenue_anggota": revenue_sections[0].total, "revenue_non_anggota": revenue_sections[1].total,
+        "start": start,
+        "end": end,
+        "prev_start": pstart,
+        "prev_end": pend,
+        "revenue_sections": revenue_sections,
+        "revenue": revenue,
+        "prev_revenue": prev_revenue,
+        "revenue_anggota": revenue_sections[0].total,
+        "revenue_non_anggota": revenue_sections[1].total,
         "prev_revenue_anggota": revenue_sections[0].prev_total,
         "prev_revenue_non_anggota": revenue_sections[1].prev_total,
-        "expenses": expenses, "tax": tax,
-        "expense_total": expenses.total + tax.total, "prev_expense_total": expenses.prev_total + tax.prev_total,
-        "shu_before_tax": before_tax, "prev_shu_before_tax": prev_before_tax,
-        "shu": before_tax - tax.total, "prev_shu": prev_before_tax - tax.prev_total,
+        "expenses": expenses,
+        "tax": tax,
+        "expense_total": expenses.total + tax.total,
+        "prev_expense_total": expenses.prev_total + tax.prev_total,
+        "shu_before_tax": before_tax,
+        "prev_shu_before_tax": prev_before_tax,
+        "shu": before_tax - tax.total,
+        "prev_shu": prev_before_tax - tax.prev_total,
     }
 
 
 # --------------------------------------------------------------------------- changes in equity
+
 
 def _equity_components(cooperative, chart, start, end) -> list[dict]:
     before = start - dt.timedelta(days=1)
@@ -303,8 +359,17 @@ def _equity_components(cooperative, chart, start, end) -> list[dict]:
             continue
         od, oc = open_moves.get(acc.pk, (ZERO, ZERO))
         d, c = period.get(acc.pk, (ZERO, ZERO))
-        rows.append({"code": acc.code, "name": acc.name, "opening": oc - od, "increase": c, "decrease": d,
-                     "closing": oc - od + c - d})
+        rows.append(
+            {
+                "code": acc.code,
+                "name": acc.name,
+                "opening": oc - od,
+                "increase": c,
+                "decrease": d,
+                "closing": oc - od + c - d,
+            }
+        )
+
     # SHU: the SHU tahun berjalan account plus every revenue/expense balance not yet closed.
     def shu_at(moves):
         total = ZERO
@@ -316,14 +381,25 @@ def _equity_components(cooperative, chart, start, end) -> list[dict]:
             total += c - d
         return total
 
-    close_moves = {k: (open_moves.get(k, (ZERO, ZERO))[0] + period.get(k, (ZERO, ZERO))[0],
-                       open_moves.get(k, (ZERO, ZERO))[1] + period.get(k, (ZERO, ZERO))[1])
-                   for k in set(open_moves) | set(period)}
+    close_moves = {
+        k: (
+            open_moves.get(k, (ZERO, ZERO))[0] + period.get(k, (ZERO, ZERO))[0],
+            open_moves.get(k, (ZERO, ZERO))[1] + period.get(k, (ZERO, ZERO))[1],
+        )
+        for k in set(open_moves) | set(period)
+    }
     opening, closing = shu_at(open_moves), shu_at(close_moves)
     result = sum((v if chart.by_id[k].type == R else -v for k, v in pl_period.items()), ZERO)
-    rows.append({"code": shu_acc.code if shu_acc else "", "name": _("SHU tahun berjalan / belum dibagi"),
-                 "opening": opening, "increase": result, "decrease": opening + result - closing,
-                 "closing": closing})
+    rows.append(
+        {
+            "code": shu_acc.code if shu_acc else "",
+            "name": _("SHU tahun berjalan / belum dibagi"),
+            "opening": opening,
+            "increase": result,
+            "decrease": opening + result - closing,
+            "closing": closing,
+        }
+    )
     return [r for r in rows if any(r[k] for k in ("opening", "increase", "decrease", "closing"))]
 
 
@@ -337,11 +413,20 @@ def equity_changes(cooperative, start: dt.date, end: dt.date) -> dict:
     def totals(rs):
         return {k: sum((r[k] for r in rs), ZERO) for k in ("opening", "increase", "decrease", "closing")}
 
-    return {"start": start, "end": end, "prev_start": one_year_earlier(start), "prev_end": one_year_earlier(end),
-            "rows": rows, "totals": totals(rows), "prev_rows": prev_rows, "prev_totals": totals(prev_rows)}
+    return {
+        "start": start,
+        "end": end,
+        "prev_start": one_year_earlier(start),
+        "prev_end": one_year_earlier(end),
+        "rows": rows,
+        "totals": totals(rows),
+        "prev_rows": prev_rows,
+        "prev_totals": totals(prev_rows),
+    }
 
 
 # --------------------------------------------------------------------------- cash flow
+
 
 def _cash_flow_lines(cooperative, chart, start, end) -> dict:
     """({(category, account_id): [inflow, outflow]}, cash of opening entries) for [start, end].
@@ -354,9 +439,11 @@ def _cash_flow_lines(cooperative, chart, start, end) -> dict:
     entry_ids = JournalLine.objects.filter(
         cooperative=cooperative, date__gte=start, date__lte=end, account_id__in=cash_ids
     ).values("entry_id")
-    lines = (JournalLine.objects.filter(cooperative=cooperative, entry_id__in=entry_ids)
-             .order_by("entry_id", "id").values_list("entry_id", "entry__source_type", "account_id", "debit",
-                                                      "credit"))
+    lines = (
+        JournalLine.objects.filter(cooperative=cooperative, entry_id__in=entry_ids)
+        .order_by("entry_id", "id")
+        .values_list("entry_id", "entry__source_type", "account_id", "debit", "credit")
+    )
     flows: dict = defaultdict(lambda: [ZERO, ZERO])
     by_entry: dict = defaultdict(list)
     opening_types = {}
@@ -372,8 +459,11 @@ def _cash_flow_lines(cooperative, chart, start, end) -> dict:
             opening_cash += net
             continue
         # Cash in (net > 0): the credited counter-lines are its sources; cash out: the debited ones.
-        counters = [(acc, c if net > 0 else d) for acc, d, c in entry_lines
-                    if acc not in cash_ids and (c if net > 0 else d) > 0]
+        counters = [
+            (acc, c if net > 0 else d)
+            for acc, d, c in entry_lines
+            if acc not in cash_ids and (c if net > 0 else d) > 0
+        ]
         parts = split(abs(net), [w for _acc, w in counters])
         for (acc, _w), part in zip(counters, parts, strict=True):
             key = (chart.by_id[acc].cash_flow, acc)
@@ -417,40 +507,76 @@ def cash_flow(cooperative, start: dt.date, end: dt.date) -> dict:
     closing, prev_closing = cash_at(end), cash_at(pend)
     net = sum((s.total for s in sections), ZERO)
     prev_net = sum((s.prev_total for s in sections), ZERO)
-    return {"start": start, "end": end, "prev_start": pstart, "prev_end": pend, "sections": sections,
-            "net": net, "prev_net": prev_net, "opening": opening, "prev_opening": prev_opening,
-            "closing": closing, "prev_closing": prev_closing,
-            "reconciled": opening + net == closing and prev_opening + prev_net == prev_closing}
+    return {
+        "start": start,
+        "end": end,
+        "prev_start": pstart,
+        "prev_end": pend,
+        "sections": sections,
+        "net": net,
+        "prev_net": prev_net,
+        "opening": opening,
+        "prev_opening": prev_opening,
+        "closing": closing,
+        "prev_closing": prev_closing,
+        "reconciled": opening + net == closing and prev_opening + prev_net == prev_closing,
+    }
 
 
 # --------------------------------------------------------------------------- ledgers
+
 
 def _ledger(cooperative, account_ids, sign, start, end, page, per_page) -> dict:
     before = start - dt.timedelta(days=1)
     moves = net_movements(cooperative, end=before, account_ids=account_ids)
     opening = sum(((d - c) * sign for d, c in moves.values()), ZERO)
-    qs = (JournalLine.objects.filter(cooperative=cooperative, account_id__in=account_ids,
-                                     date__gte=start, date__lte=end)
-          .select_related("entry", "account").order_by("date", "entry_id", "id"))
+    qs = (
+        JournalLine.objects.filter(
+            cooperative=cooperative, account_id__in=account_ids, date__gte=start, date__lte=end
+        )
+        .select_related("entry", "account")
+        .order_by("date", "entry_id", "id")
+    )
     paginator = Paginator(qs, per_page)
     page_obj = paginator.get_page(page)
     offset = (page_obj.number - 1) * per_page
     carried = opening
     if offset:
-        agg = JournalLine.objects.filter(pk__in=qs[:offset].values("pk")).aggregate(d=Sum("debit"), c=Sum("credit"))
+        agg = JournalLine.objects.filter(pk__in=qs[:offset].values("pk")).aggregate(
+            d=Sum("debit"), c=Sum("credit")
+        )
         carried += (money(agg["d"]) - money(agg["c"])) * sign
     rows = []
     balance = carried
     for ln in page_obj.object_list:
         balance += (ln.debit - ln.credit) * sign
-        rows.append({"date": ln.date, "number": ln.entry.number, "memo": ln.memo or ln.entry.memo,
-                     "account_code": ln.account.code, "account_name": ln.account.name,
-                     "source_type": ln.entry.source_type, "source_ref": ln.entry.source_ref,
-                     "debit": ln.debit, "credit": ln.credit, "balance": balance})
+        rows.append(
+            {
+                "date": ln.date,
+                "number": ln.entry.number,
+                "memo": ln.memo or ln.entry.memo,
+                "account_code": ln.account.code,
+                "account_name": ln.account.name,
+                "source_type": ln.entry.source_type,
+                "source_ref": ln.entry.source_ref,
+                "debit": ln.debit,
+                "credit": ln.credit,
+                "balance": balance,
+            }
+        )
     totals = qs.order_by().aggregate(d=Sum("debit"), c=Sum("credit"))
     td, tc = money(totals["d"]), money(totals["c"])
-    return {"start": start, "end": end, "opening": opening, "carried": carried, "rows": rows, "page": page_obj,
-            "total_debit": td, "total_credit": tc, "closing": opening + (td - tc) * sign}
+    return {
+        "start": start,
+        "end": end,
+        "opening": opening,
+        "carried": carried,
+        "rows": rows,
+        "page": page_obj,
+        "total_debit": td,
+        "total_credit": tc,
+        "closing": opening + (td - tc) * sign,
+    }
 
 
 def general_ledger(cooperative, account: Account, start: dt.date, end: dt.date, page=1, per_page=50) -> dict:
@@ -474,6 +600,7 @@ def cash_book(cooperative, start: dt.date, end: dt.date, account: Account | None
 
 # --------------------------------------------------------------------------- totals for others
 
+
 def statement_totals(cooperative, date: dt.date, start: dt.date | None = None) -> dict:
     """Headline figures for other modules (Dinas reports, dashboards), in a constant number of
     queries: balances at ``date`` and the income statement for [start, date] (start defaults
@@ -491,17 +618,22 @@ def statement_totals(cooperative, date: dt.date, start: dt.date | None = None) -
     pendapatan = sum((pl[a.pk] for a in revenue), ZERO)
     beban = sum((pl[a.pk] for a in chart.leaves(X)), ZERO)
     return {
-        "date": date, "start": start,
+        "date": date,
+        "start": start,
         "total_aset": sum((amounts[a.pk] for a in chart.leaves(A)), ZERO),
         "total_kewajiban": sum((amounts[a.pk] for a in chart.leaves(L)), ZERO),
         "total_ekuitas": sum((amounts[a.pk] for a in chart.leaves(E)), ZERO)
-        + pos["shu_tahun_berjalan"] - amounts.get(pos["shu_account_id"], ZERO) + pos["shu_lalu_belum_ditutup"],
+        + pos["shu_tahun_berjalan"]
+        - amounts.get(pos["shu_account_id"], ZERO)
+        + pos["shu_lalu_belum_ditutup"],
         "kas": sum((amounts[a.pk] for a in chart.accounts if a.is_cash and not a.is_group), ZERO),
         "pendapatan": pendapatan,
-        "pendapatan_anggota": sum((pl[a.pk] for a in revenue if a.participation == Account.Participation.ANGGOTA),
-                                  ZERO),
+        "pendapatan_anggota": sum(
+            (pl[a.pk] for a in revenue if a.participation == Account.Participation.ANGGOTA), ZERO
+        ),
         "pendapatan_non_anggota": sum(
-            (pl[a.pk] for a in revenue if a.participation == Account.Participation.NON_ANGGOTA), ZERO),
+            (pl[a.pk] for a in revenue if a.participation == Account.Participation.NON_ANGGOTA), ZERO
+        ),
         "beban": beban,
         "shu": pendapatan - beban,
     }
@@ -517,7 +649,9 @@ def entries_page(cooperative, *, start=None, end=None, search="", source_type=""
     if search:
         from django.db.models import Q
 
-        qs = qs.filter(Q(number__icontains=search) | Q(memo__icontains=search) | Q(source_ref__icontains=search))
+        qs = qs.filter(
+            Q(number__icontains=search) | Q(memo__icontains=search) | Q(source_ref__icontains=search)
+        )
     if source_type:
         qs = qs.filter(source_type=source_type)
     return Paginator(qs.order_by("-date", "-number"), per_page).get_page(page)

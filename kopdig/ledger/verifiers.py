@@ -35,8 +35,11 @@ def run(cooperative) -> list[str]:
 def account_balances(cooperative, keys) -> dict:
     """{system key: balance on the account's normal side} summed from the journal lines."""
     accounts = {a.pk: a for a in Account.objects.filter(cooperative=cooperative, system_key__in=list(keys))}
-    sums = (JournalLine.objects.filter(cooperative=cooperative, account_id__in=list(accounts))
-            .values("account_id").annotate(d=Sum("debit"), c=Sum("credit")))
+    sums = (
+        JournalLine.objects.filter(cooperative=cooperative, account_id__in=list(accounts))
+        .values("account_id")
+        .annotate(d=Sum("debit"), c=Sum("credit"))
+    )
     out = {a.system_key: ZERO for a in accounts.values()}
     for row in sums:
         account = accounts[row["account_id"]]

@@ -60,6 +60,7 @@ def _url(name, request, *args):
 
 # --------------------------------------------------------------------------- chart of accounts
 
+
 @coop_view(READERS, dinas_read=True)
 def accounts(request):
     coop = request.coop
@@ -87,17 +88,29 @@ def accounts(request):
     rows = Account.objects.filter(cooperative=coop).order_by("code")
     balances = statements.net_movements(coop, end=_today())
     # An account has postings iff it has a month cache row (no scan of the lines).
-    used = set(AccountMonthBalance.objects.filter(cooperative=coop).values_list("account_id", flat=True).distinct())
+    used = set(
+        AccountMonthBalance.objects.filter(cooperative=coop).values_list("account_id", flat=True).distinct()
+    )
     items = []
     for a in rows:
         d, c = balances.get(a.pk, (ZERO, ZERO))
-        items.append({"account": a, "balance": (d - c) * a.sign if not a.is_group else None, "used": a.pk in used,
-                      "depth": max(len(a.code) - 1, 0) if len(a.code) <= 2 else 2})
-    return render(request, "ledger/accounts.html", {"items": items, "form": form,
-                                                    "can_edit": request.access.has(APPROVERS)})
+        items.append(
+            {
+                "account": a,
+                "balance": (d - c) * a.sign if not a.is_group else None,
+                "used": a.pk in used,
+                "depth": max(len(a.code) - 1, 0) if len(a.code) <= 2 else 2,
+            }
+        )
+    return render(
+        request,
+        "ledger/accounts.html",
+        {"items": items, "form": form, "can_edit": request.access.has(APPROVERS)},
+    )
 
 
 # --------------------------------------------------------------------------- journal
+
 
 @coop_view(READERS, dinas_read=True)
 def journal(request):
@@ -105,95 +118,172 @@ def journal(request):
     g = request.GET
     start = _parse_date(g.get("start"))
     end = _parse_date(g.get("end"))
-    page = statements.entries_page(coop, start=start, end=end, search=g.get("q", "").strip(),
-                                   source_type=g.get("source", ""), page=g.get("page"))
-    sources = (JournalEntry.objects.filter(cooperative=coop).order_by("source_type")
-               .values_list("source_type", flat=True).distinct())
+    page = statements.entries_page(
+        coop,
+        start=start,
+        end=end,
+        search=g.get("q", "").strip(),
+        source_type=g.get("source", ""),
+        page=g.get("page"),
+    )
+    sources = (
+        JournalEntry.objects.filter(cooperative=coop)
+        .order_by("source_type")
+        .values_list("source_type", flat=True)
+        .distinct()
+    )
     pending = JournalDraft.objects.filter(cooperative=coop, status=JournalDraft.Status.PENDING).count()
-    return render(request, "ledger/journal.html", {
-        "page": page, "sources": list(sources), "pending": pending, "can_post": request.access.has(STAFF),
-        "filters": {"start": g.get("start", ""), "end": g.get("end", ""), "q": g.get("q", ""),
-                    "source": g.get("source", "")},
-    })
+    return render(
+        request,
+        "ledger/journal.html",
+        {
+            "page": page,
+            "sources": list(sources),
+            "pending": pending,
+            "can_post": request.access.has(STAFF),
+            "filters": {
+                "start": g.get("start", ""),
+                "end": g.get("end", ""),
+                "q": g.get("q", ""),
+                "source": g.get("source", ""),
+            },
+        },
+    )
 
 
 @coop_view(READERS, dinas_read=True)
 def entry_detail(request, number):
     coop = request.coop
-    entry = JournalEntry.objects.filter(cooperative=coop, number=number).select_related(
-        "posted_by", "approved_by", "reversal_of").first()
+    entry = (
+        JournalEntry.objects.filter(cooperative=coop, number=number)
+        .select_related("posted_by", "approved_by", "reversal_of")
+        .first()
+    )
     if entry is None:
         raise Http404
     if request.method == "POST":
         check(request.access, APPROVERS)
         try:
-            rev = actions.journal_entry_reverse(actor=request.user, cooperative=coop, number=number,
-                                                date=_parse_date(request.POST.get("date")) or _today())
-            messages.success(request, _("Jurnal %(n)s dibalik dengan jurnal %(r)s.") % {"n": number, "r": rev.number})
+            rev = actions.journal_entry_reverse(
+                actor=request.user,
+                cooperative=coop,
+                number=number,
+                date=_parse_date(request.POST.get("date")) or _today(),
+            )
+            messages.success(
+                request, _("Jurnal %(n)s dibalik dengan jurnal %(r)s.") % {"n": number, "r": rev.number}
+            )
             return redirect(_url("entry", request, rev.number))
         except DomainError as exc:
             messages.error(request, str(exc))
     reversed_by = JournalEntry.objects.filter(reversal_of=entry).first()
-    return render(request, "ledger/entry.html", {
-        "entry": entry, "lines": entry.lines.select_related("account").order_by("id"), "reversed_by": reversed_by,
-        "can_reverse": request.access.has(APPROVERS) and not reversed_by and not entry.reversal_of_id,
-        "today": _today(),
-    })
+    return render(
+        request,
+        "ledger/entry.html",
+        {
+            "entry": entry,
+            "lines": entry.lines.select_related("account").order_by("id"),
+            "reversed_by": reversed_by,
+            "can_reverse": request.access.has(APPROVERS) and not reversed_by and not entry.reversal_of_id,
+            "today": _today(),
+        },
+    )
 
 
 @coop_view(STAFF)
 def entry_new(request):
     coop = request.coop
     choices = account_choices(coop)
-    n_rows = min(max(int(request.GET.get("rows", 4) or 4), 2), 30) if request.GET.get("rows", "").isdigit() else 4
+    n_rows = (
+        min(max(int(request.GET.get("rows", 4) or 4), 2), 30) if request.GET.get("rows", "").isdigit() else 4
+    )
     if request.method == "POST":
         header = EntryHeaderForm(request.POST)
         lines = EntryLineFormSet(request.POST, form_kwargs={"choices": choices})
         if header.is_valid() and lines.is_valid():
             filled = [f.cleaned_data for f in lines.forms if not f.is_blank()]
-            line_objs = [Line(d["account"], debit=d.get("debit") or ZERO, credit=d.get("credit") or ZERO,
-                              memo=d.get("memo") or "") for d in filled]
+            line_objs = [
+                Line(
+                    d["account"],
+                    debit=d.get("debit") or ZERO,
+                    credit=d.get("credit") or ZERO,
+                    memo=d.get("memo") or "",
+                )
+                for d in filled
+            ]
             data = header.cleaned_data
 
             def do():
-                result = actions.journal_manual_submit(actor=request.user, cooperative=coop, date=data["date"],
-                                                       memo=data["memo"], lines=line_objs)
+                result = actions.journal_manual_submit(
+                    actor=request.user,
+                    cooperative=coop,
+                    date=data["date"],
+                    memo=data["memo"],
+                    lines=line_objs,
+                )
                 kind = "draft" if isinstance(result, JournalDraft) else "entry"
                 return 201, {"kind": kind, "number": result.number}
 
-            body = {"date": data["date"].isoformat(), "memo": data["memo"],
-                    "lines": [[d["account"], str(d.get("debit") or 0), str(d.get("credit") or 0)] for d in filled]}
+            body = {
+                "date": data["date"].isoformat(),
+                "memo": data["memo"],
+                "lines": [
+                    [d["account"], str(d.get("debit") or 0), str(d.get("credit") or 0)] for d in filled
+                ],
+            }
             try:
-                _status, payload = run_once(user=request.user, cooperative=coop, endpoint="ui:ledger_entry_new",
-                                            key=data["token"], body=body, fn=do)
+                _status, payload = run_once(
+                    user=request.user,
+                    cooperative=coop,
+                    endpoint="ui:ledger_entry_new",
+                    key=data["token"],
+                    body=body,
+                    fn=do,
+                )
             except DomainError as exc:
                 messages.error(request, str(exc))
             else:
                 if payload["kind"] == "draft":
-                    messages.warning(request, _("Jumlah melebihi batas persetujuan: usulan %(n)s menunggu persetujuan "
-                                                "pengurus/manajer lain.") % {"n": payload["number"]})
+                    messages.warning(
+                        request,
+                        _(
+                            "Jumlah melebihi batas persetujuan: usulan %(n)s menunggu persetujuan "
+                            "pengurus/manajer lain."
+                        )
+                        % {"n": payload["number"]},
+                    )
                     return redirect(_url("draft", request, payload["number"]))
                 messages.success(request, _("Jurnal %(n)s diposting.") % {"n": payload["number"]})
                 return redirect(_url("entry", request, payload["number"]))
     else:
         header = EntryHeaderForm(initial={"date": _today(), "token": form_token()})
         lines = EntryLineFormSet(initial=[{} for _i in range(n_rows)], form_kwargs={"choices": choices})
-    threshold = LedgerSettings.objects.filter(cooperative=coop).values_list("approval_threshold", flat=True).first()
-    return render(request, "ledger/entry_new.html", {"header": header, "lines": lines, "threshold": threshold,
-                                                     "more_rows": len(lines.forms) + 2})
+    threshold = (
+        LedgerSettings.objects.filter(cooperative=coop).values_list("approval_threshold", flat=True).first()
+    )
+    return render(
+        request,
+        "ledger/entry_new.html",
+        {"header": header, "lines": lines, "threshold": threshold, "more_rows": len(lines.forms) + 2},
+    )
 
 
 @coop_view(READERS, dinas_read=True)
 def drafts(request):
-    qs = JournalDraft.objects.filter(cooperative=request.coop).select_related("created_by", "decided_by", "entry")
+    qs = JournalDraft.objects.filter(cooperative=request.coop).select_related(
+        "created_by", "decided_by", "entry"
+    )
     return render(request, "ledger/drafts.html", {"drafts": qs[:200]})
 
 
 @coop_view(READERS, dinas_read=True)
 def draft_detail(request, number):
     coop = request.coop
-    draft = JournalDraft.objects.filter(cooperative=coop, number=number).select_related(
-        "created_by", "decided_by", "entry").first()
+    draft = (
+        JournalDraft.objects.filter(cooperative=coop, number=number)
+        .select_related("created_by", "decided_by", "entry")
+        .first()
+    )
     if draft is None:
         raise Http404
     reject_form = RejectForm(request.POST if request.POST.get("op") == "reject" else None)
@@ -202,22 +292,40 @@ def draft_detail(request, number):
         try:
             if request.POST.get("op") == "approve":
                 entry = actions.journal_draft_approve(actor=request.user, cooperative=coop, number=number)
-                messages.success(request, _("Disetujui dan diposting sebagai jurnal %(n)s.") % {"n": entry.number})
+                messages.success(
+                    request, _("Disetujui dan diposting sebagai jurnal %(n)s.") % {"n": entry.number}
+                )
                 return redirect(_url("entry", request, entry.number))
             if reject_form.is_valid():
-                actions.journal_draft_reject(actor=request.user, cooperative=coop, number=number,
-                                             reason=reject_form.cleaned_data["reason"])
+                actions.journal_draft_reject(
+                    actor=request.user,
+                    cooperative=coop,
+                    number=number,
+                    reason=reject_form.cleaned_data["reason"],
+                )
                 messages.success(request, _("Usulan ditolak."))
                 return redirect(_url("draft", request, number))
         except DomainError as exc:
             messages.error(request, str(exc))
-    can_decide = (request.access.has(APPROVERS) and draft.status == JournalDraft.Status.PENDING
-                  and draft.created_by_id != request.user.pk)
-    return render(request, "ledger/draft.html", {"draft": draft, "lines": draft.lines.select_related("account"),
-                                                 "can_decide": can_decide, "reject_form": reject_form})
+    can_decide = (
+        request.access.has(APPROVERS)
+        and draft.status == JournalDraft.Status.PENDING
+        and draft.created_by_id != request.user.pk
+    )
+    return render(
+        request,
+        "ledger/draft.html",
+        {
+            "draft": draft,
+            "lines": draft.lines.select_related("account"),
+            "can_decide": can_decide,
+            "reject_form": reject_form,
+        },
+    )
 
 
 # --------------------------------------------------------------------------- reports
+
 
 def _parse_date(value):
     """A date from the query string, or None when it is missing, malformed or outside
@@ -235,13 +343,22 @@ def _report_response(request, table, extra=None):
     coop = request.coop
     filename = f"{coop.slug}-{table.key}"
     if fmt == "pdf":
-        return pdf_response("ledger/report_pdf.html", {"table": table, "coop": coop,
-                                                       "identity": reports.identity_lines(coop),
-                                                       "printed_at": timezone.localtime()},
-                            f"{filename}.pdf", request)
+        return pdf_response(
+            "ledger/report_pdf.html",
+            {
+                "table": table,
+                "coop": coop,
+                "identity": reports.identity_lines(coop),
+                "printed_at": timezone.localtime(),
+            },
+            f"{filename}.pdf",
+            request,
+        )
     if fmt == "xlsx":
-        resp = HttpResponse(reports.table_xlsx(coop, table),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        resp = HttpResponse(
+            reports.table_xlsx(coop, table),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
         resp["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
         return resp
     ctx = {"table": table, "identity": reports.identity_lines(coop)}
@@ -250,7 +367,8 @@ def _report_response(request, table, extra=None):
 
 
 REPORT_TITLES = {
-    "neraca-saldo": gettext_lazy("Neraca Saldo"), "posisi-keuangan": gettext_lazy("Laporan Posisi Keuangan"),
+    "neraca-saldo": gettext_lazy("Neraca Saldo"),
+    "posisi-keuangan": gettext_lazy("Laporan Posisi Keuangan"),
     "hasil-usaha": gettext_lazy("Laporan Perhitungan Hasil Usaha"),
     "perubahan-ekuitas": gettext_lazy("Laporan Perubahan Ekuitas"),
     "arus-kas": gettext_lazy("Laporan Arus Kas (metode langsung)"),
@@ -287,8 +405,10 @@ def report(request, key):
 
 def _ledger_period(request):
     today = _today()
-    form = PeriodForm(request.GET if "start" in request.GET else None,
-                      initial={"start": dt.date(today.year, today.month, 1), "end": today})
+    form = PeriodForm(
+        request.GET if "start" in request.GET else None,
+        initial={"start": dt.date(today.year, today.month, 1), "end": today},
+    )
     if form.is_valid():
         return form, form.cleaned_data["start"], form.cleaned_data["end"]
     return form, dt.date(today.year, today.month, 1), today
@@ -320,15 +440,33 @@ def general_ledger(request):
     if account is None:
         raise Http404
     export = request.GET.get("format") in ("pdf", "xlsx")
-    data = statements.general_ledger(coop, account, start, end, page=1 if export else request.GET.get("page"),
-                                     per_page=_export_rows(request) if export else 50)
+    data = statements.general_ledger(
+        coop,
+        account,
+        start,
+        end,
+        page=1 if export else request.GET.get("page"),
+        per_page=_export_rows(request) if export else 50,
+    )
     if export and data["page"].has_next():
         return _too_long_for_pdf(request)
-    table = reports.ledger_table(coop, data, _("Buku Besar %(code)s %(name)s") % {"code": account.code,
-                                                                                 "name": account.name},
-                                 f"buku-besar-{account.code}")
-    return _report_response(request, table, {"form": form, "page": data["page"], "accounts": accounts_,
-                                              "account": account, "ledger_view": "general_ledger"})
+    table = reports.ledger_table(
+        coop,
+        data,
+        _("Buku Besar %(code)s %(name)s") % {"code": account.code, "name": account.name},
+        f"buku-besar-{account.code}",
+    )
+    return _report_response(
+        request,
+        table,
+        {
+            "form": form,
+            "page": data["page"],
+            "accounts": accounts_,
+            "account": account,
+            "ledger_view": "general_ledger",
+        },
+    )
 
 
 @coop_view(READERS, dinas_read=True)
@@ -336,35 +474,62 @@ def cash_book(request):
     coop = request.coop
     form, start, end = _ledger_period(request)
     cash_accounts = Account.objects.filter(cooperative=coop, is_cash=True, is_group=False).order_by("code")
-    account = cash_accounts.filter(code=request.GET.get("account")).first() if request.GET.get("account") else None
+    account = (
+        cash_accounts.filter(code=request.GET.get("account")).first() if request.GET.get("account") else None
+    )
     export = request.GET.get("format") in ("pdf", "xlsx")
-    data = statements.cash_book(coop, start, end, account=account, page=1 if export else request.GET.get("page"),
-                                per_page=_export_rows(request) if export else 50)
+    data = statements.cash_book(
+        coop,
+        start,
+        end,
+        account=account,
+        page=1 if export else request.GET.get("page"),
+        per_page=_export_rows(request) if export else 50,
+    )
     if export and data["page"].has_next():
         return _too_long_for_pdf(request)
     title = _("Buku Kas") + (f" {account.code} {account.name}" if account else "")
     table = reports.ledger_table(coop, data, title, "buku-kas")
-    return _report_response(request, table, {"form": form, "page": data["page"], "accounts": cash_accounts,
-                                              "account": account, "all_cash": True, "ledger_view": "cash_book"})
+    return _report_response(
+        request,
+        table,
+        {
+            "form": form,
+            "page": data["page"],
+            "accounts": cash_accounts,
+            "account": account,
+            "all_cash": True,
+            "ledger_view": "cash_book",
+        },
+    )
 
 
 # --------------------------------------------------------------------------- periods
+
 
 @coop_view(READERS, dinas_read=True)
 def period_list(request):
     coop = request.coop
     closed = periods.closed_through(coop)
     reopen_form = ReopenForm(request.POST if request.POST.get("op") == "reopen" else None)
-    threshold_form = ThresholdForm(request.POST if request.POST.get("op") == "threshold" else None,
-                                   initial={"approval_threshold": LedgerSettings.objects.filter(cooperative=coop)
-                                            .values_list("approval_threshold", flat=True).first()})
+    threshold_form = ThresholdForm(
+        request.POST if request.POST.get("op") == "threshold" else None,
+        initial={
+            "approval_threshold": LedgerSettings.objects.filter(cooperative=coop)
+            .values_list("approval_threshold", flat=True)
+            .first()
+        },
+    )
     if request.method == "POST":
         try:
             if request.POST.get("op") == "threshold":
                 check(request.access, BOARD)
                 if threshold_form.is_valid():
-                    actions.ledger_settings_update(actor=request.user, cooperative=coop,
-                                                   approval_threshold=threshold_form.cleaned_data["approval_threshold"])
+                    actions.ledger_settings_update(
+                        actor=request.user,
+                        cooperative=coop,
+                        approval_threshold=threshold_form.cleaned_data["approval_threshold"],
+                    )
                     messages.success(request, _("Pengaturan disimpan."))
                     return redirect(_url("periods", request))
                 raise ValueError
@@ -377,8 +542,13 @@ def period_list(request):
             check(request.access, BOARD)
             if reopen_form.is_valid():
                 year, month = (int(x) for x in reopen_form.cleaned_data["month"].split("-"))
-                actions.period_reopen(actor=request.user, cooperative=coop, year=year, month=month,
-                                      reason=reopen_form.cleaned_data["reason"])
+                actions.period_reopen(
+                    actor=request.user,
+                    cooperative=coop,
+                    year=year,
+                    month=month,
+                    reason=reopen_form.cleaned_data["reason"],
+                )
                 messages.success(request, _("Periode dibuka kembali."))
                 return redirect(_url("periods", request))
         except (ValueError, TypeError):
@@ -388,23 +558,43 @@ def period_list(request):
     if closed:
         nxt = closed + dt.timedelta(days=1)
     else:
-        first = JournalEntry.objects.filter(cooperative=coop).order_by("date").values_list("date", flat=True).first()
+        first = (
+            JournalEntry.objects.filter(cooperative=coop)
+            .order_by("date")
+            .values_list("date", flat=True)
+            .first()
+        )
         nxt = first or _today()
     next_month = f"{nxt.year}-{nxt.month:02d}"
     can_close = month_end(nxt) < _today()
 
-    history = AuditLog.objects.filter(cooperative=coop, action__in=["period_close", "period_reopen",
-                                                                     "ledger_settings_update"]).select_related(
-        "actor").order_by("-id")[:30]
-    return render(request, "ledger/periods.html", {
-        "closed": closed, "next_month": next_month, "next_date": nxt, "can_close": can_close,
-        "may_close": request.access.has(APPROVERS), "may_reopen": request.access.has(BOARD) and closed,
-        "reopen_form": reopen_form, "history": history, "threshold_form": threshold_form,
-        "may_configure": request.access.has(BOARD),
-    })
+    history = (
+        AuditLog.objects.filter(
+            cooperative=coop, action__in=["period_close", "period_reopen", "ledger_settings_update"]
+        )
+        .select_related("actor")
+        .order_by("-id")[:30]
+    )
+    return render(
+        request,
+        "ledger/periods.html",
+        {
+            "closed": closed,
+            "next_month": next_month,
+            "next_date": nxt,
+            "can_close": can_close,
+            "may_close": request.access.has(APPROVERS),
+            "may_reopen": request.access.has(BOARD) and closed,
+            "reopen_form": reopen_form,
+            "history": history,
+            "threshold_form": threshold_form,
+            "may_configure": request.access.has(BOARD),
+        },
+    )
 
 
 # --------------------------------------------------------------------------- opening balances and import
+
 
 @coop_view(APPROVERS)
 def opening(request):
@@ -434,15 +624,22 @@ def opening(request):
             messages.error(request, _("Tanggal saldo awal wajib diisi."))
         elif not errors:
             try:
-                entry = actions.opening_balance_post(actor=request.user, cooperative=coop, date=date, amounts=amounts)
-                messages.success(request, _("Saldo awal diposting sebagai jurnal %(n)s.") % {"n": entry.number})
+                entry = actions.opening_balance_post(
+                    actor=request.user, cooperative=coop, date=date, amounts=amounts
+                )
+                messages.success(
+                    request, _("Saldo awal diposting sebagai jurnal %(n)s.") % {"n": entry.number}
+                )
                 return redirect(_url("entry", request, entry.number))
             except DomainError as exc:
                 messages.error(request, str(exc))
     existing = JournalEntry.objects.filter(cooperative=coop, source_type="opening").order_by("-id").first()
     rows = [{"account": a, "value": values.get(a.code, ""), "error": errors.get(a.code)} for a in accs]
-    return render(request, "ledger/opening.html", {"rows": rows, "existing": existing,
-                                                   "date": date or dt.date(_today().year, 1, 1)})
+    return render(
+        request,
+        "ledger/opening.html",
+        {"rows": rows, "existing": existing, "date": date or dt.date(_today().year, 1, 1)},
+    )
 
 
 def _read_upload(upload):
@@ -452,7 +649,9 @@ def _read_upload(upload):
         sample = text[:2048]
         delim = ";" if sample.count(";") > sample.count(",") else ","
         reader = csv.DictReader(io.StringIO(text), delimiter=delim)
-        return [(i, row) for i, row in enumerate(reader, start=2) if any((v or "").strip() for v in row.values())]
+        return [
+            (i, row) for i, row in enumerate(reader, start=2) if any((v or "").strip() for v in row.values())
+        ]
 
     _header, rows = read_xlsx_rows(upload)
     return rows
@@ -470,16 +669,25 @@ def journal_import(request):
         try:
             rows = _read_upload(upload)
         except Exception:  # noqa: BLE001 - any unreadable file is a user error here
-            messages.error(request, _("Berkas tidak dapat dibaca. Gunakan .xlsx atau .csv dengan kolom yang diminta."))
+            messages.error(
+                request, _("Berkas tidak dapat dibaca. Gunakan .xlsx atau .csv dengan kolom yang diminta.")
+            )
         else:
+
             def do():
                 entries = actions.journal_import(actor=request.user, cooperative=coop, rows=rows)
                 return 201, {"count": len(entries)}
 
             try:
                 # The one-time form token makes a double submit import the file once.
-                _status, payload = run_once(user=request.user, cooperative=coop, endpoint="ui:ledger_import",
-                                            key=form.cleaned_data["token"], body={"sha256": digest}, fn=do)
+                _status, payload = run_once(
+                    user=request.user,
+                    cooperative=coop,
+                    endpoint="ui:ledger_import",
+                    key=form.cleaned_data["token"],
+                    body={"sha256": digest},
+                    fn=do,
+                )
                 messages.success(request, _("%(n)s jurnal diimpor dan diposting.") % {"n": payload["count"]})
                 return redirect(_url("journal", request))
             except actions.ImportRejected as exc:
@@ -487,11 +695,15 @@ def journal_import(request):
                 messages.error(request, str(exc))
             except DomainError as exc:
                 messages.error(request, str(exc))
-    return render(request, "ledger/import.html", {"form": form, "row_errors": row_errors,
-                                                  "columns": actions.IMPORT_COLUMNS})
+    return render(
+        request,
+        "ledger/import.html",
+        {"form": form, "row_errors": row_errors, "columns": actions.IMPORT_COLUMNS},
+    )
 
 
 # --------------------------------------------------------------------------- export
+
 
 @coop_view(READERS, dinas_read=True)
 def export(request):

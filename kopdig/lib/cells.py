@@ -54,8 +54,11 @@ def cell_number(value) -> Decimal | None:
             text = text.replace(",", "")
     elif "," in text:
         head, _sep, tail = text.rpartition(",")
-        text = (head.replace(",", "") + "." + tail) if len(tail) in (1, 2) and text.count(",") == 1 else \
-            text.replace(",", "")
+        text = (
+            (head.replace(",", "") + "." + tail)
+            if len(tail) in (1, 2) and text.count(",") == 1
+            else text.replace(",", "")
+        )
     elif text.count(".") > 1 or ("." in text and len(text.rpartition(".")[2]) == 3):
         text = text.replace(".", "")  # dots as thousands separators
     try:

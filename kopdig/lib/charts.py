@@ -17,10 +17,18 @@ from django.utils.translation import get_language
 from pygal.style import Style
 
 STYLE = Style(
-    background="transparent", plot_background="transparent", foreground="#1f2933", foreground_strong="#1f2933",
-    foreground_subtle="#9aa5b1", colors=("#0b7a55", "#d97706", "#2563eb", "#b91c1c", "#7c3aed"),
-    font_family="system-ui, sans-serif", label_font_size=15, major_label_font_size=15, value_font_size=14,
-    legend_font_size=15, title_font_size=17,
+    background="transparent",
+    plot_background="transparent",
+    foreground="#1f2933",
+    foreground_strong="#1f2933",
+    foreground_subtle="#9aa5b1",
+    colors=("#0b7a55", "#d97706", "#2563eb", "#b91c1c", "#7c3aed"),
+    font_family="system-ui, sans-serif",
+    label_font_size=15,
+    major_label_font_size=15,
+    value_font_size=14,
+    legend_font_size=15,
+    title_font_size=17,
 )
 
 
@@ -32,10 +40,19 @@ def thousands(value) -> str:
 
 
 def _config(**kw):
-    cfg = pygal.Config(js=[], disable_xml_declaration=True, style=STYLE,
-                       width=kw.pop("width", 420), height=kw.pop("height", 300),
-                       value_formatter=thousands, show_legend=kw.pop("show_legend", False),
-                       print_values=False, margin=8, truncate_label=-1, **kw)
+    cfg = pygal.Config(
+        js=[],
+        disable_xml_declaration=True,
+        style=STYLE,
+        width=kw.pop("width", 420),
+        height=kw.pop("height", 300),
+        value_formatter=thousands,
+        show_legend=kw.pop("show_legend", False),
+        print_values=False,
+        margin=8,
+        truncate_label=-1,
+        **kw,
+    )
     return cfg
 
 
@@ -88,8 +105,16 @@ def _bar(title, rows, horizontal, _lang) -> str:
 
 @lru_cache(maxsize=64)
 def _line(title, x_labels, series, show_legend, _lang) -> str:
-    chart = pygal.Line(_config(title=title, show_legend=show_legend, legend_at_bottom=True, height=320,
-                               x_label_rotation=0, dots_size=3))
+    chart = pygal.Line(
+        _config(
+            title=title,
+            show_legend=show_legend,
+            legend_at_bottom=True,
+            height=320,
+            x_label_rotation=0,
+            dots_size=3,
+        )
+    )
     chart.x_labels = list(x_labels)
     for name, values in series:
         chart.add(name, list(values))
@@ -98,8 +123,17 @@ def _line(title, x_labels, series, show_legend, _lang) -> str:
 
 @lru_cache(maxsize=64)
 def _pie(title, rows, _lang) -> str:
-    chart = pygal.Pie(_config(title=title, show_legend=True, legend_at_bottom=True, inner_radius=0.45, width=380, height=340,
-                                legend_at_bottom_columns=2))
+    chart = pygal.Pie(
+        _config(
+            title=title,
+            show_legend=True,
+            legend_at_bottom=True,
+            inner_radius=0.45,
+            width=380,
+            height=340,
+            legend_at_bottom_columns=2,
+        )
+    )
     for label, n, link in rows:
         if not n:
             continue

@@ -99,7 +99,15 @@ def human_value(value) -> str:
     return text
 
 
-_ACRONYMS = {"shu": "SHU", "rat": "RAT", "phu": "PHU", "usp": "USP", "pph": "PPh", "atk": "ATK", "bank": "bank"}
+_ACRONYMS = {
+    "shu": "SHU",
+    "rat": "RAT",
+    "phu": "PHU",
+    "usp": "USP",
+    "pph": "PPh",
+    "atk": "ATK",
+    "bank": "bank",
+}
 
 
 def key_words(code) -> str:

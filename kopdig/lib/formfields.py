@@ -29,8 +29,13 @@ class MoneyField(forms.DecimalField):
         if value in self.empty_values:
             return None
         try:
-            return validation.amount(str(value), str(self.label or "jumlah"), allow_negative=True,
-                                     max_digits=self.max_digits or 20, decimal_places=self.decimal_places or 2)
+            return validation.amount(
+                str(value),
+                str(self.label or "jumlah"),
+                allow_negative=True,
+                max_digits=self.max_digits or 20,
+                decimal_places=self.decimal_places or 2,
+            )
         except validation.InvalidValue as exc:
             raise _refusal(self, exc) from None
 
@@ -97,4 +102,6 @@ class UploadField(forms.FileField):
         super().validate(value)
         limit = settings.KOPDIG_IMPORT_MAX_BYTES
         if value and value.size > limit:
-            raise forms.ValidationError(f"Berkas terlalu besar: paling besar {filesizeformat(limit)}.", code="too_big")
+            raise forms.ValidationError(
+                f"Berkas terlalu besar: paling besar {filesizeformat(limit)}.", code="too_big"
+            )

@@ -130,15 +130,20 @@ class TenantUnique(Operation):
         table, column = self._table(app_label, to_state)
         schema_editor.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT IF EXISTS "{table}_{column}_key"')
         name = constraint_name(table, f"{column}_coop_uniq")
-        schema_editor.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" UNIQUE ("{TENANT_COLUMN}", "{column}")')
+        schema_editor.execute(
+            f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" UNIQUE ("{TENANT_COLUMN}", "{column}")'
+        )
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
         if schema_editor.connection.vendor != "postgresql":
             return
         table, column = self._table(app_label, from_state)
         schema_editor.execute(
-            f'ALTER TABLE "{table}" DROP CONSTRAINT IF EXISTS "{constraint_name(table, f"{column}_coop_uniq")}"')
-        schema_editor.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{table}_{column}_key" UNIQUE ("{column}")')
+            f'ALTER TABLE "{table}" DROP CONSTRAINT IF EXISTS "{constraint_name(table, f"{column}_coop_uniq")}"'
+        )
+        schema_editor.execute(
+            f'ALTER TABLE "{table}" ADD CONSTRAINT "{table}_{column}_key" UNIQUE ("{column}")'
+        )
 
     def describe(self):
         return f"Tenant unique on {self.model_name}.{self.field_name}"

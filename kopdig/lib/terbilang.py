@@ -8,7 +8,20 @@ from decimal import Decimal
 
 from .money import q
 
-_UNITS = ["", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan", "sepuluh", "sebelas"]
+_UNITS = [
+    "",
+    "satu",
+    "dua",
+    "tiga",
+    "empat",
+    "lima",
+    "enam",
+    "tujuh",
+    "delapan",
+    "sembilan",
+    "sepuluh",
+    "sebelas",
+]
 _SCALES = [(10**12, "triliun"), (10**9, "miliar"), (10**6, "juta")]
 
 

@@ -52,12 +52,20 @@ def _fmt(day: dt.date) -> str:
     return day.isoformat()
 
 
-def amount(value, field: str, *, max_digits: int = MONEY_FIELD["max_digits"],
-           decimal_places: int = MONEY_FIELD["decimal_places"], allow_negative: bool = False) -> Decimal:
+def amount(
+    value,
+    field: str,
+    *,
+    max_digits: int = MONEY_FIELD["max_digits"],
+    decimal_places: int = MONEY_FIELD["decimal_places"],
+    allow_negative: bool = False,
+) -> Decimal:
     """An exact amount from a decimal string or an integer (see the module rules)."""
     whole = max_digits - decimal_places
-    form = (f"harus berupa angka desimal dalam teks (contoh \"1500000.00\"), paling banyak {whole} digit "
-            f"sebelum koma dan {decimal_places} desimal")
+    form = (
+        f'harus berupa angka desimal dalam teks (contoh "1500000.00"), paling banyak {whole} digit '
+        f"sebelum koma dan {decimal_places} desimal"
+    )
     if isinstance(value, Decimal):
         value = format(value, "f") if value.is_finite() else "NaN"
     if isinstance(value, bool) or not isinstance(value, (str, int)):

@@ -24,15 +24,30 @@ from . import policy
 from .errors import LoanError, Overpayment
 from .models import Installment, Loan, LoanProduct, Repayment
 
-INCOME_ACCOUNT = {"denda": "pendapatan_denda", "jasa": "pendapatan_jasa_pinjaman", "pokok": "piutang_pinjaman"}
-INSTALLMENT_FIELDS = ["pokok_paid", "jasa_paid", "denda_paid", "jasa_waived", "denda", "denda_through", "paid_on"]
+INCOME_ACCOUNT = {
+    "denda": "pendapatan_denda",
+    "jasa": "pendapatan_jasa_pinjaman",
+    "pokok": "piutang_pinjaman",
+}
+INSTALLMENT_FIELDS = [
+    "pokok_paid",
+    "jasa_paid",
+    "denda_paid",
+    "jasa_waived",
+    "denda",
+    "denda_through",
+    "paid_on",
+]
 
 
 def lock_loan(cooperative, **lookup) -> Loan:
     """Load and lock one loan row (SELECT … FOR UPDATE on PostgreSQL)."""
     try:
-        return (Loan.objects.select_for_update(of=("self",)).select_related("product", "member")
-                .get(cooperative=cooperative, **lookup))
+        return (
+            Loan.objects.select_for_update(of=("self",))
+            .select_related("product", "member")
+            .get(cooperative=cooperative, **lookup)
+        )
     except Loan.DoesNotExist:
         raise LoanError("Pinjaman tidak ditemukan.") from None
 
@@ -46,9 +61,18 @@ def installments_of(loan: Loan) -> list[Installment]:
     return list(Installment.objects.filter(cooperative=loan.cooperative, loan=loan).order_by("number"))
 
 
-def apply_repayment(*, loan: Loan, amount, date: dt.date, actor, payoff: bool = False,
-                    debit_account: str = "kas", kind: str = Repayment.Kind.REGULAR, overflow: str | None = None,
-                    memo: str = "") -> Repayment:
+def apply_repayment(
+    *,
+    loan: Loan,
+    amount,
+    date: dt.date,
+    actor,
+    payoff: bool = False,
+    debit_account: str = "kas",
+    kind: str = Repayment.Kind.REGULAR,
+    overflow: str | None = None,
+    memo: str = "",
+) -> Repayment:
     """Apply a payment to a LOCKED active loan and post it. Not durable: call inside an action.
 
     Regular payments are allocated first over the installments due by ``date`` (component by
@@ -75,11 +99,21 @@ def apply_repayment(*, loan: Loan, amount, date: dt.date, actor, payoff: bool = 
         _overflow_to_sukarela(loan, excess, date, actor, debit_account, number)
     closed = _update_loan(loan, installments, totals["pokok"], date)
     return Repayment.objects.create(
-        cooperative=loan.cooperative, loan=loan, number=number, kind=Repayment.Kind.PAYOFF if payoff else kind,
-        date=date, amount=amount, denda=totals["denda"], jasa=totals["jasa"], pokok=totals["pokok"],
-        to_sukarela=excess, debit_account=debit_account,
+        cooperative=loan.cooperative,
+        loan=loan,
+        number=number,
+        kind=Repayment.Kind.PAYOFF if payoff else kind,
+        date=date,
+        amount=amount,
+        denda=totals["denda"],
+        jasa=totals["jasa"],
+        pokok=totals["pokok"],
+        to_sukarela=excess,
+        debit_account=debit_account,
         allocations=[{"n": n, **{k: str(v) for k, v in a.items()}} for n, a in sorted(alloc.items())],
-        closed_loan=closed, entry=entry, received_by=user_of(actor),
+        closed_loan=closed,
+        entry=entry,
+        received_by=user_of(actor),
     )
 
 
@@ -100,13 +134,16 @@ def _owed(loan, open_insts, date, amount, payoff: bool, alloc: dict) -> Decimal:
         return sum((i.pokok_due + i.jasa_due + i.denda_due for i in open_insts), ZERO)
     quote = policy.payoff_quote(loan, open_insts, date)
     if amount < quote["total"]:
-        raise LoanError(f"Pelunasan dipercepat membutuhkan {rupiah(quote['total'])}; diterima {rupiah(amount)}.")
+        raise LoanError(
+            f"Pelunasan dipercepat membutuhkan {rupiah(quote['total'])}; diterima {rupiah(amount)}."
+        )
     for inst in open_insts:
         waived = quote["waived"].get(inst.number)
         if waived:
             inst.jasa_waived += waived
             alloc.setdefault(inst.number, {"denda": ZERO, "jasa": ZERO, "pokok": ZERO, "waived": ZERO})[
-                "waived"] += waived
+                "waived"
+            ] += waived
     return quote["total"]
 
 
@@ -140,16 +177,27 @@ def _save_installments(installments, alloc: dict, accrued: set, date: dt.date) -
 def _post(loan, number, date, applied, totals, actor, debit_account, memo):
     lines = [Line(debit_account, debit=applied)]
     lines += [Line(INCOME_ACCOUNT[c], credit=totals[c]) for c in policy.COMPONENTS if totals[c] > 0]
-    return post(cooperative=loan.cooperative, date=date,
-                memo=memo or f"Angsuran pinjaman {loan.number} a.n. {loan.member.name}", lines=lines, actor=actor,
-                source_type="loans.repayment", source_ref=number)
+    return post(
+        cooperative=loan.cooperative,
+        date=date,
+        memo=memo or f"Angsuran pinjaman {loan.number} a.n. {loan.member.name}",
+        lines=lines,
+        actor=actor,
+        source_type="loans.repayment",
+        source_ref=number,
+    )
 
 
 def _overflow_to_sukarela(loan, excess, date, actor, debit_account, number) -> None:
     with batch():
-        savings_sukarela_credit(actor=actor, cooperative=loan.cooperative, date=date, contra_account=debit_account,
-                                source_type="loans.overpayment",
-                                credits=[(loan.member, excess, f"Kelebihan bayar pinjaman {loan.number}", number)])
+        savings_sukarela_credit(
+            actor=actor,
+            cooperative=loan.cooperative,
+            date=date,
+            contra_account=debit_account,
+            source_type="loans.overpayment",
+            credits=[(loan.member, excess, f"Kelebihan bayar pinjaman {loan.number}", number)],
+        )
 
 
 def _update_loan(loan, installments, pokok: Decimal, date: dt.date) -> bool:
@@ -166,7 +214,9 @@ def _update_loan(loan, installments, pokok: Decimal, date: dt.date) -> bool:
     return closed
 
 
-def repay_from_exit(*, cooperative, member, amount_available, date: dt.date, actor, source_ref: str = "") -> Decimal:
+def repay_from_exit(
+    *, cooperative, member, amount_available, date: dt.date, actor, source_ref: str = ""
+) -> Decimal:
     """Settle the exiting member's open loans from ``amount_available`` (debit ``simpanan_keluar``).
 
     Each open loan (oldest first) is paid off under its product's early-payoff rule when the
@@ -177,16 +227,24 @@ def repay_from_exit(*, cooperative, member, amount_available, date: dt.date, act
     used = ZERO
     if available <= 0:
         return used
-    ids = list(Loan.objects.filter(cooperative=cooperative, member=member, status=Loan.Status.ACTIVE)
-               .order_by("pk").values_list("pk", flat=True))
+    ids = list(
+        Loan.objects.filter(cooperative=cooperative, member=member, status=Loan.Status.ACTIVE)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     loans = [lock_loan(cooperative, pk=pk) for pk in ids]  # locked in id order
     loans.sort(key=lambda ln: (ln.disbursed_on or date, ln.number))
     memo_suffix = f" ({source_ref})" if source_ref else ""
     for loan in loans:
         if available - used <= 0:
             break
-        used += _exit_repay_one(loan, available - used, date, actor,
-                                f"Pelunasan pinjaman {loan.number} dari simpanan anggota keluar{memo_suffix}")
+        used += _exit_repay_one(
+            loan,
+            available - used,
+            date,
+            actor,
+            f"Pelunasan pinjaman {loan.number} dari simpanan anggota keluar{memo_suffix}",
+        )
     return used
 
 
@@ -195,8 +253,16 @@ def _exit_repay_one(loan, left: Decimal, date, actor, memo) -> Decimal:
     policy.accrue_denda(loan.product, installments, date)
     total = policy.payoff_quote(loan, policy.open_installments(installments), date)["total"]
     payoff = left >= total
-    rep = apply_repayment(loan=loan, amount=total if payoff else left, date=date, actor=actor, payoff=payoff,
-                          debit_account="simpanan_keluar", kind=Repayment.Kind.EXIT, memo=memo)
+    rep = apply_repayment(
+        loan=loan,
+        amount=total if payoff else left,
+        date=date,
+        actor=actor,
+        payoff=payoff,
+        debit_account="simpanan_keluar",
+        kind=Repayment.Kind.EXIT,
+        memo=memo,
+    )
     if rep.kind != Repayment.Kind.EXIT:
         rep.kind = Repayment.Kind.EXIT
         rep.save(update_fields=["kind"])

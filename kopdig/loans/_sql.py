@@ -42,7 +42,10 @@ def _update_from_values(cur, table, names, types, rows, batch) -> None:
     sets = ", ".join(f"{n} = v.{a}" for n, a in zip(names, aliases, strict=True))
     cast = "(" + ", ".join(f"%s::{t}" for t in types) + ", %s::bigint)"
     for i in range(0, len(rows), batch):
-        chunk = rows[i:i + batch]
+        chunk = rows[i : i + batch]
         values = ", ".join([cast] * len(chunk))
-        cur.execute(f"UPDATE {table} AS t SET {sets} FROM (VALUES {values}) AS v({', '.join(aliases)}, id) "
-                    "WHERE t.id = v.id", [x for row in chunk for x in row])
+        cur.execute(
+            f"UPDATE {table} AS t SET {sets} FROM (VALUES {values}) AS v({', '.join(aliases)}, id) "
+            "WHERE t.id = v.id",
+            [x for row in chunk for x in row],
+        )

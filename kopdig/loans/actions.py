@@ -43,18 +43,49 @@ from .policy import default_first_due, fee_amount, loan_schedule, monthly_rate, 
 from .selectors import loan_settings
 
 PRODUCT_FIELDS = [
-    "name", "method", "rate_percent", "rate_basis", "frequency", "min_term", "max_term", "max_grace_months",
-    "min_amount", "max_amount", "max_savings_multiple", "provisi_kind", "provisi_value", "admin_kind",
-    "admin_value", "denda_basis", "denda_kind", "denda_value", "denda_grace_days", "allocation_order",
-    "kurang_lancar_after_days", "diragukan_after_days", "macet_after_days", "required_guarantors",
-    "collateral_required", "early_payoff_jasa", "overpayment", "disburse_to", "rounding_unit", "active",
+    "name",
+    "method",
+    "rate_percent",
+    "rate_basis",
+    "frequency",
+    "min_term",
+    "max_term",
+    "max_grace_months",
+    "min_amount",
+    "max_amount",
+    "max_savings_multiple",
+    "provisi_kind",
+    "provisi_value",
+    "admin_kind",
+    "admin_value",
+    "denda_basis",
+    "denda_kind",
+    "denda_value",
+    "denda_grace_days",
+    "allocation_order",
+    "kurang_lancar_after_days",
+    "diragukan_after_days",
+    "macet_after_days",
+    "required_guarantors",
+    "collateral_required",
+    "early_payoff_jasa",
+    "overpayment",
+    "disburse_to",
+    "rounding_unit",
+    "active",
 ]
-SETTINGS_FIELDS = ["manajer_approval_limit", "reserve_lancar_percent", "reserve_kurang_lancar_percent",
-                   "reserve_diragukan_percent", "reserve_macet_percent"]
+SETTINGS_FIELDS = [
+    "manajer_approval_limit",
+    "reserve_lancar_percent",
+    "reserve_kurang_lancar_percent",
+    "reserve_diragukan_percent",
+    "reserve_macet_percent",
+]
 LOAN_AUDIT = ["status", "principal", "term", "outstanding", "decision_reason"]
 
 
 # ---------------------------------------------------------------- settings and products
+
 
 def loan_settings_update(*, actor, cooperative, **values) -> LoanSettings:
     require_role(actor, cooperative, BOARD, "mengubah pengaturan pinjaman")
@@ -71,8 +102,16 @@ def loan_settings_update(*, actor, cooperative, **values) -> LoanSettings:
             setattr(obj, k, v)
         obj.save()
         b, a = audit.diff(before, audit.snapshot(obj, SETTINGS_FIELDS))
-        audit.record(actor, "loan_settings_update", cooperative=cooperative, obj=obj, ref="pinjaman",
-                     summary="Pengaturan pinjaman diubah", before=_jsonable(b), after=_jsonable(a))
+        audit.record(
+            actor,
+            "loan_settings_update",
+            cooperative=cooperative,
+            obj=obj,
+            ref="pinjaman",
+            summary="Pengaturan pinjaman diubah",
+            before=_jsonable(b),
+            after=_jsonable(a),
+        )
     return obj
 
 
@@ -91,8 +130,11 @@ def _validate_product(p: LoanProduct):
     p.allocation_order = ",".join(order)
     if not (p.kurang_lancar_after_days < p.diragukan_after_days < p.macet_after_days):
         raise LoanError("Batas hari kolektibilitas harus naik: kurang lancar < diragukan < macet.")
-    for kind, value in ((p.provisi_kind, p.provisi_value), (p.admin_kind, p.admin_value),
-                        (p.denda_kind, p.denda_value)):
+    for kind, value in (
+        (p.provisi_kind, p.provisi_value),
+        (p.admin_kind, p.admin_value),
+        (p.denda_kind, p.denda_value),
+    ):
         if D(value) < 0 or (kind == FeeKind.PERCENT and D(value) > 100):
             raise LoanError("Biaya/denda tidak valid.")
 
@@ -119,8 +161,16 @@ def loan_product_save(*, actor, cooperative, code: str, **values) -> LoanProduct
         _validate_product(product)
         product.save()
         b, a = audit.diff(before, audit.snapshot(product, PRODUCT_FIELDS))
-        audit.record(actor, "loan_product_create" if created else "loan_product_update", cooperative=cooperative,
-                     obj=product, ref=product.code, summary=product.name, before=_jsonable(b), after=_jsonable(a))
+        audit.record(
+            actor,
+            "loan_product_create" if created else "loan_product_update",
+            cooperative=cooperative,
+            obj=product,
+            ref=product.code,
+            summary=product.name,
+            before=_jsonable(b),
+            after=_jsonable(a),
+        )
     return product
 
 
@@ -130,15 +180,28 @@ def _jsonable(d: dict) -> dict:
 
 # ---------------------------------------------------------------- application workflow
 
+
 def member_savings(cooperative, member, date) -> Decimal:
     """Σ simpanan (pokok, wajib, sukarela) of the member at ``date``."""
     by_member = simpanan_by_member(cooperative, date=date, kinds=("pokok", "wajib", "sukarela"))
     return q(by_member.get(member.pk, ZERO))
 
 
-def loan_apply(*, actor, cooperative, member: Member, product: LoanProduct, principal, term: int, purpose: str,
-               applied_on: dt.date | None = None, grace_months: int = 0, guarantors=(), collaterals=(),
-               analysis_notes: str = "") -> Loan:
+def loan_apply(
+    *,
+    actor,
+    cooperative,
+    member: Member,
+    product: LoanProduct,
+    principal,
+    term: int,
+    purpose: str,  # noqa: C901
+    applied_on: dt.date | None = None,
+    grace_months: int = 0,
+    guarantors=(),
+    collaterals=(),
+    analysis_notes: str = "",
+) -> Loan:
     """Enter a loan application. ``collaterals``: [(kind, description, value)], ``guarantors``: [Member]."""
     require_role(actor, cooperative, STAFF, "mengajukan pinjaman")
     applied_on = applied_on or timezone.localdate()
@@ -154,11 +217,15 @@ def loan_apply(*, actor, cooperative, member: Member, product: LoanProduct, prin
     if not (purpose or "").strip():
         raise LoanError("Tujuan pinjaman wajib diisi.")
     if principal <= 0 or principal < product.min_amount or principal > product.max_amount:
-        raise LoanError(f"Jumlah pinjaman harus antara {rupiah(product.min_amount)} dan {rupiah(product.max_amount)}.")
+        raise LoanError(
+            f"Jumlah pinjaman harus antara {rupiah(product.min_amount)} dan {rupiah(product.max_amount)}."
+        )
     if term < product.min_term or term > product.max_term:
         raise LoanError(f"Jangka waktu harus {product.min_term}–{product.max_term} bulan.")
     if grace_months < 0 or grace_months > product.max_grace_months or grace_months >= term:
-        raise LoanError(f"Masa tenggang maksimal {product.max_grace_months} bulan dan lebih pendek dari jangka waktu.")
+        raise LoanError(
+            f"Masa tenggang maksimal {product.max_grace_months} bulan dan lebih pendek dari jangka waktu."
+        )
     guarantors = list(guarantors)
     if any(g.pk == member.pk or g.cooperative_id != cooperative.pk for g in guarantors):
         raise LoanError("Penjamin harus anggota lain dari koperasi ini.")
@@ -173,29 +240,50 @@ def loan_apply(*, actor, cooperative, member: Member, product: LoanProduct, prin
         savings = member_savings(cooperative, member, applied_on)
         limit = q(savings * product.max_savings_multiple)
         if principal > limit:
-            raise LoanError(f"Jumlah pinjaman melebihi {product.max_savings_multiple}× simpanan anggota "
-                            f"(maksimal {rupiah(limit)}).")
+            raise LoanError(
+                f"Jumlah pinjaman melebihi {product.max_savings_multiple}× simpanan anggota "
+                f"(maksimal {rupiah(limit)})."
+            )
     periods = periods_for(product.frequency, term)
     grace_periods = periods_for(product.frequency, grace_months) if grace_months else 0
     with action_atomic():
         seq = next_number(cooperative, "loan", applied_on.year)
         loan = Loan.objects.create(
-            cooperative=cooperative, number=f"PJ-{applied_on.year}-{seq:06d}", member=member, product=product,
-            purpose=purpose.strip()[:255], principal=principal, term=term, periods=periods,
-            grace_periods=grace_periods, method=product.method, frequency=product.frequency,
+            cooperative=cooperative,
+            number=f"PJ-{applied_on.year}-{seq:06d}",
+            member=member,
+            product=product,
+            purpose=purpose.strip()[:255],
+            principal=principal,
+            term=term,
+            periods=periods,
+            grace_periods=grace_periods,
+            method=product.method,
+            frequency=product.frequency,
             rate_monthly_percent=monthly_rate(product),
             provisi_amount=fee_amount(product.provisi_kind, product.provisi_value, principal),
             admin_amount=fee_amount(product.admin_kind, product.admin_value, principal),
-            applied_on=applied_on, entered_by=user_of(actor), analysis_notes=analysis_notes or "",
+            applied_on=applied_on,
+            entered_by=user_of(actor),
+            analysis_notes=analysis_notes or "",
         )
         LoanGuarantor.objects.bulk_create(
-            LoanGuarantor(cooperative=cooperative, loan=loan, member=g) for g in {g.pk: g for g in guarantors}.values())
+            LoanGuarantor(cooperative=cooperative, loan=loan, member=g)
+            for g in {g.pk: g for g in guarantors}.values()
+        )
         LoanCollateral.objects.bulk_create(
             LoanCollateral(cooperative=cooperative, loan=loan, kind=k[:60], description=d[:255], value=v)
-            for k, d, v in collaterals)
-        audit.record(actor, "loan_apply", cooperative=cooperative, obj=loan, ref=loan.number,
-                     summary=f"Pengajuan {member.name} {rupiah(principal)} / {term} bln",
-                     after=_jsonable(audit.snapshot(loan, LOAN_AUDIT)))
+            for k, d, v in collaterals
+        )
+        audit.record(
+            actor,
+            "loan_apply",
+            cooperative=cooperative,
+            obj=loan,
+            ref=loan.number,
+            summary=f"Pengajuan {member.name} {rupiah(principal)} / {term} bln",
+            after=_jsonable(audit.snapshot(loan, LOAN_AUDIT)),
+        )
     return loan
 
 
@@ -212,9 +300,16 @@ def loan_analyze(*, actor, cooperative, number: str, notes: str) -> Loan:
         before = loan.analysis_notes
         loan.analysis_notes = (notes or "").strip()
         loan.save(update_fields=["analysis_notes"])
-        audit.record(actor, "loan_analyze", cooperative=cooperative, obj=loan, ref=loan.number,
-                     summary="Catatan analisis", before={"analysis_notes": before},
-                     after={"analysis_notes": loan.analysis_notes})
+        audit.record(
+            actor,
+            "loan_analyze",
+            cooperative=cooperative,
+            obj=loan,
+            ref=loan.number,
+            summary="Catatan analisis",
+            before={"analysis_notes": before},
+            after={"analysis_notes": loan.analysis_notes},
+        )
     return loan
 
 
@@ -230,25 +325,42 @@ def loan_approve(*, actor, cooperative, number: str, date: dt.date | None = None
         if date < loan.applied_on:
             raise LoanError("Tanggal persetujuan sebelum tanggal pengajuan.")
         if role == Role.Kind.MANAJER and loan.principal > loan_settings(cooperative).manajer_approval_limit:
-            raise NotAllowed("Jumlah pinjaman melebihi batas persetujuan manajer; perlu persetujuan pengurus.")
+            raise NotAllowed(
+                "Jumlah pinjaman melebihi batas persetujuan manajer; perlu persetujuan pengurus."
+            )
         loan.status, loan.approved_by, loan.approved_on = Loan.Status.APPROVED, user_of(actor), date
         loan.save(update_fields=["status", "approved_by", "approved_on"])
-        audit.record(actor, "loan_approve", cooperative=cooperative, obj=loan, ref=loan.number,
-                     summary=f"Disetujui {rupiah(loan.principal)}", before={"status": Loan.Status.APPLIED},
-                     after={"status": loan.status})
+        audit.record(
+            actor,
+            "loan_approve",
+            cooperative=cooperative,
+            obj=loan,
+            ref=loan.number,
+            summary=f"Disetujui {rupiah(loan.principal)}",
+            before={"status": Loan.Status.APPLIED},
+            after={"status": loan.status},
+        )
     return loan
 
 
 def loan_reject(*, actor, cooperative, number: str, reason: str) -> Loan:
     require_role(actor, cooperative, APPROVERS, "menolak pinjaman")
-    return _decide(actor, cooperative, number, reason, Loan.Status.REJECTED, "loan_reject",
-                   {Loan.Status.APPLIED})
+    return _decide(
+        actor, cooperative, number, reason, Loan.Status.REJECTED, "loan_reject", {Loan.Status.APPLIED}
+    )
 
 
 def loan_cancel(*, actor, cooperative, number: str, reason: str) -> Loan:
     require_role(actor, cooperative, STAFF, "membatalkan pinjaman")
-    return _decide(actor, cooperative, number, reason, Loan.Status.CANCELLED, "loan_cancel",
-                   {Loan.Status.APPLIED, Loan.Status.APPROVED})
+    return _decide(
+        actor,
+        cooperative,
+        number,
+        reason,
+        Loan.Status.CANCELLED,
+        "loan_cancel",
+        {Loan.Status.APPLIED, Loan.Status.APPROVED},
+    )
 
 
 def _decide(actor, cooperative, number, reason, status, action, allowed) -> Loan:
@@ -262,20 +374,37 @@ def _decide(actor, cooperative, number, reason, status, action, allowed) -> Loan
         before = loan.status
         loan.status, loan.decision_reason = status, reason[:255]
         loan.save(update_fields=["status", "decision_reason"])
-        audit.record(actor, action, cooperative=cooperative, obj=loan, ref=loan.number, summary=reason,
-                     before={"status": before}, after={"status": status, "reason": reason})
+        audit.record(
+            actor,
+            action,
+            cooperative=cooperative,
+            obj=loan,
+            ref=loan.number,
+            summary=reason,
+            before={"status": before},
+            after={"status": status, "reason": reason},
+        )
     return loan
 
 
-def loan_disburse(*, actor, cooperative, number: str, date: dt.date | None = None,
-                  first_due_date: dt.date | None = None, to: str | None = None, cash_account: str = "kas") -> Loan:
+def loan_disburse(
+    *,
+    actor,
+    cooperative,
+    number: str,
+    date: dt.date | None = None,
+    first_due_date: dt.date | None = None,
+    to: str | None = None,
+    cash_account: str = "kas",
+) -> Loan:
     """Disburse an approved loan: schedule, Dr piutang_pinjaman P / Cr kas (or sukarela) net / Cr provisi fees."""
     require_role(actor, cooperative, STAFF, "mencairkan pinjaman")
     date = date or timezone.localdate()
     with action_atomic():
         loan = _locked(cooperative, number)
-        return _disburse(loan, actor=actor, date=date, first_due_date=first_due_date, to=to,
-                         cash_account=cash_account)
+        return _disburse(
+            loan, actor=actor, date=date, first_due_date=first_due_date, to=to, cash_account=cash_account
+        )
 
 
 def _disburse(loan, *, actor, date, first_due_date=None, to=None, cash_account="kas") -> Loan:
@@ -300,40 +429,91 @@ def _disburse(loan, *, actor, date, first_due_date=None, to=None, cash_account="
         lines = [Line("piutang_pinjaman", debit=loan.principal), Line(cash_account, credit=net)]
         if fees > 0:
             lines.append(Line("pendapatan_provisi", credit=fees))
-        entry = post(cooperative=cooperative, date=date, memo=memo, lines=lines, actor=actor,
-                     source_type="loans.disbursement", source_ref=loan.number)
+        entry = post(
+            cooperative=cooperative,
+            date=date,
+            memo=memo,
+            lines=lines,
+            actor=actor,
+            source_type="loans.disbursement",
+            source_ref=loan.number,
+        )
     else:
         entry = None
         if fees > 0:
-            entry = post(cooperative=cooperative, date=date, memo=f"Provisi/administrasi pinjaman {loan.number}",
-                         lines=[Line("piutang_pinjaman", debit=fees), Line("pendapatan_provisi", credit=fees)],
-                         actor=actor, source_type="loans.disbursement", source_ref=loan.number)
+            entry = post(
+                cooperative=cooperative,
+                date=date,
+                memo=f"Provisi/administrasi pinjaman {loan.number}",
+                lines=[Line("piutang_pinjaman", debit=fees), Line("pendapatan_provisi", credit=fees)],
+                actor=actor,
+                source_type="loans.disbursement",
+                source_ref=loan.number,
+            )
         with batch():
             [credited] = savings_sukarela_credit(
-                actor=actor, cooperative=cooperative, date=date, contra_account="piutang_pinjaman",
-                source_type="loans.disbursement", credits=[(loan.member, net, memo, loan.number)])
+                actor=actor,
+                cooperative=cooperative,
+                date=date,
+                contra_account="piutang_pinjaman",
+                source_type="loans.disbursement",
+                credits=[(loan.member, net, memo, loan.number)],
+            )
         entry = entry or credited.entry
     Installment.objects.bulk_create(
-        Installment(cooperative=cooperative, loan=loan, number=r.number, due_date=r.due_date, pokok=r.pokok,
-                    jasa=r.jasa) for r in rows)
+        Installment(
+            cooperative=cooperative,
+            loan=loan,
+            number=r.number,
+            due_date=r.due_date,
+            pokok=r.pokok,
+            jasa=r.jasa,
+        )
+        for r in rows
+    )
     loan.status = Loan.Status.ACTIVE
     loan.disbursed_on, loan.disbursed_by, loan.disbursed_to = date, user_of(actor), to
     loan.disbursement_entry = entry
     loan.first_due_date, loan.maturity_date = rows[0].due_date, rows[-1].due_date
     loan.outstanding = loan.principal
-    loan.save(update_fields=["status", "disbursed_on", "disbursed_by", "disbursed_to", "disbursement_entry",
-                             "first_due_date", "maturity_date", "outstanding"])
-    audit.record(actor, "loan_disburse", cooperative=cooperative, obj=loan, ref=loan.number,
-                 summary=f"Dicairkan {rupiah(loan.principal)} (bersih {rupiah(net)}) ke {to}",
-                 before={"status": Loan.Status.APPROVED},
-                 after={"status": loan.status, "net": str(net), "fees": str(fees)})
+    loan.save(
+        update_fields=[
+            "status",
+            "disbursed_on",
+            "disbursed_by",
+            "disbursed_to",
+            "disbursement_entry",
+            "first_due_date",
+            "maturity_date",
+            "outstanding",
+        ]
+    )
+    audit.record(
+        actor,
+        "loan_disburse",
+        cooperative=cooperative,
+        obj=loan,
+        ref=loan.number,
+        summary=f"Dicairkan {rupiah(loan.principal)} (bersih {rupiah(net)}) ke {to}",
+        before={"status": Loan.Status.APPROVED},
+        after={"status": loan.status, "net": str(net), "fees": str(fees)},
+    )
     return loan
 
 
 # ---------------------------------------------------------------- repayments
 
-def loan_repay(*, actor, cooperative, number: str, amount, date: dt.date | None = None, payoff: bool = False,
-               account: str = "kas") -> Repayment:
+
+def loan_repay(
+    *,
+    actor,
+    cooperative,
+    number: str,
+    amount,
+    date: dt.date | None = None,
+    payoff: bool = False,
+    account: str = "kas",
+) -> Repayment:
     """Receive a payment (regular, partial, pay-ahead or early payoff). Returns the receipt."""
     require_role(actor, cooperative, STAFF, "menerima angsuran")
     date = date or timezone.localdate()
@@ -342,24 +522,37 @@ def loan_repay(*, actor, cooperative, number: str, amount, date: dt.date | None 
     with action_atomic():
         loan = _locked(cooperative, number)
         before = loan.outstanding
-        rep = apply_repayment(loan=loan, amount=amount, date=date, actor=actor, payoff=payoff, debit_account=account)
-        audit.record(actor, "loan_repay", cooperative=cooperative, obj=rep, ref=rep.number,
-                     summary=f"{loan.number}: {rupiah(rep.amount)} (denda {rupiah(rep.denda)}, jasa {rupiah(rep.jasa)}, "
-                             f"pokok {rupiah(rep.pokok)})",
-                     before={"outstanding": str(before)},
-                     after={"outstanding": str(loan.outstanding), "status": loan.status})
+        rep = apply_repayment(
+            loan=loan, amount=amount, date=date, actor=actor, payoff=payoff, debit_account=account
+        )
+        audit.record(
+            actor,
+            "loan_repay",
+            cooperative=cooperative,
+            obj=rep,
+            ref=rep.number,
+            summary=f"{loan.number}: {rupiah(rep.amount)} (denda {rupiah(rep.denda)}, jasa {rupiah(rep.jasa)}, "
+            f"pokok {rupiah(rep.pokok)})",
+            before={"outstanding": str(before)},
+            after={"outstanding": str(loan.outstanding), "status": loan.status},
+        )
     return rep
 
 
-def repayment_reverse(*, actor, cooperative, number: str, reason: str, date: dt.date | None = None) -> Repayment:
+def repayment_reverse(
+    *, actor, cooperative, number: str, reason: str, date: dt.date | None = None
+) -> Repayment:  # noqa: C901
     """Reverse a wrong repayment (the loan's latest): mirror journal, schedule restored."""
     require_role(actor, cooperative, APPROVERS, "membatalkan pembayaran")
     reason = (reason or "").strip()
     if not reason:
         raise LoanError("Alasan pembatalan wajib diisi.")
     with action_atomic():
-        loan_id = Repayment.objects.filter(cooperative=cooperative, number=number).values_list(
-            "loan_id", flat=True).first()
+        loan_id = (
+            Repayment.objects.filter(cooperative=cooperative, number=number)
+            .values_list("loan_id", flat=True)
+            .first()
+        )
         if loan_id is None:
             raise LoanError(f"Kuitansi {number} tidak ditemukan.")
         loan = lock_loan(cooperative, pk=loan_id)
@@ -369,19 +562,31 @@ def repayment_reverse(*, actor, cooperative, number: str, reason: str, date: dt.
         if rep.kind == Repayment.Kind.RECOVERY:
             raise LoanError("Pemulihan dibatalkan dengan membalik jurnalnya di buku besar.")
         if rep.to_sukarela > 0:
-            raise LoanError("Pembayaran yang kelebihannya sudah dipindah ke simpanan sukarela tidak dapat "
-                            "dibatalkan di sini.")
-        later = Repayment.objects.filter(cooperative=cooperative, loan=loan, reversed=False, pk__gt=rep.pk).exists()
+            raise LoanError(
+                "Pembayaran yang kelebihannya sudah dipindah ke simpanan sukarela tidak dapat "
+                "dibatalkan di sini."
+            )
+        later = Repayment.objects.filter(
+            cooperative=cooperative, loan=loan, reversed=False, pk__gt=rep.pk
+        ).exists()
         if later:
-            raise LoanError("Hanya pembayaran terakhir pinjaman ini yang dapat dibatalkan; batalkan yang lebih "
-                            "baru terlebih dahulu.")
+            raise LoanError(
+                "Hanya pembayaran terakhir pinjaman ini yang dapat dibatalkan; batalkan yang lebih "
+                "baru terlebih dahulu."
+            )
         if loan.status not in (Loan.Status.ACTIVE, Loan.Status.CLOSED):
             raise LoanError(f"Pinjaman {loan.number} berstatus {loan.get_status_display()}.")
         date = date or timezone.localdate()
-        rev_entry = reverse(entry=rep.entry, date=max(date, rep.date), actor=actor,
-                            memo=f"Pembatalan kuitansi {rep.number}: {reason}"[:255])
+        rev_entry = reverse(
+            entry=rep.entry,
+            date=max(date, rep.date),
+            actor=actor,
+            memo=f"Pembatalan kuitansi {rep.number}: {reason}"[:255],
+        )
         by_number = {a["n"]: a for a in rep.allocations}
-        insts = list(Installment.objects.filter(cooperative=cooperative, loan=loan, number__in=list(by_number)))
+        insts = list(
+            Installment.objects.filter(cooperative=cooperative, loan=loan, number__in=list(by_number))
+        )
         for inst in insts:
             a = by_number[inst.number]
             inst.denda_paid -= D(a["denda"])
@@ -390,7 +595,9 @@ def repayment_reverse(*, actor, cooperative, number: str, reason: str, date: dt.
             inst.jasa_waived -= D(a.get("waived", "0"))
             if not inst.is_paid:
                 inst.paid_on = None
-        Installment.objects.bulk_update(insts, ["denda_paid", "jasa_paid", "pokok_paid", "jasa_waived", "paid_on"])
+        Installment.objects.bulk_update(
+            insts, ["denda_paid", "jasa_paid", "pokok_paid", "jasa_waived", "paid_on"]
+        )
         before = {"outstanding": str(loan.outstanding), "status": loan.status}
         loan.outstanding += rep.pokok
         if loan.status == Loan.Status.CLOSED:
@@ -398,12 +605,21 @@ def repayment_reverse(*, actor, cooperative, number: str, reason: str, date: dt.
         loan.save(update_fields=["outstanding", "status", "closed_on"])
         rep.reversed, rep.reversal_entry, rep.reversal_reason = True, rev_entry, reason[:255]
         rep.save(update_fields=["reversed", "reversal_entry", "reversal_reason"])
-        audit.record(actor, "repayment_reverse", cooperative=cooperative, obj=rep, ref=rep.number, summary=reason,
-                     before=before, after={"outstanding": str(loan.outstanding), "status": loan.status})
+        audit.record(
+            actor,
+            "repayment_reverse",
+            cooperative=cooperative,
+            obj=rep,
+            ref=rep.number,
+            summary=reason,
+            before=before,
+            after={"outstanding": str(loan.outstanding), "status": loan.status},
+        )
     return rep
 
 
 # ---------------------------------------------------------------- write-off and recovery
+
 
 def loan_writeoff_request(*, actor, cooperative, number: str, reason: str) -> Loan:
     require_role(actor, cooperative, APPROVERS, "mengusulkan hapus buku")
@@ -416,8 +632,15 @@ def loan_writeoff_request(*, actor, cooperative, number: str, reason: str) -> Lo
             raise LoanError("Hanya pinjaman aktif dengan sisa pokok yang dapat dihapusbukukan.")
         loan.writeoff_requested_by, loan.writeoff_reason = user_of(actor), reason[:255]
         loan.save(update_fields=["writeoff_requested_by", "writeoff_reason"])
-        audit.record(actor, "loan_writeoff_request", cooperative=cooperative, obj=loan, ref=loan.number,
-                     summary=reason, after={"outstanding": str(loan.outstanding)})
+        audit.record(
+            actor,
+            "loan_writeoff_request",
+            cooperative=cooperative,
+            obj=loan,
+            ref=loan.number,
+            summary=reason,
+            after={"outstanding": str(loan.outstanding)},
+        )
     return loan
 
 
@@ -432,21 +655,35 @@ def loan_writeoff_approve(*, actor, cooperative, number: str, date: dt.date | No
         if loan.writeoff_requested_by_id == actor.pk:
             raise NotAllowed("Hapus buku harus disetujui pengurus lain dari yang mengusulkan.")
         amount = loan.outstanding
-        post(cooperative=cooperative, date=date, memo=f"Hapus buku pinjaman {loan.number} a.n. {loan.member.name}",
-             lines=[Line("cadangan_risiko", debit=amount), Line("piutang_pinjaman", credit=amount)], actor=actor,
-             source_type="loans.writeoff", source_ref=loan.number, approved_by=user_of(actor))
+        post(
+            cooperative=cooperative,
+            date=date,
+            memo=f"Hapus buku pinjaman {loan.number} a.n. {loan.member.name}",
+            lines=[Line("cadangan_risiko", debit=amount), Line("piutang_pinjaman", credit=amount)],
+            actor=actor,
+            source_type="loans.writeoff",
+            source_ref=loan.number,
+            approved_by=user_of(actor),
+        )
         loan.status, loan.written_off_on, loan.written_off_amount = Loan.Status.WRITTEN_OFF, date, amount
         loan.outstanding = ZERO
         loan.save(update_fields=["status", "written_off_on", "written_off_amount", "outstanding"])
-        audit.record(actor, "loan_writeoff_approve", cooperative=cooperative, obj=loan, ref=loan.number,
-                     summary=f"Dihapusbukukan {rupiah(amount)}", before={"status": Loan.Status.ACTIVE,
-                                                                           "outstanding": str(amount)},
-                     after={"status": loan.status, "outstanding": "0.00"})
+        audit.record(
+            actor,
+            "loan_writeoff_approve",
+            cooperative=cooperative,
+            obj=loan,
+            ref=loan.number,
+            summary=f"Dihapusbukukan {rupiah(amount)}",
+            before={"status": Loan.Status.ACTIVE, "outstanding": str(amount)},
+            after={"status": loan.status, "outstanding": "0.00"},
+        )
     return loan
 
 
-def loan_recover(*, actor, cooperative, number: str, amount, date: dt.date | None = None,
-                 account: str = "kas") -> Repayment:
+def loan_recover(
+    *, actor, cooperative, number: str, amount, date: dt.date | None = None, account: str = "kas"
+) -> Repayment:
     """Money received on a written-off loan: Dr kas / Cr pendapatan_pemulihan."""
     require_role(actor, cooperative, STAFF, "menerima pemulihan")
     date = date or timezone.localdate()
@@ -463,32 +700,68 @@ def loan_recover(*, actor, cooperative, number: str, amount, date: dt.date | Non
         if amount > left:
             raise LoanError(f"Pemulihan melebihi sisa yang dihapusbukukan ({rupiah(left)}).")
         receipt = repayment_number(cooperative, date)
-        entry = post(cooperative=cooperative, date=date, memo=f"Pemulihan pinjaman {loan.number} (hapus buku)",
-                     lines=[Line(account, debit=amount), Line("pendapatan_pemulihan", credit=amount)], actor=actor,
-                     source_type="loans.recovery", source_ref=receipt)
+        entry = post(
+            cooperative=cooperative,
+            date=date,
+            memo=f"Pemulihan pinjaman {loan.number} (hapus buku)",
+            lines=[Line(account, debit=amount), Line("pendapatan_pemulihan", credit=amount)],
+            actor=actor,
+            source_type="loans.recovery",
+            source_ref=receipt,
+        )
         loan.recovered_amount += amount
         loan.save(update_fields=["recovered_amount"])
         rep = Repayment.objects.create(
-            cooperative=cooperative, loan=loan, number=receipt, kind=Repayment.Kind.RECOVERY, date=date,
-            amount=amount, recovery=amount, debit_account=account, entry=entry, received_by=user_of(actor))
-        audit.record(actor, "loan_recover", cooperative=cooperative, obj=rep, ref=receipt,
-                     summary=f"{loan.number}: pemulihan {rupiah(amount)}",
-                     after={"recovered": str(loan.recovered_amount)})
+            cooperative=cooperative,
+            loan=loan,
+            number=receipt,
+            kind=Repayment.Kind.RECOVERY,
+            date=date,
+            amount=amount,
+            recovery=amount,
+            debit_account=account,
+            entry=entry,
+            received_by=user_of(actor),
+        )
+        audit.record(
+            actor,
+            "loan_recover",
+            cooperative=cooperative,
+            obj=rep,
+            ref=receipt,
+            summary=f"{loan.number}: pemulihan {rupiah(amount)}",
+            after={"recovered": str(loan.recovered_amount)},
+        )
     return rep
 
 
 # ---------------------------------------------------------------- a member's exit
 
-def loan_exit_repay(*, actor, cooperative, member, amount_available, date: dt.date, source_ref: str = "") -> Decimal:
+
+def loan_exit_repay(
+    *, actor, cooperative, member, amount_available, date: dt.date, source_ref: str = ""
+) -> Decimal:
     """Settle an exiting member's open loans from the savings being returned (Dr simpanan_keluar):
     each loan paid off under its product's rule when the money suffices, else a partial payment.
     Returns the amount used. Run inside the members' exit (``batch()``)."""
     require_role(actor, cooperative, APPROVERS, "menyelesaikan pinjaman anggota keluar")
     with action_atomic():
-        used = repay_from_exit(cooperative=cooperative, member=member, amount_available=amount_available, date=date,
-                               actor=actor, source_ref=source_ref)
+        used = repay_from_exit(
+            cooperative=cooperative,
+            member=member,
+            amount_available=amount_available,
+            date=date,
+            actor=actor,
+            source_ref=source_ref,
+        )
         if used:
-            audit.record(actor, "loan_exit_repay", cooperative=cooperative, obj=member, ref=member.number,
-                         summary=f"Pinjaman dilunasi dari simpanan anggota keluar {rupiah(used)}",
-                         after={"used": str(used), "source": source_ref})
+            audit.record(
+                actor,
+                "loan_exit_repay",
+                cooperative=cooperative,
+                obj=member,
+                ref=member.number,
+                summary=f"Pinjaman dilunasi dari simpanan anggota keluar {rupiah(used)}",
+                after={"used": str(used), "source": source_ref},
+            )
     return used

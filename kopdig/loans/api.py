@@ -76,20 +76,38 @@ def schedule_preview(request, slug: str, data: PreviewIn):
     if grace and data.frequency == schedule.WEEKLY:
         grace = schedule.weeks_for_months(grace)
     today = timezone.localdate()
-    first = data.first_due_date or (today + dt.timedelta(days=7) if data.frequency == schedule.WEEKLY
-                                    else add_months(today, 1))
+    first = data.first_due_date or (
+        today + dt.timedelta(days=7) if data.frequency == schedule.WEEKLY else add_months(today, 1)
+    )
     try:
-        rows = schedule.build_schedule(principal=data.principal, rate_monthly_percent=data.rate_monthly_percent,
-                                       periods=periods, method=data.method, first_due_date=first,
-                                       frequency=data.frequency, grace_periods=grace,
-                                       rounding_unit=data.rounding_unit)
+        rows = schedule.build_schedule(
+            principal=data.principal,
+            rate_monthly_percent=data.rate_monthly_percent,
+            periods=periods,
+            method=data.method,
+            first_due_date=first,
+            frequency=data.frequency,
+            grace_periods=grace,
+            rounding_unit=data.rounding_unit,
+        )
     except schedule.ScheduleError as exc:
         raise HttpError(422, str(exc)) from None
     t = schedule.schedule_totals(rows)
     return {
-        "installments": [{"number": r.number, "date": r.due_date, "pokok": str(r.pokok), "jasa": str(r.jasa),
-                          "total": str(r.total), "remaining": str(r.remaining)} for r in rows],
-        "total_pokok": str(t["pokok"]), "total_jasa": str(t["jasa"]), "total": str(t["total"]),
+        "installments": [
+            {
+                "number": r.number,
+                "date": r.due_date,
+                "pokok": str(r.pokok),
+                "jasa": str(r.jasa),
+                "total": str(r.total),
+                "remaining": str(r.remaining),
+            }
+            for r in rows
+        ],
+        "total_pokok": str(t["pokok"]),
+        "total_jasa": str(t["jasa"]),
+        "total": str(t["total"]),
     }
 
 
@@ -123,11 +141,20 @@ class LoanList(Schema):
 
 def loan_out(loan) -> dict:
     return {
-        "number": loan.number, "member_number": loan.member.number, "member_name": loan.member.name,
-        "product": loan.product.code, "status": loan.status, "principal": str(loan.principal), "term": loan.term,
-        "method": loan.method, "rate_monthly_percent": str(loan.rate_monthly_percent),
-        "outstanding": str(loan.outstanding), "days_past_due": loan.days_past_due,
-        "kolektibilitas": loan.kolektibilitas, "applied_on": loan.applied_on, "approved_on": loan.approved_on,
+        "number": loan.number,
+        "member_number": loan.member.number,
+        "member_name": loan.member.name,
+        "product": loan.product.code,
+        "status": loan.status,
+        "principal": str(loan.principal),
+        "term": loan.term,
+        "method": loan.method,
+        "rate_monthly_percent": str(loan.rate_monthly_percent),
+        "outstanding": str(loan.outstanding),
+        "days_past_due": loan.days_past_due,
+        "kolektibilitas": loan.kolektibilitas,
+        "applied_on": loan.applied_on,
+        "approved_on": loan.approved_on,
         "disbursed_on": loan.disbursed_on,
     }
 
@@ -135,20 +162,38 @@ def loan_out(loan) -> dict:
 def loan_detail_out(loan) -> dict:
     return {
         **loan_out(loan),
-        "installments": [{"number": i.number, "date": i.due_date.isoformat(), "pokok": str(i.pokok),
-                          "jasa": str(i.jasa), "total": str(i.total), "pokok_paid": str(i.pokok_paid),
-                          "jasa_paid": str(i.jasa_paid), "jasa_waived": str(i.jasa_waived), "denda": str(i.denda),
-                          "denda_paid": str(i.denda_paid),
-                          "paid_on": i.paid_on.isoformat() if i.paid_on else None}
-                         for i in selectors.installments_of(loan)],
+        "installments": [
+            {
+                "number": i.number,
+                "date": i.due_date.isoformat(),
+                "pokok": str(i.pokok),
+                "jasa": str(i.jasa),
+                "total": str(i.total),
+                "pokok_paid": str(i.pokok_paid),
+                "jasa_paid": str(i.jasa_paid),
+                "jasa_waived": str(i.jasa_waived),
+                "denda": str(i.denda),
+                "denda_paid": str(i.denda_paid),
+                "paid_on": i.paid_on.isoformat() if i.paid_on else None,
+            }
+            for i in selectors.installments_of(loan)
+        ],
         "repayments": [repayment_out(r) for r in selectors.repayments_of(loan)],
     }
 
 
 def repayment_out(r) -> dict:
-    return {"number": r.number, "date": r.date.isoformat(), "kind": r.kind, "amount": str(r.amount),
-            "denda": str(r.denda), "jasa": str(r.jasa), "pokok": str(r.pokok), "to_sukarela": str(r.to_sukarela),
-            "reversed": r.reversed}
+    return {
+        "number": r.number,
+        "date": r.date.isoformat(),
+        "kind": r.kind,
+        "amount": str(r.amount),
+        "denda": str(r.denda),
+        "jasa": str(r.jasa),
+        "pokok": str(r.pokok),
+        "to_sukarela": str(r.to_sukarela),
+        "reversed": r.reversed,
+    }
 
 
 class LoanFilters(Schema):
@@ -167,8 +212,13 @@ def loan_list(request, slug: str, filters: Query[LoanFilters]):
         member = Member.objects.filter(cooperative=access.cooperative, user=request.user).first()
         if member is None:
             return {"items": [], "count": 0}
-    qs = selectors.loan_list(access.cooperative, status=filters.status, kolektibilitas=filters.kolektibilitas,
-                             search=filters.q, member=member)
+    qs = selectors.loan_list(
+        access.cooperative,
+        status=filters.status,
+        kolektibilitas=filters.kolektibilitas,
+        search=filters.q,
+        member=member,
+    )
     return page(qs, filters.limit, filters.offset, loan_out)
 
 
@@ -207,14 +257,32 @@ def loan_apply(request, slug: str, data: LoanApplyIn):
     collaterals = [(c.kind, c.description, str(c.value)) for c in data.collaterals]
 
     def fn():
-        loan = actions.loan_apply(actor=request.user, cooperative=coop, member=member, product=product,
-                                  principal=data.principal, term=data.term, purpose=data.purpose,
-                                  applied_on=data.applied_on, grace_months=data.grace_months,
-                                  guarantors=guarantors, collaterals=collaterals, analysis_notes=data.analysis_notes)
+        loan = actions.loan_apply(
+            actor=request.user,
+            cooperative=coop,
+            member=member,
+            product=product,
+            principal=data.principal,
+            term=data.term,
+            purpose=data.purpose,
+            applied_on=data.applied_on,
+            grace_months=data.grace_months,
+            guarantors=guarantors,
+            collaterals=collaterals,
+            analysis_notes=data.analysis_notes,
+        )
         return 201, loan_detail_out(selectors.loan_get(coop, loan.number))
 
-    return Status(*run_once(user=request.user, cooperative=coop, endpoint="loans.apply",
-                            key=request.headers.get("Idempotency-Key"), body=data.dict(), fn=fn))
+    return Status(
+        *run_once(
+            user=request.user,
+            cooperative=coop,
+            endpoint="loans.apply",
+            key=request.headers.get("Idempotency-Key"),
+            body=data.dict(),
+            fn=fn,
+        )
+    )
 
 
 def _get(access, request, number):
@@ -239,7 +307,9 @@ def loan_approve(request, slug: str, number: str, data: LoanApproveIn):
     access = api_coop(request, slug, APPROVERS)
     event_dates(access.cooperative, date=data.date)
     loan = _get(access, request, number)
-    actions.loan_approve(actor=request.user, cooperative=access.cooperative, number=loan.number, date=data.date)
+    actions.loan_approve(
+        actor=request.user, cooperative=access.cooperative, number=loan.number, date=data.date
+    )
     return loan_detail_out(selectors.loan_get(access.cooperative, loan.number))
 
 
@@ -258,13 +328,26 @@ def loan_disburse(request, slug: str, number: str, data: LoanDisburseIn):
     loan = _get(access, request, number)
 
     def fn():
-        actions.loan_disburse(actor=request.user, cooperative=coop, number=loan.number, date=data.date,
-                              first_due_date=data.first_due_date, to=data.to)
+        actions.loan_disburse(
+            actor=request.user,
+            cooperative=coop,
+            number=loan.number,
+            date=data.date,
+            first_due_date=data.first_due_date,
+            to=data.to,
+        )
         return 200, loan_detail_out(selectors.loan_get(coop, loan.number))
 
-    return Status(*run_once(user=request.user, cooperative=coop, endpoint="loans.disburse",
-                            key=request.headers.get("Idempotency-Key"), body={"number": number, **data.dict()},
-                            fn=fn))
+    return Status(
+        *run_once(
+            user=request.user,
+            cooperative=coop,
+            endpoint="loans.disburse",
+            key=request.headers.get("Idempotency-Key"),
+            body={"number": number, **data.dict()},
+            fn=fn,
+        )
+    )
 
 
 class RepaymentIn(Schema):
@@ -298,11 +381,29 @@ def loan_repay(request, slug: str, number: str, data: RepaymentIn):
     loan = _get(access, request, number)
 
     def fn():
-        rep = actions.loan_repay(actor=request.user, cooperative=coop, number=loan.number, amount=data.amount,
-                                 date=data.date, payoff=data.payoff, account=data.account)
+        rep = actions.loan_repay(
+            actor=request.user,
+            cooperative=coop,
+            number=loan.number,
+            amount=data.amount,
+            date=data.date,
+            payoff=data.payoff,
+            account=data.account,
+        )
         fresh = selectors.loan_get(coop, loan.number)
-        return 201, {**repayment_out(rep), "loan_outstanding": str(fresh.outstanding), "loan_status": fresh.status}
+        return 201, {
+            **repayment_out(rep),
+            "loan_outstanding": str(fresh.outstanding),
+            "loan_status": fresh.status,
+        }
 
-    return Status(*run_once(user=request.user, cooperative=coop, endpoint="loans.repayments",
-                            key=request.headers.get("Idempotency-Key"), body={"number": number, **data.dict()},
-                            fn=fn))
+    return Status(
+        *run_once(
+            user=request.user,
+            cooperative=coop,
+            endpoint="loans.repayments",
+            key=request.headers.get("Idempotency-Key"),
+            body={"number": number, **data.dict()},
+            fn=fn,
+        )
+    )

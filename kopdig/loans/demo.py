@@ -40,44 +40,164 @@ from .policy import accrue_denda, payoff_quote
 
 PLAN = {
     # slug: (number of loans, products)
-    "ksp-sejahtera": (320, [
-        ("UMUM", dict(name="Pinjaman Umum", method="menurun", rate_percent=Decimal("1.5"), min_term=3, max_term=36,
-                      min_amount=Decimal("1000000"), max_amount=Decimal("50000000"), provisi_value=Decimal("1"),
-                      admin_kind="tetap", admin_value=Decimal("25000"), denda_basis="per_hari", denda_kind="persen",
-                      denda_value=Decimal("0.1"), denda_grace_days=5, early_payoff_jasa="berjalan")),
-        ("KMU", dict(name="Kredit Modal Usaha", method="anuitas", rate_percent=Decimal("18"), rate_basis="tahun",
-                     min_term=6, max_term=36, min_amount=Decimal("5000000"), max_amount=Decimal("100000000"),
-                     provisi_value=Decimal("1.5"), admin_kind="tetap", admin_value=Decimal("50000"),
-                     denda_basis="per_hari", denda_kind="persen", denda_value=Decimal("0.1"), denda_grace_days=3,
-                     collateral_required=True, required_guarantors=0, early_payoff_jasa="penuh",
-                     rounding_unit=Decimal("100"))),
-        ("DARURAT", dict(name="Pinjaman Darurat", method="flat", rate_percent=Decimal("2"), min_term=1, max_term=6,
-                         min_amount=Decimal("500000"), max_amount=Decimal("3000000"), provisi_value=Decimal("0"),
-                         admin_kind="tetap", admin_value=Decimal("10000"), denda_basis="per_angsuran",
-                         denda_kind="tetap", denda_value=Decimal("10000"), denda_grace_days=3,
-                         early_payoff_jasa="tidak")),
-    ]),
-    "ksu-tunas-harapan": (100, [
-        ("USP", dict(name="Pinjaman USP", method="flat", rate_percent=Decimal("1.5"), min_term=3, max_term=24,
-                     min_amount=Decimal("500000"), max_amount=Decimal("20000000"), provisi_value=Decimal("1"),
-                     admin_kind="tetap", admin_value=Decimal("15000"), denda_basis="per_hari", denda_kind="persen",
-                     denda_value=Decimal("0.1"), denda_grace_days=7)),
-        ("TANI", dict(name="Pinjaman Musiman Tani", method="menurun", rate_percent=Decimal("1.25"), min_term=4,
-                      max_term=12, max_grace_months=3, min_amount=Decimal("1000000"), max_amount=Decimal("15000000"),
-                      provisi_value=Decimal("0.5"), admin_kind="tetap", admin_value=Decimal("10000"),
-                      denda_basis="per_hari", denda_kind="persen", denda_value=Decimal("0.05"), denda_grace_days=7)),
-    ]),
-    "kopwan-srikandi": (100, [
-        ("MINGGUAN", dict(name="Pinjaman Mingguan", method="flat", frequency="weekly", rate_percent=Decimal("2"),
-                          min_term=3, max_term=12, min_amount=Decimal("500000"), max_amount=Decimal("5000000"),
-                          provisi_value=Decimal("1"), admin_kind="tetap", admin_value=Decimal("5000"),
-                          denda_basis="per_angsuran", denda_kind="tetap", denda_value=Decimal("2500"),
-                          denda_grace_days=2, rounding_unit=Decimal("500"))),
-        ("ANGGOTA", dict(name="Pinjaman Anggota", method="flat", rate_percent=Decimal("1.5"), min_term=3, max_term=18,
-                         min_amount=Decimal("500000"), max_amount=Decimal("10000000"), provisi_value=Decimal("1"),
-                         admin_kind="tetap", admin_value=Decimal("10000"), denda_basis="per_hari",
-                         denda_kind="persen", denda_value=Decimal("0.1"), denda_grace_days=5)),
-    ]),
+    "ksp-sejahtera": (
+        320,
+        [
+            (
+                "UMUM",
+                dict(
+                    name="Pinjaman Umum",
+                    method="menurun",
+                    rate_percent=Decimal("1.5"),
+                    min_term=3,
+                    max_term=36,
+                    min_amount=Decimal("1000000"),
+                    max_amount=Decimal("50000000"),
+                    provisi_value=Decimal("1"),
+                    admin_kind="tetap",
+                    admin_value=Decimal("25000"),
+                    denda_basis="per_hari",
+                    denda_kind="persen",
+                    denda_value=Decimal("0.1"),
+                    denda_grace_days=5,
+                    early_payoff_jasa="berjalan",
+                ),
+            ),
+            (
+                "KMU",
+                dict(
+                    name="Kredit Modal Usaha",
+                    method="anuitas",
+                    rate_percent=Decimal("18"),
+                    rate_basis="tahun",
+                    min_term=6,
+                    max_term=36,
+                    min_amount=Decimal("5000000"),
+                    max_amount=Decimal("100000000"),
+                    provisi_value=Decimal("1.5"),
+                    admin_kind="tetap",
+                    admin_value=Decimal("50000"),
+                    denda_basis="per_hari",
+                    denda_kind="persen",
+                    denda_value=Decimal("0.1"),
+                    denda_grace_days=3,
+                    collateral_required=True,
+                    required_guarantors=0,
+                    early_payoff_jasa="penuh",
+                    rounding_unit=Decimal("100"),
+                ),
+            ),
+            (
+                "DARURAT",
+                dict(
+                    name="Pinjaman Darurat",
+                    method="flat",
+                    rate_percent=Decimal("2"),
+                    min_term=1,
+                    max_term=6,
+                    min_amount=Decimal("500000"),
+                    max_amount=Decimal("3000000"),
+                    provisi_value=Decimal("0"),
+                    admin_kind="tetap",
+                    admin_value=Decimal("10000"),
+                    denda_basis="per_angsuran",
+                    denda_kind="tetap",
+                    denda_value=Decimal("10000"),
+                    denda_grace_days=3,
+                    early_payoff_jasa="tidak",
+                ),
+            ),
+        ],
+    ),
+    "ksu-tunas-harapan": (
+        100,
+        [
+            (
+                "USP",
+                dict(
+                    name="Pinjaman USP",
+                    method="flat",
+                    rate_percent=Decimal("1.5"),
+                    min_term=3,
+                    max_term=24,
+                    min_amount=Decimal("500000"),
+                    max_amount=Decimal("20000000"),
+                    provisi_value=Decimal("1"),
+                    admin_kind="tetap",
+                    admin_value=Decimal("15000"),
+                    denda_basis="per_hari",
+                    denda_kind="persen",
+                    denda_value=Decimal("0.1"),
+                    denda_grace_days=7,
+                ),
+            ),
+            (
+                "TANI",
+                dict(
+                    name="Pinjaman Musiman Tani",
+                    method="menurun",
+                    rate_percent=Decimal("1.25"),
+                    min_term=4,
+                    max_term=12,
+                    max_grace_months=3,
+                    min_amount=Decimal("1000000"),
+                    max_amount=Decimal("15000000"),
+                    provisi_value=Decimal("0.5"),
+                    admin_kind="tetap",
+                    admin_value=Decimal("10000"),
+                    denda_basis="per_hari",
+                    denda_kind="persen",
+                    denda_value=Decimal("0.05"),
+                    denda_grace_days=7,
+                ),
+            ),
+        ],
+    ),
+    "kopwan-srikandi": (
+        100,
+        [
+            (
+                "MINGGUAN",
+                dict(
+                    name="Pinjaman Mingguan",
+                    method="flat",
+                    frequency="weekly",
+                    rate_percent=Decimal("2"),
+                    min_term=3,
+                    max_term=12,
+                    min_amount=Decimal("500000"),
+                    max_amount=Decimal("5000000"),
+                    provisi_value=Decimal("1"),
+                    admin_kind="tetap",
+                    admin_value=Decimal("5000"),
+                    denda_basis="per_angsuran",
+                    denda_kind="tetap",
+                    denda_value=Decimal("2500"),
+                    denda_grace_days=2,
+                    rounding_unit=Decimal("500"),
+                ),
+            ),
+            (
+                "ANGGOTA",
+                dict(
+                    name="Pinjaman Anggota",
+                    method="flat",
+                    rate_percent=Decimal("1.5"),
+                    min_term=3,
+                    max_term=18,
+                    min_amount=Decimal("500000"),
+                    max_amount=Decimal("10000000"),
+                    provisi_value=Decimal("1"),
+                    admin_kind="tetap",
+                    admin_value=Decimal("10000"),
+                    denda_basis="per_hari",
+                    denda_kind="persen",
+                    denda_value=Decimal("0.1"),
+                    denda_grace_days=5,
+                ),
+            ),
+        ],
+    ),
 }
 # share of the loans taken in the first weeks on Kopdig, and how many weeks that is
 EARLY_SHARE, EARLY_DAYS = 0.12, 45
@@ -90,9 +210,20 @@ LATE, PAYOFF = 0.86, 0.78
 # (unless the till or the bank would run low: the other one pays then)
 BANK_TRANSFER_ABOVE = Decimal("10000000")
 CASH_BUFFER = Decimal("60000000")
-PURPOSES = ["Modal usaha warung", "Tambahan modal dagang", "Biaya sekolah anak", "Renovasi rumah", "Beli pupuk dan bibit",
-            "Beli sepeda motor", "Modal jahit", "Modal ternak kambing", "Biaya berobat", "Modal usaha kue",
-            "Perbaikan perahu", "Beli mesin giling kopi"]
+PURPOSES = [
+    "Modal usaha warung",
+    "Tambahan modal dagang",
+    "Biaya sekolah anak",
+    "Renovasi rumah",
+    "Beli pupuk dan bibit",
+    "Beli sepeda motor",
+    "Modal jahit",
+    "Modal ternak kambing",
+    "Biaya berobat",
+    "Modal usaha kue",
+    "Perbaikan perahu",
+    "Beli mesin giling kopi",
+]
 
 
 def month_end_before(day: dt.date) -> dt.date:
@@ -103,14 +234,21 @@ def _due_now(loan, date, numbers=()) -> Decimal:
     """Everything due on ``date`` plus the installments ``numbers`` (denda accrued to that date, in memory)."""
     insts = list(Installment.objects.filter(loan=loan).order_by("number"))
     accrue_denda(loan.product, insts, date)
-    return q(sum(((i.pokok_due + i.jasa_due) if (i.due_date <= date or i.number in numbers) else ZERO) + i.denda_due
-                 for i in insts))
+    return q(
+        sum(
+            ((i.pokok_due + i.jasa_due) if (i.due_date <= date or i.number in numbers) else ZERO)
+            + i.denda_due
+            for i in insts
+        )
+    )
 
 
 def _payoff_amount(loan, date) -> Decimal:
     insts = list(Installment.objects.filter(loan=loan).order_by("number"))
     accrue_denda(loan.product, insts, date)
-    return payoff_quote(loan, [i for i in insts if i.pokok_due > 0 or i.jasa_due > 0 or i.denda_due > 0], date)["total"]
+    return payoff_quote(
+        loan, [i for i in insts if i.pokok_due > 0 or i.jasa_due > 0 or i.denda_due > 0], date
+    )["total"]
 
 
 def run(ctx):
@@ -128,9 +266,13 @@ def run(ctx):
             continue
         members = list(Member.objects.filter(cooperative=coop, status=Member.Status.AKTIF).order_by("number"))
         if not members:
-            ctx.log(f"  pinjaman {slug}: belum ada anggota (jalankan demo anggota dulu), tidak ada pinjaman dibuat")
+            ctx.log(
+                f"  pinjaman {slug}: belum ada anggota (jalankan demo anggota dulu), tidak ada pinjaman dibuat"
+            )
             continue
-        users = {k: User.objects.filter(username=f"{slug}-{k}").first() for k in ("pengurus", "manajer", "kasir")}
+        users = {
+            k: User.objects.filter(username=f"{slug}-{k}").first() for k in ("pengurus", "manajer", "kasir")
+        }
         if not all(users.values()):
             ctx.log(f"  pinjaman {slug}: pengguna demo belum ada, dilewati")
             continue
@@ -142,20 +284,26 @@ def build_portfolio(ctx, coop, members, users, count, products) -> int:
     rng = random.Random(f"kopdig-loans-{coop.slug}")
     today = ctx.today
     pengurus, manajer, kasir = users["pengurus"], users["manajer"], users["kasir"]
-    prods = [actions.loan_product_save(actor=pengurus, cooperative=coop, code=code, **values)
-             for code, values in products]
+    prods = [
+        actions.loan_product_save(actor=pengurus, cooperative=coop, code=code, **values)
+        for code, values in products
+    ]
     actions.loan_settings_update(actor=pengurus, cooperative=coop, manajer_approval_limit=Decimal("10000000"))
     start = books_start(today)
     span = (today - dt.timedelta(days=10) - start).days
-    dates = sorted(start + dt.timedelta(days=rng.randint(0, EARLY_DAYS if rng.random() < EARLY_SHARE else span))
-                   for _ in range(count))
+    dates = sorted(
+        start + dt.timedelta(days=rng.randint(0, EARLY_DAYS if rng.random() < EARLY_SHARE else span))
+        for _ in range(count)
+    )
     # the demo anggota login gets a loan too, so the member widget has something to show
     own = next((m for m in members if m.user_id and m.user.username == f"{coop.slug}-anggota"), None)
     stoppers = []
     made = 0
     for k, applied in enumerate(dates):
         with batch():  # one transaction per loan history (same rows as one by one)
-            stopped = _one_loan(coop, members, own, prods, rng, k, count, applied, today, pengurus, manajer, kasir)
+            stopped = _one_loan(
+                coop, members, own, prods, rng, k, count, applied, today, pengurus, manajer, kasir
+            )
         made += stopped is not False
         if stopped:
             stoppers.append(stopped)
@@ -167,17 +315,33 @@ def build_portfolio(ctx, coop, members, users, count, products) -> int:
     for year in range(start.year, today.year):
         arrears_run(actor=manajer, cooperative=coop, date=dt.date(year, 12, 31))
     wo_date = run_date - dt.timedelta(days=20)
-    hopeless = list(Loan.objects.filter(cooperative=coop, number__in=stoppers, status=Loan.Status.ACTIVE,
-                                        installments__paid_on__isnull=True,
-                                        installments__due_date__lt=wo_date - dt.timedelta(days=365))
-                    .distinct().order_by("disbursed_on")[:3])
+    hopeless = list(
+        Loan.objects.filter(
+            cooperative=coop,
+            number__in=stoppers,
+            status=Loan.Status.ACTIVE,
+            installments__paid_on__isnull=True,
+            installments__due_date__lt=wo_date - dt.timedelta(days=365),
+        )
+        .distinct()
+        .order_by("disbursed_on")[:3]
+    )
     for i, loan in enumerate(hopeless):
-        actions.loan_writeoff_request(actor=manajer, cooperative=coop, number=loan.number,
-                                      reason="Macet lebih dari satu tahun, penagihan tidak berhasil")
+        actions.loan_writeoff_request(
+            actor=manajer,
+            cooperative=coop,
+            number=loan.number,
+            reason="Macet lebih dari satu tahun, penagihan tidak berhasil",
+        )
         actions.loan_writeoff_approve(actor=pengurus, cooperative=coop, number=loan.number, date=wo_date)
         if i == 0:
-            actions.loan_recover(actor=kasir, cooperative=coop, number=loan.number,
-                                 amount=q(loan.outstanding / 4), date=wo_date + dt.timedelta(days=10))
+            actions.loan_recover(
+                actor=kasir,
+                cooperative=coop,
+                number=loan.number,
+                amount=q(loan.outstanding / 4),
+                date=wo_date + dt.timedelta(days=10),
+            )
     arrears_run(actor=manajer, cooperative=coop, date=run_date)
     return made
 
@@ -193,18 +357,30 @@ def _one_loan(coop, members, own, prods, rng, k, count, applied, today, pengurus
     lo, hi = int(product.min_amount), int(product.max_amount)
     step = 100_000 if hi <= 5_000_000 else 500_000
     principal = Decimal(max(lo, min(hi, step * round(rng.triangular(lo, hi, lo + (hi - lo) * 0.15) / step))))
-    term = rng.choice([t for t in (3, 4, 6, 10, 12, 18, 24, 36) if product.min_term <= t <= product.max_term]
-                      or [product.min_term])
+    term = rng.choice(
+        [t for t in (3, 4, 6, 10, 12, 18, 24, 36) if product.min_term <= t <= product.max_term]
+        or [product.min_term]
+    )
     grace = rng.choice([0, 0, 2, 3]) if product.max_grace_months else 0
     collaterals = [("BPKB", "Sepeda motor", principal * 2)] if product.collateral_required else []
-    loan = actions.loan_apply(actor=kasir, cooperative=coop, member=member, product=product, principal=principal,
-                              term=term, purpose=rng.choice(PURPOSES), applied_on=applied,
-                              grace_months=min(grace, term - 1), collaterals=collaterals,
-                              analysis_notes="Usaha berjalan, kemampuan bayar cukup.")
+    loan = actions.loan_apply(
+        actor=kasir,
+        cooperative=coop,
+        member=member,
+        product=product,
+        principal=principal,
+        term=term,
+        purpose=rng.choice(PURPOSES),
+        applied_on=applied,
+        grace_months=min(grace, term - 1),
+        collaterals=collaterals,
+        analysis_notes="Usaha berjalan, kemampuan bayar cukup.",
+    )
     roll = rng.random()
     if roll < 0.03:
-        actions.loan_reject(actor=pengurus, cooperative=coop, number=loan.number,
-                            reason="Kemampuan bayar belum mencukupi")
+        actions.loan_reject(
+            actor=pengurus, cooperative=coop, number=loan.number, reason="Kemampuan bayar belum mencukupi"
+        )
         return None
     if roll < 0.05:
         actions.loan_cancel(actor=kasir, cooperative=coop, number=loan.number, reason="Anggota membatalkan")
@@ -217,14 +393,27 @@ def _one_loan(coop, members, own, prods, rng, k, count, applied, today, pengurus
     disbursed_on = approved_on + dt.timedelta(days=rng.randint(0, 2))
     if disbursed_on >= today:
         return None
-    loan = actions.loan_disburse(actor=kasir, cooperative=coop, number=loan.number, date=disbursed_on,
-                                 cash_account=_cash_account(coop, principal, disbursed_on))
+    loan = actions.loan_disburse(
+        actor=kasir,
+        cooperative=coop,
+        number=loan.number,
+        date=disbursed_on,
+        cash_account=_cash_account(coop, principal, disbursed_on),
+    )
     profile = rng.random()
     if member is own:
         profile = 0.0  # a good payer
     stops = profile > 1 - STOP_SHARE.get(coop.slug, 0.04)
-    _repay(coop, loan, kasir, rng, today, late=not stops and profile > LATE, stops=stops,
-           payoff_at=rng.randint(3, 8) if PAYOFF < profile <= LATE else None)
+    _repay(
+        coop,
+        loan,
+        kasir,
+        rng,
+        today,
+        late=not stops and profile > LATE,
+        stops=stops,
+        payoff_at=rng.randint(3, 8) if PAYOFF < profile <= LATE else None,
+    )
     return loan.number if stops else None
 
 
@@ -263,11 +452,19 @@ def _repay(coop, loan, kasir, rng, today, *, late: bool, stops: bool, payoff_at)
         if loan.status != Loan.Status.ACTIVE:
             return
         if payoff_at is not None and idx >= payoff_at:
-            actions.loan_repay(actor=kasir, cooperative=coop, number=loan.number,
-                               amount=_payoff_amount(loan, pay_on), date=pay_on, payoff=True, account=account)
+            actions.loan_repay(
+                actor=kasir,
+                cooperative=coop,
+                number=loan.number,
+                amount=_payoff_amount(loan, pay_on),
+                date=pay_on,
+                payoff=True,
+                account=account,
+            )
             return
         # everything overdue plus this installment (and the rest of its group)
         amount = _due_now(loan, pay_on, set(range(number, number + group)))
         if amount > 0:
-            actions.loan_repay(actor=kasir, cooperative=coop, number=loan.number, amount=amount, date=pay_on,
-                               account=account)
+            actions.loan_repay(
+                actor=kasir, cooperative=coop, number=loan.number, amount=amount, date=pay_on, account=account
+            )

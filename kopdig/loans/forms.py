@@ -1,6 +1,5 @@
 """Forms: validate input for the views; they never save domain models (views call actions)."""
 
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -43,10 +42,14 @@ class SettingsForm(forms.ModelForm):
 
 
 class PreviewForm(forms.Form):
-    product = forms.ModelChoiceField(label=_("Produk"), queryset=LoanProduct.objects.none(), to_field_name="code")
+    product = forms.ModelChoiceField(
+        label=_("Produk"), queryset=LoanProduct.objects.none(), to_field_name="code"
+    )
     principal = money(_("Jumlah pinjaman"))
     term = forms.IntegerField(label=_("Jangka waktu (bulan)"), min_value=1, max_value=360)
-    grace_months = forms.IntegerField(label=_("Masa tenggang (bulan)"), min_value=0, initial=0, required=False)
+    grace_months = forms.IntegerField(
+        label=_("Masa tenggang (bulan)"), min_value=0, initial=0, required=False
+    )
     first_due_date = PlannedDateField(label=_("Jatuh tempo pertama"), required=False, widget=DATE)
 
     def __init__(self, *args, cooperative, **kwargs):
@@ -59,12 +62,15 @@ class ApplyForm(PreviewForm, TokenForm):
     member_number = forms.CharField(label=_("No. anggota"), max_length=20)
     purpose = forms.CharField(label=_("Tujuan pinjaman"), max_length=255)
     applied_on = EventDateField(label=_("Tanggal pengajuan"), widget=DATE, initial=timezone.localdate)
-    guarantor_numbers = forms.CharField(label=_("No. anggota penjamin (pisahkan dengan koma)"), required=False)
+    guarantor_numbers = forms.CharField(
+        label=_("No. anggota penjamin (pisahkan dengan koma)"), required=False
+    )
     collateral_kind = forms.CharField(label=_("Jenis agunan"), max_length=60, required=False)
     collateral_description = forms.CharField(label=_("Keterangan agunan"), max_length=255, required=False)
     collateral_value = money(_("Nilai taksiran agunan"), required=False)
-    analysis_notes = forms.CharField(label=_("Catatan analisis"), widget=forms.Textarea(attrs={"rows": 3}),
-                                     required=False)
+    analysis_notes = forms.CharField(
+        label=_("Catatan analisis"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
 
 
 class ReasonForm(forms.Form):
@@ -72,7 +78,9 @@ class ReasonForm(forms.Form):
 
 
 class NotesForm(forms.Form):
-    notes = forms.CharField(label=_("Catatan analisis"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    notes = forms.CharField(
+        label=_("Catatan analisis"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
 
 
 class DateForm(forms.Form):

@@ -34,12 +34,18 @@ class Kolektibilitas(models.TextChoices):
 class LoanSettings(models.Model):
     """Per-cooperative loan policy that is not per product."""
 
-    cooperative = models.OneToOneField("tenancy.Cooperative", on_delete=models.CASCADE, related_name="loan_settings")
+    cooperative = models.OneToOneField(
+        "tenancy.Cooperative", on_delete=models.CASCADE, related_name="loan_settings"
+    )
     # A manajer may approve loans up to this principal; above it only a pengurus may approve.
-    manajer_approval_limit = models.DecimalField(_("batas persetujuan manajer"), **MONEY_FIELD, default=10_000_000)
+    manajer_approval_limit = models.DecimalField(
+        _("batas persetujuan manajer"), **MONEY_FIELD, default=10_000_000
+    )
     # Required cadangan risiko as percent of the outstanding of each collectibility class (RPM weights).
     reserve_lancar_percent = models.DecimalField(_("cadangan lancar (%)"), **RATE_FIELD, default=0)
-    reserve_kurang_lancar_percent = models.DecimalField(_("cadangan kurang lancar (%)"), **RATE_FIELD, default=50)
+    reserve_kurang_lancar_percent = models.DecimalField(
+        _("cadangan kurang lancar (%)"), **RATE_FIELD, default=50
+    )
     reserve_diragukan_percent = models.DecimalField(_("cadangan diragukan (%)"), **RATE_FIELD, default=75)
     reserve_macet_percent = models.DecimalField(_("cadangan macet (%)"), **RATE_FIELD, default=100)
 
@@ -75,53 +81,73 @@ class LoanProduct(models.Model):
         KAS = "kas", _("Tunai (kas)")
         SUKARELA = "sukarela", _("Ke simpanan sukarela")
 
-    cooperative = models.ForeignKey("tenancy.Cooperative", on_delete=models.PROTECT, related_name="loan_products")
+    cooperative = models.ForeignKey(
+        "tenancy.Cooperative", on_delete=models.PROTECT, related_name="loan_products"
+    )
     code = models.CharField(_("kode"), max_length=20)
     name = models.CharField(_("nama produk"), max_length=120)
     method = models.CharField(_("metode"), max_length=10, choices=Method.choices, default=Method.FLAT)
     rate_percent = models.DecimalField(_("suku jasa (%)"), **RATE_FIELD)
-    rate_basis = models.CharField(_("basis suku jasa"), max_length=5, choices=RateBasis.choices,
-                                  default=RateBasis.MONTHLY)
-    frequency = models.CharField(_("frekuensi angsuran"), max_length=8, choices=Frequency.choices,
-                                 default=Frequency.MONTHLY)
+    rate_basis = models.CharField(
+        _("basis suku jasa"), max_length=5, choices=RateBasis.choices, default=RateBasis.MONTHLY
+    )
+    frequency = models.CharField(
+        _("frekuensi angsuran"), max_length=8, choices=Frequency.choices, default=Frequency.MONTHLY
+    )
     min_term = models.PositiveSmallIntegerField(_("jangka minimal (bulan)"), default=1)
     max_term = models.PositiveSmallIntegerField(_("jangka maksimal (bulan)"), default=36)
     max_grace_months = models.PositiveSmallIntegerField(_("masa tenggang maksimal (bulan)"), default=0)
     min_amount = models.DecimalField(_("plafon minimal"), **MONEY_FIELD, default=ZERO)
     max_amount = models.DecimalField(_("plafon maksimal"), **MONEY_FIELD, default=50_000_000)
     # Maximum principal as a multiple of the member's simpanan (pokok+wajib+sukarela); empty = no limit.
-    max_savings_multiple = models.DecimalField(_("maksimal kali simpanan"), max_digits=6, decimal_places=2,
-                                               null=True, blank=True)
-    provisi_kind = models.CharField(_("jenis provisi"), max_length=6, choices=FeeKind.choices,
-                                    default=FeeKind.PERCENT)
+    max_savings_multiple = models.DecimalField(
+        _("maksimal kali simpanan"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    provisi_kind = models.CharField(
+        _("jenis provisi"), max_length=6, choices=FeeKind.choices, default=FeeKind.PERCENT
+    )
     provisi_value = models.DecimalField(_("provisi"), **MONEY_FIELD, default=ZERO)
-    admin_kind = models.CharField(_("jenis administrasi"), max_length=6, choices=FeeKind.choices,
-                                  default=FeeKind.FIXED)
+    admin_kind = models.CharField(
+        _("jenis administrasi"), max_length=6, choices=FeeKind.choices, default=FeeKind.FIXED
+    )
     admin_value = models.DecimalField(_("administrasi"), **MONEY_FIELD, default=ZERO)
-    denda_basis = models.CharField(_("dasar denda"), max_length=12, choices=DendaBasis.choices,
-                                   default=DendaBasis.PER_DAY)
-    denda_kind = models.CharField(_("jenis denda"), max_length=6, choices=FeeKind.choices, default=FeeKind.PERCENT)
+    denda_basis = models.CharField(
+        _("dasar denda"), max_length=12, choices=DendaBasis.choices, default=DendaBasis.PER_DAY
+    )
+    denda_kind = models.CharField(
+        _("jenis denda"), max_length=6, choices=FeeKind.choices, default=FeeKind.PERCENT
+    )
     # Percent of the overdue installment amount (per day or once per installment), or a fixed amount.
     denda_value = models.DecimalField(_("denda"), **MONEY_FIELD, default=ZERO)
     denda_grace_days = models.PositiveSmallIntegerField(_("toleransi keterlambatan (hari)"), default=0)
-    allocation_order = models.CharField(_("urutan alokasi pembayaran"), max_length=30, default="denda,jasa,pokok")
+    allocation_order = models.CharField(
+        _("urutan alokasi pembayaran"), max_length=30, default="denda,jasa,pokok"
+    )
     kurang_lancar_after_days = models.PositiveSmallIntegerField(_("kurang lancar setelah (hari)"), default=30)
     diragukan_after_days = models.PositiveSmallIntegerField(_("diragukan setelah (hari)"), default=90)
     macet_after_days = models.PositiveSmallIntegerField(_("macet setelah (hari)"), default=180)
     required_guarantors = models.PositiveSmallIntegerField(_("jumlah penjamin wajib"), default=0)
     collateral_required = models.BooleanField(_("agunan wajib"), default=False)
-    early_payoff_jasa = models.CharField(_("jasa pelunasan dipercepat"), max_length=10,
-                                         choices=EarlyPayoffJasa.choices, default=EarlyPayoffJasa.CURRENT)
-    overpayment = models.CharField(_("kelebihan bayar"), max_length=10, choices=Overpayment.choices,
-                                   default=Overpayment.REFUSE)
-    disburse_to = models.CharField(_("pencairan ke"), max_length=10, choices=DisburseTo.choices,
-                                   default=DisburseTo.KAS)
+    early_payoff_jasa = models.CharField(
+        _("jasa pelunasan dipercepat"),
+        max_length=10,
+        choices=EarlyPayoffJasa.choices,
+        default=EarlyPayoffJasa.CURRENT,
+    )
+    overpayment = models.CharField(
+        _("kelebihan bayar"), max_length=10, choices=Overpayment.choices, default=Overpayment.REFUSE
+    )
+    disburse_to = models.CharField(
+        _("pencairan ke"), max_length=10, choices=DisburseTo.choices, default=DisburseTo.KAS
+    )
     rounding_unit = models.DecimalField(_("pembulatan angsuran ke atas (Rp)"), **MONEY_FIELD, default=ZERO)
     active = models.BooleanField(_("aktif"), default=True)
 
     class Meta:
         ordering = ["cooperative", "code"]
-        constraints = [models.UniqueConstraint(fields=["cooperative", "code"], name="loan_product_code_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["cooperative", "code"], name="loan_product_code_unique")
+        ]
 
     def __str__(self):
         return f"{self.code} {self.name}"
@@ -156,27 +182,32 @@ class Loan(models.Model):
     applied_on = models.DateField(_("tanggal pengajuan"))
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     analysis_notes = models.TextField(_("catatan analisis"), blank=True)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     approved_on = models.DateField(_("tanggal persetujuan"), null=True, blank=True)
     decision_reason = models.CharField(_("alasan penolakan/pembatalan"), max_length=255, blank=True)
     disbursed_on = models.DateField(_("tanggal pencairan"), null=True, blank=True)
-    disbursed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="+")
+    disbursed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     disbursed_to = models.CharField(_("dicairkan ke"), max_length=10, blank=True)
-    disbursement_entry = models.ForeignKey("ledger.JournalEntry", null=True, blank=True, on_delete=models.PROTECT,
-                                           related_name="+")
+    disbursement_entry = models.ForeignKey(
+        "ledger.JournalEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     first_due_date = models.DateField(_("jatuh tempo pertama"), null=True, blank=True)
     maturity_date = models.DateField(_("jatuh tempo akhir"), null=True, blank=True)
     # Caches, updated in the transaction of the action that changes them.
     outstanding = models.DecimalField(_("sisa pokok"), **MONEY_FIELD, default=ZERO)
     days_past_due = models.PositiveIntegerField(_("hari tunggakan"), default=0)
-    kolektibilitas = models.CharField(_("kolektibilitas"), max_length=14, choices=Kolektibilitas.choices,
-                                      default=Kolektibilitas.LANCAR)
+    kolektibilitas = models.CharField(
+        _("kolektibilitas"), max_length=14, choices=Kolektibilitas.choices, default=Kolektibilitas.LANCAR
+    )
     arrears_date = models.DateField(_("tanggal hitung tunggakan"), null=True, blank=True)
     closed_on = models.DateField(_("tanggal lunas"), null=True, blank=True)
-    writeoff_requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                              on_delete=models.PROTECT, related_name="+")
+    writeoff_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     writeoff_reason = models.CharField(_("alasan hapus buku"), max_length=255, blank=True)
     written_off_on = models.DateField(_("tanggal hapus buku"), null=True, blank=True)
     written_off_amount = models.DecimalField(_("jumlah dihapusbukukan"), **MONEY_FIELD, default=ZERO)
@@ -242,7 +273,9 @@ class Installment(models.Model):
         ordering = ["loan", "number"]
         constraints = [
             models.UniqueConstraint(fields=["cooperative", "loan", "number"], name="installment_unique"),
-            models.CheckConstraint(condition=Q(pokok_paid__lte=models.F("pokok")), name="installment_pokok_le"),
+            models.CheckConstraint(
+                condition=Q(pokok_paid__lte=models.F("pokok")), name="installment_pokok_le"
+            ),
         ]
         indexes = [models.Index(fields=["cooperative", "due_date"])]
 
@@ -292,15 +325,20 @@ class Repayment(models.Model):
     closed_loan = models.BooleanField(default=False)
     entry = models.ForeignKey("ledger.JournalEntry", on_delete=models.PROTECT, related_name="+")
     reversed = models.BooleanField(default=False)
-    reversal_entry = models.ForeignKey("ledger.JournalEntry", null=True, blank=True, on_delete=models.PROTECT,
-                                       related_name="+")
+    reversal_entry = models.ForeignKey(
+        "ledger.JournalEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     reversal_reason = models.CharField(max_length=255, blank=True)
-    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["loan", "date", "id"]
-        constraints = [models.UniqueConstraint(fields=["cooperative", "number"], name="repayment_number_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["cooperative", "number"], name="repayment_number_unique")
+        ]
         indexes = [models.Index(fields=["cooperative", "date"])]
 
 
@@ -316,10 +354,12 @@ class ArrearsRun(models.Model):
     processed = models.PositiveIntegerField(default=0)
     last_loan_id = models.BigIntegerField(default=0)  # resume point
     summary = models.JSONField(default=dict)
-    reserve_entry = models.ForeignKey("ledger.JournalEntry", null=True, blank=True, on_delete=models.PROTECT,
-                                      related_name="+")
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    reserve_entry = models.ForeignKey(
+        "ledger.JournalEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

@@ -97,8 +97,10 @@ def accrue_denda(product, installments, date: dt.date) -> list[Installment]:
 
 
 def days_past_due(installments, date: dt.date) -> int:
-    oldest = min((i.due_date for i in installments if i.due_date < date and (i.pokok_due > 0 or i.jasa_due > 0)),
-                 default=None)
+    oldest = min(
+        (i.due_date for i in installments if i.due_date < date and (i.pokok_due > 0 or i.jasa_due > 0)),
+        default=None,
+    )
     return (date - oldest).days if oldest else 0
 
 
@@ -117,7 +119,9 @@ def allocate(bucket, order, remaining: Decimal, alloc: dict) -> Decimal:
                 continue
             take = min(due, remaining)
             setattr(inst, f"{comp}_paid", getattr(inst, f"{comp}_paid") + take)
-            alloc.setdefault(inst.number, {"denda": ZERO, "jasa": ZERO, "pokok": ZERO, "waived": ZERO})[comp] += take
+            alloc.setdefault(inst.number, {"denda": ZERO, "jasa": ZERO, "pokok": ZERO, "waived": ZERO})[
+                comp
+            ] += take
             remaining -= take
     return remaining
 
@@ -131,7 +135,9 @@ def payoff_quote(loan: Loan, installments, date: dt.date) -> dict:
     jasa = sum((i.jasa_due for i in due_now), ZERO)
     waived = {}
     for k, inst in enumerate(future):
-        keep = rule == LoanProduct.EarlyPayoffJasa.FULL or (rule == LoanProduct.EarlyPayoffJasa.CURRENT and k == 0)
+        keep = rule == LoanProduct.EarlyPayoffJasa.FULL or (
+            rule == LoanProduct.EarlyPayoffJasa.CURRENT and k == 0
+        )
         if keep:
             jasa += inst.jasa_due
         elif inst.jasa_due > 0:
@@ -156,25 +162,45 @@ def default_first_due(frequency: str, date: dt.date) -> dt.date:
 def loan_schedule(loan: Loan, first_due_date: dt.date) -> list[sched.Installment]:
     """The installments of ``loan`` (its stored terms) from ``first_due_date``."""
     return sched.build_schedule(
-        principal=loan.principal, rate_monthly_percent=loan.rate_monthly_percent, periods=loan.periods,
-        method=loan.method, first_due_date=first_due_date, frequency=loan.frequency,
-        grace_periods=loan.grace_periods, rounding_unit=loan.product.rounding_unit or None)
+        principal=loan.principal,
+        rate_monthly_percent=loan.rate_monthly_percent,
+        periods=loan.periods,
+        method=loan.method,
+        first_due_date=first_due_date,
+        frequency=loan.frequency,
+        grace_periods=loan.grace_periods,
+        rounding_unit=loan.product.rounding_unit or None,
+    )
 
 
 def fees_of(product: LoanProduct, principal) -> Decimal:
     """Provisi + administrasi of a loan of ``principal`` under ``product``."""
-    return (fee_amount(product.provisi_kind, product.provisi_value, principal)
-            + fee_amount(product.admin_kind, product.admin_value, principal))
+    return fee_amount(product.provisi_kind, product.provisi_value, principal) + fee_amount(
+        product.admin_kind, product.admin_value, principal
+    )
 
 
-def quote(product: LoanProduct, *, principal, term: int, grace_months: int = 0, first_due_date: dt.date | None,
-          today: dt.date) -> tuple[list[sched.Installment], dict]:
+def quote(
+    product: LoanProduct,
+    *,
+    principal,
+    term: int,
+    grace_months: int = 0,
+    first_due_date: dt.date | None,
+    today: dt.date,
+) -> tuple[list[sched.Installment], dict]:
     """The schedule and totals (with fees and the net paid out) a product would give: the preview."""
     grace = periods_for(product.frequency, grace_months) if grace_months else 0
     first = first_due_date or default_first_due(product.frequency, today)
-    rows = sched.build_schedule(principal=principal, rate_monthly_percent=monthly_rate(product),
-                                periods=periods_for(product.frequency, term), method=product.method,
-                                first_due_date=first, frequency=product.frequency, grace_periods=grace,
-                                rounding_unit=product.rounding_unit or None)
+    rows = sched.build_schedule(
+        principal=principal,
+        rate_monthly_percent=monthly_rate(product),
+        periods=periods_for(product.frequency, term),
+        method=product.method,
+        first_due_date=first,
+        frequency=product.frequency,
+        grace_periods=grace,
+        rounding_unit=product.rounding_unit or None,
+    )
     fees = fees_of(product, principal)
     return rows, {**sched.schedule_totals(rows), "fees": fees, "net": principal - fees}

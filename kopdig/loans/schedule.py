@@ -96,8 +96,17 @@ def round_up(amount: Decimal, unit: Decimal) -> Decimal:
     return q((amount / unit).to_integral_value(rounding=ROUND_CEILING) * unit)
 
 
-def build_schedule(*, principal, rate_monthly_percent, periods: int, method: str, first_due_date: dt.date,
-                   frequency: str = MONTHLY, grace_periods: int = 0, rounding_unit=None) -> list[Installment]:
+def build_schedule(
+    *,
+    principal,
+    rate_monthly_percent,
+    periods: int,
+    method: str,
+    first_due_date: dt.date,  # noqa: C901
+    frequency: str = MONTHLY,
+    grace_periods: int = 0,
+    rounding_unit=None,
+) -> list[Installment]:
     principal = q(principal)
     if method not in METHODS:
         raise ScheduleError(f"metode tidak dikenal: {method}")

@@ -55,6 +55,7 @@ def _detail_url(request, loan):
 
 # ---------------------------------------------------------------- lists and details
 
+
 @coop_view(READERS, dinas_read=True)
 def loan_list(request):
     status = request.GET.get("status", "")
@@ -62,10 +63,19 @@ def loan_list(request):
     search = request.GET.get("q", "").strip()
     qs = selectors.loan_list(request.coop, status=status, kolektibilitas=kol, search=search)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "loans/list.html", {
-        "page": page, "statuses": Loan.Status.choices, "kols": Kolektibilitas.choices, "status": status,
-        "kol": kol, "q": search, "can_apply": request.access.has(STAFF),
-    })
+    return render(
+        request,
+        "loans/list.html",
+        {
+            "page": page,
+            "statuses": Loan.Status.choices,
+            "kols": Kolektibilitas.choices,
+            "status": status,
+            "kol": kol,
+            "q": search,
+            "can_apply": request.access.has(STAFF),
+        },
+    )
 
 
 @coop_view(MEMBER_READ, dinas_read=True)
@@ -73,16 +83,28 @@ def loan_detail(request, number):
     loan = _loan_or_404(request, number)
     installments = selectors.installments_of(loan)
     ctx = {
-        "loan": loan, "installments": installments, "repayments": selectors.repayments_of(loan),
-        "totals": selectors.loan_totals(installments), "next": selectors.next_installment(installments),
-        "guarantors": list(loan.guarantors.select_related("member")), "collaterals": list(loan.collaterals.all()),
-        "staff": request.access.has(STAFF), "approver": request.access.has(APPROVERS),
-        "board": request.access.has(BOARD), "today": timezone.localdate(),
+        "loan": loan,
+        "installments": installments,
+        "repayments": selectors.repayments_of(loan),
+        "totals": selectors.loan_totals(installments),
+        "next": selectors.next_installment(installments),
+        "guarantors": list(loan.guarantors.select_related("member")),
+        "collaterals": list(loan.collaterals.all()),
+        "staff": request.access.has(STAFF),
+        "approver": request.access.has(APPROVERS),
+        "board": request.access.has(BOARD),
+        "today": timezone.localdate(),
     }
     if request.access.has(STAFF):
-        ctx.update(repay_form=RepayForm(), disburse_form=DisburseForm(initial={"to": loan.product.disburse_to}),
-                   recover_form=RecoverForm(), reason_form=ReasonForm(), notes_form=NotesForm(
-                       initial={"notes": loan.analysis_notes}), date_form=DateForm(), reverse_form=ReverseForm())
+        ctx.update(
+            repay_form=RepayForm(),
+            disburse_form=DisburseForm(initial={"to": loan.product.disburse_to}),
+            recover_form=RecoverForm(),
+            reason_form=ReasonForm(),
+            notes_form=NotesForm(initial={"notes": loan.analysis_notes}),
+            date_form=DateForm(),
+            reverse_form=ReverseForm(),
+        )
     return render(request, "loans/detail.html", ctx)
 
 
@@ -90,20 +112,37 @@ def loan_detail(request, number):
 def agreement_pdf(request, number):
     loan = _loan_or_404(request, number)
     installments, totals = selectors.agreement_schedule(loan)
-    return pdf_response("loans/pdf/agreement.html", {
-        "loan": loan, "coop": request.coop, "installments": installments, "totals": totals,
-        "guarantors": list(loan.guarantors.select_related("member")), "collaterals": list(loan.collaterals.all()),
-    }, f"perjanjian-{loan.number}.pdf", request)
+    return pdf_response(
+        "loans/pdf/agreement.html",
+        {
+            "loan": loan,
+            "coop": request.coop,
+            "installments": installments,
+            "totals": totals,
+            "guarantors": list(loan.guarantors.select_related("member")),
+            "collaterals": list(loan.collaterals.all()),
+        },
+        f"perjanjian-{loan.number}.pdf",
+        request,
+    )
 
 
 @coop_view(MEMBER_READ, dinas_read=True)
 def loan_card_pdf(request, number):
     loan = _loan_or_404(request, number)
     installments = selectors.installments_of(loan)
-    return pdf_response("loans/pdf/card.html", {
-        "loan": loan, "coop": request.coop, "installments": installments,
-        "repayments": selectors.repayments_of(loan), "totals": selectors.loan_totals(installments),
-    }, f"kartu-{loan.number}.pdf", request)
+    return pdf_response(
+        "loans/pdf/card.html",
+        {
+            "loan": loan,
+            "coop": request.coop,
+            "installments": installments,
+            "repayments": selectors.repayments_of(loan),
+            "totals": selectors.loan_totals(installments),
+        },
+        f"kartu-{loan.number}.pdf",
+        request,
+    )
 
 
 @coop_view(MEMBER_READ, dinas_read=True)
@@ -111,16 +150,26 @@ def receipt_pdf(request, number):
     rep = selectors.repayment_get(request.coop, number)
     if rep is None or (request.access.role == "anggota" and rep.loan.member.user_id != request.user.pk):
         raise Http404
-    return pdf_response("loans/pdf/receipt.html", {"rep": rep, "loan": rep.loan, "coop": request.coop},
-                        f"kuitansi-{rep.number}.pdf", request)
+    return pdf_response(
+        "loans/pdf/receipt.html",
+        {"rep": rep, "loan": rep.loan, "coop": request.coop},
+        f"kuitansi-{rep.number}.pdf",
+        request,
+    )
 
 
 # ---------------------------------------------------------------- preview and application
 
+
 def _preview_rows(coop, data):
-    return policy.quote(data["product"], principal=data["principal"], term=data["term"],
-                        grace_months=data.get("grace_months") or 0, first_due_date=data.get("first_due_date"),
-                        today=timezone.localdate())
+    return policy.quote(
+        data["product"],
+        principal=data["principal"],
+        term=data["term"],
+        grace_months=data.get("grace_months") or 0,
+        first_due_date=data.get("first_due_date"),
+        today=timezone.localdate(),
+    )
 
 
 @coop_view(ALL_COOP)
@@ -132,8 +181,16 @@ def preview(request):
             rows, totals = _preview_rows(request.coop, form.cleaned_data)
         except (DomainError, schedule.ScheduleError) as exc:
             form.add_error(None, str(exc))
-    return render(request, "loans/preview.html", {"form": form, "rows": rows, "totals": totals,
-                                                  "products": selectors.products(request.coop, active_only=True)})
+    return render(
+        request,
+        "loans/preview.html",
+        {
+            "form": form,
+            "rows": rows,
+            "totals": totals,
+            "products": selectors.products(request.coop, active_only=True),
+        },
+    )
 
 
 @coop_view(STAFF)
@@ -153,20 +210,40 @@ def apply(request):
             else:
                 collaterals = []
                 if d.get("collateral_kind"):
-                    collaterals.append((d["collateral_kind"], d.get("collateral_description", ""),
-                                        d.get("collateral_value") or 0))
+                    collaterals.append(
+                        (
+                            d["collateral_kind"],
+                            d.get("collateral_description", ""),
+                            d.get("collateral_value") or 0,
+                        )
+                    )
 
                 def go():
                     loan = actions.loan_apply(
-                        actor=request.user, cooperative=request.coop, member=member, product=d["product"],
-                        principal=d["principal"], term=d["term"], purpose=d["purpose"], applied_on=d["applied_on"],
-                        grace_months=d.get("grace_months") or 0, guarantors=guarantors, collaterals=collaterals,
-                        analysis_notes=d.get("analysis_notes", ""))
+                        actor=request.user,
+                        cooperative=request.coop,
+                        member=member,
+                        product=d["product"],
+                        principal=d["principal"],
+                        term=d["term"],
+                        purpose=d["purpose"],
+                        applied_on=d["applied_on"],
+                        grace_months=d.get("grace_months") or 0,
+                        guarantors=guarantors,
+                        collaterals=collaterals,
+                        analysis_notes=d.get("analysis_notes", ""),
+                    )
                     return 201, {"number": loan.number}
 
                 try:
-                    _s, payload = run_once(user=request.user, cooperative=request.coop, endpoint="ui:loan_apply",
-                                           key=d.get("token"), body=request.POST.dict(), fn=go)
+                    _s, payload = run_once(
+                        user=request.user,
+                        cooperative=request.coop,
+                        endpoint="ui:loan_apply",
+                        key=d.get("token"),
+                        body=request.POST.dict(),
+                        fn=go,
+                    )
                 except DomainError as exc:
                     form.add_error(None, str(exc))
                 else:
@@ -177,9 +254,16 @@ def apply(request):
 
 # ---------------------------------------------------------------- workflow actions (POST)
 
+
 def _run_once(request, name, d, go):
-    return run_once(user=request.user, cooperative=request.coop, endpoint=f"ui:loan_{name}", key=d.get("token"),
-                    body=request.POST.dict(), fn=go)
+    return run_once(
+        user=request.user,
+        cooperative=request.coop,
+        endpoint=f"ui:loan_{name}",
+        key=d.get("token"),
+        body=request.POST.dict(),
+        fn=go,
+    )
 
 
 def _disburse(request, kw, d):
@@ -192,6 +276,7 @@ def _disburse(request, kw, d):
 
 def _receive(request, name, action, kw, d, **extra):
     """A payment (repay / recover): one receipt per Idempotency token; returns its number."""
+
     def go():
         rep = action(amount=d["amount"], date=d["date"], account=d["account"], **extra, **kw)
         return 201, {"receipt": rep.number}
@@ -201,8 +286,9 @@ def _receive(request, name, action, kw, d, **extra):
 
 
 def _reverse(request, kw, d):
-    actions.repayment_reverse(actor=kw["actor"], cooperative=kw["cooperative"], number=d["receipt"],
-                              reason=d["reason"])
+    actions.repayment_reverse(
+        actor=kw["actor"], cooperative=kw["cooperative"], number=d["receipt"], reason=d["reason"]
+    )
 
 
 # name in the URL -> (roles, form, the call of its one action; a str return is a receipt number)
@@ -211,12 +297,23 @@ LOAN_ACTIONS = {
     "approve": (APPROVERS, DateForm, lambda r, kw, d: actions.loan_approve(date=d["date"], **kw)),
     "reject": (APPROVERS, ReasonForm, lambda r, kw, d: actions.loan_reject(reason=d["reason"], **kw)),
     "cancel": (STAFF, ReasonForm, lambda r, kw, d: actions.loan_cancel(reason=d["reason"], **kw)),
-    "writeoff_request": (APPROVERS, ReasonForm, lambda r, kw, d: actions.loan_writeoff_request(reason=d["reason"], **kw)),
-    "writeoff_approve": (BOARD, DateForm, lambda r, kw, d: actions.loan_writeoff_approve(date=d["date"], **kw)),
+    "writeoff_request": (
+        APPROVERS,
+        ReasonForm,
+        lambda r, kw, d: actions.loan_writeoff_request(reason=d["reason"], **kw),
+    ),
+    "writeoff_approve": (
+        BOARD,
+        DateForm,
+        lambda r, kw, d: actions.loan_writeoff_approve(date=d["date"], **kw),
+    ),
     "reverse": (APPROVERS, ReverseForm, _reverse),
     "disburse": (STAFF, DisburseForm, _disburse),
-    "repay": (STAFF, RepayForm,
-              lambda r, kw, d: _receive(r, "repay", actions.loan_repay, kw, d, payoff=d["payoff"])),
+    "repay": (
+        STAFF,
+        RepayForm,
+        lambda r, kw, d: _receive(r, "repay", actions.loan_repay, kw, d, payoff=d["payoff"]),
+    ),
     "recover": (STAFF, RecoverForm, lambda r, kw, d: _receive(r, "recover", actions.loan_recover, kw, d)),
 }
 
@@ -249,11 +346,18 @@ def loan_action(request, number, name):
 
 # ---------------------------------------------------------------- products and settings
 
+
 @coop_view(READERS, dinas_read=True)
 def product_list(request):
-    return render(request, "loans/products.html", {
-        "products": selectors.products(request.coop), "settings": selectors.loan_settings(request.coop),
-        "board": request.access.has(BOARD)})
+    return render(
+        request,
+        "loans/products.html",
+        {
+            "products": selectors.products(request.coop),
+            "settings": selectors.loan_settings(request.coop),
+            "board": request.access.has(BOARD),
+        },
+    )
 
 
 def _product_values(form):
@@ -272,9 +376,12 @@ def product_edit(request, code=None):
         form.fields["code"].disabled = True
     if request.method == "POST" and form.is_valid():
         try:
-            actions.loan_product_save(actor=request.user, cooperative=request.coop,
-                                      code=product.code if product else form.cleaned_data["code"],
-                                      **_product_values(form))
+            actions.loan_product_save(
+                actor=request.user,
+                cooperative=request.coop,
+                code=product.code if product else form.cleaned_data["code"],
+                **_product_values(form),
+            )
         except DomainError as exc:
             form.add_error(None, str(exc))
         else:
@@ -300,26 +407,39 @@ def settings_edit(request):
 
 # ---------------------------------------------------------------- arrears and portfolio
 
+
 @coop_view(READERS, dinas_read=True)
 def arrears(request):
     if request.method == "POST":
         if not request.access.has(APPROVERS):
-                raise PermissionDenied
+            raise PermissionDenied
         form = DateForm(request.POST)
         if form.is_valid():
-            arrears_run_task.enqueue(request.coop.slug, form.cleaned_data["date"].isoformat(), request.user.pk)
+            arrears_run_task.enqueue(
+                request.coop.slug, form.cleaned_data["date"].isoformat(), request.user.pk
+            )
             messages.success(request, _("Perhitungan tunggakan dijadwalkan; kemajuan tampil di bawah."))
             return redirect("loans:arrears", request.coop.slug)
     else:
         form = DateForm()
-    return render(request, "loans/arrears.html", {
-        "form": form, "runs": selectors.arrears_runs(request.coop), "can_run": request.access.has(APPROVERS),
-        "Status": ArrearsRun.Status})
+    return render(
+        request,
+        "loans/arrears.html",
+        {
+            "form": form,
+            "runs": selectors.arrears_runs(request.coop),
+            "can_run": request.access.has(APPROVERS),
+            "Status": ArrearsRun.Status,
+        },
+    )
 
 
 @coop_view(READERS, dinas_read=True)
 def portfolio(request):
     today = timezone.localdate()
     data = selectors.portfolio(request.coop, date=today)
-    return render(request, "loans/portfolio.html", {"p": data, "reserve": required_reserve(request.coop),
-                                                    "today": today})
+    return render(
+        request,
+        "loans/portfolio.html",
+        {"p": data, "reserve": required_reserve(request.coop), "today": today},
+    )

@@ -17,18 +17,33 @@ def member_widget(cooperative, user):
     rows = member_loans(cooperative, member)
     if not rows:
         return None
-    return {"title": _("Pinjaman saya"), "template": "loans/widget_member.html", "rows": rows, "coop": cooperative}
+    return {
+        "title": _("Pinjaman saya"),
+        "template": "loans/widget_member.html",
+        "rows": rows,
+        "coop": cooperative,
+    }
 
 
 def coop_widget(cooperative, access):
     if getattr(access, "role", None) not in ("pengurus", "manajer", "kasir", "pengawas") and not getattr(
-            access, "dinas", False):
+        access, "dinas", False
+    ):
         return None
     agg = Loan.objects.filter(cooperative=cooperative, status=Loan.Status.ACTIVE).aggregate(
-        n=Count("id"), s=Sum("outstanding"))
+        n=Count("id"), s=Sum("outstanding")
+    )
     if not agg["n"]:
         return None
-    late = Loan.objects.filter(cooperative=cooperative, status=Loan.Status.ACTIVE, days_past_due__gt=30).aggregate(
-        n=Count("id"), s=Sum("outstanding"))
-    return {"title": _("Pinjaman"), "template": "loans/widget_coop.html", "n": agg["n"], "outstanding": agg["s"] or ZERO,
-            "late_n": late["n"], "late": late["s"] or ZERO, "coop": cooperative}
+    late = Loan.objects.filter(
+        cooperative=cooperative, status=Loan.Status.ACTIVE, days_past_due__gt=30
+    ).aggregate(n=Count("id"), s=Sum("outstanding"))
+    return {
+        "title": _("Pinjaman"),
+        "template": "loans/widget_coop.html",
+        "n": agg["n"],
+        "outstanding": agg["s"] or ZERO,
+        "late_n": late["n"],
+        "late": late["s"] or ZERO,
+        "coop": cooperative,
+    }

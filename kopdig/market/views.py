@@ -32,13 +32,20 @@ THROTTLE = (5, 600)  # inquiries per client and window (seconds)
 @cache_page(60)
 def catalogue(request):
     g = request.GET
-    qs = usaha.market_products(search=g.get("q", "").strip()[:80], category=g.get("kategori", ""),
-                               kecamatan=g.get("kecamatan", ""), coop=g.get("koperasi", ""))
+    qs = usaha.market_products(
+        search=g.get("q", "").strip()[:80],
+        category=g.get("kategori", ""),
+        kecamatan=g.get("kecamatan", ""),
+        coop=g.get("koperasi", ""),
+    )
     page = Paginator(qs, PER_PAGE).get_page(g.get("page"))
     coops = usaha.selling_cooperatives()
     kecamatan = sorted({c.kecamatan for c, _n in coops if c.kecamatan}, key=lambda k: k.name)
-    return render(request, "market/catalogue.html", {"page": page, "categories": Category.choices,
-                                                     "kecamatan": kecamatan, "coops": coops})
+    return render(
+        request,
+        "market/catalogue.html",
+        {"page": page, "categories": Category.choices, "kecamatan": kecamatan, "coops": coops},
+    )
 
 
 def _wa_link(number: str, text: str) -> str:
@@ -55,10 +62,21 @@ def product(request, slug, code):
         raise Http404
     profile = usaha.shop_profile(p.cooperative)
     text = _("Halo, saya ingin memesan %(name)s (%(url)s)") % {
-        "name": p.name, "url": request.build_absolute_uri(reverse("market:product", args=[slug, code]))}
-    return render(request, "market/product.html", {
-        "p": p, "photos": list(p.photos.all()), "share": usaha.producer_share(p), "profile": profile,
-        "wa": _wa_link(profile.whatsapp or p.cooperative.phone, text), "sent": request.GET.get("terkirim") == "1"})
+        "name": p.name,
+        "url": request.build_absolute_uri(reverse("market:product", args=[slug, code])),
+    }
+    return render(
+        request,
+        "market/product.html",
+        {
+            "p": p,
+            "photos": list(p.photos.all()),
+            "share": usaha.producer_share(p),
+            "profile": profile,
+            "wa": _wa_link(profile.whatsapp or p.cooperative.phone, text),
+            "sent": request.GET.get("terkirim") == "1",
+        },
+    )
 
 
 def _client_key(request) -> str:
@@ -87,13 +105,28 @@ def inquiry(request, slug, code):
     if _throttled(request):
         return HttpResponse(_("Terlalu banyak pesanan dari perangkat ini. Coba lagi nanti."), status=429)
     try:
-        usaha_actions.inquiry_submit(cooperative=p.cooperative, product_code=code, name=request.POST.get("name", ""),
-                                     phone=request.POST.get("phone", ""), message=request.POST.get("message", ""),
-                                     quantity=request.POST.get("quantity", "1").replace(",", ".") or "1")
+        usaha_actions.inquiry_submit(
+            cooperative=p.cooperative,
+            product_code=code,
+            name=request.POST.get("name", ""),
+            phone=request.POST.get("phone", ""),
+            message=request.POST.get("message", ""),
+            quantity=request.POST.get("quantity", "1").replace(",", ".") or "1",
+        )
     except DomainError as exc:
-        return render(request, "market/product.html", {
-            "p": p, "photos": list(p.photos.all()), "share": usaha.producer_share(p), "error": str(exc),
-            "profile": usaha.shop_profile(p.cooperative), "data": request.POST}, status=422)
+        return render(
+            request,
+            "market/product.html",
+            {
+                "p": p,
+                "photos": list(p.photos.all()),
+                "share": usaha.producer_share(p),
+                "error": str(exc),
+                "profile": usaha.shop_profile(p.cooperative),
+                "data": request.POST,
+            },
+            status=422,
+        )
     return redirect(url + "?terkirim=1")
 
 
@@ -113,10 +146,14 @@ def coop(request, slug):
 def sitemap(request):
     rows = usaha.market_sitemap()
     base = request.build_absolute_uri("/")[:-1]
-    urls = [f"<url><loc>{base}{reverse('market:product', args=[s, c])}</loc><lastmod>{u.date().isoformat()}</lastmod></url>"
-            for s, c, u in rows]
-    body = ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-            f"<url><loc>{base}{reverse('market:catalogue')}</loc></url>" + "".join(urls) + "</urlset>")
+    urls = [
+        f"<url><loc>{base}{reverse('market:product', args=[s, c])}</loc><lastmod>{u.date().isoformat()}</lastmod></url>"
+        for s, c, u in rows
+    ]
+    body = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<url><loc>{base}{reverse('market:catalogue')}</loc></url>" + "".join(urls) + "</urlset>"
+    )
     return HttpResponse(body, content_type="application/xml")
 
 

@@ -14,6 +14,7 @@ from kopdig.lib.cells import cell_date
 from kopdig.lib.errors import DomainError
 from kopdig.lib.formats import normalize_phone
 from kopdig.lib.money import ZERO
+from kopdig.lib.nik import birth_date_from_nik, nik_error
 from kopdig.lib.transactions import action_atomic, batch
 from kopdig.loans.actions import loan_exit_repay
 from kopdig.loans.selectors import outstanding_by_member
@@ -24,10 +25,21 @@ from kopdig.tenancy.models import Region, Role
 from kopdig.tenancy.numbering import next_number
 
 from .models import Member, MemberStatusChange
-from .nik import birth_date_from_nik, nik_error
 
-EDIT_FIELDS = ["name", "gender", "birth_place", "birth_date", "address", "kecamatan", "desa", "phone", "occupation",
-               "heir_name", "heir_relation", "member_class"]
+EDIT_FIELDS = [
+    "name",
+    "gender",
+    "birth_place",
+    "birth_date",
+    "address",
+    "kecamatan",
+    "desa",
+    "phone",
+    "occupation",
+    "heir_name",
+    "heir_relation",
+    "member_class",
+]
 
 
 class MemberError(DomainError):
@@ -38,7 +50,7 @@ class InvalidNik(MemberError):
     pass
 
 
-def _clean(cooperative, data: dict, *, member: Member | None = None) -> dict:
+def _clean(cooperative, data: dict, *, member: Member | None = None) -> dict:  # noqa: C901
     """Validate and normalise member fields; raise MemberError with the first problem."""
     out = dict(data)
     if "name" in out:
@@ -69,9 +81,15 @@ def _clean(cooperative, data: dict, *, member: Member | None = None) -> dict:
 
 
 def _change_status(member, to_status, date, reason, actor):
-    MemberStatusChange.objects.create(cooperative_id=member.cooperative_id, member=member, date=date,
-                                      from_status=member.status, to_status=to_status,
-                                      reason=reason[:255], actor=user_of(actor))
+    MemberStatusChange.objects.create(
+        cooperative_id=member.cooperative_id,
+        member=member,
+        date=date,
+        from_status=member.status,
+        to_status=to_status,
+        reason=reason[:255],
+        actor=user_of(actor),
+    )
 
 
 def _next_member_number(cooperative) -> str:
@@ -83,8 +101,19 @@ def _next_member_number(cooperative) -> str:
             return number
 
 
-def _admit(*, actor, cooperative, nik, name, gender, joined_on: dt.date, status=Member.Status.AKTIF,
-           pay_pokok: bool = True, cash_account: str = "kas", **fields) -> Member:
+def _admit(
+    *,
+    actor,
+    cooperative,
+    nik,
+    name,
+    gender,
+    joined_on: dt.date,
+    status=Member.Status.AKTIF,
+    pay_pokok: bool = True,
+    cash_account: str = "kas",
+    **fields,
+) -> Member:
     """Admission inside the caller's transaction (the form action and the import share it)."""
     nik = "".join(str(nik or "").split())
     problem = nik_error(nik, gender=gender, birth_date=fields.get("birth_date"))
@@ -98,19 +127,43 @@ def _admit(*, actor, cooperative, nik, name, gender, joined_on: dt.date, status=
     if not data.get("birth_date"):
         data["birth_date"] = birth_date_from_nik(nik)
     number = _next_member_number(cooperative)
-    member = Member(cooperative=cooperative, number=number, nik=nik, joined_on=joined_on, status=status, **data)
+    member = Member(
+        cooperative=cooperative, number=number, nik=nik, joined_on=joined_on, status=status, **data
+    )
     member.save()
-    MemberStatusChange.objects.create(cooperative=cooperative, member=member, date=joined_on, from_status="",
-                                      to_status=status, reason="Penerimaan anggota",
-                                      actor=user_of(actor))
+    MemberStatusChange.objects.create(
+        cooperative=cooperative,
+        member=member,
+        date=joined_on,
+        from_status="",
+        to_status=status,
+        reason="Penerimaan anggota",
+        actor=user_of(actor),
+    )
     with batch():
-        savings_member_open(actor=actor, cooperative=cooperative, member=member, date=joined_on, pay_pokok=pay_pokok,
-                            cash_account=cash_account)
+        savings_member_open(
+            actor=actor,
+            cooperative=cooperative,
+            member=member,
+            date=joined_on,
+            pay_pokok=pay_pokok,
+            cash_account=cash_account,
+        )
     return member
 
 
-def member_admit(*, actor, cooperative, nik, name, gender, joined_on: dt.date | None = None,
-                 status=Member.Status.AKTIF, pay_pokok: bool = True, **fields) -> Member:
+def member_admit(
+    *,
+    actor,
+    cooperative,
+    nik,
+    name,
+    gender,
+    joined_on: dt.date | None = None,
+    status=Member.Status.AKTIF,
+    pay_pokok: bool = True,
+    **fields,
+) -> Member:
     """Admit a member: validated NIK, gapless number, pokok and wajib accounts, simpanan pokok paid
     in cash and posted (Dr kas / Cr simpanan_pokok) with a kuitansi."""
     require_role(actor, cooperative, STAFF, "menerima anggota")
@@ -119,10 +172,26 @@ def member_admit(*, actor, cooperative, nik, name, gender, joined_on: dt.date | 
         raise TypeError(f"unknown member fields: {sorted(unknown)}")
     joined_on = joined_on or timezone.localdate()
     with action_atomic():
-        member = _admit(actor=actor, cooperative=cooperative, nik=nik, name=name, gender=gender, joined_on=joined_on,
-                        status=status, pay_pokok=pay_pokok, **fields)
-        audit.record(actor, "member_admit", cooperative=cooperative, obj=member, ref=member.number,
-                     summary=member.name, after=audit.snapshot(member, ["nik", "name", "gender", "status", "joined_on"]))
+        member = _admit(
+            actor=actor,
+            cooperative=cooperative,
+            nik=nik,
+            name=name,
+            gender=gender,
+            joined_on=joined_on,
+            status=status,
+            pay_pokok=pay_pokok,
+            **fields,
+        )
+        audit.record(
+            actor,
+            "member_admit",
+            cooperative=cooperative,
+            obj=member,
+            ref=member.number,
+            summary=member.name,
+            after=audit.snapshot(member, ["nik", "name", "gender", "status", "joined_on"]),
+        )
     return member
 
 
@@ -141,12 +210,22 @@ def member_update(*, actor, cooperative, number: str, **fields) -> Member:
         member.save()
         b, a = audit.diff(before, audit.snapshot(member, list(fields)))
         if a:
-            audit.record(actor, "member_update", cooperative=cooperative, obj=member, ref=member.number,
-                         summary=member.name, before=b, after=a)
+            audit.record(
+                actor,
+                "member_update",
+                cooperative=cooperative,
+                obj=member,
+                ref=member.number,
+                summary=member.name,
+                before=b,
+                after=a,
+            )
     return member
 
 
-def member_activate(*, actor, cooperative, number: str, date: dt.date | None = None, reason: str = "") -> Member:
+def member_activate(
+    *, actor, cooperative, number: str, date: dt.date | None = None, reason: str = ""
+) -> Member:
     """Calon anggota → anggota aktif."""
     require_role(actor, cooperative, APPROVERS, "mengaktifkan anggota")
     date = date or timezone.localdate()
@@ -159,8 +238,16 @@ def member_activate(*, actor, cooperative, number: str, date: dt.date | None = N
         _change_status(member, Member.Status.AKTIF, date, reason or "Disahkan menjadi anggota", actor)
         member.status = Member.Status.AKTIF
         member.save(update_fields=["status"])
-        audit.record(actor, "member_activate", cooperative=cooperative, obj=member, ref=member.number,
-                     summary=member.name, before={"status": "calon"}, after={"status": "aktif"})
+        audit.record(
+            actor,
+            "member_activate",
+            cooperative=cooperative,
+            obj=member,
+            ref=member.number,
+            summary=member.name,
+            before={"status": "calon"},
+            after={"status": "aktif"},
+        )
     return member
 
 
@@ -177,22 +264,43 @@ def exit_preview(cooperative, member) -> dict:
     total = balances[Kind.POKOK] + balances[Kind.WAJIB] + balances[Kind.SUKARELA]
     debt = outstanding_by_member(cooperative, member)
     applied = min(debt, total)
-    return {"balances": balances, "total": total, "debt": debt, "applied": applied, "payout": total - applied,
-            "loans_available": True}
+    return {
+        "balances": balances,
+        "total": total,
+        "debt": debt,
+        "applied": applied,
+        "payout": total - applied,
+        "loans_available": True,
+    }
 
 
 def _settle_exit(actor, cooperative, member, status, date, memo, cash_account):
     """The savings and loans side of an exit, as their actions in this transaction: (applied, payout, receipt)."""
     with batch():
-        total = savings_member_close(actor=actor, cooperative=cooperative, member=member, date=date, memo=memo)
+        total = savings_member_close(
+            actor=actor, cooperative=cooperative, member=member, date=date, memo=memo
+        )
         applied = ZERO
         if total > 0 and outstanding_by_member(cooperative, member) > 0:
-            applied = loan_exit_repay(actor=actor, cooperative=cooperative, member=member, amount_available=total,
-                                      date=date, source_ref=member.number)
+            applied = loan_exit_repay(
+                actor=actor,
+                cooperative=cooperative,
+                member=member,
+                amount_available=total,
+                date=date,
+                source_ref=member.number,
+            )
         payout, receipt = total - applied, None
         if payout > 0:
-            receipt = savings_exit_payout(actor=actor, cooperative=cooperative, member=member, amount=payout,
-                                          date=date, memo=memo + _heir(member, status), cash_account=cash_account)
+            receipt = savings_exit_payout(
+                actor=actor,
+                cooperative=cooperative,
+                member=member,
+                amount=payout,
+                date=date,
+                memo=memo + _heir(member, status),
+                cash_account=cash_account,
+            )
     return applied, payout, receipt
 
 
@@ -203,8 +311,16 @@ def _heir(member, status) -> str:
     return f"; dibayarkan kepada ahli waris {member.heir_name}{relation}"
 
 
-def member_exit(*, actor, cooperative, number: str, status: str = Member.Status.KELUAR, date: dt.date | None = None,
-                reason: str = "", cash_account: str = "kas") -> dict:
+def member_exit(
+    *,
+    actor,
+    cooperative,
+    number: str,
+    status: str = Member.Status.KELUAR,
+    date: dt.date | None = None,
+    reason: str = "",
+    cash_account: str = "kas",
+) -> dict:
     """Settle and close a member: return pokok + wajib + sukarela minus any debt, close the accounts.
 
     1. Dr simpanan_pokok / simpanan_wajib / simpanan_sukarela (full balances) / Cr simpanan_keluar.
@@ -228,14 +344,27 @@ def member_exit(*, actor, cooperative, number: str, status: str = Member.Status.
         before = {"status": member.status}
         member.status, member.left_on, member.exit_reason = status, date, reason[:255]
         member.save(update_fields=["status", "left_on", "exit_reason"])
-        result = {"total": applied + payout, "applied": applied, "payout": payout,
-                  "receipt": receipt.number if receipt else None}
-        audit.record(actor, "member_exit", cooperative=cooperative, obj=member, ref=member.number, summary=memo,
-                     before=before, after={"status": status, **{k: str(v) for k, v in result.items()}})
+        result = {
+            "total": applied + payout,
+            "applied": applied,
+            "payout": payout,
+            "receipt": receipt.number if receipt else None,
+        }
+        audit.record(
+            actor,
+            "member_exit",
+            cooperative=cooperative,
+            obj=member,
+            ref=member.number,
+            summary=memo,
+            before=before,
+            after={"status": status, **{k: str(v) for k, v in result.items()}},
+        )
     return result
 
 
 # --- self-service login ---------------------------------------------------------------------
+
 
 def login_username(cooperative, member) -> str:
     return f"{cooperative.slug}-{member.number}"
@@ -273,15 +402,35 @@ def member_login_set(*, actor, cooperative, number: str, password: str):
             Role.objects.create(cooperative=cooperative, user=user, kind=Role.Kind.ANGGOTA)
         elif role.kind != Role.Kind.ANGGOTA:
             raise MemberError("Pengguna ini sudah memiliki peran lain di koperasi ini.")
-        audit.record(actor, "member_login_set", cooperative=cooperative, obj=member, ref=member.number,
-                     summary=f"login {user.username} {'dibuat' if created else 'diatur ulang'}")
+        audit.record(
+            actor,
+            "member_login_set",
+            cooperative=cooperative,
+            obj=member,
+            ref=member.number,
+            summary=f"login {user.username} {'dibuat' if created else 'diatur ulang'}",
+        )
     return user
 
 
 # --- import ---------------------------------------------------------------------------------
 
-IMPORT_COLUMNS = ["nik", "nama", "jenis_kelamin", "tempat_lahir", "tanggal_lahir", "alamat", "kecamatan", "desa",
-                  "no_hp", "pekerjaan", "ahli_waris", "hubungan_ahli_waris", "golongan", "tanggal_masuk"]
+IMPORT_COLUMNS = [
+    "nik",
+    "nama",
+    "jenis_kelamin",
+    "tempat_lahir",
+    "tanggal_lahir",
+    "alamat",
+    "kecamatan",
+    "desa",
+    "no_hp",
+    "pekerjaan",
+    "ahli_waris",
+    "hubungan_ahli_waris",
+    "golongan",
+    "tanggal_masuk",
+]
 
 
 class ImportErrors(MemberError):
@@ -297,7 +446,7 @@ def _as_date(value):
         raise MemberError(f"Tanggal '{value}' tidak valid (pakai 31-12-1980).") from None
 
 
-def import_rows(cooperative, rows) -> tuple[list, list]:
+def import_rows(cooperative, rows) -> tuple[list, list]:  # noqa: C901
     """Parse sheet rows into admission kwargs; (good [(row, kwargs)], errors [(row, message)])."""
     kecamatan = {r.name.lower(): r for r in Region.objects.filter(parent=cooperative.kabupaten)}
     desa_by_kec = {}
@@ -308,12 +457,20 @@ def import_rows(cooperative, rows) -> tuple[list, list]:
         try:
             nik = "".join(str(r.get("nik") or "").split()).replace(".0", "")
             gender = str(r.get("jenis_kelamin") or "").strip().upper()[:1]
-            kw = {"nik": nik, "name": r.get("nama"), "gender": gender,
-                  "birth_place": r.get("tempat_lahir") or "", "birth_date": _as_date(r.get("tanggal_lahir")),
-                  "address": r.get("alamat") or "", "phone": str(r.get("no_hp") or ""),
-                  "occupation": r.get("pekerjaan") or "", "heir_name": r.get("ahli_waris") or "",
-                  "heir_relation": r.get("hubungan_ahli_waris") or "", "member_class": str(r.get("golongan") or ""),
-                  "joined_on": _as_date(r.get("tanggal_masuk"))}
+            kw = {
+                "nik": nik,
+                "name": r.get("nama"),
+                "gender": gender,
+                "birth_place": r.get("tempat_lahir") or "",
+                "birth_date": _as_date(r.get("tanggal_lahir")),
+                "address": r.get("alamat") or "",
+                "phone": str(r.get("no_hp") or ""),
+                "occupation": r.get("pekerjaan") or "",
+                "heir_name": r.get("ahli_waris") or "",
+                "heir_relation": r.get("hubungan_ahli_waris") or "",
+                "member_class": str(r.get("golongan") or ""),
+                "joined_on": _as_date(r.get("tanggal_masuk")),
+            }
             problem = nik_error(nik, gender=gender, birth_date=kw["birth_date"])
             if problem:
                 raise MemberError(problem)
@@ -324,7 +481,9 @@ def import_rows(cooperative, rows) -> tuple[list, list]:
             if kec_name:
                 kec = kecamatan.get(kec_name)
                 if kec is None:
-                    raise MemberError(f"Kecamatan '{r.get('kecamatan')}' tidak dikenal di {cooperative.kabupaten}.")
+                    raise MemberError(
+                        f"Kecamatan '{r.get('kecamatan')}' tidak dikenal di {cooperative.kabupaten}."
+                    )
                 kw["kecamatan"] = kec
                 desa_name = str(r.get("desa") or "").strip().lower()
                 if desa_name:
@@ -336,8 +495,11 @@ def import_rows(cooperative, rows) -> tuple[list, list]:
             good.append((row_no, kw))
         except MemberError as exc:
             errors.append((row_no, str(exc)))
-    existing = set(Member.objects.filter(cooperative=cooperative, nik__in=niks, status__in=["calon", "aktif"])
-                   .values_list("nik", flat=True))
+    existing = set(
+        Member.objects.filter(
+            cooperative=cooperative, nik__in=niks, status__in=["calon", "aktif"]
+        ).values_list("nik", flat=True)
+    )
     for row_no, kw in good:
         if kw["nik"] in existing:
             errors.append((row_no, f"NIK {kw['nik']} sudah terdaftar sebagai anggota."))
@@ -346,7 +508,9 @@ def import_rows(cooperative, rows) -> tuple[list, list]:
     return good, sorted(errors)
 
 
-def member_import(*, actor, cooperative, rows, joined_on: dt.date | None = None, pay_pokok: bool = True) -> list[Member]:
+def member_import(
+    *, actor, cooperative, rows, joined_on: dt.date | None = None, pay_pokok: bool = True
+) -> list[Member]:
     """Admit every row of a sheet, all or nothing: any row error refuses the whole file."""
     require_role(actor, cooperative, STAFF, "mengimpor anggota")
     good, errors = import_rows(cooperative, rows)
@@ -359,10 +523,17 @@ def member_import(*, actor, cooperative, rows, joined_on: dt.date | None = None,
             kw = dict(kw)
             when = kw.pop("joined_on") or default_date
             try:
-                members.append(_admit(actor=actor, cooperative=cooperative, joined_on=when, pay_pokok=pay_pokok, **kw))
+                members.append(
+                    _admit(actor=actor, cooperative=cooperative, joined_on=when, pay_pokok=pay_pokok, **kw)
+                )
             except DomainError as exc:
                 raise ImportErrors([(row_no, str(exc))]) from None
-        audit.record(actor, "member_import", cooperative=cooperative, ref=cooperative.slug,
-                     summary=f"{len(members)} anggota diimpor", after={"count": len(members)})
+        audit.record(
+            actor,
+            "member_import",
+            cooperative=cooperative,
+            ref=cooperative.slug,
+            summary=f"{len(members)} anggota diimpor",
+            after={"count": len(members)},
+        )
     return members
-

@@ -52,7 +52,11 @@ REGION_CODE = r"^[0-9]{2}(\.[0-9]{2}){1,2}(\.[0-9]{4})?$"
 
 
 def _birth_date(value: dt.date | None):
-    return validation.date_between(value, "birth_date", validation.EARLIEST, timezone.localdate()) if value else None
+    return (
+        validation.date_between(value, "birth_date", validation.EARLIEST, timezone.localdate())
+        if value
+        else None
+    )
 
 
 class MemberIn(Schema):
@@ -82,18 +86,31 @@ class ListQuery(Schema):
 
 def member_out(m: Member) -> dict:
     return {
-        "number": m.number, "nik": m.nik, "name": m.name, "gender": m.gender, "birth_place": m.birth_place,
-        "birth_date": m.birth_date.isoformat() if m.birth_date else None, "address": m.address,
-        "kecamatan": m.kecamatan.name if m.kecamatan_id else None, "desa": m.desa.name if m.desa_id else None,
-        "phone": m.phone, "occupation": m.occupation, "heir_name": m.heir_name, "heir_relation": m.heir_relation,
-        "member_class": m.member_class, "status": m.status, "joined_on": m.joined_on.isoformat(),
+        "number": m.number,
+        "nik": m.nik,
+        "name": m.name,
+        "gender": m.gender,
+        "birth_place": m.birth_place,
+        "birth_date": m.birth_date.isoformat() if m.birth_date else None,
+        "address": m.address,
+        "kecamatan": m.kecamatan.name if m.kecamatan_id else None,
+        "desa": m.desa.name if m.desa_id else None,
+        "phone": m.phone,
+        "occupation": m.occupation,
+        "heir_name": m.heir_name,
+        "heir_relation": m.heir_relation,
+        "member_class": m.member_class,
+        "status": m.status,
+        "joined_on": m.joined_on.isoformat(),
         "left_on": m.left_on.isoformat() if m.left_on else None,
     }
 
 
 def visible_member(access, request, number: str) -> Member:
     """The member by number; an anggota sees only themself (others answer 404)."""
-    qs = Member.objects.select_related("kecamatan", "desa").filter(cooperative=access.cooperative, number=number)
+    qs = Member.objects.select_related("kecamatan", "desa").filter(
+        cooperative=access.cooperative, number=number
+    )
     if access.role == "anggota":
         qs = qs.filter(user=request.user)
     member = qs.first()
@@ -106,7 +123,11 @@ def visible_member(access, request, number: str) -> Member:
 def member_list(request, slug: str, params: Query[ListQuery]):
     """Members of the cooperative (staff and pengawas), searchable by name, number or NIK."""
     access = api_coop(request, slug, READERS, dinas_read=True)
-    qs = Member.objects.filter(cooperative=access.cooperative).select_related("kecamatan", "desa").order_by("number")
+    qs = (
+        Member.objects.filter(cooperative=access.cooperative)
+        .select_related("kecamatan", "desa")
+        .order_by("number")
+    )
     if params.search:
         s = params.search.strip()
         qs = qs.filter(Q(name__icontains=s) | Q(number__icontains=s) | Q(nik__startswith=s))
@@ -133,17 +154,35 @@ def member_create(request, slug: str, data: MemberIn):
     body = data.dict()
 
     def fn():
-        fields = {k: v for k, v in body.items() if k in actions.EDIT_FIELDS and k not in ("kecamatan", "desa", "name", "gender")}
+        fields = {
+            k: v
+            for k, v in body.items()
+            if k in actions.EDIT_FIELDS and k not in ("kecamatan", "desa", "name", "gender")
+        }
         member = actions.member_admit(
-            actor=request.user, cooperative=coop, nik=data.nik, name=data.name, gender=data.gender,
-            joined_on=data.joined_on, status=data.status,
-            kecamatan=_region(data.kecamatan, Region.Level.KECAMATAN), desa=_region(data.desa, Region.Level.DESA),
+            actor=request.user,
+            cooperative=coop,
+            nik=data.nik,
+            name=data.name,
+            gender=data.gender,
+            joined_on=data.joined_on,
+            status=data.status,
+            kecamatan=_region(data.kecamatan, Region.Level.KECAMATAN),
+            desa=_region(data.desa, Region.Level.DESA),
             **fields,
         )
         return 201, member_out(member)
 
-    return Status(*run_once(user=request.user, cooperative=coop, endpoint="members.create",
-                            key=request.headers.get("Idempotency-Key"), body=body, fn=fn))
+    return Status(
+        *run_once(
+            user=request.user,
+            cooperative=coop,
+            endpoint="members.create",
+            key=request.headers.get("Idempotency-Key"),
+            body=body,
+            fn=fn,
+        )
+    )
 
 
 @router.get("/coops/{slug}/members/{number}", response=responses(MemberOut))

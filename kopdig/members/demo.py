@@ -20,30 +20,178 @@ import random
 
 from django.db import transaction
 
+from kopdig.lib.nik import make_nik
 from kopdig.tenancy.models import DocumentCounter, Region, User
 
 from .models import Member, MemberStatusChange
-from .nik import make_nik
 
 TARGETS = {"ksp-sejahtera": 1200, "ksu-tunas-harapan": 600, "kopwan-srikandi": 250}
 
-MEN = ["Ahmad", "Moh.", "Abdul", "Slamet", "Sutrisno", "Agus", "Bambang", "Imam", "Sugeng", "Rahmat", "Hariyanto",
-       "Supriyadi", "Joko", "Suparman", "Wahyudi", "Sholeh", "Hasan", "Fauzi", "Mustofa", "Syaiful", "Ali", "Hosnan",
-       "Marsuki", "Sunarto", "Yusuf", "Rofiq", "Zainal", "Samsul", "Busiri", "Matrawi", "Holili", "Subairi", "Mahfud",
-       "Rudi", "Eko", "Heri", "Didik", "Budi", "Sukardi", "Misnari", "Salim", "Sahrawi", "Abd. Rahman", "Kholil",
-       "Nur Hasan", "Muhlis", "Lukman", "Jumali", "Suwandi", "Ponidi"]
-WOMEN = ["Siti", "Sri", "Nur", "Fatimah", "Khotimah", "Sulastri", "Rini", "Dewi", "Yuliana", "Lilik", "Suwarni",
-         "Sumiati", "Tutik", "Endang", "Wartini", "Hosniyah", "Maimunah", "Rohmah", "Halimah", "Juwariyah",
-         "Sitti Aisyah", "Nurul", "Umi", "Ninik", "Purwati", "Sutinah", "Masrifah", "Holifah", "Suhartini", "Mistiyah",
-         "Romlah", "Zubaidah", "Kartini", "Winarsih", "Ernawati", "Lailatul", "Badriyah", "Musyarofah", "Ani", "Yuni"]
-SECOND_M = ["Hidayat", "Wahyudi", "Kurniawan", "Susanto", "Maulana", "Purnomo", "Effendi", "Santoso", "Setiawan",
-            "Prasetyo", "Hariadi", "Syamsuri", "Rasyid", "Sholihin", "Anwar", "Ghozali", "Hamdani", "Arifin", "", "", ""]
-SECOND_F = ["Rahayu", "Handayani", "Lestari", "Suryani", "Hasanah", "Wulandari", "Ningsih", "Rohmawati", "Fitriani",
-            "Kusumawati", "Mukarromah", "Zahro", "Sholihah", "Puspitasari", "Agustina", "", "", ""]
-OCCUPATIONS = ["Petani", "Pedagang", "Buruh tani", "Guru", "Nelayan", "Peternak", "Ibu rumah tangga", "Karyawan swasta",
-               "PNS", "Wiraswasta", "Sopir", "Tukang bangunan", "Penjahit", "Perangkat desa"]
-OCC_WOMEN = ["Pedagang", "Ibu rumah tangga", "Penjahit", "Perajin tempe", "Perajin anyaman", "Petani", "Guru PAUD",
-             "Pemilik warung", "Pembuat kue", "Buruh tani"]
+MEN = [
+    "Ahmad",
+    "Moh.",
+    "Abdul",
+    "Slamet",
+    "Sutrisno",
+    "Agus",
+    "Bambang",
+    "Imam",
+    "Sugeng",
+    "Rahmat",
+    "Hariyanto",
+    "Supriyadi",
+    "Joko",
+    "Suparman",
+    "Wahyudi",
+    "Sholeh",
+    "Hasan",
+    "Fauzi",
+    "Mustofa",
+    "Syaiful",
+    "Ali",
+    "Hosnan",
+    "Marsuki",
+    "Sunarto",
+    "Yusuf",
+    "Rofiq",
+    "Zainal",
+    "Samsul",
+    "Busiri",
+    "Matrawi",
+    "Holili",
+    "Subairi",
+    "Mahfud",
+    "Rudi",
+    "Eko",
+    "Heri",
+    "Didik",
+    "Budi",
+    "Sukardi",
+    "Misnari",
+    "Salim",
+    "Sahrawi",
+    "Abd. Rahman",
+    "Kholil",
+    "Nur Hasan",
+    "Muhlis",
+    "Lukman",
+    "Jumali",
+    "Suwandi",
+    "Ponidi",
+]
+WOMEN = [
+    "Siti",
+    "Sri",
+    "Nur",
+    "Fatimah",
+    "Khotimah",
+    "Sulastri",
+    "Rini",
+    "Dewi",
+    "Yuliana",
+    "Lilik",
+    "Suwarni",
+    "Sumiati",
+    "Tutik",
+    "Endang",
+    "Wartini",
+    "Hosniyah",
+    "Maimunah",
+    "Rohmah",
+    "Halimah",
+    "Juwariyah",
+    "Sitti Aisyah",
+    "Nurul",
+    "Umi",
+    "Ninik",
+    "Purwati",
+    "Sutinah",
+    "Masrifah",
+    "Holifah",
+    "Suhartini",
+    "Mistiyah",
+    "Romlah",
+    "Zubaidah",
+    "Kartini",
+    "Winarsih",
+    "Ernawati",
+    "Lailatul",
+    "Badriyah",
+    "Musyarofah",
+    "Ani",
+    "Yuni",
+]
+SECOND_M = [
+    "Hidayat",
+    "Wahyudi",
+    "Kurniawan",
+    "Susanto",
+    "Maulana",
+    "Purnomo",
+    "Effendi",
+    "Santoso",
+    "Setiawan",
+    "Prasetyo",
+    "Hariadi",
+    "Syamsuri",
+    "Rasyid",
+    "Sholihin",
+    "Anwar",
+    "Ghozali",
+    "Hamdani",
+    "Arifin",
+    "",
+    "",
+    "",
+]
+SECOND_F = [
+    "Rahayu",
+    "Handayani",
+    "Lestari",
+    "Suryani",
+    "Hasanah",
+    "Wulandari",
+    "Ningsih",
+    "Rohmawati",
+    "Fitriani",
+    "Kusumawati",
+    "Mukarromah",
+    "Zahro",
+    "Sholihah",
+    "Puspitasari",
+    "Agustina",
+    "",
+    "",
+    "",
+]
+OCCUPATIONS = [
+    "Petani",
+    "Pedagang",
+    "Buruh tani",
+    "Guru",
+    "Nelayan",
+    "Peternak",
+    "Ibu rumah tangga",
+    "Karyawan swasta",
+    "PNS",
+    "Wiraswasta",
+    "Sopir",
+    "Tukang bangunan",
+    "Penjahit",
+    "Perangkat desa",
+]
+OCC_WOMEN = [
+    "Pedagang",
+    "Ibu rumah tangga",
+    "Penjahit",
+    "Perajin tempe",
+    "Perajin anyaman",
+    "Petani",
+    "Guru PAUD",
+    "Pemilik warung",
+    "Pembuat kue",
+    "Buruh tani",
+]
 CLASSES = ["Golongan I", "Golongan II", "Golongan III"]
 
 
@@ -88,26 +236,56 @@ def build_members(ctx, coop, n: int) -> int:
         status = Member.Status.AKTIF
         if i > n - 3 and (ctx.today - joined).days < 30:
             status = Member.Status.CALON
-        members.append(Member(
-            cooperative=coop, number=f"{i:05d}", nik=make_nik(kec.code if kec else "35.13.01", born, gender, offset + i),
-            name=_name(rng, gender), gender=gender, birth_place=rng.choice(["Probolinggo", "Kraksaan", "Lumajang",
-                                                                           "Pasuruan", "Situbondo", kec.name if kec else "Probolinggo"]),
-            birth_date=born, address=f"Dusun {rng.choice(['Krajan', 'Tengah', 'Timur', 'Barat', 'Karanganyar', 'Sumberan'])} "
-                                     f"RT {rng.randint(1, 8):02d}/RW {rng.randint(1, 5):02d}",
-            kecamatan=kec, desa=d, phone=f"+628{rng.choice(['12', '13', '21', '22', '52', '53', '57', '77', '95'])}"
-                                          f"{rng.randint(10_000_000, 99_999_999)}",
-            occupation=rng.choice(OCC_WOMEN if women_only else OCCUPATIONS),
-            heir_name=_name(rng, heir_gender), heir_relation=rng.choice(["suami" if gender == "P" else "istri", "anak"]),
-            member_class=rng.choice(CLASSES) if coop.kelompok == "karyawan" else "", status=status, joined_on=joined,
-        ))
+        members.append(
+            Member(
+                cooperative=coop,
+                number=f"{i:05d}",
+                nik=make_nik(kec.code if kec else "35.13.01", born, gender, offset + i),
+                name=_name(rng, gender),
+                gender=gender,
+                birth_place=rng.choice(
+                    [
+                        "Probolinggo",
+                        "Kraksaan",
+                        "Lumajang",
+                        "Pasuruan",
+                        "Situbondo",
+                        kec.name if kec else "Probolinggo",
+                    ]
+                ),
+                birth_date=born,
+                address=f"Dusun {rng.choice(['Krajan', 'Tengah', 'Timur', 'Barat', 'Karanganyar', 'Sumberan'])} "
+                f"RT {rng.randint(1, 8):02d}/RW {rng.randint(1, 5):02d}",
+                kecamatan=kec,
+                desa=d,
+                phone=f"+628{rng.choice(['12', '13', '21', '22', '52', '53', '57', '77', '95'])}"
+                f"{rng.randint(10_000_000, 99_999_999)}",
+                occupation=rng.choice(OCC_WOMEN if women_only else OCCUPATIONS),
+                heir_name=_name(rng, heir_gender),
+                heir_relation=rng.choice(["suami" if gender == "P" else "istri", "anak"]),
+                member_class=rng.choice(CLASSES) if coop.kelompok == "karyawan" else "",
+                status=status,
+                joined_on=joined,
+            )
+        )
     with transaction.atomic():
         Member.objects.bulk_create(members, batch_size=500)
         saved = list(Member.objects.filter(cooperative=coop).order_by("number"))
         for m in saved:
-            changes.append(MemberStatusChange(cooperative=coop, member=m, date=m.joined_on, from_status="",
-                                              to_status=m.status, reason="Penerimaan anggota"))
+            changes.append(
+                MemberStatusChange(
+                    cooperative=coop,
+                    member=m,
+                    date=m.joined_on,
+                    from_status="",
+                    to_status=m.status,
+                    reason="Penerimaan anggota",
+                )
+            )
         MemberStatusChange.objects.bulk_create(changes, batch_size=1000)
-        DocumentCounter.objects.update_or_create(cooperative=coop, series="member", year=0, defaults={"last": n})
+        DocumentCounter.objects.update_or_create(
+            cooperative=coop, series="member", year=0, defaults={"last": n}
+        )
     return n
 
 

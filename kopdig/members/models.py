@@ -26,8 +26,12 @@ class Member(models.Model):
     birth_place = models.CharField(_("tempat lahir"), max_length=80, blank=True)
     birth_date = models.DateField(_("tanggal lahir"), null=True, blank=True)
     address = models.CharField(_("alamat"), max_length=255, blank=True)
-    kecamatan = models.ForeignKey("tenancy.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    desa = models.ForeignKey("tenancy.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    kecamatan = models.ForeignKey(
+        "tenancy.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    desa = models.ForeignKey(
+        "tenancy.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     phone = models.CharField(_("no. HP"), max_length=20, blank=True)
     occupation = models.CharField(_("pekerjaan"), max_length=100, blank=True)
     heir_name = models.CharField(_("ahli waris"), max_length=150, blank=True)
@@ -47,10 +51,15 @@ class Member(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["cooperative", "number"], name="member_number_unique"),
             models.UniqueConstraint(
-                fields=["cooperative", "nik"], condition=Q(status__in=["calon", "aktif"]), name="member_nik_active_unique"
+                fields=["cooperative", "nik"],
+                condition=Q(status__in=["calon", "aktif"]),
+                name="member_nik_active_unique",
             ),
         ]
-        indexes = [models.Index(fields=["cooperative", "status"]), models.Index(fields=["cooperative", "name"])]
+        indexes = [
+            models.Index(fields=["cooperative", "status"]),
+            models.Index(fields=["cooperative", "name"]),
+        ]
 
     def __str__(self):
         return f"{self.number} {self.name}"
@@ -69,7 +78,9 @@ class MemberStatusChange(models.Model):
     from_status = models.CharField(max_length=15, blank=True, default="")
     to_status = models.CharField(max_length=15, choices=Member.Status.choices)
     reason = models.CharField(_("alasan"), max_length=255, blank=True, default="")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

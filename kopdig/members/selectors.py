@@ -9,7 +9,9 @@ def member_list(cooperative, *, search: str = "", status: str = "", kecamatan: s
     qs = Member.objects.filter(cooperative=cooperative).select_related("kecamatan", "desa").order_by("number")
     if search:
         s = search.strip()
-        qs = qs.filter(Q(name__icontains=s) | Q(number__icontains=s) | Q(nik__startswith=s) | Q(phone__icontains=s))
+        qs = qs.filter(
+            Q(name__icontains=s) | Q(number__icontains=s) | Q(nik__startswith=s) | Q(phone__icontains=s)
+        )
     if status:
         qs = qs.filter(status=status)
     if kecamatan:
@@ -20,8 +22,11 @@ def member_list(cooperative, *, search: str = "", status: str = "", kecamatan: s
 
 
 def member_get(cooperative, number: str) -> Member | None:
-    return (Member.objects.select_related("kecamatan", "desa", "user")
-            .filter(cooperative=cooperative, number=number).first())
+    return (
+        Member.objects.select_related("kecamatan", "desa", "user")
+        .filter(cooperative=cooperative, number=number)
+        .first()
+    )
 
 
 def status_history(cooperative, member):

@@ -38,21 +38,69 @@ def _detail(request, member):
 @coop_view(READERS, dinas_read=True)
 def member_list(request):
     g = request.GET
-    qs = selectors.member_list(request.coop, search=g.get("q", ""), status=g.get("status", ""),
-                               kecamatan=g.get("kecamatan", ""), gender=g.get("gender", ""))
+    qs = selectors.member_list(
+        request.coop,
+        search=g.get("q", ""),
+        status=g.get("status", ""),
+        kecamatan=g.get("kecamatan", ""),
+        gender=g.get("gender", ""),
+    )
     if g.get("format") == "xlsx":
-        header = ["no_anggota", "nik", "nama", "jenis_kelamin", "tempat_lahir", "tanggal_lahir", "alamat", "kecamatan",
-                  "desa", "no_hp", "pekerjaan", "ahli_waris", "hubungan_ahli_waris", "golongan", "status",
-                  "tanggal_masuk", "tanggal_keluar"]
-        rows = ([m.number, m.nik, m.name, m.gender, m.birth_place, m.birth_date, m.address,
-                 m.kecamatan.name if m.kecamatan_id else "", m.desa.name if m.desa_id else "", m.phone, m.occupation,
-                 m.heir_name, m.heir_relation, m.member_class, m.status, m.joined_on, m.left_on] for m in qs.iterator())
+        header = [
+            "no_anggota",
+            "nik",
+            "nama",
+            "jenis_kelamin",
+            "tempat_lahir",
+            "tanggal_lahir",
+            "alamat",
+            "kecamatan",
+            "desa",
+            "no_hp",
+            "pekerjaan",
+            "ahli_waris",
+            "hubungan_ahli_waris",
+            "golongan",
+            "status",
+            "tanggal_masuk",
+            "tanggal_keluar",
+        ]
+        rows = (
+            [
+                m.number,
+                m.nik,
+                m.name,
+                m.gender,
+                m.birth_place,
+                m.birth_date,
+                m.address,
+                m.kecamatan.name if m.kecamatan_id else "",
+                m.desa.name if m.desa_id else "",
+                m.phone,
+                m.occupation,
+                m.heir_name,
+                m.heir_relation,
+                m.member_class,
+                m.status,
+                m.joined_on,
+                m.left_on,
+            ]
+            for m in qs.iterator()
+        )
         return xlsx_response(f"anggota-{request.coop.slug}.xlsx", [("Anggota", header, rows)])
     page = Paginator(qs, 50).get_page(g.get("page"))
     kecamatan = Region.objects.filter(parent=request.coop.kabupaten).order_by("name")
-    return render(request, "members/list.html", {
-        "page": page, "statuses": Member.Status.choices, "kecamatan": kecamatan, "q": g.get("q", ""),
-        "can_write": request.access.has(STAFF)})
+    return render(
+        request,
+        "members/list.html",
+        {
+            "page": page,
+            "statuses": Member.Status.choices,
+            "kecamatan": kecamatan,
+            "q": g.get("q", ""),
+            "can_write": request.access.has(STAFF),
+        },
+    )
 
 
 @coop_view(STAFF)
@@ -60,15 +108,25 @@ def member_search(request):
     """HTMX partial: members matching ?q= (teller screen and anywhere a member is picked)."""
     q = request.GET.get("q", "").strip()
     members = list(selectors.member_list(request.coop, search=q, status="aktif")[:15]) if len(q) >= 2 else []
-    return render(request, "members/_search_results.html", {"members": members, "q": q,
-                                                            "target": request.GET.get("target", "teller")})
+    return render(
+        request,
+        "members/_search_results.html",
+        {"members": members, "q": q, "target": request.GET.get("target", "teller")},
+    )
 
 
 @coop_view(STAFF)
 def member_admit(request):
-    form = AdmitForm(request.POST or None, cooperative=request.coop,
-                     initial={"joined_on": timezone.localdate(), "token": form_token(), "status": "aktif",
-                              "kecamatan": request.coop.kecamatan_id})
+    form = AdmitForm(
+        request.POST or None,
+        cooperative=request.coop,
+        initial={
+            "joined_on": timezone.localdate(),
+            "token": form_token(),
+            "status": "aktif",
+            "kecamatan": request.coop.kecamatan_id,
+        },
+    )
     if request.method == "POST" and form.is_valid():
         d = dict(form.cleaned_data)
         token = d.pop("token")
@@ -78,8 +136,14 @@ def member_admit(request):
             return 201, {"number": m.number}
 
         try:
-            _s, payload = run_once(user=request.user, cooperative=request.coop, endpoint="ui:member_admit", key=token,
-                                   body=request.POST.dict(), fn=go)
+            _s, payload = run_once(
+                user=request.user,
+                cooperative=request.coop,
+                endpoint="ui:member_admit",
+                key=token,
+                body=request.POST.dict(),
+                fn=go,
+            )
             messages.success(request, _("Anggota baru diterima; simpanan pokok tercatat."))
             return redirect("members:detail", request.coop.slug, payload["number"])
         except DomainError as exc:
@@ -94,11 +158,16 @@ def member_detail(request, number):
         raise Http404
     summary = savings_selectors.member_summary(request.coop, member)
     accounts = savings_selectors.accounts_of_member(request.coop, member)
-    ctx = {"m": member, "summary": summary, "accounts": accounts,
-           "history": selectors.status_history(request.coop, member),
-           "can_write": request.access.has(STAFF), "can_approve": request.access.has(APPROVERS),
-           "login_form": LoginForm() if request.access.has(STAFF) else None,
-           "login_username": actions.login_username(request.coop, member)}
+    ctx = {
+        "m": member,
+        "summary": summary,
+        "accounts": accounts,
+        "history": selectors.status_history(request.coop, member),
+        "can_write": request.access.has(STAFF),
+        "can_approve": request.access.has(APPROVERS),
+        "login_form": LoginForm() if request.access.has(STAFF) else None,
+        "login_username": actions.login_username(request.coop, member),
+    }
     if request.access.has(APPROVERS) and member.status in ("aktif", "calon"):
         ctx["exit"] = actions.exit_preview(request.coop, member)
     return render(request, "members/detail.html", ctx)
@@ -107,14 +176,28 @@ def member_detail(request, number):
 @coop_view(STAFF)
 def member_edit(request, number):
     member = _member_or_404(request, number)
-    fields = ["name", "gender", "birth_place", "birth_date", "address", "kecamatan", "desa", "phone", "occupation",
-              "heir_name", "heir_relation", "member_class"]
-    form = EditForm(request.POST or None, cooperative=request.coop,
-                    initial={f: getattr(member, f) for f in fields})
+    fields = [
+        "name",
+        "gender",
+        "birth_place",
+        "birth_date",
+        "address",
+        "kecamatan",
+        "desa",
+        "phone",
+        "occupation",
+        "heir_name",
+        "heir_relation",
+        "member_class",
+    ]
+    form = EditForm(
+        request.POST or None, cooperative=request.coop, initial={f: getattr(member, f) for f in fields}
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            actions.member_update(actor=request.user, cooperative=request.coop, number=member.number,
-                                  **form.cleaned_data)
+            actions.member_update(
+                actor=request.user, cooperative=request.coop, number=member.number, **form.cleaned_data
+            )
             messages.success(request, _("Data anggota disimpan."))
             return _detail(request, member)
         except DomainError as exc:
@@ -127,8 +210,12 @@ def member_card(request, number):
     member = _member_or_404(request, number)
     if request.access.role == "anggota" and member.user_id != request.user.pk:
         raise Http404
-    return pdf_response("members/card_pdf.html", {"m": member, "coop": request.coop},
-                        f"kartu-anggota-{member.number}.pdf", request)
+    return pdf_response(
+        "members/card_pdf.html",
+        {"m": member, "coop": request.coop},
+        f"kartu-anggota-{member.number}.pdf",
+        request,
+    )
 
 
 @coop_view(APPROVERS)
@@ -140,13 +227,25 @@ def member_exit(request, number):
         d = dict(form.cleaned_data)
 
         def go():
-            result = actions.member_exit(actor=request.user, cooperative=request.coop, number=member.number,
-                                         status=d["status"], date=d["date"], reason=d["reason"])
+            result = actions.member_exit(
+                actor=request.user,
+                cooperative=request.coop,
+                number=member.number,
+                status=d["status"],
+                date=d["date"],
+                reason=d["reason"],
+            )
             return 200, {k: str(v) if v is not None else None for k, v in result.items()}
 
         try:
-            _s, payload = run_once(user=request.user, cooperative=request.coop, endpoint="ui:member_exit",
-                                   key=d["token"], body=request.POST.dict(), fn=go)
+            _s, payload = run_once(
+                user=request.user,
+                cooperative=request.coop,
+                endpoint="ui:member_exit",
+                key=d["token"],
+                body=request.POST.dict(),
+                fn=go,
+            )
             messages.success(request, _("Penyelesaian anggota keluar sudah diposting."))
             if payload.get("receipt"):
                 return redirect("savings:receipt", request.coop.slug, payload["receipt"])
@@ -175,8 +274,12 @@ def member_login(request, number):
     form = LoginForm(request.POST)
     if form.is_valid():
         try:
-            user = actions.member_login_set(actor=request.user, cooperative=request.coop, number=member.number,
-                                            password=form.cleaned_data["password1"])
+            user = actions.member_login_set(
+                actor=request.user,
+                cooperative=request.coop,
+                number=member.number,
+                password=form.cleaned_data["password1"],
+            )
             messages.success(request, _("Login anggota diatur. Nama pengguna: %(u)s") % {"u": user.username})
         except DomainError as exc:
             messages.error(request, str(exc))
@@ -187,11 +290,29 @@ def member_login(request, number):
 
 @coop_view(STAFF)
 def member_import(request):
-    form = ImportForm(request.POST or None, request.FILES or None, initial={"joined_on": timezone.localdate()})
+    form = ImportForm(
+        request.POST or None, request.FILES or None, initial={"joined_on": timezone.localdate()}
+    )
     errors = []
     if request.GET.get("template"):
-        example = [["3513145205850007", "Siti Rohmah", "P", "Probolinggo", "1985-05-12", "Dusun Krajan RT 01/RW 02",
-                    "Kraksaan", "", "081234567890", "Pedagang", "Ahmad Fauzi", "suami", "", ""]]
+        example = [
+            [
+                "3513145205850007",
+                "Siti Rohmah",
+                "P",
+                "Probolinggo",
+                "1985-05-12",
+                "Dusun Krajan RT 01/RW 02",
+                "Kraksaan",
+                "",
+                "081234567890",
+                "Pedagang",
+                "Ahmad Fauzi",
+                "suami",
+                "",
+                "",
+            ]
+        ]
         return xlsx_response("template-impor-anggota.xlsx", [("Anggota", actions.IMPORT_COLUMNS, example)])
     if request.method == "POST" and form.is_valid():
         try:
@@ -201,9 +322,13 @@ def member_import(request):
             rows = None
         if rows is not None:
             try:
-                members = actions.member_import(actor=request.user, cooperative=request.coop, rows=rows,
-                                                joined_on=form.cleaned_data["joined_on"],
-                                                pay_pokok=form.cleaned_data["pay_pokok"])
+                members = actions.member_import(
+                    actor=request.user,
+                    cooperative=request.coop,
+                    rows=rows,
+                    joined_on=form.cleaned_data["joined_on"],
+                    pay_pokok=form.cleaned_data["pay_pokok"],
+                )
                 messages.success(request, _("%(n)d anggota diimpor.") % {"n": len(members)})
                 return redirect("members:list", request.coop.slug)
             except actions.ImportErrors as exc:
@@ -211,6 +336,13 @@ def member_import(request):
                 form.add_error(None, str(exc))
             except DomainError as exc:
                 form.add_error(None, str(exc))
-    return render(request, "members/import.html", {"form": form, "errors": errors,
-                                                   "columns": actions.IMPORT_COLUMNS,
-                                                   "template_url": reverse("members:import", args=[request.coop.slug]) + "?template=1"})
+    return render(
+        request,
+        "members/import.html",
+        {
+            "form": form,
+            "errors": errors,
+            "columns": actions.IMPORT_COLUMNS,
+            "template_url": reverse("members:import", args=[request.coop.slug]) + "?template=1",
+        },
+    )

@@ -21,10 +21,34 @@ from kopdig.tenancy.access import APPROVERS, SYSTEM, require_dinas, require_role
 from . import realisation as kernel
 from .models import AgreementEvaluation, AgreementParty, Introduction, Listing, Realisation, TradeAgreement
 
-LISTING_FIELDS = ["need_type", "product", "commodity", "category", "quantity_per_month", "unit", "price_min",
-                  "price_max", "quality", "certifications", "note", "active"]
-AGREEMENT_FIELDS = ["subject", "commodity", "category", "unit", "planned_volume", "planned_value", "price_terms",
-                    "start", "end", "event", "introduction", "document"]
+LISTING_FIELDS = [
+    "need_type",
+    "product",
+    "commodity",
+    "category",
+    "quantity_per_month",
+    "unit",
+    "price_min",
+    "price_max",
+    "quality",
+    "certifications",
+    "note",
+    "active",
+]
+AGREEMENT_FIELDS = [
+    "subject",
+    "commodity",
+    "category",
+    "unit",
+    "planned_volume",
+    "planned_value",
+    "price_terms",
+    "start",
+    "end",
+    "event",
+    "introduction",
+    "document",
+]
 DEFAULT_EVALUATIONS = [6, 12]
 
 
@@ -37,8 +61,17 @@ def _user(actor):
 
 
 def _audit(actor, action, *, kabupaten_id, obj=None, ref="", summary="", coop=None, before=None, after=None):
-    audit.record(_user(actor), action, kabupaten=kabupaten_id, cooperative=coop, obj=obj, ref=ref, summary=summary,
-                 before=before, after=after)
+    audit.record(
+        _user(actor),
+        action,
+        kabupaten=kabupaten_id,
+        cooperative=coop,
+        obj=obj,
+        ref=ref,
+        summary=summary,
+        before=before,
+        after=after,
+    )
 
 
 def _require_party(actor, kabupaten_id, cooperative) -> None:
@@ -63,8 +96,9 @@ def _check_listing(fields):
         raise NetworkError("Harga tertinggi tidak boleh di bawah harga terendah.")
 
 
-def listing_save(*, actor, kabupaten, kind: str, cooperative=None, organisation=None, listing=None,
-                 **fields) -> Listing:
+def listing_save(
+    *, actor, kabupaten, kind: str, cooperative=None, organisation=None, listing=None, **fields
+) -> Listing:
     """Publish an offer or a need (or change one). A second active listing of the same kind and
     commodity by the same party is refused as a duplicate."""
     _require_party(actor, kabupaten.pk, cooperative if listing is None else listing.cooperative)
@@ -79,25 +113,44 @@ def listing_save(*, actor, kabupaten, kind: str, cooperative=None, organisation=
     merged.update(fields)
     _check_listing(merged)
     product = merged.get("product")
-    if product is not None and (cooperative or listing.cooperative) and product.cooperative_id != (
-            cooperative or listing.cooperative).pk:
+    if (
+        product is not None
+        and (cooperative or listing.cooperative)
+        and product.cooperative_id != (cooperative or listing.cooperative).pk
+    ):
         raise NetworkError("Produk bukan dari katalog koperasi ini.")
     with action_atomic():
-        obj = listing or Listing(kabupaten=kabupaten, kind=kind, cooperative=cooperative, organisation=organisation)
+        obj = listing or Listing(
+            kabupaten=kabupaten, kind=kind, cooperative=cooperative, organisation=organisation
+        )
         for key, value in merged.items():
             setattr(obj, key, value.strip() if isinstance(value, str) else value)
-        dupes = Listing.objects.filter(kabupaten=kabupaten, kind=obj.kind, active=True, cooperative=obj.cooperative,
-                                       organisation=obj.organisation, commodity__iexact=obj.commodity)
+        dupes = Listing.objects.filter(
+            kabupaten=kabupaten,
+            kind=obj.kind,
+            active=True,
+            cooperative=obj.cooperative,
+            organisation=obj.organisation,
+            commodity__iexact=obj.commodity,
+        )
         if obj.active and dupes.exclude(pk=obj.pk).exists():
             raise NetworkError(f"{obj.get_kind_display()} '{obj.commodity}' dari pihak ini sudah ada.")
         obj.save()
-        _audit(actor, "listing_save", kabupaten_id=kabupaten.pk, obj=obj, ref=obj.code, coop=obj.cooperative,
-               summary=f"{obj.get_kind_display()}: {obj.commodity}")
+        _audit(
+            actor,
+            "listing_save",
+            kabupaten_id=kabupaten.pk,
+            obj=obj,
+            ref=obj.code,
+            coop=obj.cooperative,
+            summary=f"{obj.get_kind_display()}: {obj.commodity}",
+        )
     return obj
 
 
-def introduction_propose(*, actor, need: Listing, offer: Listing, score=Decimal(0), reasons=None, event=None,
-                         note: str = "") -> Introduction:
+def introduction_propose(
+    *, actor, need: Listing, offer: Listing, score=Decimal(0), reasons=None, event=None, note: str = ""
+) -> Introduction:
     """Propose that the owner of a need meets the owner of an offer (the Dinas, or the pengurus of
     either side). Both sides then accept or decline."""
     if need.kind != Listing.Kind.NEED or offer.kind != Listing.Kind.OFFER:
@@ -113,11 +166,24 @@ def introduction_propose(*, actor, need: Listing, offer: Listing, score=Decimal(
     with action_atomic():
         if Introduction.objects.filter(need=need, offer=offer).exists():
             raise NetworkError("Perkenalan ini sudah diusulkan.")
-        intro = Introduction.objects.create(kabupaten_id=need.kabupaten_id, need=need, offer=offer, event=event,
-                                            score=score, reasons=reasons or [], note=note[:255],
-                                            proposed_by=_user(actor))
-        _audit(actor, "introduction_propose", kabupaten_id=need.kabupaten_id, obj=intro, ref=intro.code,
-               summary=f"{need.party_name} ↔ {offer.party_name}: {need.commodity}")
+        intro = Introduction.objects.create(
+            kabupaten_id=need.kabupaten_id,
+            need=need,
+            offer=offer,
+            event=event,
+            score=score,
+            reasons=reasons or [],
+            note=note[:255],
+            proposed_by=_user(actor),
+        )
+        _audit(
+            actor,
+            "introduction_propose",
+            kabupaten_id=need.kabupaten_id,
+            obj=intro,
+            ref=intro.code,
+            summary=f"{need.party_name} ↔ {offer.party_name}: {need.commodity}",
+        )
     return intro
 
 
@@ -138,15 +204,26 @@ def introduction_answer(*, actor, introduction: Introduction, side: str, accept:
             raise NetworkError("Perkenalan ini sudah dijawab.")
         setattr(intro, field, Introduction.Answer.ACCEPTED if accept else Introduction.Answer.DECLINED)
         intro.save(update_fields=[field])
-        _audit(actor, "introduction_answer", kabupaten_id=intro.kabupaten_id, obj=intro, ref=intro.code,
-               coop=listing.cooperative, summary=f"{'menerima' if accept else 'menolak'} ({side})")
+        _audit(
+            actor,
+            "introduction_answer",
+            kabupaten_id=intro.kabupaten_id,
+            obj=intro,
+            ref=intro.code,
+            coop=listing.cooperative,
+            summary=f"{'menerima' if accept else 'menolak'} ({side})",
+        )
     return intro
 
 
 def _next_code(kabupaten, year: int) -> str:
     prefix = f"KS-{year}-"
-    last = (TradeAgreement.objects.filter(kabupaten=kabupaten, code__startswith=prefix).order_by("-code")
-            .values_list("code", flat=True).first())
+    last = (
+        TradeAgreement.objects.filter(kabupaten=kabupaten, code__startswith=prefix)
+        .order_by("-code")
+        .values_list("code", flat=True)
+        .first()
+    )
     return f"{prefix}{int(last.rsplit('-', 1)[1]) + 1 if last else 1:03d}"
 
 
@@ -167,7 +244,9 @@ def _check_parties(parties, kabupaten):
             raise NetworkError(f"{party} bukan koperasi kabupaten ini; catat sebagai pihak luar.")
 
 
-def trade_agreement_create(*, actor, kabupaten, parties: list[dict], evaluate_after=None, **fields) -> TradeAgreement:
+def trade_agreement_create(
+    *, actor, kabupaten, parties: list[dict], evaluate_after=None, **fields
+) -> TradeAgreement:
     """Record an agreement between two or more parties (each {cooperative|organisation, role}).
     Its evaluations are scheduled at once (default 6 and 12 months after the start)."""
     require_dinas(actor, kabupaten.pk, "mencatat kerja sama")
@@ -187,20 +266,49 @@ def trade_agreement_create(*, actor, kabupaten, parties: list[dict], evaluate_af
     _check_parties(parties, kabupaten)
     months = sorted(set(evaluate_after or DEFAULT_EVALUATIONS))
     with action_atomic():
-        agreement = TradeAgreement.objects.create(kabupaten=kabupaten, code=_next_code(kabupaten, start.year),
-                                                  evaluate_after_months=months, **fields)
-        AgreementParty.objects.bulk_create([AgreementParty(kabupaten=kabupaten, agreement=agreement, role=p["role"],
-                                                           cooperative=p.get("cooperative"),
-                                                           organisation=p.get("organisation")) for p in parties])
-        AgreementEvaluation.objects.bulk_create([
-            AgreementEvaluation(kabupaten=kabupaten, agreement=agreement, months_after=m,
-                                due_on=kernel.add_months(start, m)) for m in months])
-        _audit(actor, "trade_agreement_create", kabupaten_id=kabupaten.pk, obj=agreement, ref=agreement.code,
-               summary=agreement.subject[:200])
+        agreement = TradeAgreement.objects.create(
+            kabupaten=kabupaten,
+            code=_next_code(kabupaten, start.year),
+            evaluate_after_months=months,
+            **fields,
+        )
+        AgreementParty.objects.bulk_create(
+            [
+                AgreementParty(
+                    kabupaten=kabupaten,
+                    agreement=agreement,
+                    role=p["role"],
+                    cooperative=p.get("cooperative"),
+                    organisation=p.get("organisation"),
+                )
+                for p in parties
+            ]
+        )
+        AgreementEvaluation.objects.bulk_create(
+            [
+                AgreementEvaluation(
+                    kabupaten=kabupaten,
+                    agreement=agreement,
+                    months_after=m,
+                    due_on=kernel.add_months(start, m),
+                )
+                for m in months
+            ]
+        )
+        _audit(
+            actor,
+            "trade_agreement_create",
+            kabupaten_id=kabupaten.pk,
+            obj=agreement,
+            ref=agreement.code,
+            summary=agreement.subject[:200],
+        )
     return agreement
 
 
-def trade_agreement_status(*, actor, agreement: TradeAgreement, status: str, reason: str = "") -> TradeAgreement:
+def trade_agreement_status(
+    *, actor, agreement: TradeAgreement, status: str, reason: str = ""
+) -> TradeAgreement:
     require_dinas(actor, agreement.kabupaten_id, "mengubah status kerja sama")
     if status not in TradeAgreement.Status.values:
         raise NetworkError("Status kerja sama tidak dikenal.")
@@ -211,13 +319,27 @@ def trade_agreement_status(*, actor, agreement: TradeAgreement, status: str, rea
         before = obj.status
         obj.status, obj.failure_reason = status, reason.strip()[:255] if status == "failed" else ""
         obj.save(update_fields=["status", "failure_reason"])
-        _audit(actor, "trade_agreement_status", kabupaten_id=obj.kabupaten_id, obj=obj, ref=obj.code,
-               before={"status": before}, after={"status": status, "reason": obj.failure_reason})
+        _audit(
+            actor,
+            "trade_agreement_status",
+            kabupaten_id=obj.kabupaten_id,
+            obj=obj,
+            ref=obj.code,
+            before={"status": before},
+            after={"status": status, "reason": obj.failure_reason},
+        )
     return obj
 
 
-def realisation_report(*, actor, agreement: TradeAgreement, party: AgreementParty, month: dt.date,
-                       volume: Decimal, value: Decimal) -> Realisation:
+def realisation_report(
+    *,
+    actor,
+    agreement: TradeAgreement,
+    party: AgreementParty,
+    month: dt.date,
+    volume: Decimal,
+    value: Decimal,
+) -> Realisation:
     """A party's monthly figures (the short form on a phone). Refused for a cooperative that is
     not a party, and for a party whose books are on Kopdig (its figures come from them)."""
     if party.agreement_id != agreement.pk:
@@ -234,20 +356,44 @@ def realisation_report(*, actor, agreement: TradeAgreement, party: AgreementPart
         raise NetworkError("Volume dan nilai tidak boleh negatif.")
     with action_atomic():
         obj, created = Realisation.objects.select_for_update().get_or_create(
-            party=party, month=month, defaults={"kabupaten_id": agreement.kabupaten_id, "agreement": agreement,
-                                                "volume": volume, "value": value, "reported_by": _user(actor)})
+            party=party,
+            month=month,
+            defaults={
+                "kabupaten_id": agreement.kabupaten_id,
+                "agreement": agreement,
+                "volume": volume,
+                "value": value,
+                "reported_by": _user(actor),
+            },
+        )
         before = None if created else {"volume": str(obj.volume), "value": str(obj.value)}
         if not created:
             obj.volume, obj.value, obj.reported_by = volume, value, _user(actor)
             obj.save()
-        _audit(actor, "realisation_report", kabupaten_id=agreement.kabupaten_id, obj=obj, ref=agreement.code,
-               coop=party.cooperative, before=before, after={"month": month.isoformat(), "volume": str(volume),
-                                                              "value": str(value)})
+        _audit(
+            actor,
+            "realisation_report",
+            kabupaten_id=agreement.kabupaten_id,
+            obj=obj,
+            ref=agreement.code,
+            coop=party.cooperative,
+            before=before,
+            after={"month": month.isoformat(), "volume": str(volume), "value": str(value)},
+        )
     return obj
 
 
-def evaluation_record(*, actor, evaluation: AgreementEvaluation, held_on: dt.date, planned: Decimal | None,
-                      realised: Decimal, answers: dict, judgement: str, note: str = "") -> AgreementEvaluation:
+def evaluation_record(
+    *,
+    actor,
+    evaluation: AgreementEvaluation,
+    held_on: dt.date,
+    planned: Decimal | None,
+    realised: Decimal,
+    answers: dict,
+    judgement: str,
+    note: str = "",
+) -> AgreementEvaluation:
     """The officer's evaluation: the planned and realised values are frozen with it."""
     require_dinas(actor, evaluation.kabupaten_id, "mengevaluasi kerja sama")
     if judgement not in AgreementEvaluation.Judgement.values:
@@ -259,6 +405,12 @@ def evaluation_record(*, actor, evaluation: AgreementEvaluation, held_on: dt.dat
         obj.held_on, obj.planned_value, obj.realised_value = held_on, planned, realised
         obj.answers, obj.judgement, obj.note, obj.officer = answers, judgement, note[:2000], _user(actor)
         obj.save()
-        _audit(actor, "evaluation_record", kabupaten_id=obj.kabupaten_id, obj=obj, ref=obj.agreement.code,
-               summary=f"{obj.months_after} bulan: {obj.get_judgement_display()}")
+        _audit(
+            actor,
+            "evaluation_record",
+            kabupaten_id=obj.kabupaten_id,
+            obj=obj,
+            ref=obj.agreement.code,
+            summary=f"{obj.months_after} bulan: {obj.get_judgement_display()}",
+        )
     return obj

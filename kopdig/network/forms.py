@@ -16,23 +16,27 @@ class ListingForm(forms.Form):
     kind = forms.ChoiceField(label=_("Jenis"), choices=Listing.Kind.choices)
     commodity = forms.CharField(label=_("Komoditas / kebutuhan"), max_length=120)
     category = forms.ChoiceField(label=_("Kategori"), choices=Category.choices)
-    need_type = forms.ChoiceField(label=_("Jenis kebutuhan"), choices=[("", "—")] + Listing.NeedType.choices,
-                                  required=False)
+    need_type = forms.ChoiceField(
+        label=_("Jenis kebutuhan"), choices=[("", "—")] + Listing.NeedType.choices, required=False
+    )
     quantity_per_month = forms.DecimalField(label=_("Jumlah per bulan"), **QTY)
     unit = forms.CharField(label=_("Satuan"), max_length=20, initial="kg")
     price_min = forms.DecimalField(label=_("Harga terendah (Rp)"), **MONEY)
     price_max = forms.DecimalField(label=_("Harga tertinggi (Rp)"), **MONEY)
     quality = forms.CharField(label=_("Mutu"), max_length=200, required=False)
     certifications = forms.CharField(label=_("Sertifikasi (halal, PIRT, …)"), max_length=200, required=False)
-    note = forms.CharField(label=_("Keterangan"), max_length=2000, required=False,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Keterangan"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class DinasListingForm(ListingForm):
-    cooperative = forms.ModelChoiceField(label=_("Koperasi"), queryset=Cooperative.objects.none(),
-                                         to_field_name="slug", required=False)
-    organisation = forms.ModelChoiceField(label=_("Pihak luar"), queryset=Organisation.objects.none(),
-                                          to_field_name="code", required=False)
+    cooperative = forms.ModelChoiceField(
+        label=_("Koperasi"), queryset=Cooperative.objects.none(), to_field_name="slug", required=False
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Pihak luar"), queryset=Organisation.objects.none(), to_field_name="code", required=False
+    )
 
     def __init__(self, *args, kabupaten_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -50,16 +54,27 @@ class AgreementForm(forms.Form):
     price_terms = forms.CharField(label=_("Ketentuan harga"), max_length=255, required=False)
     start = forms.DateField(label=_("Mulai"), widget=DATE)
     end = forms.DateField(label=_("Berakhir"), widget=DATE, required=False)
-    event = forms.ModelChoiceField(label=_("Temu usaha asal"), queryset=Event.objects.none(), to_field_name="code",
-                                   required=False)
-    sellers = forms.ModelMultipleChoiceField(label=_("Koperasi penjual"), queryset=Cooperative.objects.none(),
-                                             to_field_name="slug", required=False)
-    buyers = forms.ModelMultipleChoiceField(label=_("Koperasi pembeli"), queryset=Cooperative.objects.none(),
-                                            to_field_name="slug", required=False)
-    external_sellers = forms.ModelMultipleChoiceField(label=_("Pihak luar penjual"), to_field_name="code",
-                                                      queryset=Organisation.objects.none(), required=False)
-    external_buyers = forms.ModelMultipleChoiceField(label=_("Pihak luar pembeli"), to_field_name="code",
-                                                     queryset=Organisation.objects.none(), required=False)
+    event = forms.ModelChoiceField(
+        label=_("Temu usaha asal"), queryset=Event.objects.none(), to_field_name="code", required=False
+    )
+    sellers = forms.ModelMultipleChoiceField(
+        label=_("Koperasi penjual"), queryset=Cooperative.objects.none(), to_field_name="slug", required=False
+    )
+    buyers = forms.ModelMultipleChoiceField(
+        label=_("Koperasi pembeli"), queryset=Cooperative.objects.none(), to_field_name="slug", required=False
+    )
+    external_sellers = forms.ModelMultipleChoiceField(
+        label=_("Pihak luar penjual"),
+        to_field_name="code",
+        queryset=Organisation.objects.none(),
+        required=False,
+    )
+    external_buyers = forms.ModelMultipleChoiceField(
+        label=_("Pihak luar pembeli"),
+        to_field_name="code",
+        queryset=Organisation.objects.none(),
+        required=False,
+    )
     document = forms.FileField(label=_("Dokumen (PDF)"), required=False)
 
     def __init__(self, *args, kabupaten_ids=(), **kwargs):
@@ -72,9 +87,12 @@ class AgreementForm(forms.Form):
 
     def parties(self) -> list[dict]:
         d, S, B = self.cleaned_data, AgreementParty.Role.SELLER, AgreementParty.Role.BUYER
-        return ([{"cooperative": c, "role": S} for c in d["sellers"]] + [{"cooperative": c, "role": B} for c in d["buyers"]]
-                + [{"organisation": o, "role": S} for o in d["external_sellers"]]
-                + [{"organisation": o, "role": B} for o in d["external_buyers"]])
+        return (
+            [{"cooperative": c, "role": S} for c in d["sellers"]]
+            + [{"cooperative": c, "role": B} for c in d["buyers"]]
+            + [{"organisation": o, "role": S} for o in d["external_sellers"]]
+            + [{"organisation": o, "role": B} for o in d["external_buyers"]]
+        )
 
     def fields_for_action(self) -> dict:
         d = dict(self.cleaned_data)
@@ -91,8 +109,11 @@ class StatusForm(forms.Form):
 
 class RealisationForm(forms.Form):
     party = forms.ModelChoiceField(label=_("Pihak"), queryset=AgreementParty.objects.none())
-    month = forms.DateField(label=_("Bulan"), widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
-                            input_formats=["%Y-%m", "%Y-%m-%d"])
+    month = forms.DateField(
+        label=_("Bulan"),
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        input_formats=["%Y-%m", "%Y-%m-%d"],
+    )
     volume = forms.DecimalField(label=_("Volume"), max_digits=14, decimal_places=3, min_value=0)
     value = forms.DecimalField(label=_("Nilai (Rp)"), max_digits=20, decimal_places=2, min_value=0)
 
@@ -114,7 +135,9 @@ QUESTIONS = [
 class EvaluationForm(forms.Form):
     held_on = forms.DateField(label=_("Tanggal evaluasi"), widget=DATE)
     judgement = forms.ChoiceField(label=_("Keputusan"), choices=AgreementEvaluation.Judgement.choices)
-    note = forms.CharField(label=_("Catatan"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Catatan"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -100,6 +100,7 @@ def rank(need: Side, offers, limit: int = 20) -> list[Match]:
     """Candidate offers for the need, best first (see the module docstring for the tie-break)."""
     order = {level: i for i, level in enumerate(["desa", "kecamatan", "kabupaten", "provinsi", "lain"])}
     matches = [m for m in (score(need, o) for o in offers if o.code != need.code) if m is not None]
-    matches.sort(key=lambda m: (-m.score, order[m.nearness], -(m.offer.quantity or 0), m.offer.listed,
-                                m.offer.code))
+    matches.sort(
+        key=lambda m: (-m.score, order[m.nearness], -(m.offer.quantity or 0), m.offer.listed, m.offer.code)
+    )
     return matches[:limit]

@@ -24,10 +24,22 @@ QTY = {"max_digits": 14, "decimal_places": 3}
 class Party(models.Model):
     """Abstract: exactly one of a registry cooperative or an external organisation."""
 
-    cooperative = models.ForeignKey("tenancy.Cooperative", null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+", verbose_name=_("koperasi"))
-    organisation = models.ForeignKey("programs.Organisation", null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="+", verbose_name=_("pihak luar"))
+    cooperative = models.ForeignKey(
+        "tenancy.Cooperative",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("koperasi"),
+    )
+    organisation = models.ForeignKey(
+        "programs.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("pihak luar"),
+    )
 
     class Meta:
         abstract = True
@@ -41,8 +53,9 @@ class Party(models.Model):
         return str(self.party)
 
 
-ONE_PARTY = Q(cooperative__isnull=False, organisation__isnull=True) | Q(cooperative__isnull=True,
-                                                                        organisation__isnull=False)
+ONE_PARTY = Q(cooperative__isnull=False, organisation__isnull=True) | Q(
+    cooperative__isnull=True, organisation__isnull=False
+)
 
 
 class Listing(Party):
@@ -62,18 +75,29 @@ class Listing(Party):
     kabupaten = models.ForeignKey(**KAB)
     code = models.CharField(max_length=12, default=opaque_code, editable=False)
     kind = models.CharField(_("jenis"), max_length=5, choices=Kind.choices)
-    need_type = models.CharField(_("jenis kebutuhan"), max_length=10, choices=NeedType.choices, blank=True,
-                                 default="")
-    product = models.ForeignKey("usaha.Product", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                                verbose_name=_("produk katalog"))
+    need_type = models.CharField(
+        _("jenis kebutuhan"), max_length=10, choices=NeedType.choices, blank=True, default=""
+    )
+    product = models.ForeignKey(
+        "usaha.Product",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("produk katalog"),
+    )
     commodity = models.CharField(_("komoditas"), max_length=120)
-    category = models.CharField(_("kategori"), max_length=20, choices=Category.choices, default=Category.LAINNYA)
+    category = models.CharField(
+        _("kategori"), max_length=20, choices=Category.choices, default=Category.LAINNYA
+    )
     quantity_per_month = models.DecimalField(_("jumlah per bulan"), **QTY, null=True, blank=True)
     unit = models.CharField(_("satuan"), max_length=20, default="kg")
     price_min = models.DecimalField(_("harga terendah"), **MONEY_FIELD, null=True, blank=True)
     price_max = models.DecimalField(_("harga tertinggi"), **MONEY_FIELD, null=True, blank=True)
     quality = models.CharField(_("mutu"), max_length=200, blank=True, default="")
-    certifications = models.CharField(_("sertifikasi (halal, PIRT, …)"), max_length=200, blank=True, default="")
+    certifications = models.CharField(
+        _("sertifikasi (halal, PIRT, …)"), max_length=200, blank=True, default=""
+    )
     note = models.TextField(_("keterangan"), blank=True, default="", max_length=2000)
     active = models.BooleanField(_("aktif"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -83,8 +107,12 @@ class Listing(Party):
         constraints = [
             models.UniqueConstraint(fields=["kabupaten", "code"], name="listing_code_unique"),
             models.CheckConstraint(condition=ONE_PARTY, name="listing_one_party"),
-            models.CheckConstraint(condition=Q(price_min__isnull=True) | Q(price_max__isnull=True)
-                                   | Q(price_max__gte=models.F("price_min")), name="listing_price_order"),
+            models.CheckConstraint(
+                condition=Q(price_min__isnull=True)
+                | Q(price_max__isnull=True)
+                | Q(price_max__gte=models.F("price_min")),
+                name="listing_price_order",
+            ),
         ]
         indexes = [models.Index(fields=["kabupaten", "kind", "category", "active"])]
 
@@ -104,14 +132,21 @@ class Introduction(models.Model):
     code = models.CharField(max_length=12, default=opaque_code, editable=False)
     need = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="introductions_as_need")
     offer = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="introductions_as_offer")
-    event = models.ForeignKey("programs.Event", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                              verbose_name=_("temu usaha"))
+    event = models.ForeignKey(
+        "programs.Event",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("temu usaha"),
+    )
     score = models.DecimalField(max_digits=6, decimal_places=2, default=0)
     reasons = models.JSONField(default=list)  # the signals behind the score, shown with the match
     need_answer = models.CharField(max_length=9, choices=Answer.choices, default=Answer.PENDING)
     offer_answer = models.CharField(max_length=9, choices=Answer.choices, default=Answer.PENDING)
-    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     note = models.CharField(_("catatan"), max_length=255, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -146,7 +181,9 @@ class TradeAgreement(models.Model):
     code = models.CharField(_("kode kerja sama"), max_length=20)  # KS-2018-001, the trade reference
     subject = models.CharField(_("perihal"), max_length=255)
     commodity = models.CharField(_("komoditas"), max_length=120)
-    category = models.CharField(_("kategori"), max_length=20, choices=Category.choices, default=Category.LAINNYA)
+    category = models.CharField(
+        _("kategori"), max_length=20, choices=Category.choices, default=Category.LAINNYA
+    )
     unit = models.CharField(_("satuan"), max_length=20, default="kg")
     planned_volume = models.DecimalField(_("rencana volume per bulan"), **QTY, null=True, blank=True)
     planned_value = models.DecimalField(_("rencana nilai per bulan"), **MONEY_FIELD, null=True, blank=True)
@@ -155,10 +192,17 @@ class TradeAgreement(models.Model):
     end = models.DateField(_("berakhir"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=7, choices=Status.choices, default=Status.DRAFT)
     failure_reason = models.CharField(_("alasan gagal"), max_length=255, blank=True, default="")
-    event = models.ForeignKey("programs.Event", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                              verbose_name=_("temu usaha asal"))
-    introduction = models.ForeignKey(Introduction, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="agreements")
+    event = models.ForeignKey(
+        "programs.Event",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("temu usaha asal"),
+    )
+    introduction = models.ForeignKey(
+        Introduction, null=True, blank=True, on_delete=models.SET_NULL, related_name="agreements"
+    )
     document = models.FileField(_("dokumen"), upload_to="jejaring/%Y/", blank=True)
     evaluate_after_months = models.JSONField(_("evaluasi setelah (bulan)"), default=list)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -167,8 +211,10 @@ class TradeAgreement(models.Model):
         ordering = ["-start", "code"]
         constraints = [
             models.UniqueConstraint(fields=["kabupaten", "code"], name="trade_agreement_code_unique"),
-            models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
-                                   name="trade_agreement_dates_order"),
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                name="trade_agreement_dates_order",
+            ),
         ]
 
     def __str__(self):
@@ -188,10 +234,16 @@ class AgreementParty(Party):
     class Meta:
         constraints = [
             models.CheckConstraint(condition=ONE_PARTY, name="agreement_party_one_party"),
-            models.UniqueConstraint(fields=["agreement", "cooperative"], condition=Q(cooperative__isnull=False),
-                                    name="agreement_party_coop_once"),
-            models.UniqueConstraint(fields=["agreement", "organisation"], condition=Q(organisation__isnull=False),
-                                    name="agreement_party_org_once"),
+            models.UniqueConstraint(
+                fields=["agreement", "cooperative"],
+                condition=Q(cooperative__isnull=False),
+                name="agreement_party_coop_once",
+            ),
+            models.UniqueConstraint(
+                fields=["agreement", "organisation"],
+                condition=Q(organisation__isnull=False),
+                name="agreement_party_org_once",
+            ),
         ]
 
 
@@ -205,8 +257,9 @@ class Realisation(models.Model):
     month = models.DateField(_("bulan"))  # the first day of the month
     volume = models.DecimalField(_("volume"), **QTY)
     value = models.DecimalField(_("nilai"), **MONEY_FIELD)
-    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     reported_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -234,10 +287,13 @@ class AgreementEvaluation(models.Model):
     planned_value = models.DecimalField(**MONEY_FIELD, null=True, blank=True)
     realised_value = models.DecimalField(**MONEY_FIELD, null=True, blank=True)
     answers = models.JSONField(default=dict, blank=True)
-    judgement = models.CharField(_("keputusan"), max_length=8, choices=Judgement.choices, blank=True, default="")
+    judgement = models.CharField(
+        _("keputusan"), max_length=8, choices=Judgement.choices, blank=True, default=""
+    )
     note = models.TextField(_("catatan"), blank=True, default="", max_length=2000)
-    officer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="+")
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["due_on"]

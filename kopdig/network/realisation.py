@@ -33,8 +33,9 @@ def achievement(planned: Decimal | None, realised: Decimal) -> Decimal | None:
     return (Decimal(100) * realised / planned).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def planned_vs_realised(months: list[dt.date], planned_per_month: Decimal | None,
-                        realised: dict[dt.date, Decimal]) -> list[dict]:
+def planned_vs_realised(
+    months: list[dt.date], planned_per_month: Decimal | None, realised: dict[dt.date, Decimal]
+) -> list[dict]:
     """One row per month with the cumulative plan and realisation."""
     rows, cum_plan, cum_real = [], Decimal(0), Decimal(0)
     for month in months:
@@ -42,6 +43,14 @@ def planned_vs_realised(months: list[dt.date], planned_per_month: Decimal | None
         real = realised.get(month, Decimal(0))
         cum_plan += plan
         cum_real += real
-        rows.append({"month": month, "planned": plan, "realised": real, "cum_planned": cum_plan,
-                     "cum_realised": cum_real, "achievement": achievement(cum_plan, cum_real)})
+        rows.append(
+            {
+                "month": month,
+                "planned": plan,
+                "realised": real,
+                "cum_planned": cum_plan,
+                "cum_realised": cum_real,
+                "achievement": achievement(cum_plan, cum_real),
+            }
+        )
     return rows

@@ -24,8 +24,15 @@ from .models import AgreementEvaluation, AgreementParty, Introduction, Listing, 
 LISTING_RELATED = ("cooperative__kecamatan", "cooperative__desa", "organisation__region", "product")
 
 
-def listing_list(kabupaten_ids, *, kind: str = "", category: str = "", kecamatan: str = "", search: str = "",
-                 cooperative=None):
+def listing_list(
+    kabupaten_ids,
+    *,
+    kind: str = "",
+    category: str = "",
+    kecamatan: str = "",
+    search: str = "",
+    cooperative=None,
+):
     qs = Listing.objects.filter(kabupaten_id__in=kabupaten_ids, active=True).select_related(*LISTING_RELATED)
     if kind:
         qs = qs.filter(kind=kind)
@@ -41,7 +48,11 @@ def listing_list(kabupaten_ids, *, kind: str = "", category: str = "", kecamatan
 
 
 def listing_get(kabupaten_ids, code: str) -> Listing:
-    obj = Listing.objects.select_related(*LISTING_RELATED).filter(kabupaten_id__in=kabupaten_ids, code=code).first()
+    obj = (
+        Listing.objects.select_related(*LISTING_RELATED)
+        .filter(kabupaten_id__in=kabupaten_ids, code=code)
+        .first()
+    )
     if obj is None:
         raise Http404
     return obj
@@ -51,17 +62,24 @@ def _regions(listing) -> tuple[str, ...]:
     """Province, kabupaten, kecamatan, desa codes of a party (as far as known)."""
     if listing.cooperative_id:
         c = listing.cooperative
-        code = (c.desa.code if c.desa_id else c.kecamatan.code if c.kecamatan_id else "")
+        code = c.desa.code if c.desa_id else c.kecamatan.code if c.kecamatan_id else ""
     else:
-        code = listing.organisation.region.code if listing.organisation and listing.organisation.region_id else ""
+        code = (
+            listing.organisation.region.code
+            if listing.organisation and listing.organisation.region_id
+            else ""
+        )
     parts = code.split(".") if code else []
     return tuple(".".join(parts[: i + 1]) for i in range(len(parts)))
 
 
 def _trust(kabupaten_ids, coop_ids) -> tuple[dict, dict]:
     """({coop id: latest published predicate}, {coop id: RAT held for the last book year})."""
-    predicates = {e.cooperative_id: e.predicate for e in health_selectors.latest_results(kabupaten_ids)
-                  if e.cooperative_id in coop_ids and e.status == "published"}
+    predicates = {
+        e.cooperative_id: e.predicate
+        for e in health_selectors.latest_results(kabupaten_ids)
+        if e.cooperative_id in coop_ids and e.status == "published"
+    }
     last = dinas_selectors.last_book_year()
     held = dinas_selectors.last_rat_years(coop_ids)
     return predicates, {c: held.get(c, 0) >= last for c in coop_ids}
@@ -69,10 +87,16 @@ def _trust(kabupaten_ids, coop_ids) -> tuple[dict, dict]:
 
 def _side(listing, predicates, rat) -> matching.Side:
     coop = listing.cooperative_id
-    return matching.Side(code=listing.code, commodity=listing.commodity, category=listing.category,
-                         quantity=listing.quantity_per_month, regions=_regions(listing),
-                         predicate=predicates.get(coop) if coop else None, rat_held=rat.get(coop) if coop else None,
-                         listed=listing.pk)
+    return matching.Side(
+        code=listing.code,
+        commodity=listing.commodity,
+        category=listing.category,
+        quantity=listing.quantity_per_month,
+        regions=_regions(listing),
+        predicate=predicates.get(coop) if coop else None,
+        rat_held=rat.get(coop) if coop else None,
+        listed=listing.pk,
+    )
 
 
 def candidates(need: Listing, *, limit: int = 20) -> list[tuple[Listing, matching.Match]]:
@@ -81,8 +105,11 @@ def candidates(need: Listing, *, limit: int = 20) -> list[tuple[Listing, matchin
     text = Q(category=need.category)
     for w in words:
         text |= Q(commodity__icontains=w)
-    offers = list(listing_list([need.kabupaten_id], kind=Listing.Kind.OFFER).filter(text)
-                  .exclude(cooperative=need.cooperative_id, organisation=need.organisation_id))
+    offers = list(
+        listing_list([need.kabupaten_id], kind=Listing.Kind.OFFER)
+        .filter(text)
+        .exclude(cooperative=need.cooperative_id, organisation=need.organisation_id)
+    )
     coop_ids = {o.cooperative_id for o in offers if o.cooperative_id}
     predicates, rat = _trust([need.kabupaten_id], coop_ids)
     by_code = {o.code: o for o in offers}
@@ -91,13 +118,15 @@ def candidates(need: Listing, *, limit: int = 20) -> list[tuple[Listing, matchin
 
 
 def introductions_for(cooperative):
-    return (Introduction.objects.filter(Q(need__cooperative=cooperative) | Q(offer__cooperative=cooperative))
-            .select_related("need__cooperative", "need__organisation", "offer__cooperative", "offer__organisation"))
+    return Introduction.objects.filter(
+        Q(need__cooperative=cooperative) | Q(offer__cooperative=cooperative)
+    ).select_related("need__cooperative", "need__organisation", "offer__cooperative", "offer__organisation")
 
 
 def introductions(kabupaten_ids):
-    return (Introduction.objects.filter(kabupaten_id__in=kabupaten_ids)
-            .select_related("need__cooperative", "need__organisation", "offer__cooperative", "offer__organisation"))
+    return Introduction.objects.filter(kabupaten_id__in=kabupaten_ids).select_related(
+        "need__cooperative", "need__organisation", "offer__cooperative", "offer__organisation"
+    )
 
 
 def introduction_get(kabupaten_ids, code: str, cooperative=None) -> Introduction:
@@ -111,9 +140,12 @@ def introduction_get(kabupaten_ids, code: str, cooperative=None) -> Introduction
 # --- agreements and realisation ---------------------------------------------------------------
 
 
-def agreement_list(kabupaten_ids, *, cooperative=None, status: str = "", commodity: str = "", year: int | None = None):
+def agreement_list(
+    kabupaten_ids, *, cooperative=None, status: str = "", commodity: str = "", year: int | None = None
+):
     qs = TradeAgreement.objects.filter(kabupaten_id__in=kabupaten_ids).prefetch_related(
-        "parties__cooperative", "parties__organisation")
+        "parties__cooperative", "parties__organisation"
+    )
     if cooperative is not None:
         qs = qs.filter(parties__cooperative=cooperative).distinct()
     if status:
@@ -165,14 +197,24 @@ def agreement_progress(agreement, today: dt.date | None = None) -> dict:
     for row in rows:
         row["volume"] = volume.get(row["month"], ZERO)
     total = rows[-1] if rows else {"cum_planned": ZERO, "cum_realised": ZERO, "achievement": None}
-    return {"rows": rows, "sources": sources, "planned": total["cum_planned"], "realised": total["cum_realised"],
-            "achievement": total["achievement"]}
+    return {
+        "rows": rows,
+        "sources": sources,
+        "planned": total["cum_planned"],
+        "realised": total["cum_realised"],
+        "achievement": total["achievement"],
+    }
 
 
 def due_evaluations(kabupaten_ids, today: dt.date | None = None):
     today = today or timezone.localdate()
-    return (AgreementEvaluation.objects.filter(kabupaten_id__in=kabupaten_ids, held_on__isnull=True, due_on__lte=today)
-            .select_related("agreement").order_by("due_on"))
+    return (
+        AgreementEvaluation.objects.filter(
+            kabupaten_id__in=kabupaten_ids, held_on__isnull=True, due_on__lte=today
+        )
+        .select_related("agreement")
+        .order_by("due_on")
+    )
 
 
 def network_report(kabupaten_ids, event) -> dict:
@@ -182,12 +224,22 @@ def network_report(kabupaten_ids, event) -> dict:
     rows = []
     for a in agreements:
         p = agreement_progress(a)
-        rows.append({"agreement": a, "planned": p["planned"], "realised": p["realised"],
-                     "achievement": p["achievement"], "evaluations": list(a.evaluations.all())})
+        rows.append(
+            {
+                "agreement": a,
+                "planned": p["planned"],
+                "realised": p["realised"],
+                "achievement": p["achievement"],
+                "evaluations": list(a.evaluations.all()),
+            }
+        )
     signed = [r for r in rows if r["agreement"].status != TradeAgreement.Status.DRAFT]
     intros = Introduction.objects.filter(kabupaten_id__in=kabupaten_ids, event=event)
     return {
-        "event": event, "rows": rows, "agreements": len(rows), "signed": len(signed),
+        "event": event,
+        "rows": rows,
+        "agreements": len(rows),
+        "signed": len(signed),
         "active": sum(1 for r in rows if r["agreement"].status == TradeAgreement.Status.ACTIVE),
         "realised": sum(1 for r in rows if r["realised"] > 0),
         "failed": sum(1 for r in rows if r["agreement"].status == TradeAgreement.Status.FAILED),
@@ -214,7 +266,7 @@ def graph(kabupaten_ids, *, commodity: str = "", kecamatan: str = "", year: int 
             nodes[key]["value"] += value.get(a.pk, ZERO)
             keys.append(key)
         for i, x in enumerate(keys):
-            for y in keys[i + 1:]:
+            for y in keys[i + 1 :]:
                 edge = edges[tuple(sorted((x, y)))]
                 edge["value"] += value.get(a.pk, ZERO)
                 edge["agreements"] += 1
@@ -226,7 +278,8 @@ def _realised_values(agreements) -> dict[int, Decimal]:
     in one query; an agreement with a party whose books are on Kopdig is read from the books."""
     reported = defaultdict(lambda: ZERO)
     for aid, role, val in Realisation.objects.filter(agreement__in=agreements).values_list(
-            "agreement_id", "party__role", "value"):
+        "agreement_id", "party__role", "value"
+    ):
         reported[(aid, role == AgreementParty.Role.SELLER)] += val
     out = {}
     for a in agreements:

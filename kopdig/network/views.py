@@ -36,8 +36,21 @@ def _fail(request, exc):
 
 
 def _listing_fields(d: dict) -> dict:
-    return {k: d[k] for k in ("commodity", "category", "need_type", "quantity_per_month", "unit", "price_min",
-                              "price_max", "quality", "certifications", "note")}
+    return {
+        k: d[k]
+        for k in (
+            "commodity",
+            "category",
+            "need_type",
+            "quantity_per_month",
+            "unit",
+            "price_min",
+            "price_max",
+            "quality",
+            "certifications",
+            "note",
+        )
+    }
 
 
 # --- the cooperative --------------------------------------------------------------------------
@@ -49,19 +62,33 @@ def coop_home(request):
     form = ListingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.listing_save(actor=request.user, kabupaten=coop.kabupaten, kind=form.cleaned_data["kind"],
-                                 cooperative=coop, **_listing_fields(form.cleaned_data))
+            actions.listing_save(
+                actor=request.user,
+                kabupaten=coop.kabupaten,
+                kind=form.cleaned_data["kind"],
+                cooperative=coop,
+                **_listing_fields(form.cleaned_data),
+            )
             messages.success(request, _("Daftar jejaring disimpan."))
             return redirect("network:coop_home", slug=coop.slug)
         except DomainError as exc:
             form.add_error(None, str(exc))
     mine = list(selectors.listing_list([coop.kabupaten_id], cooperative=coop))
-    others = selectors.listing_list([coop.kabupaten_id], kind=Listing.Kind.OFFER,
-                                    search=request.GET.get("q", "")[:100]).exclude(cooperative=coop)
-    return render(request, "network/coop_home.html", {
-        "coop": coop, "form": form, "mine": mine, "intros": selectors.introductions_for(coop),
-        "offers": Paginator(others, 20).get_page(request.GET.get("page")),
-        "agreements": selectors.agreement_list([coop.kabupaten_id], cooperative=coop)})
+    others = selectors.listing_list(
+        [coop.kabupaten_id], kind=Listing.Kind.OFFER, search=request.GET.get("q", "")[:100]
+    ).exclude(cooperative=coop)
+    return render(
+        request,
+        "network/coop_home.html",
+        {
+            "coop": coop,
+            "form": form,
+            "mine": mine,
+            "intros": selectors.introductions_for(coop),
+            "offers": Paginator(others, 20).get_page(request.GET.get("page")),
+            "agreements": selectors.agreement_list([coop.kabupaten_id], cooperative=coop),
+        },
+    )
 
 
 @coop_view(APPROVERS, dinas_read=True)
@@ -70,7 +97,9 @@ def coop_matches(request, code):
     need = selectors.listing_get([coop.kabupaten_id], code)
     if need.cooperative_id != coop.pk or need.kind != Listing.Kind.NEED:
         raise Http404
-    return render(request, "network/matches.html", {"coop": coop, "need": need, "matches": selectors.candidates(need)})
+    return render(
+        request, "network/matches.html", {"coop": coop, "need": need, "matches": selectors.candidates(need)}
+    )
 
 
 @coop_view(APPROVERS)
@@ -88,8 +117,13 @@ def _propose(request, need):
     offer = selectors.listing_get([need.kabupaten_id], request.POST.get("offer", ""))
     match = next((m for o, m in selectors.candidates(need, limit=200) if o.pk == offer.pk), None)
     try:
-        actions.introduction_propose(actor=request.user, need=need, offer=offer, score=match.score if match else 0,
-                                     reasons=[f"{k}: {v}" for k, v in (match.signals.items() if match else [])])
+        actions.introduction_propose(
+            actor=request.user,
+            need=need,
+            offer=offer,
+            score=match.score if match else 0,
+            reasons=[f"{k}: {v}" for k, v in (match.signals.items() if match else [])],
+        )
         messages.success(request, _("Perkenalan diusulkan; kedua pihak diminta menjawab."))
     except DomainError as exc:
         _fail(request, exc)
@@ -102,8 +136,9 @@ def coop_answer(request, code):
     intro = selectors.introduction_get(None, code, cooperative=coop)
     side = "need" if intro.need.cooperative_id == coop.pk else "offer"
     try:
-        actions.introduction_answer(actor=request.user, introduction=intro, side=side,
-                                    accept=request.POST.get("answer") == "accept")
+        actions.introduction_answer(
+            actor=request.user, introduction=intro, side=side, accept=request.POST.get("answer") == "accept"
+        )
         messages.success(request, _("Jawaban Anda tersimpan."))
     except DomainError as exc:
         _fail(request, exc)
@@ -119,15 +154,28 @@ def coop_agreement(request, code):
     if request.method == "POST" and not request.access.dinas and form.is_valid():
         d = form.cleaned_data
         try:
-            actions.realisation_report(actor=request.user, agreement=agreement, party=d["party"], month=d["month"],
-                                       volume=d["volume"], value=d["value"])
+            actions.realisation_report(
+                actor=request.user,
+                agreement=agreement,
+                party=d["party"],
+                month=d["month"],
+                volume=d["volume"],
+                value=d["value"],
+            )
             messages.success(request, _("Realisasi disimpan."))
             return redirect("network:coop_agreement", slug=coop.slug, code=code)
         except DomainError as exc:
             form.add_error(None, str(exc))
-    return render(request, "network/agreement.html", {
-        "coop": coop, "agreement": agreement, "progress": selectors.agreement_progress(agreement),
-        "form": form if not coop.on_kopdig else None})
+    return render(
+        request,
+        "network/agreement.html",
+        {
+            "coop": coop,
+            "agreement": agreement,
+            "progress": selectors.agreement_progress(agreement),
+            "form": form if not coop.on_kopdig else None,
+        },
+    )
 
 
 # --- the Dinas --------------------------------------------------------------------------------
@@ -140,20 +188,37 @@ def dinas_home(request):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            actions.listing_save(actor=request.user, kabupaten=_kab(request), kind=d["kind"],
-                                 cooperative=d["cooperative"], organisation=d["organisation"], **_listing_fields(d))
+            actions.listing_save(
+                actor=request.user,
+                kabupaten=_kab(request),
+                kind=d["kind"],
+                cooperative=d["cooperative"],
+                organisation=d["organisation"],
+                **_listing_fields(d),
+            )
             messages.success(request, _("Daftar jejaring disimpan."))
             return redirect("network:dinas_home")
         except DomainError as exc:
             form.add_error(None, str(exc))
-    qs = selectors.listing_list(kab, kind=request.GET.get("kind", ""), category=request.GET.get("category", ""),
-                                search=request.GET.get("q", "")[:100])
+    qs = selectors.listing_list(
+        kab,
+        kind=request.GET.get("kind", ""),
+        category=request.GET.get("category", ""),
+        search=request.GET.get("q", "")[:100],
+    )
     if request.GET.get("format") == "xlsx":
         return xlsx_response("jejaring-penawaran-kebutuhan.xlsx", exports.listings(qs))
-    return render(request, "network/dinas_home.html", {
-        "page": Paginator(qs, PAGE).get_page(request.GET.get("page")), "form": form,
-        "categories": Category.choices, "due": selectors.due_evaluations(kab),
-        "intros": selectors.introductions(kab)[:20]})
+    return render(
+        request,
+        "network/dinas_home.html",
+        {
+            "page": Paginator(qs, PAGE).get_page(request.GET.get("page")),
+            "form": form,
+            "categories": Category.choices,
+            "due": selectors.due_evaluations(kab),
+            "intros": selectors.introductions(kab)[:20],
+        },
+    )
 
 
 @dinas_view
@@ -174,8 +239,9 @@ def dinas_answer(request, code):
     intro = selectors.introduction_get(request.kabupaten_ids, code)
     side = request.POST.get("side", "")
     try:
-        actions.introduction_answer(actor=request.user, introduction=intro, side=side,
-                                    accept=request.POST.get("answer") == "accept")
+        actions.introduction_answer(
+            actor=request.user, introduction=intro, side=side, accept=request.POST.get("answer") == "accept"
+        )
         messages.success(request, _("Jawaban tersimpan."))
     except DomainError as exc:
         _fail(request, exc)
@@ -188,28 +254,47 @@ def agreements(request):
     form = AgreementForm(request.POST or None, request.FILES or None, kabupaten_ids=kab)
     if request.method == "POST" and form.is_valid():
         try:
-            a = actions.trade_agreement_create(actor=request.user, kabupaten=_kab(request), parties=form.parties(),
-                                               **form.fields_for_action())
+            a = actions.trade_agreement_create(
+                actor=request.user,
+                kabupaten=_kab(request),
+                parties=form.parties(),
+                **form.fields_for_action(),
+            )
             messages.success(request, _("Kerja sama %(code)s dicatat.") % {"code": a.code})
             return redirect("network:agreement", code=a.code)
         except DomainError as exc:
             form.add_error(None, str(exc))
-    qs = selectors.agreement_list(kab, status=request.GET.get("status", ""), commodity=request.GET.get("q", "")[:100])
+    qs = selectors.agreement_list(
+        kab, status=request.GET.get("status", ""), commodity=request.GET.get("q", "")[:100]
+    )
     if request.GET.get("format") == "xlsx":
         return xlsx_response("kerja-sama.xlsx", exports.agreements(qs))
-    return render(request, "network/agreements.html", {"items": qs, "form": form,
-                                                       "statuses": TradeAgreement.Status.choices})
+    return render(
+        request,
+        "network/agreements.html",
+        {"items": qs, "form": form, "statuses": TradeAgreement.Status.choices},
+    )
 
 
 @dinas_view
 def agreement(request, code):
     a = selectors.agreement_get(request.kabupaten_ids, code)
-    return render(request, "network/agreement.html", {
-        "agreement": a, "progress": selectors.agreement_progress(a), "status_form": StatusForm(
-            initial={"status": a.status}), "evaluation_form": EvaluationForm(initial={"held_on": timezone.localdate()}),
-        "evaluations": a.evaluations.all(), "dinas": True,
-        "form": RealisationForm(parties=a.parties.filter(cooperative__on_kopdig=False) | a.parties.filter(
-            cooperative__isnull=True))})
+    return render(
+        request,
+        "network/agreement.html",
+        {
+            "agreement": a,
+            "progress": selectors.agreement_progress(a),
+            "status_form": StatusForm(initial={"status": a.status}),
+            "evaluation_form": EvaluationForm(initial={"held_on": timezone.localdate()}),
+            "evaluations": a.evaluations.all(),
+            "dinas": True,
+            "form": RealisationForm(
+                parties=a.parties.filter(cooperative__on_kopdig=False)
+                | a.parties.filter(cooperative__isnull=True)
+            ),
+        },
+    )
 
 
 @dinas_view
@@ -219,8 +304,12 @@ def agreement_status(request, code):
     form = StatusForm(request.POST)
     if form.is_valid():
         try:
-            actions.trade_agreement_status(actor=request.user, agreement=a, status=form.cleaned_data["status"],
-                                           reason=form.cleaned_data["reason"])
+            actions.trade_agreement_status(
+                actor=request.user,
+                agreement=a,
+                status=form.cleaned_data["status"],
+                reason=form.cleaned_data["reason"],
+            )
             messages.success(request, _("Status kerja sama disimpan."))
         except DomainError as exc:
             _fail(request, exc)
@@ -235,8 +324,14 @@ def agreement_realisation(request, code):
     if form.is_valid():
         d = form.cleaned_data
         try:
-            actions.realisation_report(actor=request.user, agreement=a, party=d["party"], month=d["month"],
-                                       volume=d["volume"], value=d["value"])
+            actions.realisation_report(
+                actor=request.user,
+                agreement=a,
+                party=d["party"],
+                month=d["month"],
+                volume=d["volume"],
+                value=d["value"],
+            )
             messages.success(request, _("Realisasi disimpan."))
         except DomainError as exc:
             _fail(request, exc)
@@ -256,9 +351,16 @@ def evaluation(request, code, months):
     if form.is_valid():
         p = selectors.agreement_progress(a, today=form.cleaned_data["held_on"])
         try:
-            actions.evaluation_record(actor=request.user, evaluation=ev, held_on=form.cleaned_data["held_on"],
-                                      planned=p["planned"], realised=p["realised"], answers=form.answers(),
-                                      judgement=form.cleaned_data["judgement"], note=form.cleaned_data["note"])
+            actions.evaluation_record(
+                actor=request.user,
+                evaluation=ev,
+                held_on=form.cleaned_data["held_on"],
+                planned=p["planned"],
+                realised=p["realised"],
+                answers=form.answers(),
+                judgement=form.cleaned_data["judgement"],
+                note=form.cleaned_data["note"],
+            )
             messages.success(request, _("Evaluasi dicatat."))
         except DomainError as exc:
             _fail(request, exc)
@@ -277,9 +379,17 @@ def network_report(request, code):
     if fmt == "xlsx":
         return xlsx_response(f"evaluasi-jejaring-{event.code}.xlsx", exports.network_report(report))
     if fmt == "pdf":
-        return pdf_response("network/pdf/report.html", {"r": report, "event": event, "coop": None,
-                                                         "signatures": [(_("Petugas Dinas"), request.user.display_name)]},
-                            f"evaluasi-jejaring-{event.code}.pdf", request)
+        return pdf_response(
+            "network/pdf/report.html",
+            {
+                "r": report,
+                "event": event,
+                "coop": None,
+                "signatures": [(_("Petugas Dinas"), request.user.display_name)],
+            },
+            f"evaluasi-jejaring-{event.code}.pdf",
+            request,
+        )
     return render(request, "network/report.html", {"r": report, "event": event})
 
 
@@ -290,16 +400,35 @@ def network_graph(request):
         year = int(year) if year else None
     except ValueError:
         raise Http404 from None
-    g = selectors.graph(request.kabupaten_ids, commodity=request.GET.get("q", "")[:100],
-                        kecamatan=request.GET.get("kecamatan", ""), year=year)
+    g = selectors.graph(
+        request.kabupaten_ids,
+        commodity=request.GET.get("q", "")[:100],
+        kecamatan=request.GET.get("kecamatan", ""),
+        year=year,
+    )
     edges = sorted(g["edges"].items(), key=lambda kv: -kv[1]["value"])[:100]
     rows = [{"a": g["nodes"][a]["name"], "b": g["nodes"][b]["name"], **e} for (a, b), e in edges]
-    return render(request, "network/graph.html", {"svg": mark_safe(drawing.svg(g)), "g": g, "rows": rows,
-                                                  "kecamatan": Region.objects.filter(parent_id__in=request.kabupaten_ids)})
+    return render(
+        request,
+        "network/graph.html",
+        {
+            "svg": mark_safe(drawing.svg(g)),
+            "g": g,
+            "rows": rows,
+            "kecamatan": Region.objects.filter(parent_id__in=request.kabupaten_ids),
+        },
+    )
 
 
 @dinas_view
 def evaluations_due(request):
-    return render(request, "network/due.html", {"items": selectors.due_evaluations(request.kabupaten_ids),
-                                                "all": AgreementEvaluation.objects.filter(
-                                                    kabupaten_id__in=request.kabupaten_ids).select_related("agreement")})
+    return render(
+        request,
+        "network/due.html",
+        {
+            "items": selectors.due_evaluations(request.kabupaten_ids),
+            "all": AgreementEvaluation.objects.filter(kabupaten_id__in=request.kabupaten_ids).select_related(
+                "agreement"
+            ),
+        },
+    )

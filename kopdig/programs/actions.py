@@ -17,9 +17,9 @@ from django.utils import timezone
 
 from kopdig import audit
 from kopdig.lib.errors import DomainError, NotAllowed
+from kopdig.lib.nik import nik_error
 from kopdig.lib.tokens import hash_token, new_secret
 from kopdig.lib.transactions import action_atomic
-from kopdig.members.nik import nik_error
 from kopdig.tenancy.access import APPROVERS, SYSTEM, require_dinas, require_role
 from kopdig.tenancy.models import Cooperative, Region
 
@@ -37,12 +37,35 @@ from .models import (
     ProgramSettings,
 )
 
-EVENT_FIELDS = ["kind", "title", "objectives", "start_date", "end_date", "venue", "kecamatan", "organiser",
-                "budget_line", "budget", "realised_cost", "capacity", "target_jenis", "target_kelompok",
-                "target_note", "min_days", "status"]
+EVENT_FIELDS = [
+    "kind",
+    "title",
+    "objectives",
+    "start_date",
+    "end_date",
+    "venue",
+    "kecamatan",
+    "organiser",
+    "budget_line",
+    "budget",
+    "realised_cost",
+    "capacity",
+    "target_jenis",
+    "target_kelompok",
+    "target_note",
+    "min_days",
+    "status",
+]
 ORGANISATION_FIELDS = ["name", "kind", "region", "address", "contact", "phone"]
-FOLLOW_UP_FIELDS = ["what", "owner_section", "owner_cooperative", "owner_organisation", "deadline", "event",
-                    "agreement"]
+FOLLOW_UP_FIELDS = [
+    "what",
+    "owner_section",
+    "owner_cooperative",
+    "owner_organisation",
+    "deadline",
+    "event",
+    "agreement",
+]
 AGREEMENT_FIELDS = ["number", "subject", "signed_on", "valid_until", "event", "dinas_party", "document"]
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 EVIDENCE_TYPES = {"application/pdf", "image/jpeg", "image/png", "image/webp"}
@@ -53,8 +76,17 @@ class ProgramError(DomainError):
 
 
 def _audit(actor, action, *, kabupaten_id, obj=None, ref="", summary="", before=None, after=None, coop=None):
-    audit.record(None if actor is SYSTEM else actor, action, kabupaten=kabupaten_id, cooperative=coop, obj=obj,
-                 ref=ref, summary=summary, before=before, after=after)
+    audit.record(
+        None if actor is SYSTEM else actor,
+        action,
+        kabupaten=kabupaten_id,
+        cooperative=coop,
+        obj=obj,
+        ref=ref,
+        summary=summary,
+        before=before,
+        after=after,
+    )
 
 
 # --- settings and registries ------------------------------------------------------------------
@@ -72,8 +104,13 @@ def program_settings_update(*, actor, kabupaten, cohorts_list, youth_min_age: in
         before = {"cohorts": obj.cohorts, "youth": [obj.youth_min_age, obj.youth_max_age]}
         obj.cohorts, obj.youth_min_age, obj.youth_max_age = cohorts_list, youth_min_age, youth_max_age
         obj.save()
-        _audit(actor, "program_settings_update", kabupaten_id=kabupaten.pk, before=before,
-               after={"cohorts": cohorts_list, "youth": [youth_min_age, youth_max_age]})
+        _audit(
+            actor,
+            "program_settings_update",
+            kabupaten_id=kabupaten.pk,
+            before=before,
+            after={"cohorts": cohorts_list, "youth": [youth_min_age, youth_max_age]},
+        )
     return obj
 
 
@@ -93,8 +130,15 @@ def organisation_save(*, actor, kabupaten, organisation=None, **fields) -> Organ
         if Organisation.objects.filter(kabupaten=kabupaten, name__iexact=name).exclude(pk=obj.pk).exists():
             raise ProgramError(f"Lembaga '{name}' sudah ada di registri.")
         obj.save()
-        _audit(actor, "organisation_save", kabupaten_id=kabupaten.pk, obj=obj, ref=obj.name, before=before,
-               after=audit.snapshot(obj, list(fields)))
+        _audit(
+            actor,
+            "organisation_save",
+            kabupaten_id=kabupaten.pk,
+            obj=obj,
+            ref=obj.name,
+            before=before,
+            after=audit.snapshot(obj, list(fields)),
+        )
     return obj
 
 
@@ -113,9 +157,18 @@ def _person_identity(nik: str) -> tuple[str, dt.date, str]:
     return nik, cohorts.nik_birth_date(nik, timezone.localdate()), gender
 
 
-def person_save(*, actor, kabupaten, nik: str, name: str, phone: str = "", position: str = "",
-                cooperative: Cooperative | None = None, organisation: Organisation | None = None,
-                member=None) -> Person:
+def person_save(
+    *,
+    actor,
+    kabupaten,
+    nik: str,
+    name: str,
+    phone: str = "",
+    position: str = "",
+    cooperative: Cooperative | None = None,
+    organisation: Organisation | None = None,
+    member=None,
+) -> Person:
     """The person with this NIK in the kabupaten, created or updated (birth date and gender from the
     NIK). A cooperative's pengurus may register their own people; the Dinas anyone."""
     who = _require_registrar(actor, kabupaten, cooperative)
@@ -128,7 +181,9 @@ def person_save(*, actor, kabupaten, nik: str, name: str, phone: str = "", posit
     with action_atomic():
         person = Person.objects.select_for_update().filter(kabupaten=kabupaten, nik=nik).first()
         if who == "coop" and person is not None and person.cooperative_id not in (None, cooperative.pk):
-            raise ProgramError("NIK ini sudah terdaftar untuk koperasi lain; hubungi Dinas untuk mengubahnya.")
+            raise ProgramError(
+                "NIK ini sudah terdaftar untuk koperasi lain; hubungi Dinas untuk mengubahnya."
+            )
         before = audit.snapshot(person, ["name", "cooperative", "organisation"]) if person else None
         person = person or Person(kabupaten=kabupaten, nik=nik)
         person.name, person.birth_date, person.gender = name[:150], birth_date, gender
@@ -137,8 +192,15 @@ def person_save(*, actor, kabupaten, nik: str, name: str, phone: str = "", posit
         person.organisation = organisation or person.organisation
         person.member = member or person.member
         person.save()
-        _audit(actor, "person_save", kabupaten_id=kabupaten.pk, obj=person, ref=person.name, before=before,
-               after=audit.snapshot(person, ["name", "cooperative", "organisation"]))
+        _audit(
+            actor,
+            "person_save",
+            kabupaten_id=kabupaten.pk,
+            obj=person,
+            ref=person.name,
+            before=before,
+            after=audit.snapshot(person, ["name", "cooperative", "organisation"]),
+        )
     return person
 
 
@@ -178,8 +240,12 @@ def _check_event_fields(kabupaten, fields, current=None):
 
 def _next_event_code(kabupaten, year: int) -> str:
     prefix = f"{year}-"
-    last = (Event.objects.filter(kabupaten=kabupaten, code__startswith=prefix).order_by("-code")
-            .values_list("code", flat=True).first())
+    last = (
+        Event.objects.filter(kabupaten=kabupaten, code__startswith=prefix)
+        .order_by("-code")
+        .values_list("code", flat=True)
+        .first()
+    )
     n = int(last.split("-")[1]) + 1 if last else 1
     return f"{prefix}{n:03d}"
 
@@ -192,8 +258,11 @@ def event_save(*, actor, kabupaten, event: Event | None = None, co_organisers=No
     with action_atomic():
         if event is None:
             Region.objects.select_for_update().filter(pk=kabupaten.pk).first()  # serialise numbering
-            event = Event(kabupaten=kabupaten, created_by=None if actor is SYSTEM else actor,
-                          code=_next_event_code(kabupaten, fields["start_date"].year))
+            event = Event(
+                kabupaten=kabupaten,
+                created_by=None if actor is SYSTEM else actor,
+                code=_next_event_code(kabupaten, fields["start_date"].year),
+            )
             before = None
         else:
             event = Event.objects.select_for_update().get(pk=event.pk)
@@ -203,14 +272,22 @@ def event_save(*, actor, kabupaten, event: Event | None = None, co_organisers=No
         event.save()
         if co_organisers is not None:
             event.co_organisers.set(co_organisers)
-        _audit(actor, "event_save", kabupaten_id=kabupaten.pk, obj=event, ref=event.code, before=before,
-               after=audit.snapshot(event, list(fields)))
+        _audit(
+            actor,
+            "event_save",
+            kabupaten_id=kabupaten.pk,
+            obj=event,
+            ref=event.code,
+            before=before,
+            after=audit.snapshot(event, list(fields)),
+        )
     return event
 
 
 def _registered_count(event) -> int:
-    return event.participations.filter(status=Participation.Status.REGISTERED,
-                                       role=Participation.Role.PESERTA).count()
+    return event.participations.filter(
+        status=Participation.Status.REGISTERED, role=Participation.Role.PESERTA
+    ).count()
 
 
 def _check_target(event, cooperative, role):
@@ -222,8 +299,9 @@ def _check_target(event, cooperative, role):
         raise ProgramError(f"{cooperative.name} tidak termasuk sasaran kegiatan ini (kelompok koperasi).")
 
 
-def participant_register(*, actor, event: Event, person: Person, role: str = Participation.Role.PESERTA,
-                         topic: str = "") -> tuple[Participation, str]:
+def participant_register(
+    *, actor, event: Event, person: Person, role: str = Participation.Role.PESERTA, topic: str = ""
+) -> tuple[Participation, str]:
     """Register a person for an event: registered while there is room, else on the waiting list
     (speakers and committee are never counted against the capacity). Returns the participation
     and the raw token of the personal QR link (shown once; only its hash is kept)."""
@@ -240,15 +318,33 @@ def participant_register(*, actor, event: Event, person: Person, role: str = Par
         event = Event.objects.select_for_update().get(pk=event.pk)
         if Participation.objects.filter(event=event, person=person).exists():
             raise ProgramError(f"{person.name} sudah terdaftar pada kegiatan ini.")
-        p = Participation(kabupaten_id=event.kabupaten_id, event=event, person=person, role=role, topic=topic[:200],
-                          cooperative=person.cooperative, token_hash=hash_token(raw),
-                          registered_by=None if actor is SYSTEM else actor)
-        if role == Participation.Role.PESERTA and event.capacity and _registered_count(event) >= event.capacity:
+        p = Participation(
+            kabupaten_id=event.kabupaten_id,
+            event=event,
+            person=person,
+            role=role,
+            topic=topic[:200],
+            cooperative=person.cooperative,
+            token_hash=hash_token(raw),
+            registered_by=None if actor is SYSTEM else actor,
+        )
+        if (
+            role == Participation.Role.PESERTA
+            and event.capacity
+            and _registered_count(event) >= event.capacity
+        ):
             p.status = Participation.Status.WAITING
-            p.waiting_position = (event.participations.filter(status=Participation.Status.WAITING).count() + 1)
+            p.waiting_position = event.participations.filter(status=Participation.Status.WAITING).count() + 1
         p.save()
-        _audit(actor, "participant_register", kabupaten_id=event.kabupaten_id, obj=p, ref=event.code,
-               coop=person.cooperative, summary=f"{person.name}: {p.get_status_display()}")
+        _audit(
+            actor,
+            "participant_register",
+            kabupaten_id=event.kabupaten_id,
+            obj=p,
+            ref=event.code,
+            coop=person.cooperative,
+            summary=f"{person.name}: {p.get_status_display()}",
+        )
     return p, raw
 
 
@@ -265,13 +361,23 @@ def participant_cancel(*, actor, participation: Participation) -> Participation 
         p.save(update_fields=["status", "waiting_position"])
         promoted = None
         if was == Participation.Status.REGISTERED and p.role == Participation.Role.PESERTA:
-            promoted = (event.participations.select_for_update().filter(status=Participation.Status.WAITING)
-                        .order_by("waiting_position").first())
+            promoted = (
+                event.participations.select_for_update()
+                .filter(status=Participation.Status.WAITING)
+                .order_by("waiting_position")
+                .first()
+            )
             if promoted:
                 promoted.status, promoted.waiting_position = Participation.Status.REGISTERED, None
                 promoted.save(update_fields=["status", "waiting_position"])
-        _audit(actor, "participant_cancel", kabupaten_id=event.kabupaten_id, obj=p, ref=event.code,
-               summary=p.person.name + (f"; {promoted.person.name} naik dari daftar tunggu" if promoted else ""))
+        _audit(
+            actor,
+            "participant_cancel",
+            kabupaten_id=event.kabupaten_id,
+            obj=p,
+            ref=event.code,
+            summary=p.person.name + (f"; {promoted.person.name} naik dari daftar tunggu" if promoted else ""),
+        )
     return promoted
 
 
@@ -281,8 +387,14 @@ def participant_reissue_link(*, actor, participation: Participation) -> str:
     raw = new_secret()
     with action_atomic():
         Participation.objects.filter(pk=participation.pk).update(token_hash=hash_token(raw))
-        _audit(actor, "participant_reissue_link", kabupaten_id=participation.kabupaten_id, obj=participation,
-               ref=participation.event.code, summary=participation.person.name)
+        _audit(
+            actor,
+            "participant_reissue_link",
+            kabupaten_id=participation.kabupaten_id,
+            obj=participation,
+            ref=participation.event.code,
+            summary=participation.person.name,
+        )
     return raw
 
 
@@ -290,8 +402,12 @@ def participation_by_token(raw: str) -> Participation | None:
     """The participation a personal link opens (None for an unknown or cancelled one)."""
     if not raw:
         return None
-    return (Participation.objects.select_related("event", "person", "cooperative")
-            .filter(token_hash=hash_token(raw)).exclude(status=Participation.Status.CANCELLED).first())
+    return (
+        Participation.objects.select_related("event", "person", "cooperative")
+        .filter(token_hash=hash_token(raw))
+        .exclude(status=Participation.Status.CANCELLED)
+        .first()
+    )
 
 
 # --- attendance -------------------------------------------------------------------------------
@@ -302,26 +418,42 @@ def _check_day(event, day: dt.date):
         raise ProgramError(f"Tanggal {day:%d-%m-%Y} bukan hari kegiatan ini.")
 
 
-def attendance_check_in(*, actor, event: Event, participation: Participation, day: dt.date,
-                        method: str = Attendance.Method.QR) -> tuple[Attendance, bool]:
+def attendance_check_in(
+    *, actor, event: Event, participation: Participation, day: dt.date, method: str = Attendance.Method.QR
+) -> tuple[Attendance, bool]:
     """Record that a participant attended ``day`` (a Dinas officer scans the QR or ticks the list).
     Returns (attendance, created): a second scan the same day changes nothing."""
     require_dinas(actor, event.kabupaten_id, "mencatat kehadiran")
     if participation.event_id != event.pk:
         raise ProgramError("QR ini milik peserta kegiatan lain.")
     if participation.status != Participation.Status.REGISTERED:
-        raise ProgramError(f"{participation.person.name} tidak terdaftar sebagai peserta (status: "
-                           f"{participation.get_status_display()}).")
+        raise ProgramError(
+            f"{participation.person.name} tidak terdaftar sebagai peserta (status: "
+            f"{participation.get_status_display()})."
+        )
     _check_day(event, day)
     with action_atomic():
         try:
-            with transaction.atomic():  # a savepoint: a second scan the same day keeps the outer action usable
-                att = Attendance.objects.create(kabupaten_id=event.kabupaten_id, participation=participation, day=day,
-                                                method=method, checked_by=None if actor is SYSTEM else actor)
+            with (
+                transaction.atomic()
+            ):  # a savepoint: a second scan the same day keeps the outer action usable
+                att = Attendance.objects.create(
+                    kabupaten_id=event.kabupaten_id,
+                    participation=participation,
+                    day=day,
+                    method=method,
+                    checked_by=None if actor is SYSTEM else actor,
+                )
         except IntegrityError:  # already checked in that day (or a concurrent scan of the same QR won)
             return Attendance.objects.get(participation=participation, day=day), False
-        _audit(actor, "attendance_check_in", kabupaten_id=event.kabupaten_id, obj=att, ref=event.code,
-               summary=f"{participation.person.name}, {day:%d-%m-%Y}")
+        _audit(
+            actor,
+            "attendance_check_in",
+            kabupaten_id=event.kabupaten_id,
+            obj=att,
+            ref=event.code,
+            summary=f"{participation.person.name}, {day:%d-%m-%Y}",
+        )
     return att, True
 
 
@@ -331,21 +463,41 @@ def attendance_list_save(*, actor, event: Event, day: dt.date, present: set[int]
     require_dinas(actor, event.kabupaten_id, "mencatat kehadiran")
     _check_day(event, day)
     with action_atomic():
-        registered = dict(event.participations.filter(status=Participation.Status.REGISTERED)
-                          .values_list("pk", "person__name"))
+        registered = dict(
+            event.participations.filter(status=Participation.Status.REGISTERED).values_list(
+                "pk", "person__name"
+            )
+        )
         unknown = set(present) - set(registered)
         if unknown:
             raise ProgramError("Daftar hadir memuat orang yang bukan peserta terdaftar kegiatan ini.")
-        have = set(Attendance.objects.filter(participation__event=event, day=day).values_list("participation_id",
-                                                                                               flat=True))
+        have = set(
+            Attendance.objects.filter(participation__event=event, day=day).values_list(
+                "participation_id", flat=True
+            )
+        )
         add, remove = set(present) - have, have - set(present)
-        Attendance.objects.bulk_create([
-            Attendance(kabupaten_id=event.kabupaten_id, participation_id=pid, day=day, method=Attendance.Method.LIST,
-                       checked_by=None if actor is SYSTEM else actor) for pid in sorted(add)
-        ])
+        Attendance.objects.bulk_create(
+            [
+                Attendance(
+                    kabupaten_id=event.kabupaten_id,
+                    participation_id=pid,
+                    day=day,
+                    method=Attendance.Method.LIST,
+                    checked_by=None if actor is SYSTEM else actor,
+                )
+                for pid in sorted(add)
+            ]
+        )
         Attendance.objects.filter(participation__event=event, day=day, participation_id__in=remove).delete()
-        _audit(actor, "attendance_list_save", kabupaten_id=event.kabupaten_id, obj=event, ref=event.code,
-               summary=f"{day:%d-%m-%Y}: +{len(add)} / -{len(remove)}")
+        _audit(
+            actor,
+            "attendance_list_save",
+            kabupaten_id=event.kabupaten_id,
+            obj=event,
+            ref=event.code,
+            summary=f"{day:%d-%m-%Y}: +{len(add)} / -{len(remove)}",
+        )
     return {"added": len(add), "removed": len(remove)}
 
 
@@ -361,7 +513,9 @@ def _check_file(upload, what: str):
         raise ProgramError(f"{what} harus berupa PDF atau foto (JPEG, PNG, WebP).")
 
 
-def material_add(*, actor, event: Event, title: str, upload, speaker: Participation | None = None) -> Material:
+def material_add(
+    *, actor, event: Event, title: str, upload, speaker: Participation | None = None
+) -> Material:
     require_dinas(actor, event.kabupaten_id, "menambah materi")
     if not (title or "").strip():
         raise ProgramError("Judul materi wajib diisi.")
@@ -372,14 +526,20 @@ def material_add(*, actor, event: Event, title: str, upload, speaker: Participat
     if speaker is not None and speaker.event_id != event.pk:
         raise ProgramError("Narasumber bukan dari kegiatan ini.")
     with action_atomic():
-        m = Material.objects.create(kabupaten_id=event.kabupaten_id, event=event, title=title.strip()[:200],
-                                    speaker=speaker, file=upload)
+        m = Material.objects.create(
+            kabupaten_id=event.kabupaten_id,
+            event=event,
+            title=title.strip()[:200],
+            speaker=speaker,
+            file=upload,
+        )
         _audit(actor, "material_add", kabupaten_id=event.kabupaten_id, obj=m, ref=event.code, summary=m.title)
     return m
 
 
-def evaluation_submit(*, participation: Participation, rating: int, speaker_ratings: dict | None = None,
-                      comment: str = "") -> Evaluation:
+def evaluation_submit(
+    *, participation: Participation, rating: int, speaker_ratings: dict | None = None, comment: str = ""
+) -> Evaluation:
     """A participant's evaluation, through their personal link (the link is the credential: the
     audit names no user). Only a participant who attended at least one day, once."""
     if participation.status != Participation.Status.REGISTERED:
@@ -388,8 +548,11 @@ def evaluation_submit(*, participation: Participation, rating: int, speaker_rati
         raise ProgramError("Evaluasi dapat diisi setelah Anda tercatat hadir.")
     if not 1 <= int(rating) <= 5:
         raise ProgramError("Nilai kegiatan harus 1 sampai 5.")
-    speakers = set(Participation.objects.filter(event_id=participation.event_id,
-                                                role=Participation.Role.NARASUMBER).values_list("pk", flat=True))
+    speakers = set(
+        Participation.objects.filter(
+            event_id=participation.event_id, role=Participation.Role.NARASUMBER
+        ).values_list("pk", flat=True)
+    )
     clean = {}
     for key, value in (speaker_ratings or {}).items():
         if int(key) not in speakers or not 1 <= int(value) <= 5:
@@ -398,11 +561,22 @@ def evaluation_submit(*, participation: Participation, rating: int, speaker_rati
     with action_atomic():
         if Evaluation.objects.filter(participation=participation).exists():
             raise ProgramError("Anda sudah mengisi evaluasi kegiatan ini.")
-        ev = Evaluation.objects.create(kabupaten_id=participation.kabupaten_id, participation=participation,
-                                       event_id=participation.event_id, rating=int(rating), speaker_ratings=clean,
-                                       comment=(comment or "")[:2000])
-        _audit(SYSTEM, "evaluation_submit", kabupaten_id=participation.kabupaten_id, obj=ev,
-               ref=participation.event.code, summary="evaluasi peserta")
+        ev = Evaluation.objects.create(
+            kabupaten_id=participation.kabupaten_id,
+            participation=participation,
+            event_id=participation.event_id,
+            rating=int(rating),
+            speaker_ratings=clean,
+            comment=(comment or "")[:2000],
+        )
+        _audit(
+            SYSTEM,
+            "evaluation_submit",
+            kabupaten_id=participation.kabupaten_id,
+            obj=ev,
+            ref=participation.event.code,
+            summary="evaluasi peserta",
+        )
     return ev
 
 
@@ -425,10 +599,13 @@ def certificates_issue(*, actor, event: Event, on: dt.date | None = None) -> lis
     with action_atomic():
         event = Event.objects.select_for_update().get(pk=event.pk)
         need = cohorts.required_days(event.days, event.min_days)
-        rows = list(event.participations.select_for_update()
-                    .filter(status=Participation.Status.REGISTERED, role=Participation.Role.PESERTA,
-                            certificate_number="")
-                    .order_by("person__name", "pk"))
+        rows = list(
+            event.participations.select_for_update()
+            .filter(
+                status=Participation.Status.REGISTERED, role=Participation.Role.PESERTA, certificate_number=""
+            )
+            .order_by("person__name", "pk")
+        )
         counts = _attendance_counts(event)
         issued = []
         for p in rows:
@@ -440,14 +617,24 @@ def certificates_issue(*, actor, event: Event, on: dt.date | None = None) -> lis
             issued.append(p)
         Participation.objects.bulk_update(issued, ["certificate_number", "certificate_issued_on"])
         event.save(update_fields=["certificate_count"])
-        _audit(actor, "certificates_issue", kabupaten_id=event.kabupaten_id, obj=event, ref=event.code,
-               summary=f"{len(issued)} sertifikat diterbitkan")
+        _audit(
+            actor,
+            "certificates_issue",
+            kabupaten_id=event.kabupaten_id,
+            obj=event,
+            ref=event.code,
+            summary=f"{len(issued)} sertifikat diterbitkan",
+        )
     return issued
 
 
 def _attendance_counts(event) -> dict[int, int]:
-    return dict(Attendance.objects.filter(participation__event=event).values("participation_id")
-                .annotate(n=Count("pk")).values_list("participation_id", "n"))
+    return dict(
+        Attendance.objects.filter(participation__event=event)
+        .values("participation_id")
+        .annotate(n=Count("pk"))
+        .values_list("participation_id", "n")
+    )
 
 
 def certificate_issue(*, actor, participation: Participation, on: dt.date | None = None) -> Participation:
@@ -456,11 +643,16 @@ def certificate_issue(*, actor, participation: Participation, on: dt.date | None
     need = cohorts.required_days(event.days, event.min_days)
     if participation.certificate_number:
         return participation
-    if participation.status != Participation.Status.REGISTERED or participation.role != Participation.Role.PESERTA:
+    if (
+        participation.status != Participation.Status.REGISTERED
+        or participation.role != Participation.Role.PESERTA
+    ):
         raise ProgramError("Sertifikat hanya untuk peserta terdaftar.")
     if _days_attended(participation) < need:
-        raise ProgramError(f"{participation.person.name} hadir {_days_attended(participation)} dari {need} hari "
-                           "yang disyaratkan: belum berhak sertifikat.")
+        raise ProgramError(
+            f"{participation.person.name} hadir {_days_attended(participation)} dari {need} hari "
+            "yang disyaratkan: belum berhak sertifikat."
+        )
     issued = certificates_issue(actor=actor, event=event, on=on)
     return next((p for p in issued if p.pk == participation.pk), participation)
 
@@ -468,8 +660,9 @@ def certificate_issue(*, actor, participation: Participation, on: dt.date | None
 # --- agreements and follow-ups ----------------------------------------------------------------
 
 
-def agreement_save(*, actor, kabupaten, agreement: Agreement | None = None, organisations=None, cooperatives=None,
-                   **fields) -> Agreement:
+def agreement_save(
+    *, actor, kabupaten, agreement: Agreement | None = None, organisations=None, cooperatives=None, **fields
+) -> Agreement:
     require_dinas(actor, kabupaten.pk, "mencatat nota kesepahaman")
     _only(fields, AGREEMENT_FIELDS)
     signed = fields.get("signed_on", getattr(agreement, "signed_on", None))
@@ -478,7 +671,9 @@ def agreement_save(*, actor, kabupaten, agreement: Agreement | None = None, orga
         raise ProgramError("Perihal dan tanggal penandatanganan wajib diisi.")
     if until is not None and until < signed:
         raise ProgramError("Masa berlaku tidak boleh berakhir sebelum tanggal penandatanganan.")
-    parties = (len(organisations or []) + len(cooperatives or []) + (1 if fields.get("dinas_party", True) else 0))
+    parties = (
+        len(organisations or []) + len(cooperatives or []) + (1 if fields.get("dinas_party", True) else 0)
+    )
     if agreement is None and parties < 2:
         raise ProgramError("Nota kesepahaman memerlukan sedikitnya dua pihak.")
     _check_file(fields.get("document") or None, "Dokumen")
@@ -491,8 +686,14 @@ def agreement_save(*, actor, kabupaten, agreement: Agreement | None = None, orga
             obj.organisations.set(organisations)
         if cooperatives is not None:
             obj.cooperatives.set(cooperatives)
-        _audit(actor, "agreement_save", kabupaten_id=kabupaten.pk, obj=obj, ref=obj.number or obj.code,
-               summary=obj.subject[:200])
+        _audit(
+            actor,
+            "agreement_save",
+            kabupaten_id=kabupaten.pk,
+            obj=obj,
+            ref=obj.number or obj.code,
+            summary=obj.subject[:200],
+        )
     return obj
 
 
@@ -512,13 +713,22 @@ def follow_up_save(*, actor, kabupaten, follow_up: FollowUp | None = None, **fie
         for key, value in fields.items():
             setattr(obj, key, value)
         obj.save()
-        _audit(actor, "follow_up_save", kabupaten_id=kabupaten.pk, obj=obj, ref=obj.code, summary=obj.what[:200],
-               before=before, after=audit.snapshot(obj, list(fields)))
+        _audit(
+            actor,
+            "follow_up_save",
+            kabupaten_id=kabupaten.pk,
+            obj=obj,
+            ref=obj.code,
+            summary=obj.what[:200],
+            before=before,
+            after=audit.snapshot(obj, list(fields)),
+        )
     return obj
 
 
-def follow_up_progress(*, actor, follow_up: FollowUp, status: str, note: str = "", evidence=None,
-                       on: dt.date | None = None) -> FollowUp:
+def follow_up_progress(
+    *, actor, follow_up: FollowUp, status: str, note: str = "", evidence=None, on: dt.date | None = None
+) -> FollowUp:
     """Report progress: the Dinas, or the pengurus of the cooperative that owns the follow-up."""
     if follow_up.owner_cooperative_id:
         _require_registrar(actor, follow_up.kabupaten, follow_up.owner_cooperative)
@@ -537,6 +747,14 @@ def follow_up_progress(*, actor, follow_up: FollowUp, status: str, note: str = "
             obj.evidence = evidence
         obj.done_on = (on or timezone.localdate()) if status == FollowUp.Status.DONE else None
         obj.save()
-        _audit(actor, "follow_up_progress", kabupaten_id=obj.kabupaten_id, obj=obj, ref=obj.code,
-               coop=obj.owner_cooperative, before=before, after={"status": status})
+        _audit(
+            actor,
+            "follow_up_progress",
+            kabupaten_id=obj.kabupaten_id,
+            obj=obj,
+            ref=obj.code,
+            coop=obj.owner_cooperative,
+            before=before,
+            after={"status": status},
+        )
     return obj

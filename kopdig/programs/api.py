@@ -52,9 +52,18 @@ class ProgramEventList(Schema):
 
 
 def _event_out(e) -> dict:
-    return {"code": e.code, "kind": e.kind, "title": e.title, "start_date": e.start_date, "end_date": e.end_date,
-            "venue": e.venue, "kecamatan": e.kecamatan.name if e.kecamatan_id else None, "capacity": e.capacity,
-            "registered": e.n_registered, "status": e.status}
+    return {
+        "code": e.code,
+        "kind": e.kind,
+        "title": e.title,
+        "start_date": e.start_date,
+        "end_date": e.end_date,
+        "venue": e.venue,
+        "kecamatan": e.kecamatan.name if e.kecamatan_id else None,
+        "capacity": e.capacity,
+        "registered": e.n_registered,
+        "status": e.status,
+    }
 
 
 @router.get("/dinas/program/events", response=responses(ProgramEventList))
@@ -90,10 +99,18 @@ class Paging(Schema):
 
 
 def _participant_out(p) -> dict:
-    return {"person": p.person.code, "name": p.person.name, "gender": p.person.gender,
-            "birth_year": p.person.birth_date.year, "cooperative": p.cooperative.slug if p.cooperative_id else None,
-            "organisation": p.person.organisation.name if p.person.organisation_id else None, "role": p.role,
-            "status": p.status, "days_attended": p.days, "certificate_number": p.certificate_number}
+    return {
+        "person": p.person.code,
+        "name": p.person.name,
+        "gender": p.person.gender,
+        "birth_year": p.person.birth_date.year,
+        "cooperative": p.cooperative.slug if p.cooperative_id else None,
+        "organisation": p.person.organisation.name if p.person.organisation_id else None,
+        "role": p.role,
+        "status": p.status,
+        "days_attended": p.days,
+        "certificate_number": p.certificate_number,
+    }
 
 
 @router.get("/dinas/program/events/{code}/participants", response=responses(ParticipantList))
@@ -142,8 +159,14 @@ def verify(request, n: str, c: str):
     p = selectors.certificate_find(n[:40])
     if p is None or not cohorts.certificate_valid(n[:40], c[:20], actions.certificate_key()):
         return {"valid": False, "number": n[:40]}
-    return {"valid": True, "number": p.certificate_number, "name": p.person.name, "event": p.event.title,
-            "start_date": p.event.start_date, "end_date": p.event.end_date}
+    return {
+        "valid": True,
+        "number": p.certificate_number,
+        "name": p.person.name,
+        "event": p.event.title,
+        "start_date": p.event.start_date,
+        "end_date": p.event.end_date,
+    }
 
 
 class CountRow(Schema):
@@ -184,8 +207,19 @@ def reach(request, year: int):
         raise HttpError(422, "Tahun harus 1900–2100.")
     r = selectors.reach(_kab(request), year)
     people = r["people"]
-    return {"year": year, "events": r["events"], "participations": r["participations"],
-            "cooperatives": len(r["coops"]), "never_reached": r["never_reached_n"], "people": people["n"],
-            "women": people["gender"]["P"], "men": people["gender"]["L"], "youth": people["youth"],
-            "by_jenis": r["by_jenis"], "by_kelompok": r["by_kelompok"], "by_kecamatan": r["by_kecamatan"],
-            "generations": people["generations"], "member_generations": r["baseline"]["members"]}
+    return {
+        "year": year,
+        "events": r["events"],
+        "participations": r["participations"],
+        "cooperatives": len(r["coops"]),
+        "never_reached": r["never_reached_n"],
+        "people": people["n"],
+        "women": people["gender"]["P"],
+        "men": people["gender"]["L"],
+        "youth": people["youth"],
+        "by_jenis": r["by_jenis"],
+        "by_kelompok": r["by_kelompok"],
+        "by_kecamatan": r["by_kecamatan"],
+        "generations": people["generations"],
+        "member_generations": r["baseline"]["members"],
+    }

@@ -44,28 +44,127 @@ ORGANISATIONS = [
 ]
 # (start, end, kind, title, n participants, venue, kecamatan, selector of cooperatives, co-organisers)
 SEED_EVENTS = [
-    (D(2018, 5, 16), D(2018, 5, 17), "temu_usaha", "Temu usaha koperasi Probolinggo–Yogyakarta", 40,
-     "Pendopo Kabupaten", "Kraksaan", "any", [7]),
-    (D(2018, 11, 5), D(2018, 11, 5), "fgd", "Evaluasi jejaring usaha kerja sama koperasi", 45, "Aula Dinas",
-     "Kraksaan", "any", []),
-    (D(2018, 11, 23), D(2018, 11, 23), "rakor", "Rapat koordinasi pengurus koperasi", 50, "Aula Dinas",
-     "Kraksaan", "any", [1]),
-    (D(2019, 9, 3), D(2019, 9, 3), "rakor", "Koperasi milenial dan startup: peran perguruan tinggi dan pemuda", 30,
-     "Aula Universitas Panca Marga", "Paiton", "youth", [2, 3, 4, 5]),
-    (D(2020, 10, 14), D(2020, 10, 14), "sosialisasi", "Sosialisasi RAT daring dan hibrida", 40, "Daring (Zoom)",
-     None, "any", []),
-    (D(2021, 9, 13), D(2021, 9, 15), "pelatihan", "Pelatihan kemasan, pemasaran daring dan pembukuan", 30,
-     "Balai Desa Paiton", "Paiton", "wanita", [0]),
-    (D(2022, 10, 31), D(2022, 11, 1), "workshop", "Workshop tata kelola koperasi wanita dan KSU", 36,
-     "Hotel Bromo View", "Sukapura", "workshop", [1]),
-    (D(2023, 8, 22), D(2023, 8, 23), "pelatihan", "Pelatihan SAK EP untuk koperasi simpan pinjam", 35,
-     "Aula Dinas", "Kraksaan", "ksp", [6]),
-    (D(2024, 6, 11), D(2024, 6, 11), "sosialisasi", "Sosialisasi P2SK: open loop dan closed loop", 60,
-     "Aula Dinas", "Kraksaan", "ksp", [6]),
-    (D(2025, 7, 15), D(2025, 7, 17), "pelatihan", "Pelatihan pengurus Koperasi Desa Merah Putih", 48,
-     "Gedung Serbaguna", "Dringu", "kdmp", [1]),
-    (D(2026, 3, 10), D(2026, 3, 11), "workshop", "Workshop digitalisasi koperasi dengan Kopdig", 40, "Aula Dinas",
-     "Kraksaan", "any", [2]),
+    (
+        D(2018, 5, 16),
+        D(2018, 5, 17),
+        "temu_usaha",
+        "Temu usaha koperasi Probolinggo–Yogyakarta",
+        40,
+        "Pendopo Kabupaten",
+        "Kraksaan",
+        "any",
+        [7],
+    ),
+    (
+        D(2018, 11, 5),
+        D(2018, 11, 5),
+        "fgd",
+        "Evaluasi jejaring usaha kerja sama koperasi",
+        45,
+        "Aula Dinas",
+        "Kraksaan",
+        "any",
+        [],
+    ),
+    (
+        D(2018, 11, 23),
+        D(2018, 11, 23),
+        "rakor",
+        "Rapat koordinasi pengurus koperasi",
+        50,
+        "Aula Dinas",
+        "Kraksaan",
+        "any",
+        [1],
+    ),
+    (
+        D(2019, 9, 3),
+        D(2019, 9, 3),
+        "rakor",
+        "Koperasi milenial dan startup: peran perguruan tinggi dan pemuda",
+        30,
+        "Aula Universitas Panca Marga",
+        "Paiton",
+        "youth",
+        [2, 3, 4, 5],
+    ),
+    (
+        D(2020, 10, 14),
+        D(2020, 10, 14),
+        "sosialisasi",
+        "Sosialisasi RAT daring dan hibrida",
+        40,
+        "Daring (Zoom)",
+        None,
+        "any",
+        [],
+    ),
+    (
+        D(2021, 9, 13),
+        D(2021, 9, 15),
+        "pelatihan",
+        "Pelatihan kemasan, pemasaran daring dan pembukuan",
+        30,
+        "Balai Desa Paiton",
+        "Paiton",
+        "wanita",
+        [0],
+    ),
+    (
+        D(2022, 10, 31),
+        D(2022, 11, 1),
+        "workshop",
+        "Workshop tata kelola koperasi wanita dan KSU",
+        36,
+        "Hotel Bromo View",
+        "Sukapura",
+        "workshop",
+        [1],
+    ),
+    (
+        D(2023, 8, 22),
+        D(2023, 8, 23),
+        "pelatihan",
+        "Pelatihan SAK EP untuk koperasi simpan pinjam",
+        35,
+        "Aula Dinas",
+        "Kraksaan",
+        "ksp",
+        [6],
+    ),
+    (
+        D(2024, 6, 11),
+        D(2024, 6, 11),
+        "sosialisasi",
+        "Sosialisasi P2SK: open loop dan closed loop",
+        60,
+        "Aula Dinas",
+        "Kraksaan",
+        "ksp",
+        [6],
+    ),
+    (
+        D(2025, 7, 15),
+        D(2025, 7, 17),
+        "pelatihan",
+        "Pelatihan pengurus Koperasi Desa Merah Putih",
+        48,
+        "Gedung Serbaguna",
+        "Dringu",
+        "kdmp",
+        [1],
+    ),
+    (
+        D(2026, 3, 10),
+        D(2026, 3, 11),
+        "workshop",
+        "Workshop digitalisasi koperasi dengan Kopdig",
+        40,
+        "Aula Dinas",
+        "Kraksaan",
+        "any",
+        [2],
+    ),
 ]
 ACTION_PLAN_2019 = [
     ("FGD kurikulum perkoperasian bersama perguruan tinggi", "Bidang Kelembagaan", 2, 45),
@@ -88,7 +187,9 @@ def run(ctx):
             if start > ctx.today:
                 continue
             event = _event(kab, start, end, kind, title, venue, kec, n, [orgs[i] for i in co])
-            if pool == "youth":  # the 2019 rakor: universities, HIPMI and Karang Taruna beside the cooperatives
+            if (
+                pool == "youth"
+            ):  # the 2019 rakor: universities, HIPMI and Karang Taruna beside the cooperatives
                 _guests(rng, event, orgs[2:6], 12)
                 n -= 12
             _participants(rng, event, pools[pool], n, cache)
@@ -96,14 +197,18 @@ def run(ctx):
             actions.event_save(actor=SYSTEM, kabupaten=kab, event=event, status=Event.Status.DONE)
         _millennial_follow_up(kab, orgs, ctx.today)
         _open_training(ctx, kab, orgs)
-    ctx.log(f"  program: {Event.objects.filter(kabupaten=kab).count()} kegiatan, "
-            f"{Participation.objects.filter(kabupaten=kab).count()} keikutsertaan")
+    ctx.log(
+        f"  program: {Event.objects.filter(kabupaten=kab).count()} kegiatan, "
+        f"{Participation.objects.filter(kabupaten=kab).count()} keikutsertaan"
+    )
 
 
 def _organisations(kab) -> list[Organisation]:
     regions = {r.code: r for r in Region.objects.filter(code__in={c for _n, _k, c in ORGANISATIONS})}
-    return [actions.organisation_save(actor=SYSTEM, kabupaten=kab, name=name, kind=kind, region=regions.get(code))
-            for name, kind, code in ORGANISATIONS]
+    return [
+        actions.organisation_save(actor=SYSTEM, kabupaten=kab, name=name, kind=kind, region=regions.get(code))
+        for name, kind, code in ORGANISATIONS
+    ]
 
 
 def _pools(kab) -> dict[str, list]:
@@ -121,9 +226,20 @@ def _pools(kab) -> dict[str, list]:
 
 def _event(kab, start, end, kind, title, venue, kec, capacity, co_organisers):
     kecamatan = Region.objects.filter(parent=kab, name=kec).first() if kec else None
-    return actions.event_save(actor=SYSTEM, kabupaten=kab, kind=kind, title=title, start_date=start, end_date=end,
-                              venue=venue, kecamatan=kecamatan, capacity=capacity, organiser="Dinas Koperasi",
-                              status=Event.Status.CLOSED, co_organisers=co_organisers)
+    return actions.event_save(
+        actor=SYSTEM,
+        kabupaten=kab,
+        kind=kind,
+        title=title,
+        start_date=start,
+        end_date=end,
+        venue=venue,
+        kecamatan=kecamatan,
+        capacity=capacity,
+        organiser="Dinas Koperasi",
+        status=Event.Status.CLOSED,
+        co_organisers=co_organisers,
+    )
 
 
 def _nik(rng, kec_code: str, birth: dt.date, woman: bool) -> str:
@@ -143,8 +259,15 @@ def _person_for(rng, kab, coop, event, known: set, cache: dict) -> Person:
         members = [m for m in _members(coop, cache) if m.nik not in known]
         if members:
             member = rng.choice(members)
-            return actions.person_save(actor=SYSTEM, kabupaten=kab, nik=member.nik, name=member.name,
-                                       cooperative=coop, member=member, position="Anggota")
+            return actions.person_save(
+                actor=SYSTEM,
+                kabupaten=kab,
+                nik=member.nik,
+                name=member.name,
+                cooperative=coop,
+                member=member,
+                position="Anggota",
+            )
     woman = coop.kelompok == "wanita" or rng.random() < 0.45
     while True:
         birth = _birth(rng, event, "")
@@ -152,13 +275,21 @@ def _person_for(rng, kab, coop, event, known: set, cache: dict) -> Person:
         if nik not in known:
             break
     name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
-    return actions.person_save(actor=SYSTEM, kabupaten=kab, nik=nik, name=name, cooperative=coop,
-                               position=rng.choice(["Ketua", "Sekretaris", "Bendahara", "Pengawas", "Manajer"]))
+    return actions.person_save(
+        actor=SYSTEM,
+        kabupaten=kab,
+        nik=nik,
+        name=name,
+        cooperative=coop,
+        position=rng.choice(["Ketua", "Sekretaris", "Bendahara", "Pengawas", "Manajer"]),
+    )
 
 
 def _members(coop, cache: dict) -> list:
     if coop.pk not in cache:
-        cache[coop.pk] = list(Member.objects.filter(cooperative=coop, status="aktif").order_by("number")[:200])
+        cache[coop.pk] = list(
+            Member.objects.filter(cooperative=coop, status="aktif").order_by("number")[:200]
+        )
     return cache[coop.pk]
 
 
@@ -173,22 +304,47 @@ def _participants(rng, event, pool, n, cache):
     for coop in coops[:n]:
         person = _person_for(rng, kab, coop, event, known, cache)
         known.add(person.nik)
-        parts.append(Participation(kabupaten=kab, event=event, person=person, cooperative=coop,
-                                   token_hash=hash_token(new_secret())))
-        logs.append(AuditLog(kabupaten=kab, cooperative=coop, action="participant_register",
-                             object_type="programs.Participation", object_ref=event.code,
-                             summary=f"{person.name}: Terdaftar"))
+        parts.append(
+            Participation(
+                kabupaten=kab,
+                event=event,
+                person=person,
+                cooperative=coop,
+                token_hash=hash_token(new_secret()),
+            )
+        )
+        logs.append(
+            AuditLog(
+                kabupaten=kab,
+                cooperative=coop,
+                action="participant_register",
+                object_type="programs.Participation",
+                object_ref=event.code,
+                summary=f"{person.name}: Terdaftar",
+            )
+        )
     Participation.objects.bulk_create(parts)
     AuditLog.objects.bulk_create(logs)
     days = [event.start_date + dt.timedelta(days=i) for i in range(event.days)]
     att, evals = [], []
     for p in Participation.objects.filter(event=event, attendances__isnull=True):
         attended = [d for d in days if rng.random() < 0.93] or days[:1]
-        att += [Attendance(kabupaten=kab, participation=p, day=d, method=rng.choice(["qr", "list"])) for d in attended]
+        att += [
+            Attendance(kabupaten=kab, participation=p, day=d, method=rng.choice(["qr", "list"]))
+            for d in attended
+        ]
         if rng.random() < 0.7:
-            evals.append(Evaluation(kabupaten=kab, participation=p, event=event, rating=rng.choice([3, 4, 4, 5, 5]),
-                                    comment=rng.choice(["", "", "Materi bermanfaat", "Waktu kurang panjang",
-                                                        "Perlu pendampingan lanjutan"])))
+            evals.append(
+                Evaluation(
+                    kabupaten=kab,
+                    participation=p,
+                    event=event,
+                    rating=rng.choice([3, 4, 4, 5, 5]),
+                    comment=rng.choice(
+                        ["", "", "Materi bermanfaat", "Waktu kurang panjang", "Perlu pendampingan lanjutan"]
+                    ),
+                )
+            )
     Attendance.objects.bulk_create(att)
     Evaluation.objects.bulk_create(evals)
 
@@ -200,18 +356,26 @@ def _guests(rng, event, orgs, n):
         org = orgs[i % len(orgs)]
         woman = rng.random() < 0.5
         while True:
-            birth = dt.date(event.start_date.year - rng.randint(19, 29), rng.randint(1, 12), rng.randint(1, 28))
+            birth = dt.date(
+                event.start_date.year - rng.randint(19, 29), rng.randint(1, 12), rng.randint(1, 28)
+            )
             nik = _nik(rng, "14", birth, woman)
             if nik not in known:
                 known.add(nik)
                 break
-        person = actions.person_save(actor=SYSTEM, kabupaten=event.kabupaten, nik=nik, organisation=org,
-                                     name=f"{rng.choice(FIRST)} {rng.choice(LAST)}",
-                                     position=rng.choice(["Mahasiswa", "Dosen", "Pengusaha muda", "Ketua"]))
+        person = actions.person_save(
+            actor=SYSTEM,
+            kabupaten=event.kabupaten,
+            nik=nik,
+            organisation=org,
+            name=f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+            position=rng.choice(["Mahasiswa", "Dosen", "Pengusaha muda", "Ketua"]),
+        )
         p, _raw = actions.participant_register(actor=SYSTEM, event=event, person=person)
         for day in range(event.days):
-            actions.attendance_check_in(actor=SYSTEM, event=event, participation=p,
-                                        day=event.start_date + dt.timedelta(days=day))
+            actions.attendance_check_in(
+                actor=SYSTEM, event=event, participation=p, day=event.start_date + dt.timedelta(days=day)
+            )
 
 
 def _millennial_follow_up(kab, orgs, today):
@@ -219,25 +383,56 @@ def _millennial_follow_up(kab, orgs, today):
     if event is None:
         return
     for what, owner, org_index, days in ACTION_PLAN_2019:
-        f = actions.follow_up_save(actor=SYSTEM, kabupaten=kab, event=event, what=what,
-                                   owner_section="" if org_index is not None and owner != "Bidang Kelembagaan"
-                                   else owner, owner_organisation=None if org_index is None else orgs[org_index],
-                                   deadline=event.start_date + dt.timedelta(days=days))
+        f = actions.follow_up_save(
+            actor=SYSTEM,
+            kabupaten=kab,
+            event=event,
+            what=what,
+            owner_section="" if org_index is not None and owner != "Bidang Kelembagaan" else owner,
+            owner_organisation=None if org_index is None else orgs[org_index],
+            deadline=event.start_date + dt.timedelta(days=days),
+        )
         if days <= 120:
-            actions.follow_up_progress(actor=SYSTEM, follow_up=f, status="done", note="Terlaksana",
-                                       on=f.deadline - dt.timedelta(days=5))
+            actions.follow_up_progress(
+                actor=SYSTEM,
+                follow_up=f,
+                status="done",
+                note="Terlaksana",
+                on=f.deadline - dt.timedelta(days=5),
+            )
     for org in orgs[2:6]:
-        actions.agreement_save(actor=SYSTEM, kabupaten=kab, subject=f"Pengembangan koperasi milenial dengan {org.name}",
-                               number=f"MoU/{org.pk:03d}/DKUPP/XI/2019", signed_on=D(2019, 11, 12),
-                               valid_until=D(2022, 11, 12), event=event, organisations=[org])
-    actions.follow_up_save(actor=SYSTEM, kabupaten=kab, what="Perpanjangan MoU koperasi milenial",
-                           owner_section="Bidang Kelembagaan", deadline=min(today, D(2026, 6, 30)))
+        actions.agreement_save(
+            actor=SYSTEM,
+            kabupaten=kab,
+            subject=f"Pengembangan koperasi milenial dengan {org.name}",
+            number=f"MoU/{org.pk:03d}/DKUPP/XI/2019",
+            signed_on=D(2019, 11, 12),
+            valid_until=D(2022, 11, 12),
+            event=event,
+            organisations=[org],
+        )
+    actions.follow_up_save(
+        actor=SYSTEM,
+        kabupaten=kab,
+        what="Perpanjangan MoU koperasi milenial",
+        owner_section="Bidang Kelembagaan",
+        deadline=min(today, D(2026, 6, 30)),
+    )
 
 
 def _open_training(ctx, kab, orgs):
     start = ctx.today + dt.timedelta(days=30)
-    actions.event_save(actor=SYSTEM, kabupaten=kab, kind="pelatihan",
-                       title="Pelatihan pemasaran produk anggota di pasar daring", start_date=start,
-                       end_date=start + dt.timedelta(days=1), venue="Aula Dinas", capacity=40,
-                       organiser="Dinas Koperasi", status=Event.Status.OPEN, co_organisers=[orgs[0]],
-                       objectives="Memasarkan produk anggota koperasi secara daring; foto produk, harga, pengiriman.")
+    actions.event_save(
+        actor=SYSTEM,
+        kabupaten=kab,
+        kind="pelatihan",
+        title="Pelatihan pemasaran produk anggota di pasar daring",
+        start_date=start,
+        end_date=start + dt.timedelta(days=1),
+        venue="Aula Dinas",
+        capacity=40,
+        organiser="Dinas Koperasi",
+        status=Event.Status.OPEN,
+        co_organisers=[orgs[0]],
+        objectives="Memasarkan produk anggota koperasi secara daring; foto produk, harga, pengiriman.",
+    )

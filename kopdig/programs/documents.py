@@ -36,8 +36,10 @@ def event_period(event) -> str:
 
 def invitation_context(request, event, issued) -> dict:
     """``issued``: [(participation, raw token)] freshly issued for these letters."""
-    letters = [{"p": p, "url": participant_url(request, raw), "qr": qr_svg_data_uri(participant_url(request, raw))}
-               for p, raw in issued]
+    letters = [
+        {"p": p, "url": participant_url(request, raw), "qr": qr_svg_data_uri(participant_url(request, raw))}
+        for p, raw in issued
+    ]
     return {"event": event, "letters": letters, "period": event_period(event), "today": timezone.localdate()}
 
 

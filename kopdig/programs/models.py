@@ -57,7 +57,11 @@ class Organisation(models.Model):
     name = models.CharField(_("nama"), max_length=200)
     kind = models.CharField(_("jenis lembaga"), max_length=20, choices=Kind.choices)
     region = models.ForeignKey(
-        "tenancy.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "tenancy.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("wilayah"),
     )
     address = models.CharField(_("alamat"), max_length=255, blank=True)
@@ -93,12 +97,22 @@ class Person(models.Model):
     phone = models.CharField(_("no. HP"), max_length=20, blank=True)
     position = models.CharField(_("jabatan"), max_length=100, blank=True)
     cooperative = models.ForeignKey(
-        "tenancy.Cooperative", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "tenancy.Cooperative",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("koperasi"),
     )
-    member = models.ForeignKey("members.Member", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    member = models.ForeignKey(
+        "members.Member", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     organisation = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="people",
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="people",
         verbose_name=_("lembaga"),
     )
 
@@ -145,12 +159,17 @@ class Event(models.Model):
     end_date = models.DateField(_("tanggal selesai"))
     venue = models.CharField(_("tempat"), max_length=200, blank=True)
     kecamatan = models.ForeignKey(
-        "tenancy.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "tenancy.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("kecamatan"),
     )
     organiser = models.CharField(_("penyelenggara"), max_length=200, blank=True)
-    co_organisers = models.ManyToManyField(Organisation, blank=True, related_name="events",
-                                           verbose_name=_("penyelenggara bersama"))
+    co_organisers = models.ManyToManyField(
+        Organisation, blank=True, related_name="events", verbose_name=_("penyelenggara bersama")
+    )
     budget_line = models.CharField(_("mata anggaran"), max_length=200, blank=True)
     budget = models.DecimalField(_("anggaran"), **MONEY_FIELD, null=True, blank=True)
     realised_cost = models.DecimalField(_("realisasi biaya"), **MONEY_FIELD, null=True, blank=True)
@@ -158,18 +177,23 @@ class Event(models.Model):
     target_jenis = models.JSONField(_("sasaran jenis koperasi"), default=list, blank=True)
     target_kelompok = models.JSONField(_("sasaran kelompok koperasi"), default=list, blank=True)
     target_note = models.CharField(_("sasaran lain"), max_length=200, blank=True)
-    min_days = models.PositiveSmallIntegerField(_("hari hadir minimal untuk sertifikat"), null=True, blank=True)
+    min_days = models.PositiveSmallIntegerField(
+        _("hari hadir minimal untuk sertifikat"), null=True, blank=True
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     certificate_count = models.PositiveIntegerField(default=0)  # gapless certificate counter
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-start_date", "code"]
         constraints = [
             models.UniqueConstraint(fields=["kabupaten", "code"], name="event_code_unique"),
-            models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="event_dates_order"),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")), name="event_dates_order"
+            ),
         ]
         indexes = [models.Index(fields=["kabupaten", "start_date"])]
 
@@ -205,8 +229,9 @@ class Participation(models.Model):
     waiting_position = models.PositiveIntegerField(null=True, blank=True)
     certificate_number = models.CharField(_("nomor sertifikat"), max_length=40, blank=True, default="")
     certificate_issued_on = models.DateField(null=True, blank=True)
-    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                      related_name="+")
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -214,7 +239,8 @@ class Participation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["event", "person"], name="participation_once"),
             models.UniqueConstraint(
-                fields=["kabupaten", "certificate_number"], condition=~Q(certificate_number=""),
+                fields=["kabupaten", "certificate_number"],
+                condition=~Q(certificate_number=""),
                 name="certificate_number_unique",
             ),
         ]
@@ -230,8 +256,9 @@ class Attendance(models.Model):
     participation = models.ForeignKey(Participation, on_delete=models.CASCADE, related_name="attendances")
     day = models.DateField(_("hari"))
     method = models.CharField(max_length=6, choices=Method.choices)
-    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -243,7 +270,9 @@ class Material(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="materials")
     code = models.CharField(max_length=12, default=opaque_code, editable=False)
     title = models.CharField(_("judul"), max_length=200)
-    speaker = models.ForeignKey(Participation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    speaker = models.ForeignKey(
+        Participation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     file = models.FileField(_("berkas"), upload_to="program/materi/%Y/")
 
     class Meta:
@@ -262,7 +291,9 @@ class Evaluation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5), name="evaluation_1_5")]
+        constraints = [
+            models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5), name="evaluation_1_5")
+        ]
 
 
 class Agreement(models.Model):
@@ -275,12 +306,20 @@ class Agreement(models.Model):
     subject = models.CharField(_("perihal"), max_length=255)
     signed_on = models.DateField(_("tanggal penandatanganan"))
     valid_until = models.DateField(_("berlaku sampai"), null=True, blank=True)
-    event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.SET_NULL, related_name="agreements",
-                              verbose_name=_("kegiatan asal"))
-    organisations = models.ManyToManyField(Organisation, blank=True, related_name="agreements",
-                                           verbose_name=_("lembaga"))
-    cooperatives = models.ManyToManyField("tenancy.Cooperative", blank=True, related_name="+",
-                                          verbose_name=_("koperasi"))
+    event = models.ForeignKey(
+        Event,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="agreements",
+        verbose_name=_("kegiatan asal"),
+    )
+    organisations = models.ManyToManyField(
+        Organisation, blank=True, related_name="agreements", verbose_name=_("lembaga")
+    )
+    cooperatives = models.ManyToManyField(
+        "tenancy.Cooperative", blank=True, related_name="+", verbose_name=_("koperasi")
+    )
     dinas_party = models.BooleanField(_("Dinas sebagai pihak"), default=True)
     document = models.FileField(_("dokumen"), upload_to="program/mou/%Y/", blank=True)
 
@@ -288,8 +327,10 @@ class Agreement(models.Model):
         ordering = ["-signed_on"]
         constraints = [
             models.UniqueConstraint(fields=["kabupaten", "code"], name="agreement_code_unique"),
-            models.CheckConstraint(condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("signed_on")),
-                                   name="agreement_dates_order"),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("signed_on")),
+                name="agreement_dates_order",
+            ),
         ]
 
     def __str__(self):
@@ -307,15 +348,30 @@ class FollowUp(models.Model):
 
     kabupaten = models.ForeignKey(**KAB)
     code = models.CharField(max_length=12, default=opaque_code, editable=False)
-    event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.CASCADE, related_name="follow_ups")
-    agreement = models.ForeignKey(Agreement, null=True, blank=True, on_delete=models.CASCADE,
-                                  related_name="follow_ups")
+    event = models.ForeignKey(
+        Event, null=True, blank=True, on_delete=models.CASCADE, related_name="follow_ups"
+    )
+    agreement = models.ForeignKey(
+        Agreement, null=True, blank=True, on_delete=models.CASCADE, related_name="follow_ups"
+    )
     what = models.CharField(_("tindak lanjut"), max_length=255)
     owner_section = models.CharField(_("penanggung jawab (bidang Dinas)"), max_length=150, blank=True)
-    owner_cooperative = models.ForeignKey("tenancy.Cooperative", null=True, blank=True, on_delete=models.PROTECT,
-                                          related_name="+", verbose_name=_("koperasi penanggung jawab"))
-    owner_organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT,
-                                           related_name="+", verbose_name=_("lembaga penanggung jawab"))
+    owner_cooperative = models.ForeignKey(
+        "tenancy.Cooperative",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("koperasi penanggung jawab"),
+    )
+    owner_organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("lembaga penanggung jawab"),
+    )
     deadline = models.DateField(_("tenggat"))
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.OPEN)
     progress_note = models.TextField(_("catatan kemajuan"), blank=True)

@@ -30,8 +30,14 @@ urlpatterns = [
     path(D + "k/<str:code>/materi/<str:material>/", views.material_download, name="material_download"),
     path("program/p/<str:token>/", views.participant, name="participant"),
     path("program/p/<str:token>/hadir/", views.participant_check_in, name="participant_check_in"),
-    path("program/p/<str:token>/sertifikat.pdf", views.participant_certificate, name="participant_certificate"),
-    path("program/p/<str:token>/materi/<str:material>/", views.participant_material, name="participant_material"),
+    path(
+        "program/p/<str:token>/sertifikat.pdf", views.participant_certificate, name="participant_certificate"
+    ),
+    path(
+        "program/p/<str:token>/materi/<str:material>/",
+        views.participant_material,
+        name="participant_material",
+    ),
     path("program/sertifikat/", views.verify, name="verify"),
     path(K, views.coop_home, name="coop_home"),
     path(K + "<str:code>/daftar/", views.coop_register, name="coop_register"),

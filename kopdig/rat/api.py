@@ -93,23 +93,58 @@ class VoteOut(Schema):
 
 
 def _meeting_out(m) -> dict:
-    return {"code": m.code, "book_year": m.book_year, "date": m.date.isoformat(),
-            "first_call": m.first_call.isoformat(timespec="minutes"),
-            "second_call": m.second_call.isoformat(timespec="minutes") if m.second_call else None,
-            "venue": m.venue, "online_url": m.online_url, "status": m.status, "decision_number": m.decision_number,
-            "eligible": m.eligible_count, "quorum_first": m.quorum_first_required,
-            "quorum_second": m.quorum_second_required, "call": m.call or None}
+    return {
+        "code": m.code,
+        "book_year": m.book_year,
+        "date": m.date.isoformat(),
+        "first_call": m.first_call.isoformat(timespec="minutes"),
+        "second_call": m.second_call.isoformat(timespec="minutes") if m.second_call else None,
+        "venue": m.venue,
+        "online_url": m.online_url,
+        "status": m.status,
+        "decision_number": m.decision_number,
+        "eligible": m.eligible_count,
+        "quorum_first": m.quorum_first_required,
+        "quorum_second": m.quorum_second_required,
+        "call": m.call or None,
+    }
 
 
 def _item_out(it: AgendaItem) -> dict:
     closed = it.status == AgendaItem.Status.CLOSED
-    return {"code": it.code, "position": it.position, "kind": it.kind, "title": it.title, "mode": it.mode,
-            "ballot": it.ballot, "threshold": it.threshold, "seats": it.seats, "status": it.status,
-            "candidates": [{"code": c.code, "name": c.name, "position": c.position,
-                            "votes": c.votes if closed else None, "elected": c.elected} for c in it.candidates.all()],
-            "result": {"for": it.votes_for, "against": it.votes_against, "abstain": it.votes_abstain,
-                       "turnout": it.turnout, "passed": it.passed, "hand_counted": it.hand_counted,
-                       "needs_runoff": it.needs_runoff, "shu_outcome": it.shu_outcome or None} if closed else None}
+    return {
+        "code": it.code,
+        "position": it.position,
+        "kind": it.kind,
+        "title": it.title,
+        "mode": it.mode,
+        "ballot": it.ballot,
+        "threshold": it.threshold,
+        "seats": it.seats,
+        "status": it.status,
+        "candidates": [
+            {
+                "code": c.code,
+                "name": c.name,
+                "position": c.position,
+                "votes": c.votes if closed else None,
+                "elected": c.elected,
+            }
+            for c in it.candidates.all()
+        ],
+        "result": {
+            "for": it.votes_for,
+            "against": it.votes_against,
+            "abstain": it.votes_abstain,
+            "turnout": it.turnout,
+            "passed": it.passed,
+            "hand_counted": it.hand_counted,
+            "needs_runoff": it.needs_runoff,
+            "shu_outcome": it.shu_outcome or None,
+        }
+        if closed
+        else None,
+    }
 
 
 def _meeting(access, code):
@@ -132,8 +167,13 @@ def meeting(request, slug: str, code: str):
     access = api_coop(request, slug, ALL_COOP, dinas_read=True)
     m = _meeting(access, code)
     qu = selectors.quorum(access.cooperative, m)
-    return {**_meeting_out(m), "present": qu.present, "present_eligible": qu.present_eligible,
-            "first_reached": qu.first_reached, "second_reached": qu.second_reached}
+    return {
+        **_meeting_out(m),
+        "present": qu.present,
+        "present_eligible": qu.present_eligible,
+        "first_reached": qu.first_reached,
+        "second_reached": qu.second_reached,
+    }
 
 
 @router.get("/coops/{slug}/rat/meetings/{code}/items", response=responses(ItemList))
@@ -158,12 +198,30 @@ def check_in(request, slug: str, code: str, data: CheckInIn):
     body = data.dict()
 
     def fn():
-        att = actions.attendance_check_in(actor=request.user, cooperative=access.cooperative, code=code,
-                                          number=data.number, token=data.token, online=data.online)
-        return 201, {"member": att.member.number, "mode": att.mode, "checked_in_at": att.checked_in_at.isoformat()}
+        att = actions.attendance_check_in(
+            actor=request.user,
+            cooperative=access.cooperative,
+            code=code,
+            number=data.number,
+            token=data.token,
+            online=data.online,
+        )
+        return 201, {
+            "member": att.member.number,
+            "mode": att.mode,
+            "checked_in_at": att.checked_in_at.isoformat(),
+        }
 
-    return Status(*run_once(user=request.user, cooperative=access.cooperative, endpoint=f"rat.attendance.{code}",
-                            key=request.headers.get("Idempotency-Key"), body=body, fn=fn))
+    return Status(
+        *run_once(
+            user=request.user,
+            cooperative=access.cooperative,
+            endpoint=f"rat.attendance.{code}",
+            key=request.headers.get("Idempotency-Key"),
+            body=body,
+            fn=fn,
+        )
+    )
 
 
 class VoteIn(Schema):
@@ -184,12 +242,24 @@ def vote(request, slug: str, code: str, data: VoteIn):
         body = actions.secret_idempotency_body(item, body)
 
     def fn():
-        return 200, actions.vote_cast(actor=request.user, cooperative=access.cooperative, item_code=code,
-                                      choice=data.choice, candidate_code=data.candidate)
+        return 200, actions.vote_cast(
+            actor=request.user,
+            cooperative=access.cooperative,
+            item_code=code,
+            choice=data.choice,
+            candidate_code=data.candidate,
+        )
 
-    return Status(*run_once(user=request.user, cooperative=access.cooperative,
-                            endpoint=actions.VOTE_ENDPOINT.format(code=code),
-                            key=request.headers.get("Idempotency-Key"), body=body, fn=fn))
+    return Status(
+        *run_once(
+            user=request.user,
+            cooperative=access.cooperative,
+            endpoint=actions.VOTE_ENDPOINT.format(code=code),
+            key=request.headers.get("Idempotency-Key"),
+            body=body,
+            fn=fn,
+        )
+    )
 
 
 @router.get("/coops/{slug}/rat/meetings/{code}/results", response=responses(ResultsOut))

@@ -40,15 +40,23 @@ def _when(meeting) -> str:
 
 def whatsapp_text(coop, meeting, member, link: str) -> str:
     place = meeting.venue or "daring"
-    return (f"Yth. {member.name} (No. {member.number}), Anda diundang menghadiri Rapat Anggota Tahunan "
-            f"{coop.name} tahun buku {meeting.book_year} pada {_when(meeting)} di {place}. "
-            f"Tautan pribadi Anda (daftar hadir daring dan surat suara): {link}")
+    return (
+        f"Yth. {member.name} (No. {member.number}), Anda diundang menghadiri Rapat Anggota Tahunan "
+        f"{coop.name} tahun buku {meeting.book_year} pada {_when(meeting)} di {place}. "
+        f"Tautan pribadi Anda (daftar hadir daring dan surat suara): {link}"
+    )
 
 
 def invitations_context(coop, meeting, members, links: dict) -> dict:
     letters = [{"member": m, "link": links[m.number], "qr": qr_svg(links[m.number])} for m in members]
-    return {"coop": coop, "meeting": meeting, "letters": letters, "items": selectors.items(coop, meeting),
-            "when": _when(meeting), "signatures": [("Ketua", _chair(coop, meeting))]}
+    return {
+        "coop": coop,
+        "meeting": meeting,
+        "letters": letters,
+        "items": selectors.items(coop, meeting),
+        "when": _when(meeting),
+        "signatures": [("Ketua", _chair(coop, meeting))],
+    }
 
 
 def _chair(coop, meeting) -> str:
@@ -56,15 +64,28 @@ def _chair(coop, meeting) -> str:
 
 
 def minutes_context(coop, meeting) -> dict:
-    return {"coop": coop, "meeting": meeting, "items": selectors.items(coop, meeting),
-            "quorum": selectors.quorum(coop, meeting), "attendance": selectors.attendance_list(coop, meeting),
-            "elected": selectors.elected(coop, meeting), "printed_at": timezone.localdate(), "with_attendance": True,
-            "signatures": [("Pimpinan rapat", meeting.chair_name or "……………"),
-                           ("Sekretaris rapat", meeting.secretary_name or "……………"),
-                           ("Wakil anggota", meeting.witness_name or "……………")]}
+    return {
+        "coop": coop,
+        "meeting": meeting,
+        "items": selectors.items(coop, meeting),
+        "quorum": selectors.quorum(coop, meeting),
+        "attendance": selectors.attendance_list(coop, meeting),
+        "elected": selectors.elected(coop, meeting),
+        "printed_at": timezone.localdate(),
+        "with_attendance": True,
+        "signatures": [
+            ("Pimpinan rapat", meeting.chair_name or "……………"),
+            ("Sekretaris rapat", meeting.secretary_name or "……………"),
+            ("Wakil anggota", meeting.witness_name or "……………"),
+        ],
+    }
 
 
 def book_context(coop, meeting) -> dict:
     """The RAT book: cover, agenda, laporan tahunan, decisions (the attendance list, signed at the
     meeting, is in the minutes)."""
-    return {**minutes_context(coop, meeting), **selectors.annual_report(coop, meeting), "with_attendance": False}
+    return {
+        **minutes_context(coop, meeting),
+        **selectors.annual_report(coop, meeting),
+        "with_attendance": False,
+    }

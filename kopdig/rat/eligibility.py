@@ -30,8 +30,9 @@ def months_between(start: dt.date, end: dt.date) -> int:
     return max(months, 0)
 
 
-def exclusion_reasons(rule: Rule, *, active: bool, joined_on: dt.date, on: dt.date, pokok: Decimal,
-                      arrears_months: int) -> list[str]:
+def exclusion_reasons(
+    rule: Rule, *, active: bool, joined_on: dt.date, on: dt.date, pokok: Decimal, arrears_months: int
+) -> list[str]:
     """The reasons (``EligibleMember.Reason`` values) a member may not vote; [] = eligible."""
     out = []
     if not active:

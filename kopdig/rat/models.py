@@ -25,8 +25,12 @@ from kopdig.tenancy.models import opaque_code
 class RatSettings(models.Model):
     """The cooperative's RAT rules from its AD/ART (editable by the pengurus)."""
 
-    cooperative = models.OneToOneField("tenancy.Cooperative", on_delete=models.CASCADE, related_name="rat_settings")
-    notice_days = models.PositiveSmallIntegerField(_("pemberitahuan paling lambat (hari sebelum RAT)"), default=7)
+    cooperative = models.OneToOneField(
+        "tenancy.Cooperative", on_delete=models.CASCADE, related_name="rat_settings"
+    )
+    notice_days = models.PositiveSmallIntegerField(
+        _("pemberitahuan paling lambat (hari sebelum RAT)"), default=7
+    )
     # "1/2+1" = ⌊n/2⌋ + 1; "a/b" = ⌈n × a / b⌉ (tally.quorum_required).
     quorum_first = models.CharField(_("kuorum panggilan pertama"), max_length=10, default="1/2+1")
     quorum_second = models.CharField(_("kuorum panggilan kedua"), max_length=10, default="1/5")
@@ -34,12 +38,15 @@ class RatSettings(models.Model):
     require_pokok = models.BooleanField(_("simpanan pokok harus lunas"), default=True)
     # None: wajib arrears are not checked.
     max_wajib_arrears_months = models.PositiveSmallIntegerField(
-        _("tunggakan simpanan wajib maksimal (bulan)"), null=True, blank=True)
+        _("tunggakan simpanan wajib maksimal (bulan)"), null=True, blank=True
+    )
     term_years = models.PositiveSmallIntegerField(_("masa jabatan pengurus/pengawas (tahun)"), default=5)
 
     class Meta:
         constraints = [
-            models.CheckConstraint(condition=Q(term_years__gte=1, term_years__lte=10), name="rat_settings_term"),
+            models.CheckConstraint(
+                condition=Q(term_years__gte=1, term_years__lte=10), name="rat_settings_term"
+            ),
         ]
 
 
@@ -55,7 +62,9 @@ class Meeting(models.Model):
         FIRST = "first", _("Panggilan pertama")
         SECOND = "second", _("Panggilan kedua")
 
-    cooperative = models.ForeignKey("tenancy.Cooperative", on_delete=models.PROTECT, related_name="rat_meetings")
+    cooperative = models.ForeignKey(
+        "tenancy.Cooperative", on_delete=models.PROTECT, related_name="rat_meetings"
+    )
     code = models.CharField(max_length=12, default=opaque_code, editable=False)
     book_year = models.PositiveSmallIntegerField(_("tahun buku"))
     date = models.DateField(_("tanggal"))
@@ -88,8 +97,11 @@ class Meeting(models.Model):
         ordering = ["cooperative", "-book_year"]
         constraints = [
             models.UniqueConstraint(fields=["cooperative", "code"], name="rat_meeting_code_unique"),
-            models.UniqueConstraint(fields=["cooperative", "book_year"], condition=~Q(status="postponed"),
-                                    name="rat_meeting_year_unique"),
+            models.UniqueConstraint(
+                fields=["cooperative", "book_year"],
+                condition=~Q(status="postponed"),
+                name="rat_meeting_year_unique",
+            ),
         ]
 
     def __str__(self):
@@ -138,7 +150,9 @@ class Invitation(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["cooperative", "meeting", "member"], name="rat_invitation_unique"),
+            models.UniqueConstraint(
+                fields=["cooperative", "meeting", "member"], name="rat_invitation_unique"
+            ),
             models.UniqueConstraint(fields=["cooperative", "token_hash"], name="rat_invitation_token_unique"),
         ]
         indexes = [models.Index(fields=["token_hash"])]
@@ -154,13 +168,16 @@ class Attendance(models.Model):
     member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="+")
     mode = models.CharField(max_length=6, choices=Mode.choices)
     checked_in_at = models.DateTimeField()
-    checked_in_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                      related_name="+")
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["meeting", "checked_in_at"]
         constraints = [
-            models.UniqueConstraint(fields=["cooperative", "meeting", "member"], name="rat_attendance_unique"),
+            models.UniqueConstraint(
+                fields=["cooperative", "meeting", "member"], name="rat_attendance_unique"
+            ),
         ]
 
 
@@ -208,7 +225,9 @@ class AgendaItem(models.Model):
     ballot = models.CharField(max_length=6, choices=Ballot.choices, default=Ballot.OPEN)
     threshold = models.CharField(max_length=15, choices=Threshold.choices, default=Threshold.MAJORITY)
     seats = models.PositiveSmallIntegerField(default=0)  # elections only
-    runoff_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="runoffs")
+    runoff_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="runoffs"
+    )
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
     # Salt of secret-vote idempotency digests; cleared (with the keys) when the item closes.
     idem_salt = models.CharField(max_length=64, blank=True, default="")
@@ -242,7 +261,9 @@ class Candidate(models.Model):
     cooperative = models.ForeignKey("tenancy.Cooperative", on_delete=models.PROTECT, related_name="+")
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="candidates")
     code = models.CharField(max_length=12, default=opaque_code, editable=False)
-    member = models.ForeignKey("members.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey(
+        "members.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     name = models.CharField(_("nama"), max_length=150)
     position = models.CharField(_("jabatan"), max_length=12, default="anggota")  # dinas CoopOfficer.Position
     order = models.PositiveSmallIntegerField(default=0)
@@ -251,7 +272,9 @@ class Candidate(models.Model):
 
     class Meta:
         ordering = ["item", "order", "name"]
-        constraints = [models.UniqueConstraint(fields=["cooperative", "code"], name="rat_candidate_code_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["cooperative", "code"], name="rat_candidate_code_unique")
+        ]
 
 
 class Choice(models.TextChoices):
@@ -268,11 +291,15 @@ class OpenVote(models.Model):
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="open_votes")
     member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="+")
     choice = models.CharField(max_length=10, choices=Choice.choices)
-    candidate = models.ForeignKey(Candidate, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    candidate = models.ForeignKey(
+        Candidate, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     cast_at = models.DateTimeField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["cooperative", "item", "member"], name="rat_open_vote_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["cooperative", "item", "member"], name="rat_open_vote_once")
+        ]
 
 
 class SecretBallot(models.Model):
@@ -282,7 +309,9 @@ class SecretBallot(models.Model):
     cooperative = models.ForeignKey("tenancy.Cooperative", on_delete=models.PROTECT, related_name="+")
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="secret_ballots")
     choice = models.CharField(max_length=10, choices=Choice.choices)
-    candidate = models.ForeignKey(Candidate, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    candidate = models.ForeignKey(
+        Candidate, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
 
 class Turnout(models.Model):
@@ -294,7 +323,9 @@ class Turnout(models.Model):
     member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="+")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["cooperative", "item", "member"], name="rat_turnout_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["cooperative", "item", "member"], name="rat_turnout_once")
+        ]
 
 
 class ReportSection(models.Model):
@@ -304,8 +335,11 @@ class ReportSection(models.Model):
         PENGURUS = "pengurus", _("Pengurus")
         PENGAWAS = "pengawas", _("Pengawas")
 
-    LPJ_KEYS = [("organisasi", _("Organisasi dan keanggotaan")), ("usaha", _("Keadaan dan perkembangan usaha")),
-                ("hasil", _("Hasil yang dicapai dan kendala"))]
+    LPJ_KEYS = [
+        ("organisasi", _("Organisasi dan keanggotaan")),
+        ("usaha", _("Keadaan dan perkembangan usaha")),
+        ("hasil", _("Hasil yang dicapai dan kendala")),
+    ]
     PENGAWAS_KEYS = [("kelembagaan", _("Kelembagaan")), ("usaha", _("Usaha")), ("keuangan", _("Keuangan"))]
 
     cooperative = models.ForeignKey("tenancy.Cooperative", on_delete=models.PROTECT, related_name="+")
@@ -313,13 +347,16 @@ class ReportSection(models.Model):
     author = models.CharField(max_length=8, choices=Author.choices)
     key = models.CharField(max_length=20)
     text = models.TextField(blank=True, default="")
-    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["cooperative", "meeting", "author", "key"], name="rat_section_unique"),
+            models.UniqueConstraint(
+                fields=["cooperative", "meeting", "author", "key"], name="rat_section_unique"
+            ),
         ]
 
 

@@ -41,15 +41,20 @@ def meeting_get(cooperative, code: str) -> Meeting | None:
 def current_meeting(cooperative) -> Meeting | None:
     """The meeting members act on now: open, else the next published one."""
     qs = Meeting.objects.filter(cooperative=cooperative)
-    return (qs.filter(status=Meeting.Status.OPEN).order_by("-date").first()
-            or qs.filter(status=Meeting.Status.PUBLISHED).order_by("date").first())
+    return (
+        qs.filter(status=Meeting.Status.OPEN).order_by("-date").first()
+        or qs.filter(status=Meeting.Status.PUBLISHED).order_by("date").first()
+    )
 
 
 def items(cooperative, meeting):
     """The agenda with candidates (one query each)."""
     cands = Prefetch("candidates", queryset=Candidate.objects.order_by("order", "name"))
-    return list(AgendaItem.objects.filter(cooperative=cooperative, meeting=meeting)
-                .prefetch_related(cands).order_by("position"))
+    return list(
+        AgendaItem.objects.filter(cooperative=cooperative, meeting=meeting)
+        .prefetch_related(cands)
+        .order_by("position")
+    )
 
 
 def item_get(cooperative, code: str) -> AgendaItem | None:
@@ -76,17 +81,26 @@ class Quorum:
 
 def quorum(cooperative, meeting) -> Quorum:
     snap = EligibleMember.objects.filter(cooperative=cooperative, meeting=meeting).aggregate(
-        invited=Count("id"), eligible=Count("id", filter=Q(eligible=True)))
+        invited=Count("id"), eligible=Count("id", filter=Q(eligible=True))
+    )
     att = Attendance.objects.filter(cooperative=cooperative, meeting=meeting)
     eligible_ids = EligibleMember.objects.filter(cooperative=cooperative, meeting=meeting, eligible=True)
-    return Quorum(snap["eligible"], snap["invited"], att.count(),
-                  att.filter(member_id__in=eligible_ids.values("member_id")).count(),
-                  meeting.quorum_first_required, meeting.quorum_second_required)
+    return Quorum(
+        snap["eligible"],
+        snap["invited"],
+        att.count(),
+        att.filter(member_id__in=eligible_ids.values("member_id")).count(),
+        meeting.quorum_first_required,
+        meeting.quorum_second_required,
+    )
 
 
 def attendance_list(cooperative, meeting):
-    return (Attendance.objects.filter(cooperative=cooperative, meeting=meeting)
-            .select_related("member").order_by("member__number"))
+    return (
+        Attendance.objects.filter(cooperative=cooperative, meeting=meeting)
+        .select_related("member")
+        .order_by("member__number")
+    )
 
 
 def eligibility_list(cooperative, meeting, *, eligible: bool | None = None):
@@ -105,6 +119,7 @@ def invited_members(cooperative, meeting, numbers=None):
 
 # --- the member's ballot -------------------------------------------------------------------
 
+
 @dataclass
 class BallotLine:
     item: AgendaItem
@@ -119,23 +134,45 @@ def ballot(cooperative, meeting, member) -> dict:
     snap = EligibleMember.objects.filter(cooperative=cooperative, meeting=meeting, member=member).first()
     present = Attendance.objects.filter(cooperative=cooperative, meeting=meeting, member=member).exists()
     agenda = items(cooperative, meeting)
-    open_votes = {v.item_id: v for v in OpenVote.objects.filter(cooperative=cooperative, item__meeting=meeting,
-                                                                 member=member).select_related("candidate")}
-    secret = set(Turnout.objects.filter(cooperative=cooperative, item__meeting=meeting, member=member)
-                 .values_list("item_id", flat=True))
+    open_votes = {
+        v.item_id: v
+        for v in OpenVote.objects.filter(
+            cooperative=cooperative, item__meeting=meeting, member=member
+        ).select_related("candidate")
+    }
+    secret = set(
+        Turnout.objects.filter(cooperative=cooperative, item__meeting=meeting, member=member).values_list(
+            "item_id", flat=True
+        )
+    )
     lines = []
     for it in agenda:
         v = open_votes.get(it.pk)
-        lines.append(BallotLine(it, v is not None or it.pk in secret, v.choice if v else None,
-                                v.candidate.name if v and v.candidate_id else None))
-    return {"meeting": meeting, "member": member, "snapshot": snap, "eligible": bool(snap and snap.eligible),
-            "present": present, "lines": lines}
+        lines.append(
+            BallotLine(
+                it,
+                v is not None or it.pk in secret,
+                v.choice if v else None,
+                v.candidate.name if v and v.candidate_id else None,
+            )
+        )
+    return {
+        "meeting": meeting,
+        "member": member,
+        "snapshot": snap,
+        "eligible": bool(snap and snap.eligible),
+        "present": present,
+        "lines": lines,
+    }
 
 
 # --- the laporan tahunan -------------------------------------------------------------------
 
+
 def sections(cooperative, meeting) -> dict:
-    have = {(s.author, s.key): s for s in ReportSection.objects.filter(cooperative=cooperative, meeting=meeting)}
+    have = {
+        (s.author, s.key): s for s in ReportSection.objects.filter(cooperative=cooperative, meeting=meeting)
+    }
     return {
         "pengurus": [(k, label, have.get(("pengurus", k))) for k, label in ReportSection.LPJ_KEYS],
         "pengawas": [(k, label, have.get(("pengawas", k))) for k, label in ReportSection.PENGAWAS_KEYS],
@@ -143,9 +180,15 @@ def sections(cooperative, meeting) -> dict:
 
 
 def rapb(cooperative, meeting) -> dict:
-    lines = list(RapbLine.objects.filter(cooperative=cooperative, meeting=meeting).order_by("group", "position"))
-    totals = dict(RapbLine.objects.filter(cooperative=cooperative, meeting=meeting).values("group")
-                  .annotate(s=Sum("amount")).values_list("group", "s"))
+    lines = list(
+        RapbLine.objects.filter(cooperative=cooperative, meeting=meeting).order_by("group", "position")
+    )
+    totals = dict(
+        RapbLine.objects.filter(cooperative=cooperative, meeting=meeting)
+        .values("group")
+        .annotate(s=Sum("amount"))
+        .values_list("group", "s")
+    )
     return {"lines": lines, "totals": {g: totals.get(g, ZERO) for g in RapbLine.Group.values}}
 
 
@@ -169,8 +212,10 @@ def _proposed_amounts(lines, amount: Decimal):
 
 def statements_of(cooperative, year: int) -> dict:
     end = dt.date(year, 12, 31)
-    return {"balance_sheet": statements.balance_sheet(cooperative, end),
-            "income": statements.income_statement(cooperative, dt.date(year, 1, 1), end)}
+    return {
+        "balance_sheet": statements.balance_sheet(cooperative, end),
+        "income": statements.income_statement(cooperative, dt.date(year, 1, 1), end),
+    }
 
 
 def report_warning(meeting, today: dt.date | None = None) -> str:
@@ -180,8 +225,10 @@ def report_warning(meeting, today: dt.date | None = None) -> str:
     if meeting.report_ready_on and meeting.report_ready_on <= deadline:
         return ""
     if meeting.report_ready_on:
-        return (f"Laporan tahunan baru siap {meeting.report_ready_on:%d-%m-%Y}, kurang dari {READY_DAYS} hari "
-                "sebelum RAT.")
+        return (
+            f"Laporan tahunan baru siap {meeting.report_ready_on:%d-%m-%Y}, kurang dari {READY_DAYS} hari "
+            "sebelum RAT."
+        )
     if meeting.status in (Meeting.Status.CLOSED, Meeting.Status.POSTPONED):
         return ""
     when = "sudah lewat" if today > deadline else "paling lambat"
@@ -189,11 +236,18 @@ def report_warning(meeting, today: dt.date | None = None) -> str:
 
 
 def annual_report(cooperative, meeting) -> dict:
-    return {"sections": sections(cooperative, meeting), "statements": statements_of(cooperative, meeting.book_year),
-            "shu": shu_proposal(cooperative, meeting.book_year), "rapb": rapb(cooperative, meeting),
-            "warning": report_warning(meeting)}
+    return {
+        "sections": sections(cooperative, meeting),
+        "statements": statements_of(cooperative, meeting.book_year),
+        "shu": shu_proposal(cooperative, meeting.book_year),
+        "rapb": rapb(cooperative, meeting),
+        "warning": report_warning(meeting),
+    }
 
 
 def elected(cooperative, meeting):
-    return (Candidate.objects.filter(cooperative=cooperative, item__meeting=meeting, elected=True)
-            .select_related("item").order_by("item__position", "order"))
+    return (
+        Candidate.objects.filter(cooperative=cooperative, item__meeting=meeting, elected=True)
+        .select_related("item")
+        .order_by("item__position", "order")
+    )

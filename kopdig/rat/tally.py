@@ -73,8 +73,13 @@ class Decision:
 
 
 def decide(threshold: str, votes_for: int, votes_against: int, votes_abstain: int) -> Decision:
-    return Decision(votes_for, votes_against, votes_abstain, votes_for + votes_against + votes_abstain,
-                    threshold_met(threshold, votes_for, votes_against))
+    return Decision(
+        votes_for,
+        votes_against,
+        votes_abstain,
+        votes_for + votes_against + votes_abstain,
+        threshold_met(threshold, votes_for, votes_against),
+    )
 
 
 @dataclass(frozen=True)

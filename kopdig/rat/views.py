@@ -56,10 +56,20 @@ def index(request):
     if request.method == "POST":
         if request.access.role not in BOARD:
             raise Http404
-        if form.is_valid() and _run(request, actions.meeting_schedule, _("RAT dijadwalkan."), **form.cleaned_data):
+        if form.is_valid() and _run(
+            request, actions.meeting_schedule, _("RAT dijadwalkan."), **form.cleaned_data
+        ):
             return redirect("rat:index", coop.slug)
-    return render(request, "rat/index.html", {"coop": coop, "meetings": selectors.meeting_list(coop), "form": form,
-                                              "can_edit": request.access.role in BOARD})
+    return render(
+        request,
+        "rat/index.html",
+        {
+            "coop": coop,
+            "meetings": selectors.meeting_list(coop),
+            "form": form,
+            "can_edit": request.access.role in BOARD,
+        },
+    )
 
 
 @coop_view(BOARD)
@@ -78,17 +88,32 @@ def rules(request):
 def meeting(request, code):
     coop = request.coop
     m = _meeting_or_404(coop, code)
-    return render(request, "rat/meeting.html", {
-        "coop": coop, "meeting": m, "items": selectors.items(coop, m), "quorum": selectors.quorum(coop, m),
-        "warning": selectors.report_warning(m), "item_form": forms.ItemForm(),
-        "can_edit": request.access.role in BOARD, "is_staff": request.access.role in STAFF,
-        "elected": selectors.elected(coop, m)})
+    return render(
+        request,
+        "rat/meeting.html",
+        {
+            "coop": coop,
+            "meeting": m,
+            "items": selectors.items(coop, m),
+            "quorum": selectors.quorum(coop, m),
+            "warning": selectors.report_warning(m),
+            "item_form": forms.ItemForm(),
+            "can_edit": request.access.role in BOARD,
+            "is_staff": request.access.role in STAFF,
+            "elected": selectors.elected(coop, m),
+        },
+    )
 
 
 @coop_view(BOARD)
 @require_POST
 def publish(request, code):
-    _run(request, actions.meeting_publish, _("RAT diumumkan; daftar anggota berhak suara dibekukan."), code=code)
+    _run(
+        request,
+        actions.meeting_publish,
+        _("RAT diumumkan; daftar anggota berhak suara dibekukan."),
+        code=code,
+    )
     return _back(request, code)
 
 
@@ -102,16 +127,28 @@ def open_meeting(request, code):
 @coop_view(BOARD)
 @require_POST
 def postpone(request, code):
-    _run(request, actions.meeting_postpone, _("Rapat ditunda."), code=code, reason=request.POST.get("reason", ""))
+    _run(
+        request,
+        actions.meeting_postpone,
+        _("Rapat ditunda."),
+        code=code,
+        reason=request.POST.get("reason", ""),
+    )
     return _back(request, code)
 
 
 @coop_view(BOARD)
 @require_POST
 def close(request, code):
-    _run(request, actions.meeting_close, _("Rapat ditutup; catatan RAT Dinas diperbarui."), code=code,
-         chair_name=request.POST.get("chair_name", ""), secretary_name=request.POST.get("secretary_name", ""),
-         witness_name=request.POST.get("witness_name", ""))
+    _run(
+        request,
+        actions.meeting_close,
+        _("Rapat ditutup; catatan RAT Dinas diperbarui."),
+        code=code,
+        chair_name=request.POST.get("chair_name", ""),
+        secretary_name=request.POST.get("secretary_name", ""),
+        witness_name=request.POST.get("witness_name", ""),
+    )
     return _back(request, code)
 
 
@@ -120,7 +157,13 @@ def close(request, code):
 def item_add(request, code):
     form = forms.ItemForm(request.POST)
     if form.is_valid():
-        _run(request, actions.agenda_item_save, _("Mata acara disimpan."), meeting_code=code, **form.action_kwargs())
+        _run(
+            request,
+            actions.agenda_item_save,
+            _("Mata acara disimpan."),
+            meeting_code=code,
+            **form.action_kwargs(),
+        )
     else:
         messages.error(request, _("Periksa isian mata acara."))
     return _back(request, code)
@@ -137,8 +180,14 @@ def item_open(request, code, item):
 @require_POST
 def item_close(request, code, item):
     agreed = request.POST.get("agreed")
-    _run(request, actions.item_close, _("Mata acara diputuskan."), item_code=item,
-         agreed=None if agreed is None else agreed == "1", note=request.POST.get("note", ""))
+    _run(
+        request,
+        actions.item_close,
+        _("Mata acara diputuskan."),
+        item_code=item,
+        agreed=None if agreed is None else agreed == "1",
+        note=request.POST.get("note", ""),
+    )
     return _back(request, code)
 
 
@@ -151,8 +200,14 @@ def item_totals(request, code, item):
     except ValueError:
         messages.error(request, _("Jumlah suara harus angka."))
         return _back(request, code)
-    _run(request, actions.item_totals_enter, _("Hitungan manual dicatat."), item_code=item,
-         candidate_votes=cands, **figures)
+    _run(
+        request,
+        actions.item_totals_enter,
+        _("Hitungan manual dicatat."),
+        item_code=item,
+        candidate_votes=cands,
+        **figures,
+    )
     return _back(request, code)
 
 
@@ -164,19 +219,36 @@ def desk(request, code):
     if request.method == "POST":
         value = (request.POST.get("number") or "").strip()
         token = value.rsplit("/", 2)[-2] if "/rat/" in value else ""
-        _run(request, actions.attendance_check_in, _("Kehadiran dicatat."), code=code,
-             number="" if token else value, token=token)
+        _run(
+            request,
+            actions.attendance_check_in,
+            _("Kehadiran dicatat."),
+            code=code,
+            number="" if token else value,
+            token=token,
+        )
         return redirect("rat:desk", coop.slug, code)
-    return render(request, "rat/desk.html", {"coop": coop, "meeting": m, "quorum": selectors.quorum(coop, m),
-                                             "attendance": selectors.attendance_list(coop, m)})
+    return render(
+        request,
+        "rat/desk.html",
+        {
+            "coop": coop,
+            "meeting": m,
+            "quorum": selectors.quorum(coop, m),
+            "attendance": selectors.attendance_list(coop, m),
+        },
+    )
 
 
 @coop_view(READERS, dinas_read=True)
 def eligibility(request, code):
     coop = request.coop
     m = _meeting_or_404(coop, code)
-    return render(request, "rat/eligibility.html", {"coop": coop, "meeting": m,
-                                                    "rows": selectors.eligibility_list(coop, m)})
+    return render(
+        request,
+        "rat/eligibility.html",
+        {"coop": coop, "meeting": m, "rows": selectors.eligibility_list(coop, m)},
+    )
 
 
 @coop_view(ALL_COOP, dinas_read=True)
@@ -184,16 +256,32 @@ def report(request, code):
     """The laporan tahunan; the pengurus writes the LPJ sections, a pengawas the pengawas report."""
     coop = request.coop
     m = _meeting_or_404(coop, code)
-    return render(request, "rat/report.html", {"coop": coop, "meeting": m, **selectors.annual_report(coop, m),
-                                               "role": request.access.role, "groups": RapbLine.Group.choices})
+    return render(
+        request,
+        "rat/report.html",
+        {
+            "coop": coop,
+            "meeting": m,
+            **selectors.annual_report(coop, m),
+            "role": request.access.role,
+            "groups": RapbLine.Group.choices,
+        },
+    )
 
 
 @coop_view(BOARD | SUPERVISORS)
 @require_POST
 def section_save(request, code):
     author = "pengawas" if request.access.role in SUPERVISORS else "pengurus"
-    _run(request, actions.report_section_save, _("Bagian laporan disimpan."), code=code, author=author,
-         key=request.POST.get("key", ""), text=request.POST.get("text", ""))
+    _run(
+        request,
+        actions.report_section_save,
+        _("Bagian laporan disimpan."),
+        code=code,
+        author=author,
+        key=request.POST.get("key", ""),
+        text=request.POST.get("text", ""),
+    )
     return redirect("rat:report", request.coop.slug, code)
 
 
@@ -213,16 +301,27 @@ def rapb_save(request, code):
         except Exception:  # noqa: BLE001 (any unreadable upload is the same user error)
             messages.error(request, _("Berkas Excel tidak dapat dibaca."))
             return redirect("rat:report", request.coop.slug, code)
-        lines = [(str(r.get("kelompok") or "").strip().lower(), str(r.get("uraian") or ""), r.get("jumlah"))
-                 for _n, r in rows]
+        lines = [
+            (str(r.get("kelompok") or "").strip().lower(), str(r.get("uraian") or ""), r.get("jumlah"))
+            for _n, r in rows
+        ]
     else:
-        lines = [(g, n, a) for g, n, a in zip(request.POST.getlist("group"), request.POST.getlist("name"),
-                                              request.POST.getlist("amount"), strict=False) if n.strip()]
+        lines = [
+            (g, n, a)
+            for g, n, a in zip(
+                request.POST.getlist("group"),
+                request.POST.getlist("name"),
+                request.POST.getlist("amount"),
+                strict=False,
+            )
+            if n.strip()
+        ]
     _run(request, actions.rapb_lines_save, _("RAPB disimpan."), code=code, lines=lines)
     return redirect("rat:report", request.coop.slug, code)
 
 
 # --- invitations ---------------------------------------------------------------------------
+
 
 def _ballot_url(request, coop, token: str) -> str:
     return request.build_absolute_uri(reverse("rat:token_ballot", args=[coop.slug, token]))
@@ -243,8 +342,12 @@ def letters(request, code):
         return _back(request, code)
     members = selectors.invited_members(coop, m, tokens.keys())
     links = {n: _ballot_url(request, coop, t) for n, t in tokens.items()}
-    return pdf_response("rat/invitations_pdf.html", documents.invitations_context(coop, m, members, links),
-                        f"undangan-rat-{m.book_year}.pdf", request)
+    return pdf_response(
+        "rat/invitations_pdf.html",
+        documents.invitations_context(coop, m, members, links),
+        f"undangan-rat-{m.book_year}.pdf",
+        request,
+    )
 
 
 @coop_view(STAFF)
@@ -258,32 +361,46 @@ def whatsapp(request, code, number):
         messages.error(request, _("Anggota tidak ditemukan atau tidak memiliki nomor HP."))
         return _back(request, code)
     try:
-        token = actions.invitations_issue(actor=request.user, cooperative=coop, code=code, numbers=[number],
-                                          via="whatsapp")[number]
+        token = actions.invitations_issue(
+            actor=request.user, cooperative=coop, code=code, numbers=[number], via="whatsapp"
+        )[number]
     except DomainError as exc:
         messages.error(request, str(exc))
         return _back(request, code)
     text = documents.whatsapp_text(coop, m, member, _ballot_url(request, coop, token))
-    return HttpResponseRedirect(f"https://wa.me/{documents.wa_number(member.phone)}?text={urllib.parse.quote(text)}")
+    return HttpResponseRedirect(
+        f"https://wa.me/{documents.wa_number(member.phone)}?text={urllib.parse.quote(text)}"
+    )
 
 
 # --- the member's ballot -------------------------------------------------------------------
 
+
 def _ballot_page(request, coop, m, member, post_url, token=""):
-    return render(request, "rat/ballot.html", {"coop": coop, **selectors.ballot(coop, m, member),
-                                               "post_url": post_url, "token": token})
+    return render(
+        request,
+        "rat/ballot.html",
+        {"coop": coop, **selectors.ballot(coop, m, member), "post_url": post_url, "token": token},
+    )
 
 
 def _vote_from_post(request, cooperative, actor, token):
     item = request.POST.get("item", "")
     try:
         if request.POST.get("check_in"):
-            actions.attendance_check_in(actor=actor, cooperative=cooperative, code=request.POST["check_in"],
-                                        token=token, online=True)
+            actions.attendance_check_in(
+                actor=actor, cooperative=cooperative, code=request.POST["check_in"], token=token, online=True
+            )
             messages.success(request, _("Anda tercatat hadir secara daring."))
         else:
-            actions.vote_cast(actor=actor, cooperative=cooperative, item_code=item, token=token,
-                              choice=request.POST.get("choice", ""), candidate_code=request.POST.get("candidate", ""))
+            actions.vote_cast(
+                actor=actor,
+                cooperative=cooperative,
+                item_code=item,
+                token=token,
+                choice=request.POST.get("choice", ""),
+                candidate_code=request.POST.get("candidate", ""),
+            )
             messages.success(request, _("Suara Anda sudah tercatat."))
     except DomainError as exc:
         messages.error(request, str(exc))
@@ -322,17 +439,23 @@ def token_ballot(request, slug, token):
 
 # --- documents -----------------------------------------------------------------------------
 
+
 @coop_view(READERS, dinas_read=True)
 def minutes_pdf(request, code):
     coop = request.coop
     m = _meeting_or_404(coop, code)
-    return pdf_response("rat/minutes_pdf.html", documents.minutes_context(coop, m),
-                        f"berita-acara-rat-{m.book_year}.pdf", request)
+    return pdf_response(
+        "rat/minutes_pdf.html",
+        documents.minutes_context(coop, m),
+        f"berita-acara-rat-{m.book_year}.pdf",
+        request,
+    )
 
 
 @coop_view(ALL_COOP, dinas_read=True)
 def book_pdf(request, code):
     coop = request.coop
     m = _meeting_or_404(coop, code)
-    return pdf_response("rat/book_pdf.html", documents.book_context(coop, m), f"buku-rat-{m.book_year}.pdf", request)
-
+    return pdf_response(
+        "rat/book_pdf.html", documents.book_context(coop, m), f"buku-rat-{m.book_year}.pdf", request
+    )

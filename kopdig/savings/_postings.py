@@ -47,18 +47,29 @@ DEFAULTS = [
     # code, name, kind, fields
     ("pokok", "Simpanan Pokok", Kind.POKOK, {"amount": Decimal("100000")}),
     ("wajib", "Simpanan Wajib", Kind.WAJIB, {"amount": Decimal("25000")}),
-    ("sukarela", "Simpanan Sukarela (Tabungan)", Kind.SUKARELA,
-     {"rate": Decimal("3"), "basis": SavingsProduct.Basis.DAILY, "min_balance": Decimal("10000")}),
-    ("berjangka-12", "Simpanan Berjangka 12 Bulan", Kind.BERJANGKA,
-     {"rate": Decimal("6"), "term_months": 12, "penalty_pct": Decimal("1")}),
+    (
+        "sukarela",
+        "Simpanan Sukarela (Tabungan)",
+        Kind.SUKARELA,
+        {"rate": Decimal("3"), "basis": SavingsProduct.Basis.DAILY, "min_balance": Decimal("10000")},
+    ),
+    (
+        "berjangka-12",
+        "Simpanan Berjangka 12 Bulan",
+        Kind.BERJANGKA,
+        {"rate": Decimal("6"), "term_months": 12, "penalty_pct": Decimal("1")},
+    ),
 ]
 
 
 def ensure_products(cooperative) -> dict[str, SavingsProduct]:
     """Create the default products the cooperative lacks (berjangka only where its chart has the
     account); return {kind: the default product of that kind}. Idempotent."""
-    keys = set(Account.objects.filter(cooperative=cooperative, system_key__in=LEDGER_KEY.values())
-               .values_list("system_key", flat=True))
+    keys = set(
+        Account.objects.filter(cooperative=cooperative, system_key__in=LEDGER_KEY.values()).values_list(
+            "system_key", flat=True
+        )
+    )
     existing = {p.code: p for p in SavingsProduct.objects.filter(cooperative=cooperative)}
     for code, name, kind, fields in DEFAULTS:
         if code in existing or LEDGER_KEY[kind] not in keys:
@@ -83,19 +94,26 @@ def product_for(cooperative, kind: str) -> SavingsProduct:
 
 # --- accounts -------------------------------------------------------------------------------
 
+
 def open_account(cooperative, member, product: SavingsProduct, date: dt.date, **terms) -> SavingsAccount:
     _require_atomic()
     n = next_number(cooperative, "savings_account", 0)
     return SavingsAccount.objects.create(
-        cooperative=cooperative, member=member, product=product, kind=product.kind,
-        number=f"{ACCOUNT_PREFIX[product.kind]}-{n:06d}", opened_on=date, **terms,
+        cooperative=cooperative,
+        member=member,
+        product=product,
+        kind=product.kind,
+        number=f"{ACCOUNT_PREFIX[product.kind]}-{n:06d}",
+        opened_on=date,
+        **terms,
     )
 
 
 def account_of(cooperative, member, kind: str, date: dt.date, *, create: bool = True, lock: bool = False):
     """The member's active account of ``kind`` (the default product's), opened when missing."""
-    qs = SavingsAccount.objects.filter(cooperative=cooperative, member=member, kind=kind,
-                                       status=SavingsAccount.Status.AKTIF).order_by("id")
+    qs = SavingsAccount.objects.filter(
+        cooperative=cooperative, member=member, kind=kind, status=SavingsAccount.Status.AKTIF
+    ).order_by("id")
     if lock:
         qs = qs.select_for_update()
     acc = qs.first()
@@ -108,8 +126,13 @@ def account_of(cooperative, member, kind: str, date: dt.date, *, create: bool = 
 
 def lock_accounts(cooperative, numbers) -> dict[str, SavingsAccount]:
     """Lock accounts by number in a deterministic (id) order; unknown numbers raise."""
-    accounts = {a.number: a for a in SavingsAccount.objects.select_for_update(of=("self",)).select_related("product", "member")
-                .filter(cooperative=cooperative, number__in=list(numbers)).order_by("id")}
+    accounts = {
+        a.number: a
+        for a in SavingsAccount.objects.select_for_update(of=("self",))
+        .select_related("product", "member")
+        .filter(cooperative=cooperative, number__in=list(numbers))
+        .order_by("id")
+    }
     for number in numbers:
         if number not in accounts:
             raise SavingsError(f"Rekening {number} tidak ditemukan.")
@@ -117,6 +140,7 @@ def lock_accounts(cooperative, numbers) -> dict[str, SavingsAccount]:
 
 
 # --- receipts and transactions ----------------------------------------------------------------
+
 
 def receipt_number(cooperative, date: dt.date) -> str:
     """Reserve the next kuitansi number (gapless per cooperative and year) BEFORE posting, so the
@@ -134,19 +158,35 @@ def lock_receipt_numbers(cooperative, date: dt.date) -> None:
 def new_receipt(*, number, cooperative, date, type, member, amount, cashier, memo, entry) -> Receipt:
     _require_atomic()
     return Receipt.objects.create(
-        cooperative=cooperative, number=number, date=date, type=type, member=member,
-        amount=q(amount), memo=memo[:255], cashier=user_of(cashier),
+        cooperative=cooperative,
+        number=number,
+        date=date,
+        type=type,
+        member=member,
+        amount=q(amount),
+        memo=memo[:255],
+        cashier=user_of(cashier),
         entry=entry,
     )
 
 
-def record(*, account: SavingsAccount, amount, type, date, entry, actor=None, memo="", receipt=None,
-           period=None) -> SavingsTransaction:
+def record(
+    *, account: SavingsAccount, amount, type, date, entry, actor=None, memo="", receipt=None, period=None
+) -> SavingsTransaction:
     """Write one savings transaction and move the balance cache (and wajib dues) with it."""
     amount = q(amount)
     tx = SavingsTransaction.objects.create(
-        cooperative_id=account.cooperative_id, account=account, member_id=account.member_id, kind=account.kind,
-        date=date, type=type, amount=amount, memo=memo[:255], entry=entry, receipt=receipt, period=period,
+        cooperative_id=account.cooperative_id,
+        account=account,
+        member_id=account.member_id,
+        kind=account.kind,
+        date=date,
+        type=type,
+        amount=amount,
+        memo=memo[:255],
+        entry=entry,
+        receipt=receipt,
+        period=period,
         created_by=user_of(actor),
     )
     # Round: SQLite adds decimals as floats; keep the stored cache at whole sen (exact on PostgreSQL).
@@ -160,8 +200,11 @@ def record(*, account: SavingsAccount, amount, type, date, entry, actor=None, me
 def allocate_wajib(account: SavingsAccount, amount: Decimal) -> None:
     """Apply a wajib payment to the member's open dues, oldest first; the rest is kept as credit."""
     left = amount
-    dues = (Due.objects.select_for_update().filter(cooperative_id=account.cooperative_id, member_id=account.member_id,
-                                                   paid__lt=F("amount")).order_by("period"))
+    dues = (
+        Due.objects.select_for_update()
+        .filter(cooperative_id=account.cooperative_id, member_id=account.member_id, paid__lt=F("amount"))
+        .order_by("period")
+    )
     for due in dues:
         if left <= 0:
             break
@@ -173,7 +216,9 @@ def allocate_wajib(account: SavingsAccount, amount: Decimal) -> None:
         account.wajib_credit += left
 
 
-def credit_sukarela(*, cooperative, member, amount, date, actor, memo, contra_account, source_type, source_ref):
+def credit_sukarela(
+    *, cooperative, member, amount, date, actor, memo, contra_account, source_type, source_ref
+):
     """Post Dr ``contra_account`` / Cr simpanan_sukarela and credit the member's sukarela account.
 
     Opens the member's sukarela account when missing, updates its balance cache and records the
@@ -186,7 +231,15 @@ def credit_sukarela(*, cooperative, member, amount, date, actor, memo, contra_ac
     if member.cooperative_id != cooperative.pk:
         raise SavingsError("Anggota bukan anggota koperasi ini.")
     account = account_of(cooperative, member, Kind.SUKARELA, date, lock=True)
-    entry = post(cooperative=cooperative, date=date, memo=memo, actor=actor, source_type=source_type,
-                 source_ref=source_ref, lines=[Line(contra_account, debit=amount),
-                                               Line(account.product.ledger_key, credit=amount)])
-    return record(account=account, amount=amount, type="credit", date=date, entry=entry, actor=actor, memo=memo)
+    entry = post(
+        cooperative=cooperative,
+        date=date,
+        memo=memo,
+        actor=actor,
+        source_type=source_type,
+        source_ref=source_ref,
+        lines=[Line(contra_account, debit=amount), Line(account.product.ledger_key, credit=amount)],
+    )
+    return record(
+        account=account, amount=amount, type="credit", date=date, entry=entry, actor=actor, memo=memo
+    )

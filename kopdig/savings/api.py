@@ -93,9 +93,17 @@ class PassbookOut(Schema):
 
 
 def account_out(a: SavingsAccount) -> dict:
-    return {"number": a.number, "member": a.member.number, "member_name": a.member.name, "product": a.product.code,
-            "kind": a.kind, "status": a.status, "balance": str(a.balance), "opened_on": a.opened_on.isoformat(),
-            "maturity_on": a.maturity_on.isoformat() if a.maturity_on else None}
+    return {
+        "number": a.number,
+        "member": a.member.number,
+        "member_name": a.member.name,
+        "product": a.product.code,
+        "kind": a.kind,
+        "status": a.status,
+        "balance": str(a.balance),
+        "opened_on": a.opened_on.isoformat(),
+        "maturity_on": a.maturity_on.isoformat() if a.maturity_on else None,
+    }
 
 
 def _own_member(access, request):
@@ -110,7 +118,9 @@ def account_list(request, slug: str, params: Query[AccountsQuery]):
     """Savings accounts of one member (``member`` = member number); an anggota gets their own."""
     access = api_coop(request, slug, ALL_COOP, dinas_read=True)
     coop = access.cooperative
-    qs = SavingsAccount.objects.filter(cooperative=coop).select_related("member", "product").order_by("number")
+    qs = (
+        SavingsAccount.objects.filter(cooperative=coop).select_related("member", "product").order_by("number")
+    )
     if access.role == "anggota":
         member = _own_member(access, request)
         if params.member and params.member != member.number:
@@ -132,14 +142,34 @@ def transaction_post(request, slug: str, data: SavingsTransactionIn):
 
     def fn():
         action = actions.savings_deposit if data.type == "deposit" else actions.savings_withdraw
-        receipt = action(actor=request.user, cooperative=coop, account=data.account, amount=str(data.amount),
-                         date=data.date, memo=data.memo)
+        receipt = action(
+            actor=request.user,
+            cooperative=coop,
+            account=data.account,
+            amount=str(data.amount),
+            date=data.date,
+            memo=data.memo,
+        )
         acc = SavingsAccount.objects.get(cooperative=coop, number=data.account)
-        return 201, {"receipt": receipt.number, "account": acc.number, "type": data.type, "amount": str(receipt.amount),
-                     "date": receipt.date.isoformat(), "balance": str(acc.balance)}
+        return 201, {
+            "receipt": receipt.number,
+            "account": acc.number,
+            "type": data.type,
+            "amount": str(receipt.amount),
+            "date": receipt.date.isoformat(),
+            "balance": str(acc.balance),
+        }
 
-    return Status(*run_once(user=request.user, cooperative=coop, endpoint="savings.transactions",
-                            key=request.headers.get("Idempotency-Key"), body=body, fn=fn))
+    return Status(
+        *run_once(
+            user=request.user,
+            cooperative=coop,
+            endpoint="savings.transactions",
+            key=request.headers.get("Idempotency-Key"),
+            body=body,
+            fn=fn,
+        )
+    )
 
 
 @router.get("/coops/{slug}/savings/accounts/{number}/statement", response=responses(PassbookOut))
@@ -153,9 +183,19 @@ def statement(request, slug: str, number: str, params: Query[StatementQuery]):
     return {
         "account": account_out(acc),
         "start": params.start.isoformat() if params.start else None,
-        "end": params.end.isoformat() if params.end else None, "opening": str(opening),
+        "end": params.end.isoformat() if params.end else None,
+        "opening": str(opening),
         "closing": str(rows[-1].running if rows else opening),
-        "items": [{"date": t.date.isoformat(), "type": t.type, "memo": t.memo, "amount": str(t.amount),
-                   "balance": str(t.running), "receipt": t.receipt.number if t.receipt_id else None,
-                   "journal": t.entry.number} for t in rows],
+        "items": [
+            {
+                "date": t.date.isoformat(),
+                "type": t.type,
+                "memo": t.memo,
+                "amount": str(t.amount),
+                "balance": str(t.running),
+                "receipt": t.receipt.number if t.receipt_id else None,
+                "journal": t.entry.number,
+            }
+            for t in rows
+        ],
     }

@@ -16,8 +16,21 @@ from django.utils import timezone
 
 from .models import SavingsAccount, SavingsTransaction
 
-TX_FIELDS = ["cooperative", "account", "member", "kind", "date", "type", "amount", "memo", "entry", "receipt", "period",
-             "created_by", "created_at"]
+TX_FIELDS = [
+    "cooperative",
+    "account",
+    "member",
+    "kind",
+    "date",
+    "type",
+    "amount",
+    "memo",
+    "entry",
+    "receipt",
+    "period",
+    "created_by",
+    "created_at",
+]
 
 
 def insert(model, fields, rows) -> int:
@@ -56,23 +69,45 @@ def add_to_column(model, column: str, deltas: list[tuple[int, object]], batch: i
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             for i in range(0, len(rows), batch):
-                part = rows[i:i + batch]
-                cursor.execute(f"SELECT id FROM {table} WHERE id = ANY(%s) ORDER BY id FOR UPDATE",
-                               [[pk for pk, _ in part]])
+                part = rows[i : i + batch]
+                cursor.execute(
+                    f"SELECT id FROM {table} WHERE id = ANY(%s) ORDER BY id FOR UPDATE",
+                    [[pk for pk, _ in part]],
+                )
                 values = ", ".join(["(%s::bigint, %s::numeric)"] * len(part))
-                cursor.execute(f"UPDATE {table} AS t SET {col} = ROUND(t.{col} + v.delta, 2) "
-                               f"FROM (VALUES {values}) AS v(id, delta) WHERE t.id = v.id",
-                               [v for row in part for v in row])
+                cursor.execute(
+                    f"UPDATE {table} AS t SET {col} = ROUND(t.{col} + v.delta, 2) "
+                    f"FROM (VALUES {values}) AS v(id, delta) WHERE t.id = v.id",
+                    [v for row in part for v in row],
+                )
         else:
-            cursor.executemany(f"UPDATE {table} SET {col} = ROUND({col} + %s, 2) WHERE id = %s",
-                               [(delta, pk) for pk, delta in rows])
+            cursor.executemany(
+                f"UPDATE {table} SET {col} = ROUND({col} + %s, 2) WHERE id = %s",
+                [(delta, pk) for pk, delta in rows],
+            )
 
 
 def insert_transactions(txs: list[SavingsTransaction]) -> int:
     """Insert unsaved SavingsTransaction objects (what ``bulk_create`` would write)."""
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    rows = [(t.cooperative_id, t.account_id, t.member_id, t.kind, t.date, t.type, t.amount, t.memo, t.entry_id,
-             t.receipt_id, t.period, t.created_by_id, now) for t in txs]
+    rows = [
+        (
+            t.cooperative_id,
+            t.account_id,
+            t.member_id,
+            t.kind,
+            t.date,
+            t.type,
+            t.amount,
+            t.memo,
+            t.entry_id,
+            t.receipt_id,
+            t.period,
+            t.created_by_id,
+            now,
+        )
+        for t in txs
+    ]
     return insert(SavingsTransaction, TX_FIELDS, rows)
 
 

@@ -47,14 +47,42 @@ PROFILES = {
     # pokok, wajib, per-class wajib, sukarela rate, admin fee, payroll, share with sukarela, time deposits,
     # service days (weekday numbers: the KSP counter opens Monday–Saturday, the employees' cooperative
     # on Monday and Friday, the women's cooperative at its Thursday group meeting)
-    "ksp-sejahtera": dict(pokok=100_000, wajib=25_000, classes={}, rate="3", fee=1_000, payroll=False,
-                          sukarela=0.6, berjangka=0.04, maturity="pay_out", days=(0, 1, 2, 3, 4, 5)),
-    "ksu-tunas-harapan": dict(pokok=50_000, wajib=20_000, classes={"Golongan I": "15000", "Golongan II": "20000",
-                                                                  "Golongan III": "30000"},
-                              rate="2.5", fee=0, payroll=True, sukarela=0.45, berjangka=0.02, maturity="to_sukarela",
-                              days=(0, 4)),
-    "kopwan-srikandi": dict(pokok=25_000, wajib=10_000, classes={}, rate="3", fee=500, payroll=False,
-                            sukarela=0.7, berjangka=0.02, maturity="roll_over", days=(3,)),
+    "ksp-sejahtera": dict(
+        pokok=100_000,
+        wajib=25_000,
+        classes={},
+        rate="3",
+        fee=1_000,
+        payroll=False,
+        sukarela=0.6,
+        berjangka=0.04,
+        maturity="pay_out",
+        days=(0, 1, 2, 3, 4, 5),
+    ),
+    "ksu-tunas-harapan": dict(
+        pokok=50_000,
+        wajib=20_000,
+        classes={"Golongan I": "15000", "Golongan II": "20000", "Golongan III": "30000"},
+        rate="2.5",
+        fee=0,
+        payroll=True,
+        sukarela=0.45,
+        berjangka=0.02,
+        maturity="to_sukarela",
+        days=(0, 4),
+    ),
+    "kopwan-srikandi": dict(
+        pokok=25_000,
+        wajib=10_000,
+        classes={},
+        rate="3",
+        fee=500,
+        payroll=False,
+        sukarela=0.7,
+        berjangka=0.02,
+        maturity="roll_over",
+        days=(3,),
+    ),
 }
 
 
@@ -77,22 +105,36 @@ class Builder:
         self.pengurus = User.objects.get(username=f"{coop.slug}-pengurus")
         self.start = books_start(ctx.today)
         self.last_day = ctx.today - dt.timedelta(days=1)
-        self.accounts_by_key = {a.system_key: a for a in Account.objects.filter(cooperative=coop).exclude(system_key="")}
+        self.accounts_by_key = {
+            a.system_key: a for a in Account.objects.filter(cooperative=coop).exclude(system_key="")
+        }
 
     # --- setup ------------------------------------------------------------------------------
     def products(self):
         actions.savings_products_setup(actor=self.pengurus, cooperative=self.coop)
         p = self.p
-        actions.savings_product_update(actor=self.pengurus, cooperative=self.coop, code="pokok", amount=p["pokok"])
-        actions.savings_product_update(actor=self.pengurus, cooperative=self.coop, code="wajib", amount=p["wajib"],
-                                       class_amounts=p["classes"])
-        actions.savings_product_update(actor=self.pengurus, cooperative=self.coop, code="sukarela", rate=p["rate"],
-                                       admin_fee=p["fee"])
+        actions.savings_product_update(
+            actor=self.pengurus, cooperative=self.coop, code="pokok", amount=p["pokok"]
+        )
+        actions.savings_product_update(
+            actor=self.pengurus,
+            cooperative=self.coop,
+            code="wajib",
+            amount=p["wajib"],
+            class_amounts=p["classes"],
+        )
+        actions.savings_product_update(
+            actor=self.pengurus, cooperative=self.coop, code="sukarela", rate=p["rate"], admin_fee=p["fee"]
+        )
         if SavingsProduct.objects.filter(cooperative=self.coop, code="berjangka-12").exists():
-            actions.savings_product_update(actor=self.pengurus, cooperative=self.coop, code="berjangka-12",
-                                           maturity_action=p["maturity"])
-        self.prod = {pr.kind: pr for pr in SavingsProduct.objects.filter(cooperative=self.coop)
-                     if pr.code in ("pokok", "wajib", "sukarela", "berjangka-12")}
+            actions.savings_product_update(
+                actor=self.pengurus, cooperative=self.coop, code="berjangka-12", maturity_action=p["maturity"]
+            )
+        self.prod = {
+            pr.kind: pr
+            for pr in SavingsProduct.objects.filter(cooperative=self.coop)
+            if pr.code in ("pokok", "wajib", "sukarela", "berjangka-12")
+        }
 
     def accounts(self):
         rng = self.rng
@@ -102,19 +144,35 @@ class Builder:
         for m in self.members:
             for kind in (Kind.POKOK, Kind.WAJIB):
                 n += 1
-                rows.append(SavingsAccount(cooperative=self.coop, member=m, product=self.prod[kind], kind=kind,
-                                           number=f"{ACCOUNT_PREFIX[kind]}-{n:06d}", opened_on=m.joined_on))
+                rows.append(
+                    SavingsAccount(
+                        cooperative=self.coop,
+                        member=m,
+                        product=self.prod[kind],
+                        kind=kind,
+                        number=f"{ACCOUNT_PREFIX[kind]}-{n:06d}",
+                        opened_on=m.joined_on,
+                    )
+                )
             if m.number == "00001" or rng.random() < self.p["sukarela"]:
                 opened = m.joined_on + dt.timedelta(days=rng.randint(0, 200))
                 if opened <= self.last_day:
                     n += 1
-                    rows.append(SavingsAccount(cooperative=self.coop, member=m, product=self.prod[Kind.SUKARELA],
-                                               kind=Kind.SUKARELA, number=f"{ACCOUNT_PREFIX[Kind.SUKARELA]}-{n:06d}",
-                                               opened_on=min(opened, self.last_day)))
+                    rows.append(
+                        SavingsAccount(
+                            cooperative=self.coop,
+                            member=m,
+                            product=self.prod[Kind.SUKARELA],
+                            kind=Kind.SUKARELA,
+                            number=f"{ACCOUNT_PREFIX[Kind.SUKARELA]}-{n:06d}",
+                            opened_on=min(opened, self.last_day),
+                        )
+                    )
         with transaction.atomic():
             SavingsAccount.objects.bulk_create(rows, batch_size=1000)
-            DocumentCounter.objects.update_or_create(cooperative=self.coop, series="savings_account", year=0,
-                                                     defaults={"last": n})
+            DocumentCounter.objects.update_or_create(
+                cooperative=self.coop, series="savings_account", year=0, defaults={"last": n}
+            )
         self.acc = defaultdict(dict)
         for a in SavingsAccount.objects.filter(cooperative=self.coop).select_related("product"):
             self.acc[a.member_id][a.kind] = a
@@ -129,8 +187,15 @@ class Builder:
             self.habit[m.pk] = "ontime" if r < 0.8 else ("late" if r < 0.92 else "stop")
             if self.habit[m.pk] == "stop":
                 self.stop_at[m.pk] = months[-min(len(months), rng.randint(2, 7))]
-            if m.number != "00001" and m.status == "aktif" and rng.random() < 0.012 and m.joined_on < self.start:
-                self.exit_on[m.pk] = self.start + dt.timedelta(days=rng.randint(60, max(61, (self.last_day - self.start).days - 10)))
+            if (
+                m.number != "00001"
+                and m.status == "aktif"
+                and rng.random() < 0.012
+                and m.joined_on < self.start
+            ):
+                self.exit_on[m.pk] = self.start + dt.timedelta(
+                    days=rng.randint(60, max(61, (self.last_day - self.start).days - 10))
+                )
             if Kind.BERJANGKA in self.prod and (rng.random() < self.p["berjangka"] or m.number == "00001"):
                 day = max(m.joined_on, self.start) + dt.timedelta(days=rng.randint(20, 500))
                 if day <= self.last_day and m.pk not in self.exit_on:
@@ -138,12 +203,16 @@ class Builder:
 
     # --- postings -----------------------------------------------------------------------------
     def _receipt_numbers(self, year, count):
-        counter, _ = DocumentCounter.objects.get_or_create(cooperative=self.coop, series="kuitansi", year=year)
+        counter, _ = DocumentCounter.objects.get_or_create(
+            cooperative=self.coop, series="kuitansi", year=year
+        )
         first = counter.last + 1
         DocumentCounter.objects.filter(pk=counter.pk).update(last=F("last") + count)
         return [f"KW-{year}-{n:06d}" for n in range(first, first + count)]
 
-    def _post_day(self, date, events, *, cash="kas", memo=None, receipt_type=None, source_type="savings.teller_day"):
+    def _post_day(
+        self, date, events, *, cash="kas", memo=None, receipt_type=None, source_type="savings.teller_day"
+    ):
         """events: [(member, kind, signed amount, tx type, memo)] -> one journal entry now; its
         receipts (one per event, or one for the batch when receipt_type is given), savings
         transactions, balance caches and dues are written by ``_flush`` in the same (month)
@@ -169,21 +238,54 @@ class Builder:
         entry = self._entry(date, text, lines, source_type, len(events))
         if receipt_type:
             total = sum((a for _m, _k, a, _t, _x in events), ZERO)
-            batch = Receipt(cooperative=self.coop, number="", date=date, type=receipt_type, member=None, amount=total,
-                            memo=text, cashier=self.kasir, entry=entry)
+            batch = Receipt(
+                cooperative=self.coop,
+                number="",
+                date=date,
+                type=receipt_type,
+                member=None,
+                amount=total,
+                memo=text,
+                cashier=self.kasir,
+                entry=entry,
+            )
             self.buf_receipts.append(batch)
             receipts = [batch] * len(events)
         else:
-            receipts = [Receipt(cooperative=self.coop, number="", date=date,
-                                type=Receipt.Type.SETORAN if amount > 0 else Receipt.Type.PENARIKAN, member=m,
-                                amount=abs(amount), memo=f"{x} {m.number} {m.name}", cashier=self.kasir, entry=entry)
-                        for m, _k, amount, _t, x in events]
+            receipts = [
+                Receipt(
+                    cooperative=self.coop,
+                    number="",
+                    date=date,
+                    type=Receipt.Type.SETORAN if amount > 0 else Receipt.Type.PENARIKAN,
+                    member=m,
+                    amount=abs(amount),
+                    memo=f"{x} {m.number} {m.name}",
+                    cashier=self.kasir,
+                    entry=entry,
+                )
+                for m, _k, amount, _t, x in events
+            ]
             self.buf_receipts.extend(receipts)
         for (m, kind, amount, typ, x), receipt in zip(events, receipts, strict=True):
             acc = self.acc[m.pk][kind]
-            self.buf_txs.append((SavingsTransaction(cooperative=self.coop, account=acc, member=m, kind=kind, date=date,
-                                                    type=typ, amount=amount, memo=f"{x} {m.number} {m.name}",
-                                                    created_by=self.kasir), receipt, entry))
+            self.buf_txs.append(
+                (
+                    SavingsTransaction(
+                        cooperative=self.coop,
+                        account=acc,
+                        member=m,
+                        kind=kind,
+                        date=date,
+                        type=typ,
+                        amount=amount,
+                        memo=f"{x} {m.number} {m.name}",
+                        created_by=self.kasir,
+                    ),
+                    receipt,
+                    entry,
+                )
+            )
             self.buf_deltas[acc.pk] += amount
             if kind == Kind.WAJIB and amount > 0:
                 self.buf_wajib.append((acc, amount))
@@ -202,8 +304,16 @@ class Builder:
         if total != sum((c for _a, _d, c, _m in rows), ZERO):
             raise LedgerError("Jurnal tidak seimbang.")
         check_open(self.coop, date)
-        entry = JournalEntry(cooperative=self.coop, number="", date=date, memo=text[:255], source_type=source_type,
-                             source_ref=f"KASIR-{date:%Y%m%d}", total=total, posted_by=self.kasir)
+        entry = JournalEntry(
+            cooperative=self.coop,
+            number="",
+            date=date,
+            memo=text[:255],
+            source_type=source_type,
+            source_ref=f"KASIR-{date:%Y%m%d}",
+            total=total,
+            posted_by=self.kasir,
+        )
         self.buf_entries.append((entry, rows, n))
         return entry
 
@@ -223,17 +333,36 @@ class Builder:
         lines, month_rows = [], []
         for entry, rows, _n in self.buf_entries:
             for account, debit, credit, memo in rows:
-                lines.append(JournalLine(cooperative=self.coop, entry=entry, account=account, date=entry.date,
-                                         debit=debit, credit=credit, memo=memo))
+                lines.append(
+                    JournalLine(
+                        cooperative=self.coop,
+                        entry=entry,
+                        account=account,
+                        date=entry.date,
+                        debit=debit,
+                        credit=credit,
+                        memo=memo,
+                    )
+                )
                 month_rows.append((account, debit, credit))
         JournalLine.objects.bulk_create(lines, batch_size=1000)
         first_day = self.buf_entries[0][0].date
         bump_month_balances(self.coop, first_day.year, first_day.month, month_rows)
-        AuditLog.objects.bulk_create([
-            AuditLog(actor=self.kasir, cooperative=self.coop, kabupaten_id=self.coop.kabupaten_id,
-                     action="savings_teller_day", object_type=JournalEntry._meta.label, object_ref=e.number,
-                     summary=e.memo, after={"transactions": n, "total": str(e.total), "date": e.date.isoformat()})
-            for e, _r, n in self.buf_entries])
+        AuditLog.objects.bulk_create(
+            [
+                AuditLog(
+                    actor=self.kasir,
+                    cooperative=self.coop,
+                    kabupaten_id=self.coop.kabupaten_id,
+                    action="savings_teller_day",
+                    object_type=JournalEntry._meta.label,
+                    object_ref=e.number,
+                    summary=e.memo,
+                    after={"transactions": n, "total": str(e.total), "date": e.date.isoformat()},
+                )
+                for e, _r, n in self.buf_entries
+            ]
+        )
 
     def _flush(self):
         """Entries, receipts numbered in date order (gapless per year), transactions, caches, dues."""
@@ -245,14 +374,43 @@ class Builder:
             for r, number in zip(rows, self._receipt_numbers(year, len(rows)), strict=True):
                 r.number = number
         now = connection.ops.adapt_datetimefield_value(timezone.now())
-        insert(Receipt, ["cooperative", "number", "date", "type", "member", "amount", "memo", "cashier", "entry",
-                         "created_at"],
-               [(self.coop.pk, r.number, r.date, r.type, r.member_id, r.amount, r.memo, r.cashier_id, r.entry.pk, now)
-                for r in self.buf_receipts])
+        insert(
+            Receipt,
+            [
+                "cooperative",
+                "number",
+                "date",
+                "type",
+                "member",
+                "amount",
+                "memo",
+                "cashier",
+                "entry",
+                "created_at",
+            ],
+            [
+                (
+                    self.coop.pk,
+                    r.number,
+                    r.date,
+                    r.type,
+                    r.member_id,
+                    r.amount,
+                    r.memo,
+                    r.cashier_id,
+                    r.entry.pk,
+                    now,
+                )
+                for r in self.buf_receipts
+            ],
+        )
         ids = {}
         for rows in by_year.values():
-            ids.update(Receipt.objects.filter(cooperative=self.coop, number__gte=rows[0].number,
-                                              number__lte=rows[-1].number).values_list("number", "id"))
+            ids.update(
+                Receipt.objects.filter(
+                    cooperative=self.coop, number__gte=rows[0].number, number__lte=rows[-1].number
+                ).values_list("number", "id")
+            )
         txs = []
         for tx, receipt, entry in self.buf_txs:
             tx.receipt_id = ids[receipt.number]
@@ -273,7 +431,9 @@ class Builder:
             return
         member_ids = [a.member_id for a, _ in payments]
         dues = defaultdict(list)
-        for due in Due.objects.filter(cooperative=self.coop, member_id__in=member_ids, paid__lt=F("amount")).order_by("period"):
+        for due in Due.objects.filter(
+            cooperative=self.coop, member_id__in=member_ids, paid__lt=F("amount")
+        ).order_by("period"):
             dues[due.member_id].append(due)
         changed, credit = [], {}
         for acc, amount in payments:
@@ -290,7 +450,9 @@ class Builder:
                 credit[acc.pk] = credit.get(acc.pk, ZERO) + left
         table = connection.ops.quote_name(Due._meta.db_table)
         with connection.cursor() as cursor:
-            dues_rows = [(d.paid, d.pk) for d in sorted({d.pk: d for d in changed}.values(), key=lambda d: d.pk)]
+            dues_rows = [
+                (d.paid, d.pk) for d in sorted({d.pk: d for d in changed}.values(), key=lambda d: d.pk)
+            ]
             if dues_rows:
                 cursor.executemany(f"UPDATE {table} SET paid = %s WHERE id = %s", dues_rows)
         add_to_column(SavingsAccount, "wajib_credit", list(credit.items()))
@@ -301,7 +463,9 @@ class Builder:
         for m in self.members:
             if m.joined_on >= start:
                 continue
-            events.append((m, Kind.POKOK, q(self.prod[Kind.POKOK].amount), "deposit", "Saldo awal simpanan pokok"))
+            events.append(
+                (m, Kind.POKOK, q(self.prod[Kind.POKOK].amount), "deposit", "Saldo awal simpanan pokok")
+            )
             months = min(60, (start.year - m.joined_on.year) * 12 + start.month - m.joined_on.month)
             wajib = self.prod[Kind.WAJIB].wajib_amount(m.member_class) * months
             if wajib > 0:
@@ -319,18 +483,44 @@ class Builder:
         for _m, kind, amount, _t, _x in events:
             sums[self.prod[kind].ledger_key] += amount
         lines = [Line("bank", debit=sum(sums.values(), ZERO))] + [Line(k, credit=v) for k, v in sums.items()]
-        entry = post(cooperative=self.coop, date=self.start, memo="Saldo awal simpanan anggota dari pembukuan lama",
-                     actor=self.pengurus, source_type="savings.opening", source_ref="SALDO-AWAL", lines=lines)
+        entry = post(
+            cooperative=self.coop,
+            date=self.start,
+            memo="Saldo awal simpanan anggota dari pembukuan lama",
+            actor=self.pengurus,
+            source_type="savings.opening",
+            source_ref="SALDO-AWAL",
+            lines=lines,
+        )
         txs, deltas = [], defaultdict(lambda: ZERO)
         for m, kind, amount, typ, x in events:
             acc = self.acc[m.pk][kind]
-            txs.append(SavingsTransaction(cooperative=self.coop, account=acc, member=m, kind=kind, date=self.start,
-                                          type=typ, amount=amount, memo=x, entry=entry, created_by=self.pengurus))
+            txs.append(
+                SavingsTransaction(
+                    cooperative=self.coop,
+                    account=acc,
+                    member=m,
+                    kind=kind,
+                    date=self.start,
+                    type=typ,
+                    amount=amount,
+                    memo=x,
+                    entry=entry,
+                    created_by=self.pengurus,
+                )
+            )
             deltas[acc.pk] += amount
         insert_transactions(txs)
         runs.apply_deltas(list(deltas.items()))
-        audit.record(self.pengurus, "savings_opening_balances", cooperative=self.coop, obj=entry, ref=entry.number,
-                     summary=entry.memo, after={"transactions": len(txs), "total": entry.total})
+        audit.record(
+            self.pengurus,
+            "savings_opening_balances",
+            cooperative=self.coop,
+            obj=entry,
+            ref=entry.number,
+            summary=entry.memo,
+            after={"transactions": len(txs), "total": entry.total},
+        )
 
     # --- the month loop -------------------------------------------------------------------------
     def month(self, period):
@@ -343,8 +533,11 @@ class Builder:
         payroll = []
         days = calendar.monthrange(period.year, period.month)[1]
 
-        service = [period.replace(day=d) for d in range(1, days + 1)
-                   if period.replace(day=d).weekday() in self.p["days"]]
+        service = [
+            period.replace(day=d)
+            for d in range(1, days + 1)
+            if period.replace(day=d).weekday() in self.p["days"]
+        ]
 
         def day(lo=1, hi=days):
             """A service day of the month in [lo, hi] (the nearest one after lo, else the last)."""
@@ -360,7 +553,9 @@ class Builder:
                 continue
             accs = self.acc[m.pk]
             if period <= m.joined_on <= last and m.joined_on >= self.start:
-                by_day[m.joined_on].append((m, Kind.POKOK, q(self.prod[Kind.POKOK].amount), "deposit", "Simpanan pokok"))
+                by_day[m.joined_on].append(
+                    (m, Kind.POKOK, q(self.prod[Kind.POKOK].amount), "deposit", "Simpanan pokok")
+                )
             wajib = self.prod[Kind.WAJIB].wajib_amount(m.member_class)
             habit = self.habit[m.pk]
             pay = None
@@ -389,7 +584,9 @@ class Builder:
                     amount = _round(room * Decimal(rng.uniform(0.1, 0.6)))
                     when = service[-1]  # after the month's deposits, never below the minimum
                     self.suk_bal[suk.pk] -= amount
-                    by_day[when].append((m, Kind.SUKARELA, -amount, "withdrawal", "Penarikan simpanan sukarela"))
+                    by_day[when].append(
+                        (m, Kind.SUKARELA, -amount, "withdrawal", "Penarikan simpanan sukarela")
+                    )
         pay_day = period.replace(day=min(25, days))
         with transaction.atomic():  # the month's counter work: entries, receipts, transactions, caches, dues
             self._reset()
@@ -397,21 +594,37 @@ class Builder:
                 if date <= self.last_day:
                     self._post_day(date, by_day[date])
             if payroll and pay_day <= self.last_day:
-                self._post_day(pay_day, payroll, cash="bank", receipt_type=Receipt.Type.POTONG_GAJI,
-                               memo=f"Potong gaji simpanan wajib {period:%m/%Y} ({len(payroll)} anggota)",
-                               source_type="savings.payroll")
+                self._post_day(
+                    pay_day,
+                    payroll,
+                    cash="bank",
+                    receipt_type=Receipt.Type.POTONG_GAJI,
+                    memo=f"Potong gaji simpanan wajib {period:%m/%Y} ({len(payroll)} anggota)",
+                    source_type="savings.payroll",
+                )
             self._flush()
         for m in self.members:
             td = self.td_on.get(m.pk)
             if td and period <= td <= last:
                 amount = _round(rng.choice([5, 10, 15, 25, 50]) * Decimal(1_000_000))
-                actions.savings_time_deposit_open(actor=self.kasir, cooperative=self.coop, member_number=m.number,
-                                                  product_code="berjangka-12", amount=amount, date=td)
+                actions.savings_time_deposit_open(
+                    actor=self.kasir,
+                    cooperative=self.coop,
+                    member_number=m.number,
+                    product_code="berjangka-12",
+                    amount=amount,
+                    date=td,
+                )
         for m in self.members:
             gone = self.exit_on.get(m.pk)
             if gone and period <= gone <= last:
-                member_exit(actor=self.pengurus, cooperative=self.coop, number=m.number, date=gone,
-                            reason=rng.choice(["Pindah domisili", "Permintaan sendiri", "Pensiun"]))
+                member_exit(
+                    actor=self.pengurus,
+                    cooperative=self.coop,
+                    number=m.number,
+                    date=gone,
+                    reason=rng.choice(["Pindah domisili", "Permintaan sendiri", "Pensiun"]),
+                )
         if end < self.ctx.today:
             fee = self.prod[Kind.SUKARELA].admin_fee
             for accs in self.acc.values():  # keep the tracked balance a lower bound of the real one
@@ -419,7 +632,9 @@ class Builder:
                     self.suk_bal[accs[Kind.SUKARELA].pk] -= fee
             actions.savings_run(actor=self.pengurus, cooperative=self.coop, kind="interest", period=period)
             if Kind.BERJANGKA in self.prod:
-                actions.savings_run(actor=self.pengurus, cooperative=self.coop, kind="maturity", period=period)
+                actions.savings_run(
+                    actor=self.pengurus, cooperative=self.coop, kind="maturity", period=period
+                )
 
     def build(self):
         self.products()
@@ -442,5 +657,6 @@ def run(ctx):
             continue
         b = Builder(ctx, coop, profile)
         b.build()
-        ctx.log(f"  simpanan {coop.slug}: {SavingsTransaction.objects.filter(cooperative=coop).count()} transaksi")
-
+        ctx.log(
+            f"  simpanan {coop.slug}: {SavingsTransaction.objects.filter(cooperative=coop).count()} transaksi"
+        )

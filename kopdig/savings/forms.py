@@ -20,8 +20,13 @@ class TellerForm(forms.Form):
     account = forms.ChoiceField(label=_("Rekening"))
     type = forms.ChoiceField(label=_("Jenis"), choices=TYPES, widget=forms.RadioSelect, initial="deposit")
     target = forms.ChoiceField(label=_("Ke rekening (pindah buku)"), required=False)
-    amount = MoneyField(label=_("Jumlah (Rp)"), max_digits=20, decimal_places=2, min_value=D("0.01"),
-                                widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01", "autofocus": True}))
+    amount = MoneyField(
+        label=_("Jumlah (Rp)"),
+        max_digits=20,
+        decimal_places=2,
+        min_value=D("0.01"),
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01", "autofocus": True}),
+    )
     date = EventDateField(label=_("Tanggal"), widget=DateInput())
     memo = forms.CharField(label=_("Keterangan"), max_length=200, required=False)
     token = forms.CharField(widget=forms.HiddenInput)
@@ -29,8 +34,11 @@ class TellerForm(forms.Form):
     def __init__(self, *args, accounts=(), **kwargs):
         super().__init__(*args, **kwargs)
         # Product and balance first: a phone's select shows the start of the label.
-        choices = [(a.number, f"{a.product.name} · {rupiah(a.balance)} · {a.number}")
-                   for a in accounts if a.kind != "berjangka"]
+        choices = [
+            (a.number, f"{a.product.name} · {rupiah(a.balance)} · {a.number}")
+            for a in accounts
+            if a.kind != "berjangka"
+        ]
         self.fields["account"].choices = choices
         self.fields["target"].choices = [("", "—")] + choices
 
@@ -50,29 +58,70 @@ class TimeDepositForm(forms.Form):
     def __init__(self, *args, cooperative, **kwargs):
         super().__init__(*args, **kwargs)
         bind_cooperative(self, cooperative)
-        self.fields["product"].queryset = SavingsProduct.objects.filter(cooperative=cooperative, kind="berjangka",
-                                                                        active=True)
+        self.fields["product"].queryset = SavingsProduct.objects.filter(
+            cooperative=cooperative, kind="berjangka", active=True
+        )
 
 
 class ProductForm(forms.ModelForm):
     class_amounts_text = forms.CharField(
-        label=_("Jumlah per golongan (satu per baris: golongan=jumlah)"), required=False,
-        widget=forms.Textarea(attrs={"rows": 3}))
+        label=_("Jumlah per golongan (satu per baris: golongan=jumlah)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     class Meta:
         model = SavingsProduct
-        fields = ["name", "active", "amount", "rate", "basis", "min_balance", "admin_fee", "tax_enabled",
-                  "tax_threshold", "tax_rate", "tax_base", "term_months", "maturity_action", "penalty_pct"]
+        fields = [
+            "name",
+            "active",
+            "amount",
+            "rate",
+            "basis",
+            "min_balance",
+            "admin_fee",
+            "tax_enabled",
+            "tax_threshold",
+            "tax_rate",
+            "tax_base",
+            "term_months",
+            "maturity_action",
+            "penalty_pct",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["class_amounts_text"].initial = "\n".join(f"{k}={v}" for k, v in (self.instance.class_amounts or {}).items())
-        keep = {"pokok": ["name", "active", "amount"],
-                "wajib": ["name", "active", "amount", "class_amounts_text"],
-                "sukarela": ["name", "active", "rate", "basis", "min_balance", "admin_fee", "tax_enabled",
-                             "tax_threshold", "tax_rate", "tax_base"],
-                "berjangka": ["name", "active", "rate", "term_months", "maturity_action", "penalty_pct", "tax_enabled",
-                              "tax_threshold", "tax_rate", "tax_base"]}[self.instance.kind]
+        self.fields["class_amounts_text"].initial = "\n".join(
+            f"{k}={v}" for k, v in (self.instance.class_amounts or {}).items()
+        )
+        keep = {
+            "pokok": ["name", "active", "amount"],
+            "wajib": ["name", "active", "amount", "class_amounts_text"],
+            "sukarela": [
+                "name",
+                "active",
+                "rate",
+                "basis",
+                "min_balance",
+                "admin_fee",
+                "tax_enabled",
+                "tax_threshold",
+                "tax_rate",
+                "tax_base",
+            ],
+            "berjangka": [
+                "name",
+                "active",
+                "rate",
+                "term_months",
+                "maturity_action",
+                "penalty_pct",
+                "tax_enabled",
+                "tax_threshold",
+                "tax_rate",
+                "tax_base",
+            ],
+        }[self.instance.kind]
         for name in list(self.fields):
             if name not in keep:
                 del self.fields[name]
@@ -94,8 +143,9 @@ class ProductForm(forms.ModelForm):
 
 class RunForm(forms.Form):
     kind = forms.ChoiceField(label=_("Proses"), choices=Run.Kind.choices)
-    period = forms.RegexField(label=_("Bulan (TTTT-BB)"), regex=r"^\d{4}-\d{2}$",
-                              widget=forms.TextInput(attrs={"type": "month"}))
+    period = forms.RegexField(
+        label=_("Bulan (TTTT-BB)"), regex=r"^\d{4}-\d{2}$", widget=forms.TextInput(attrs={"type": "month"})
+    )
 
 
 class PayrollForm(forms.Form):

@@ -19,8 +19,13 @@ from kopdig.lib.money import ZERO, q
 from .models import SavingsProduct
 
 
-def account_interest(product: SavingsProduct, opening: Decimal, moves: list[tuple[dt.date, Decimal]],
-                     period: dt.date, rate: Decimal | None = None) -> Decimal:
+def account_interest(
+    product: SavingsProduct,
+    opening: Decimal,
+    moves: list[tuple[dt.date, Decimal]],
+    period: dt.date,
+    rate: Decimal | None = None,
+) -> Decimal:
     """Jasa of one month, actual/365 on end-of-day balances per the product's basis (rounded to the sen).
 
     daily: Σ over days of the day's balance (days below the minimum balance earn nothing);

@@ -49,7 +49,9 @@ class SavingsProduct(models.Model):
         EXCESS = "excess", _("Bagian di atas batas")
         GROSS = "gross", _("Seluruh jasa bila melebihi batas")
 
-    cooperative = models.ForeignKey("tenancy.Cooperative", on_delete=models.PROTECT, related_name="savings_products")
+    cooperative = models.ForeignKey(
+        "tenancy.Cooperative", on_delete=models.PROTECT, related_name="savings_products"
+    )
     code = models.SlugField(_("kode"), max_length=20)
     name = models.CharField(_("nama produk"), max_length=100)
     kind = models.CharField(_("jenis simpanan"), max_length=10, choices=Kind.choices)
@@ -61,22 +63,32 @@ class SavingsProduct(models.Model):
     class_amounts = models.JSONField(_("jumlah per golongan"), default=dict, blank=True)
     # sukarela / berjangka
     rate = models.DecimalField(_("jasa per tahun (%)"), **RATE_FIELD, default=ZERO)
-    basis = models.CharField(_("dasar perhitungan jasa"), max_length=10, choices=Basis.choices, default=Basis.DAILY)
+    basis = models.CharField(
+        _("dasar perhitungan jasa"), max_length=10, choices=Basis.choices, default=Basis.DAILY
+    )
     min_balance = models.DecimalField(_("saldo minimum"), **MONEY_FIELD, default=ZERO)
     admin_fee = models.DecimalField(_("biaya administrasi bulanan"), **MONEY_FIELD, default=ZERO)
     tax_enabled = models.BooleanField(_("potong pajak jasa simpanan"), default=True)
-    tax_threshold = models.DecimalField(_("batas bebas pajak per anggota per bulan"), **MONEY_FIELD, default=240000)
+    tax_threshold = models.DecimalField(
+        _("batas bebas pajak per anggota per bulan"), **MONEY_FIELD, default=240000
+    )
     tax_rate = models.DecimalField(_("tarif pajak (%)"), **RATE_FIELD, default=10)
-    tax_base = models.CharField(_("dasar pajak"), max_length=10, choices=TaxBase.choices, default=TaxBase.EXCESS)
+    tax_base = models.CharField(
+        _("dasar pajak"), max_length=10, choices=TaxBase.choices, default=TaxBase.EXCESS
+    )
     term_months = models.PositiveSmallIntegerField(_("jangka waktu (bulan)"), default=0)
     maturity_action = models.CharField(
         _("saat jatuh tempo"), max_length=12, choices=MaturityAction.choices, default=MaturityAction.PAY_OUT
     )
-    penalty_pct = models.DecimalField(_("denda pencairan sebelum jatuh tempo (%)"), **RATE_FIELD, default=ZERO)
+    penalty_pct = models.DecimalField(
+        _("denda pencairan sebelum jatuh tempo (%)"), **RATE_FIELD, default=ZERO
+    )
 
     class Meta:
         ordering = ["cooperative", "kind", "code"]
-        constraints = [models.UniqueConstraint(fields=["cooperative", "code"], name="savings_product_code_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["cooperative", "code"], name="savings_product_code_unique")
+        ]
 
     def __str__(self):
         return self.name
@@ -94,7 +106,9 @@ class SavingsAccount(models.Model):
     cooperative = models.ForeignKey("tenancy.Cooperative", on_delete=models.PROTECT, related_name="+")
     member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="savings_accounts")
     product = models.ForeignKey(SavingsProduct, on_delete=models.PROTECT, related_name="accounts")
-    kind = models.CharField(max_length=10, choices=Kind.choices)  # the product's, kept for constraints and reads
+    kind = models.CharField(
+        max_length=10, choices=Kind.choices
+    )  # the product's, kept for constraints and reads
     number = models.CharField(_("no. rekening"), max_length=20)  # SS-000123, gapless per cooperative
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.AKTIF)
     opened_on = models.DateField(_("tanggal buka"))
@@ -114,7 +128,8 @@ class SavingsAccount(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["cooperative", "number"], name="savings_account_number_unique"),
             models.UniqueConstraint(
-                fields=["cooperative", "member", "product"], condition=~Q(kind="berjangka") & Q(status="aktif"),
+                fields=["cooperative", "member", "product"],
+                condition=~Q(kind="berjangka") & Q(status="aktif"),
                 name="savings_account_one_per_product",
             ),
             models.CheckConstraint(condition=Q(wajib_credit__gte=0), name="savings_wajib_credit_nonneg"),
@@ -142,16 +157,22 @@ class Receipt(models.Model):
     number = models.CharField(_("no. kuitansi"), max_length=20)
     date = models.DateField(_("tanggal"))
     type = models.CharField(max_length=15, choices=Type.choices)
-    member = models.ForeignKey("members.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="receipts")
+    member = models.ForeignKey(
+        "members.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="receipts"
+    )
     amount = models.DecimalField(_("jumlah"), **MONEY_FIELD)
     memo = models.CharField(_("keterangan"), max_length=255, blank=True, default="")
-    cashier = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    cashier = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     entry = models.ForeignKey("ledger.JournalEntry", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["cooperative", "number"]
-        constraints = [models.UniqueConstraint(fields=["cooperative", "number"], name="receipt_number_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["cooperative", "number"], name="receipt_number_unique")
+        ]
         indexes = [models.Index(fields=["cooperative", "date"])]
 
     def __str__(self):
@@ -180,10 +201,14 @@ class SavingsTransaction(models.Model):
     amount = models.DecimalField(_("jumlah"), **MONEY_FIELD)  # signed: + raises the balance, − lowers it
     memo = models.CharField(_("keterangan"), max_length=255, blank=True, default="")
     entry = models.ForeignKey("ledger.JournalEntry", on_delete=models.PROTECT, related_name="+")
-    receipt = models.ForeignKey(Receipt, null=True, blank=True, on_delete=models.PROTECT, related_name="transactions")
+    receipt = models.ForeignKey(
+        Receipt, null=True, blank=True, on_delete=models.PROTECT, related_name="transactions"
+    )
     # Runs (interest, admin fee, maturity): the month it belongs to; unique per account, type and period.
     period = models.DateField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -191,7 +216,8 @@ class SavingsTransaction(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(amount=0), name="savings_tx_nonzero"),
             models.UniqueConstraint(
-                fields=["cooperative", "account", "type", "period"], condition=Q(period__isnull=False),
+                fields=["cooperative", "account", "type", "period"],
+                condition=Q(period__isnull=False),
                 name="savings_tx_one_per_period",
             ),
         ]
@@ -215,7 +241,9 @@ class Due(models.Model):
         ordering = ["cooperative", "member", "period"]
         constraints = [
             models.UniqueConstraint(fields=["cooperative", "member", "period"], name="due_one_per_month"),
-            models.CheckConstraint(condition=Q(paid__gte=0) & Q(paid__lte=models.F("amount")), name="due_paid_range"),
+            models.CheckConstraint(
+                condition=Q(paid__gte=0) & Q(paid__lte=models.F("amount")), name="due_paid_range"
+            ),
         ]
         indexes = [models.Index(fields=["cooperative", "period"])]
 
@@ -246,13 +274,17 @@ class Run(models.Model):
     done = models.PositiveIntegerField(default=0)
     amount = models.DecimalField(**MONEY_FIELD, default=ZERO)
     error = models.TextField(blank=True, default="")
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-period", "kind"]
-        constraints = [models.UniqueConstraint(fields=["cooperative", "kind", "period"], name="savings_run_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["cooperative", "kind", "period"], name="savings_run_unique")
+        ]
 
     @property
     def percent(self):

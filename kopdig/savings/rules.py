@@ -25,7 +25,9 @@ def check_withdrawable(account: SavingsAccount, amount: Decimal, *, member_activ
             "dikembalikan saat keluar."
         )
     if account.kind == Kind.BERJANGKA:
-        raise LockedSavings("Simpanan berjangka dicairkan melalui pencairan atau jatuh tempo, bukan penarikan biasa.")
+        raise LockedSavings(
+            "Simpanan berjangka dicairkan melalui pencairan atau jatuh tempo, bukan penarikan biasa."
+        )
     minimum = account.product.min_balance if account.kind == Kind.SUKARELA else ZERO
     available = account.balance - minimum
     if amount > available:

@@ -63,6 +63,7 @@ def parse_period(text: str) -> dt.date:
 
 # --- run bookkeeping ------------------------------------------------------------------------
 
+
 def check_period(kind: str, period: dt.date) -> None:
     if kind == Run.Kind.INTEREST and month_end(period) >= timezone.localdate():
         raise RunError("Jasa simpanan dihitung setelah bulannya berakhir.")
@@ -122,26 +123,39 @@ def _execute(run: Run, actor) -> Run:
 
 # --- billing --------------------------------------------------------------------------------
 
+
 def _billing(run: Run, actor):
     coop, period = run.cooperative, run.period
     end = month_end(period)
     with action_atomic():
         product = services.product_for(coop, Kind.WAJIB)
-    members = list(Member.objects.filter(cooperative=coop, status=Member.Status.AKTIF, joined_on__lte=end)
-                   .order_by("id").values_list("id", "member_class"))
+    members = list(
+        Member.objects.filter(cooperative=coop, status=Member.Status.AKTIF, joined_on__lte=end)
+        .order_by("id")
+        .values_list("id", "member_class")
+    )
     Run.objects.filter(pk=run.pk).update(total=len(members))
     billed = set(Due.objects.filter(cooperative=coop, period=period).values_list("member_id", flat=True))
     todo = [(m, c) for m, c in members if m not in billed]
     Run.objects.filter(pk=run.pk).update(done=len(members) - len(todo))
     for i in range(0, len(todo), CHUNK * 5):
-        chunk = todo[i:i + CHUNK * 5]
+        chunk = todo[i : i + CHUNK * 5]
         with action_atomic():
-            done = set(Due.objects.filter(cooperative=coop, period=period, member_id__in=[m for m, _ in chunk])
-                       .values_list("member_id", flat=True))
+            done = set(
+                Due.objects.filter(
+                    cooperative=coop, period=period, member_id__in=[m for m, _ in chunk]
+                ).values_list("member_id", flat=True)
+            )
             chunk = [(m, c) for m, c in chunk if m not in done]  # billed by a concurrent run meanwhile
             ids = [m for m, _ in chunk]
-            credits = {a.member_id: a for a in SavingsAccount.objects.select_for_update().filter(
-                cooperative=coop, kind=Kind.WAJIB, status="aktif", member_id__in=ids, wajib_credit__gt=0).order_by("id")}
+            credits = {
+                a.member_id: a
+                for a in SavingsAccount.objects.select_for_update()
+                .filter(
+                    cooperative=coop, kind=Kind.WAJIB, status="aktif", member_id__in=ids, wajib_credit__gt=0
+                )
+                .order_by("id")
+            }
             dues, touched, total = [], [], ZERO
             for member_id, member_class in chunk:
                 amount = product.wajib_amount(member_class)
@@ -163,17 +177,25 @@ def _billing(run: Run, actor):
 
 # --- interest (jasa simpanan sukarela) -----------------------------------------------------
 
+
 def _interest(run: Run, actor):
     coop, period = run.cooperative, run.period
     end = month_end(period)
     products = {p.pk: p for p in SavingsProduct.objects.filter(cooperative=coop, kind=Kind.SUKARELA)}
-    accounts = [Acc(pk, member_id, Kind.SUKARELA, products[product_id]) for pk, member_id, product_id in
-                SavingsAccount.objects.filter(cooperative=coop, kind=Kind.SUKARELA, opened_on__lte=end, status="aktif")
-                .order_by("member_id", "id").values_list("id", "member_id", "product_id")]
+    accounts = [
+        Acc(pk, member_id, Kind.SUKARELA, products[product_id])
+        for pk, member_id, product_id in SavingsAccount.objects.filter(
+            cooperative=coop, kind=Kind.SUKARELA, opened_on__lte=end, status="aktif"
+        )
+        .order_by("member_id", "id")
+        .values_list("id", "member_id", "product_id")
+    ]
     Run.objects.filter(pk=run.pk).update(total=len(accounts))
-    done = set(SavingsTransaction.objects.filter(cooperative=coop, kind=Kind.SUKARELA, period=period,
-                                                 type__in=["interest", "admin_fee", "tax"])
-               .values_list("account_id", flat=True))
+    done = set(
+        SavingsTransaction.objects.filter(
+            cooperative=coop, kind=Kind.SUKARELA, period=period, type__in=["interest", "admin_fee", "tax"]
+        ).values_list("account_id", flat=True)
+    )
     # Accounts without jasa or fee in a previous attempt leave no row; a marker-free rerun
     # recomputes them to zero, which posts nothing, so skipping only the done ones is exact.
     todo = [a for a in accounts if a.pk not in done]
@@ -182,13 +204,19 @@ def _interest(run: Run, actor):
     opening = {}
     moves = defaultdict(list)
     for i in range(0, len(ids), 20000):
-        part = ids[i:i + 20000]
-        opening.update((acc_id, q(s)) for acc_id, s in  # q(): SQLite sums decimals as floats
-                       SavingsTransaction.objects.filter(cooperative=coop, account_id__in=part, date__lt=period)
-                       .values("account_id").annotate(s=Sum("amount")).values_list("account_id", "s"))
-        for acc_id, date, amount in (SavingsTransaction.objects.filter(
-                cooperative=coop, account_id__in=part, date__gte=period, date__lte=end)
-                .values_list("account_id", "date", "amount")):
+        part = ids[i : i + 20000]
+        opening.update(
+            (acc_id, q(s))
+            for acc_id, s in SavingsTransaction.objects.filter(  # q(): SQLite sums decimals as floats
+                cooperative=coop, account_id__in=part, date__lt=period
+            )
+            .values("account_id")
+            .annotate(s=Sum("amount"))
+            .values_list("account_id", "s")
+        )
+        for acc_id, date, amount in SavingsTransaction.objects.filter(
+            cooperative=coop, account_id__in=part, date__gte=period, date__lte=end
+        ).values_list("account_id", "date", "amount"):
             moves[acc_id].append((date, amount))
     fee_key = admin_fee_key(coop)
     # Group by member so that the tax threshold applies per member per month.
@@ -204,13 +232,15 @@ def _interest(run: Run, actor):
         _interest_chunk(run, actor, coop, period, end, chunk, opening, moves, fee_key)
 
 
-def _interest_chunk(run, actor, coop, period, end, chunk, opening, moves, fee_key):
+def _interest_chunk(run, actor, coop, period, end, chunk, opening, moves, fee_key):  # noqa: C901, PLR0913, PLR0917
     plan = []  # (account, jasa, tax, fee)
     by_member = defaultdict(list)
     for acc in chunk:
         open_bal = opening.get(acc.pk) or ZERO
         jasa = account_interest(acc.product, open_bal, moves.get(acc.pk, []), period)
-        by_member[acc.member_id].append([acc, jasa, ZERO, ZERO, open_bal + sum((m for _, m in moves.get(acc.pk, [])), ZERO)])
+        by_member[acc.member_id].append(
+            [acc, jasa, ZERO, ZERO, open_bal + sum((m for _, m in moves.get(acc.pk, [])), ZERO)]
+        )
     for rows in by_member.values():
         total = sum((r[1] for r in rows), ZERO)
         tax = member_tax(rows[0][0].product, total)
@@ -239,26 +269,60 @@ def _interest_chunk(run, actor, coop, period, end, chunk, opening, moves, fee_ke
             if sum_fee:
                 lines.append(Line("simpanan_sukarela", debit=sum_fee))
                 lines.append(Line(fee_key, credit=sum_fee))
-            entry = post(cooperative=coop, date=end, memo=f"Jasa simpanan sukarela {period:%m/%Y} ({len(plan)} rekening)",
-                         actor=actor, source_type="savings.interest", source_ref=f"JASA-{period:%Y-%m}", lines=lines)
+            entry = post(
+                cooperative=coop,
+                date=end,
+                memo=f"Jasa simpanan sukarela {period:%m/%Y} ({len(plan)} rekening)",
+                actor=actor,
+                source_type="savings.interest",
+                source_ref=f"JASA-{period:%Y-%m}",
+                lines=lines,
+            )
             rows, updates = [], []
             who = actor.pk if (actor is not None and actor.is_authenticated) else None
             now = connection.ops.adapt_datetimefield_value(timezone.now())
-            memos = {t: f"{m} {period:%m/%Y}" for t, m in (("interest", "Jasa simpanan"), ("tax", "Pajak jasa simpanan"),
-                                                          ("admin_fee", "Biaya administrasi"))}
+            memos = {
+                t: f"{m} {period:%m/%Y}"
+                for t, m in (
+                    ("interest", "Jasa simpanan"),
+                    ("tax", "Pajak jasa simpanan"),
+                    ("admin_fee", "Biaya administrasi"),
+                )
+            }
             for acc, jasa, tax, fee, _bal in plan:
                 delta = jasa - tax - fee
                 for amount, typ in ((jasa, "interest"), (-tax, "tax"), (-fee, "admin_fee")):
                     if amount:
-                        rows.append((coop.pk, acc.pk, acc.member_id, Kind.SUKARELA, end, typ, amount, memos[typ],
-                                     entry.pk, None, period, who, now))
+                        rows.append(
+                            (
+                                coop.pk,
+                                acc.pk,
+                                acc.member_id,
+                                Kind.SUKARELA,
+                                end,
+                                typ,
+                                amount,
+                                memos[typ],
+                                entry.pk,
+                                None,
+                                period,
+                                who,
+                                now,
+                            )
+                        )
                 if delta:
                     updates.append((acc.pk, delta))
             insert(SavingsTransaction, TX_FIELDS, rows)
             apply_deltas(updates)
-            audit.record(actor, "savings_interest_post", cooperative=coop, obj=run, ref=entry.number,
-                         summary=f"Jasa simpanan {period:%m/%Y}: {len(plan)} rekening",
-                         after={"jasa": sum_jasa, "pajak": sum_tax, "biaya_admin": sum_fee, "rekening": len(plan)})
+            audit.record(
+                actor,
+                "savings_interest_post",
+                cooperative=coop,
+                obj=run,
+                ref=entry.number,
+                summary=f"Jasa simpanan {period:%m/%Y}: {len(plan)} rekening",
+                after={"jasa": sum_jasa, "pajak": sum_tax, "biaya_admin": sum_fee, "rekening": len(plan)},
+            )
         _progress(run, done_add=len(chunk), amount_add=sum_jasa)
 
 
@@ -270,23 +334,40 @@ def apply_deltas(updates: list[tuple[int, Decimal]]) -> None:
 
 # --- maturity (simpanan berjangka) ------------------------------------------------------------
 
+
 def _maturity(run: Run, actor):
     coop, period = run.cooperative, run.period
     end = min(month_end(period), timezone.localdate())  # never before the maturity date
-    due = list(SavingsAccount.objects.filter(cooperative=coop, kind=Kind.BERJANGKA, status="aktif",
-                                             maturity_on__lte=end).order_by("id").values_list("id", flat=True))
+    due = list(
+        SavingsAccount.objects.filter(
+            cooperative=coop, kind=Kind.BERJANGKA, status="aktif", maturity_on__lte=end
+        )
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
     Run.objects.filter(pk=run.pk).update(total=len(due))
     for acc_id in due:
         with action_atomic():
-            acc = SavingsAccount.objects.select_for_update(of=("self",)).select_related("product", "member").get(pk=acc_id)
+            acc = (
+                SavingsAccount.objects.select_for_update(of=("self",))
+                .select_related("product", "member")
+                .get(pk=acc_id)
+            )
             if acc.status != "aktif" or acc.maturity_on > end:
                 _progress(run, done_add=1)
                 continue
             before = {"status": acc.status, "balance": acc.balance, "maturity_on": acc.maturity_on}
             mature(acc, actor=actor)
             acc.refresh_from_db(fields=["status", "balance", "maturity_on"])
-            audit.record(actor, "savings_mature", cooperative=coop, obj=acc, ref=acc.number, before=before,
-                         after={"status": acc.status, "balance": acc.balance, "maturity_on": acc.maturity_on})
+            audit.record(
+                actor,
+                "savings_mature",
+                cooperative=coop,
+                obj=acc,
+                ref=acc.number,
+                before=before,
+                after={"status": acc.status, "balance": acc.balance, "maturity_on": acc.maturity_on},
+            )
             _progress(run, done_add=1)
 
 
@@ -307,35 +388,94 @@ def mature(acc: SavingsAccount, *, actor) -> None:
         lines = [Line("beban_jasa_simpanan", debit=jasa), Line(product.ledger_key, credit=net)]
         if tax:
             lines.append(Line("utang_pajak", credit=tax))
-        entry = post(cooperative=coop, date=date, memo=f"Jasa {memo}", actor=actor, source_type="savings.interest",
-                     source_ref=acc.number, lines=lines)
-        services.record(account=acc, amount=jasa, type="interest", date=date, entry=entry, actor=actor,
-                        memo="Jasa simpanan berjangka", period=period)
+        entry = post(
+            cooperative=coop,
+            date=date,
+            memo=f"Jasa {memo}",
+            actor=actor,
+            source_type="savings.interest",
+            source_ref=acc.number,
+            lines=lines,
+        )
+        services.record(
+            account=acc,
+            amount=jasa,
+            type="interest",
+            date=date,
+            entry=entry,
+            actor=actor,
+            memo="Jasa simpanan berjangka",
+            period=period,
+        )
         if tax:
-            services.record(account=acc, amount=-tax, type="tax", date=date, entry=entry, actor=actor,
-                            memo="Pajak jasa simpanan", period=period)
+            services.record(
+                account=acc,
+                amount=-tax,
+                type="tax",
+                date=date,
+                entry=entry,
+                actor=actor,
+                memo="Pajak jasa simpanan",
+                period=period,
+            )
     total = principal + net
     action = acc.maturity_action or product.maturity_action
     if action == SavingsProduct.MaturityAction.ROLL_OVER and acc.member.status == "aktif":
         new_end = add_months(date, acc.term_months or product.term_months)
-        SavingsAccount.objects.filter(pk=acc.pk).update(term_start=date, maturity_on=new_end, rate=product.rate)
+        SavingsAccount.objects.filter(pk=acc.pk).update(
+            term_start=date, maturity_on=new_end, rate=product.rate
+        )
         return
     if total <= 0:
         SavingsAccount.objects.filter(pk=acc.pk).update(status="ditutup", closed_on=date)
         return
     if action == SavingsProduct.MaturityAction.TO_SUKARELA and acc.member.status == "aktif":
         target = services.account_of(coop, acc.member, Kind.SUKARELA, date, lock=True)
-        entry = post(cooperative=coop, date=date, memo=memo, actor=actor, source_type="savings.maturity",
-                     source_ref=acc.number, lines=[Line(product.ledger_key, debit=total),
-                                                   Line(target.product.ledger_key, credit=total)])
-        services.record(account=acc, amount=-total, type="transfer_out", date=date, entry=entry, actor=actor, memo=memo)
-        services.record(account=target, amount=total, type="transfer_in", date=date, entry=entry, actor=actor, memo=memo)
+        entry = post(
+            cooperative=coop,
+            date=date,
+            memo=memo,
+            actor=actor,
+            source_type="savings.maturity",
+            source_ref=acc.number,
+            lines=[Line(product.ledger_key, debit=total), Line(target.product.ledger_key, credit=total)],
+        )
+        services.record(
+            account=acc, amount=-total, type="transfer_out", date=date, entry=entry, actor=actor, memo=memo
+        )
+        services.record(
+            account=target, amount=total, type="transfer_in", date=date, entry=entry, actor=actor, memo=memo
+        )
     else:
         number = services.receipt_number(coop, date)
-        entry = post(cooperative=coop, date=date, memo=memo, actor=actor, source_type="savings.maturity",
-                     source_ref=acc.number, lines=[Line(product.ledger_key, debit=total), Line("kas", credit=total)])
-        receipt = services.new_receipt(number=number, cooperative=coop, date=date, type=Receipt.Type.PENARIKAN, member=acc.member,
-                                       amount=total, cashier=actor, memo=memo, entry=entry)
-        services.record(account=acc, amount=-total, type="withdrawal", date=date, entry=entry, actor=actor, memo=memo,
-                        receipt=receipt)
+        entry = post(
+            cooperative=coop,
+            date=date,
+            memo=memo,
+            actor=actor,
+            source_type="savings.maturity",
+            source_ref=acc.number,
+            lines=[Line(product.ledger_key, debit=total), Line("kas", credit=total)],
+        )
+        receipt = services.new_receipt(
+            number=number,
+            cooperative=coop,
+            date=date,
+            type=Receipt.Type.PENARIKAN,
+            member=acc.member,
+            amount=total,
+            cashier=actor,
+            memo=memo,
+            entry=entry,
+        )
+        services.record(
+            account=acc,
+            amount=-total,
+            type="withdrawal",
+            date=date,
+            entry=entry,
+            actor=actor,
+            memo=memo,
+            receipt=receipt,
+        )
     SavingsAccount.objects.filter(pk=acc.pk).update(status="ditutup", closed_on=date)

@@ -16,11 +16,16 @@ from .models import SavingsAccount, SavingsTransaction
 
 def verify_savings(cooperative) -> list[str]:
     problems = []
-    sums = dict(SavingsTransaction.objects.filter(cooperative=cooperative).values("account_id")
-                .annotate(s=Sum("amount")).values_list("account_id", "s"))
+    sums = dict(
+        SavingsTransaction.objects.filter(cooperative=cooperative)
+        .values("account_id")
+        .annotate(s=Sum("amount"))
+        .values_list("account_id", "s")
+    )
     by_key = defaultdict(lambda: ZERO)
     accounts = SavingsAccount.objects.filter(cooperative=cooperative).values_list(
-        "pk", "number", "balance", "product__ledger_key")
+        "pk", "number", "balance", "product__ledger_key"
+    )
     for pk, number, balance, key in accounts:
         source = q(sums.get(pk) or ZERO)
         if balance != source:
@@ -29,6 +34,8 @@ def verify_savings(cooperative) -> list[str]:
     ledger = account_balances(cooperative, by_key)
     for key in sorted(by_key):
         if ledger.get(key, ZERO) != by_key[key]:
-            problems.append(f"{cooperative.slug}: akun {key} di buku besar {ledger.get(key, ZERO)} ≠ "
-                            f"Σ saldo simpanan {by_key[key]}")
+            problems.append(
+                f"{cooperative.slug}: akun {key} di buku besar {ledger.get(key, ZERO)} ≠ "
+                f"Σ saldo simpanan {by_key[key]}"
+            )
     return problems

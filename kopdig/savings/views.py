@@ -30,6 +30,7 @@ MEMBER_READ = READERS | {"anggota"}
 
 # --- teller -------------------------------------------------------------------------------
 
+
 @coop_view(STAFF)
 def teller(request):
     """Find the member (HTMX search as you type), then pick the account on the member's page."""
@@ -50,7 +51,9 @@ def _post_teller(request, member, d):
             receipt = actions.savings_transfer(source=d["account"], target=d["target"], **kw)
         return 201, {"receipt": receipt.number}
 
-    _s, payload = run_once(user=user, cooperative=coop, endpoint="ui:savings-tx", key=d["token"], body=body, fn=go)
+    _s, payload = run_once(
+        user=user, cooperative=coop, endpoint="ui:savings-tx", key=d["token"], body=body, fn=go
+    )
     return payload["receipt"]
 
 
@@ -61,9 +64,16 @@ def teller_member(request, number):
     if member is None:
         raise Http404
     accounts = [a for a in selectors.accounts_of_member(request.coop, member) if a.status == "aktif"]
-    form = TellerForm(request.POST or None, accounts=accounts,
-                      initial={"date": timezone.localdate(), "token": form_token(), "type": "deposit",
-                               "account": selectors.teller_default_account(request.coop, member, accounts)})
+    form = TellerForm(
+        request.POST or None,
+        accounts=accounts,
+        initial={
+            "date": timezone.localdate(),
+            "token": form_token(),
+            "type": "deposit",
+            "account": selectors.teller_default_account(request.coop, member, accounts),
+        },
+    )
     confirm = None
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -76,16 +86,33 @@ def teller_member(request, number):
                 form.add_error(None, str(exc))
         else:
             by_number = {a.number: a for a in accounts}
-            confirm = {"account": by_number.get(d["account"]), "target": by_number.get(d.get("target")),
-                       "type": dict(TellerForm.TYPES)[d["type"]], "amount": d["amount"], "date": d["date"],
-                       "memo": d["memo"]}
+            confirm = {
+                "account": by_number.get(d["account"]),
+                "target": by_number.get(d.get("target")),
+                "type": dict(TellerForm.TYPES)[d["type"]],
+                "amount": d["amount"],
+                "date": d["date"],
+                "memo": d["memo"],
+            }
     td_form = None
     if request.coop.savings_products.filter(kind="berjangka", active=True).exists():
-        td_form = TimeDepositForm(cooperative=request.coop, initial={"date": timezone.localdate(), "token": form_token()})
-    return render(request, "savings/teller_member.html", {
-        "m": member, "accounts": accounts, "form": form, "confirm": confirm, "td_form": td_form,
-        "summary": selectors.member_summary(request.coop, member),
-        "can_open": not any(a.kind == "sukarela" for a in accounts) and member.status in ("aktif", "calon")})
+        td_form = TimeDepositForm(
+            cooperative=request.coop, initial={"date": timezone.localdate(), "token": form_token()}
+        )
+    return render(
+        request,
+        "savings/teller_member.html",
+        {
+            "m": member,
+            "accounts": accounts,
+            "form": form,
+            "confirm": confirm,
+            "td_form": td_form,
+            "summary": selectors.member_summary(request.coop, member),
+            "can_open": not any(a.kind == "sukarela" for a in accounts)
+            and member.status in ("aktif", "calon"),
+        },
+    )
 
 
 @coop_view(STAFF)
@@ -98,8 +125,12 @@ def open_sukarela(request, number):
     try:
         if product is None:
             raise actions.SavingsError(_("Belum ada produk simpanan sukarela."))
-        acc = actions.savings_account_open(actor=request.user, cooperative=request.coop, member_number=member.number,
-                                           product_code=product.code)
+        acc = actions.savings_account_open(
+            actor=request.user,
+            cooperative=request.coop,
+            member_number=member.number,
+            product_code=product.code,
+        )
         messages.success(request, _("Rekening %(n)s dibuka.") % {"n": acc.number})
     except DomainError as exc:
         messages.error(request, str(exc))
@@ -117,14 +148,25 @@ def time_deposit_open(request, number):
         d = form.cleaned_data
 
         def go():
-            r = actions.savings_time_deposit_open(actor=request.user, cooperative=request.coop,
-                                                  member_number=member.number, product_code=d["product"].code,
-                                                  amount=d["amount"], date=d["date"])
+            r = actions.savings_time_deposit_open(
+                actor=request.user,
+                cooperative=request.coop,
+                member_number=member.number,
+                product_code=d["product"].code,
+                amount=d["amount"],
+                date=d["date"],
+            )
             return 201, {"receipt": r.number}
 
         try:
-            _s, payload = run_once(user=request.user, cooperative=request.coop, endpoint="ui:savings-td",
-                                   key=d["token"], body=request.POST.dict(), fn=go)
+            _s, payload = run_once(
+                user=request.user,
+                cooperative=request.coop,
+                endpoint="ui:savings-td",
+                key=d["token"],
+                body=request.POST.dict(),
+                fn=go,
+            )
             return redirect("savings:receipt", request.coop.slug, payload["receipt"])
         except DomainError as exc:
             messages.error(request, str(exc))
@@ -139,7 +181,9 @@ def time_deposit_break(request, number):
     """Early withdrawal of a simpanan berjangka (penalty per the product)."""
     acc = _account_or_404(request, number)
     try:
-        r = actions.savings_time_deposit_break(actor=request.user, cooperative=request.coop, account=acc.number)
+        r = actions.savings_time_deposit_break(
+            actor=request.user, cooperative=request.coop, account=acc.number
+        )
         return redirect("savings:receipt", request.coop.slug, r.number)
     except DomainError as exc:
         messages.error(request, str(exc))
@@ -148,10 +192,16 @@ def time_deposit_break(request, number):
 
 # --- receipts and passbooks -----------------------------------------------------------------
 
+
 def _receipt_or_404(request, number) -> Receipt:
-    r = (Receipt.objects.select_related("member", "cashier", "entry")
-         .filter(cooperative=request.coop, number=number).first())
-    if r is None or (request.access.role == "anggota" and (r.member is None or r.member.user_id != request.user.pk)):
+    r = (
+        Receipt.objects.select_related("member", "cashier", "entry")
+        .filter(cooperative=request.coop, number=number)
+        .first()
+    )
+    if r is None or (
+        request.access.role == "anggota" and (r.member is None or r.member.user_id != request.user.pk)
+    ):
         raise Http404
     return r
 
@@ -187,9 +237,16 @@ def passbook(request, number):
     acc = _account_or_404(request, number)
     start, end = _dates(request)
     opening, rows = selectors.passbook(acc, start=start, end=end)
-    ctx = {"a": acc, "opening": opening, "rows": rows, "start": start, "end": end, "coop": request.coop,
-           "closing": rows[-1].running if rows else opening,
-           "can_break": acc.kind == "berjangka" and acc.status == "aktif" and request.access.has(APPROVERS)}
+    ctx = {
+        "a": acc,
+        "opening": opening,
+        "rows": rows,
+        "start": start,
+        "end": end,
+        "coop": request.coop,
+        "closing": rows[-1].running if rows else opening,
+        "can_break": acc.kind == "berjangka" and acc.status == "aktif" and request.access.has(APPROVERS),
+    }
     if request.GET.get("pdf"):
         return pdf_response("savings/passbook_pdf.html", ctx, f"buku-simpanan-{acc.number}.pdf", request)
     return render(request, "savings/passbook.html", ctx)
@@ -201,18 +258,28 @@ def my_savings(request):
     member = member_selectors.own_member(request.coop, request.user)
     if member is None:
         raise Http404
-    return render(request, "savings/my.html", {
-        "m": member, "summary": selectors.member_summary(request.coop, member),
-        "accounts": selectors.accounts_of_member(request.coop, member),
-        "dues": selectors.open_dues(request.coop, member)})
+    return render(
+        request,
+        "savings/my.html",
+        {
+            "m": member,
+            "summary": selectors.member_summary(request.coop, member),
+            "accounts": selectors.accounts_of_member(request.coop, member),
+            "dues": selectors.open_dues(request.coop, member),
+        },
+    )
 
 
 # --- products -------------------------------------------------------------------------------
 
+
 @coop_view(READERS, dinas_read=True)
 def products(request):
-    return render(request, "savings/products.html", {"products": selectors.products(request.coop),
-                                                     "can_edit": request.access.has(APPROVERS)})
+    return render(
+        request,
+        "savings/products.html",
+        {"products": selectors.products(request.coop), "can_edit": request.access.has(APPROVERS)},
+    )
 
 
 @coop_view(APPROVERS)
@@ -247,19 +314,24 @@ def product_edit(request, code):
 
 # --- monthly runs -----------------------------------------------------------------------------
 
+
 @coop_view(READERS, dinas_read=True)
 def run_list(request):
     form = None
     if request.method == "POST" and not request.access.has(APPROVERS):
         raise PermissionDenied
     if request.access.has(APPROVERS):
-        last = (timezone.localdate().replace(day=1) - dt.timedelta(days=1))
+        last = timezone.localdate().replace(day=1) - dt.timedelta(days=1)
         form = RunForm(request.POST or None, initial={"period": f"{last:%Y-%m}", "kind": "billing"})
         if request.method == "POST" and form.is_valid():
             try:
                 period = runs.parse_period(form.cleaned_data["period"])
-                run = actions.savings_run_claim(actor=request.user, cooperative=request.coop, kind=form.cleaned_data["kind"],
-                                     period=period)
+                run = actions.savings_run_claim(
+                    actor=request.user,
+                    cooperative=request.coop,
+                    kind=form.cleaned_data["kind"],
+                    period=period,
+                )
                 if run.status == Run.Status.DONE:
                     messages.info(request, _("Proses bulan ini sudah selesai; tidak ada yang diubah."))
                 else:
@@ -276,8 +348,11 @@ def run_list(request):
 
 @coop_view(STAFF)
 def payroll(request):
-    form = PayrollForm(request.POST or None, request.FILES or None,
-                       initial={"date": timezone.localdate(), "token": form_token()})
+    form = PayrollForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"date": timezone.localdate(), "token": form_token()},
+    )
     errors = []
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -287,15 +362,27 @@ def payroll(request):
             rows = None
             form.add_error("file", _("Berkas bukan file Excel (.xlsx) yang valid."))
         if rows is not None:
+
             def go():
-                r = actions.savings_payroll_import(actor=request.user, cooperative=request.coop, rows=rows,
-                                                   date=d["date"], employer=d["employer"],
-                                                   cash_account=d["cash_account"])
+                r = actions.savings_payroll_import(
+                    actor=request.user,
+                    cooperative=request.coop,
+                    rows=rows,
+                    date=d["date"],
+                    employer=d["employer"],
+                    cash_account=d["cash_account"],
+                )
                 return 201, {"receipt": r.number}
 
             try:
-                _s, payload = run_once(user=request.user, cooperative=request.coop, endpoint="ui:savings-payroll",
-                                       key=d["token"], body={"token": d["token"]}, fn=go)
+                _s, payload = run_once(
+                    user=request.user,
+                    cooperative=request.coop,
+                    endpoint="ui:savings-payroll",
+                    key=d["token"],
+                    body={"token": d["token"]},
+                    fn=go,
+                )
                 messages.success(request, _("Potong gaji tercatat."))
                 return redirect("savings:receipt", request.coop.slug, payload["receipt"])
             except actions.PayrollRowError as exc:
@@ -304,11 +391,14 @@ def payroll(request):
             except DomainError as exc:
                 form.add_error(None, str(exc))
     if request.GET.get("template"):
-        return xlsx_response("template-potong-gaji.xlsx", [("Potong gaji", ["no_anggota", "jumlah"], [["00001", 25000]])])
+        return xlsx_response(
+            "template-potong-gaji.xlsx", [("Potong gaji", ["no_anggota", "jumlah"], [["00001", 25000]])]
+        )
     return render(request, "savings/payroll.html", {"form": form, "errors": errors})
 
 
 # --- reports --------------------------------------------------------------------------------
+
 
 @coop_view(READERS, dinas_read=True)
 def reports(request):
@@ -321,41 +411,69 @@ def reports(request):
     if tab == "produk":
         rows = selectors.balances_by_product(request.coop, date=date)
         if xlsx:
-            return xlsx_response(f"saldo-simpanan-{date}.xlsx", [("Saldo per produk", ["Produk", "Rekening", "Saldo"],
-                                                                   [(p.name, n, s) for p, n, s in rows])])
+            return xlsx_response(
+                f"saldo-simpanan-{date}.xlsx",
+                [("Saldo per produk", ["Produk", "Rekening", "Saldo"], [(p.name, n, s) for p, n, s in rows])],
+            )
         ctx.update(rows=rows, total=sum((s for _p, _n, s in rows), start=0))
     elif tab == "anggota":
         qs = selectors.balances_by_member(request.coop, date=date, search=request.GET.get("q", ""))
         if xlsx:
-            return xlsx_response(f"saldo-anggota-{date}.xlsx", [("Saldo per anggota", [
-                "No. anggota", "Nama", "Pokok", "Wajib", "Sukarela", "Berjangka"], (
-                (m.number, m.name, m.pokok or 0, m.wajib or 0, m.sukarela or 0, m.berjangka or 0) for m in qs))])
+            return xlsx_response(
+                f"saldo-anggota-{date}.xlsx",
+                [
+                    (
+                        "Saldo per anggota",
+                        ["No. anggota", "Nama", "Pokok", "Wajib", "Sukarela", "Berjangka"],
+                        (
+                            (m.number, m.name, m.pokok or 0, m.wajib or 0, m.sukarela or 0, m.berjangka or 0)
+                            for m in qs
+                        ),
+                    )
+                ],
+            )
         ctx["page"] = Paginator(qs, 50).get_page(request.GET.get("page"))
     elif tab == "tunggakan":
         qs = selectors.arrears_list(request.coop)
         if xlsx:
-            return xlsx_response("tunggakan-wajib.xlsx", [("Tunggakan", ["No. anggota", "Nama", "Bulan", "Jumlah"],
-                                                           ((m.number, m.name, m.months, m.amount) for m in qs))])
+            return xlsx_response(
+                "tunggakan-wajib.xlsx",
+                [
+                    (
+                        "Tunggakan",
+                        ["No. anggota", "Nama", "Bulan", "Jumlah"],
+                        ((m.number, m.name, m.months, m.amount) for m in qs),
+                    )
+                ],
+            )
         ctx["page"] = Paginator(qs, 50).get_page(request.GET.get("page"))
     else:
         ctx["tab"] = "kas"
-        ctx["cash"] = selectors.daily_cash(request.coop, date=date,
-                                           cashier=request.user if request.GET.get("mine") else None)
+        ctx["cash"] = selectors.daily_cash(
+            request.coop, date=date, cashier=request.user if request.GET.get("mine") else None
+        )
     return render(request, "savings/reports.html", ctx)
 
 
 # --- widgets --------------------------------------------------------------------------------
 
+
 def coop_widget(cooperative, access):
     if access.dinas or access.role == "anggota":
         return None
-    return {"title": _("Anggota dan simpanan"), "template": "savings/widget_coop.html",
-            "context": selectors.totals(cooperative)}
+    return {
+        "title": _("Anggota dan simpanan"),
+        "template": "savings/widget_coop.html",
+        "context": selectors.totals(cooperative),
+    }
 
 
 def member_widget(cooperative, user):
     member = member_selectors.own_member(cooperative, user)
     if member is None:
         return None
-    return {"title": _("Simpanan saya"), "template": "savings/widget_member.html",
-            "context": {"m": member, **selectors.member_summary(cooperative, member)}}
+    return {
+        "title": _("Simpanan saya"),
+        "template": "savings/widget_member.html",
+        "context": {"m": member, **selectors.member_summary(cooperative, member)},
+    }

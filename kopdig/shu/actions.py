@@ -52,8 +52,11 @@ class WrongStatus(ShuError):
 class VolumeImportError(ShuError):
     def __init__(self, errors):
         self.errors = errors
-        super().__init__("Impor dibatalkan, tidak ada yang disimpan: " + "; ".join(errors[:20])
-                         + (f" (dan {len(errors) - 20} lainnya)" if len(errors) > 20 else ""))
+        super().__init__(
+            "Impor dibatalkan, tidak ada yang disimpan: "
+            + "; ".join(errors[:20])
+            + (f" (dan {len(errors) - 20} lainnya)" if len(errors) > 20 else "")
+        )
 
 
 def _year_for_update(cooperative, year: int, *, create: bool = False) -> ShuYear:
@@ -70,17 +73,30 @@ def _year_for_update(cooperative, year: int, *, create: bool = False) -> ShuYear
 def _write_lines(sy: ShuYear, lines, non_member_lines) -> None:
     ShuAllocationLine.objects.filter(shu_year=sy).delete()
     rows = []
-    for pool, group in ((ShuAllocationLine.Pool.ANGGOTA, lines), (ShuAllocationLine.Pool.NON_ANGGOTA, non_member_lines)):
+    for pool, group in (
+        (ShuAllocationLine.Pool.ANGGOTA, lines),
+        (ShuAllocationLine.Pool.NON_ANGGOTA, non_member_lines),
+    ):
         for i, ln in enumerate(group):
-            rows.append(ShuAllocationLine(
-                cooperative_id=sy.cooperative_id, shu_year=sy, pool=pool, position=i, name=ln.name.strip()[:100],
-                percent=ln.percent, role=ln.role, account_key=ln.account_key or _default_target(ln.role),
-            ))
+            rows.append(
+                ShuAllocationLine(
+                    cooperative_id=sy.cooperative_id,
+                    shu_year=sy,
+                    pool=pool,
+                    position=i,
+                    name=ln.name.strip()[:100],
+                    percent=ln.percent,
+                    role=ln.role,
+                    account_key=ln.account_key or _default_target(ln.role),
+                )
+            )
     ShuAllocationLine.objects.bulk_create(rows)
 
 
 def _default_target(role: str) -> str:
-    return {"jasa_modal": "dana_shu_anggota", "jasa_usaha": "dana_shu_anggota", "cadangan": "cadangan"}.get(role, "")
+    return {"jasa_modal": "dana_shu_anggota", "jasa_usaha": "dana_shu_anggota", "cadangan": "cadangan"}.get(
+        role, ""
+    )
 
 
 def _check_targets(cooperative, lines) -> None:
@@ -90,18 +106,37 @@ def _check_targets(cooperative, lines) -> None:
         if not ln.account_key:
             raise engine.AllocationInvalid(f"Baris '{ln.name}' belum memiliki akun tujuan.")
         if ln.role in (engine.JASA_MODAL, engine.JASA_USAHA) and ln.account_key != "dana_shu_anggota":
-            raise engine.AllocationInvalid("Jasa modal dan jasa usaha harus masuk ke akun Dana SHU Bagian Anggota.")
+            raise engine.AllocationInvalid(
+                "Jasa modal dan jasa usaha harus masuk ke akun Dana SHU Bagian Anggota."
+            )
     accounts = resolve_accounts(cooperative, {ln.account_key for ln in lines})
     for acc in accounts.values():
         if acc.type not in (Account.Type.KEWAJIBAN, Account.Type.EKUITAS) or acc.is_group:
-            raise engine.AllocationInvalid(f"Akun {acc.code} {acc.name} tidak dapat menjadi tujuan alokasi SHU.")
+            raise engine.AllocationInvalid(
+                f"Akun {acc.code} {acc.name} tidak dapat menjadi tujuan alokasi SHU."
+            )
 
 
 # --- settings ------------------------------------------------------------------------------
 
-def shu_year_save(*, actor, cooperative, year: int, lines=None, non_member_lines=None, shu_override=None,
-                  clear_override: bool = False, simpanan_kinds=None, simpanan_basis=None, transaksi_basis=None,
-                  volume_kinds=None, jasa_weight=None, tax_percent=None, separate_non_member=None) -> ShuYear:
+
+def shu_year_save(
+    *,
+    actor,
+    cooperative,
+    year: int,
+    lines=None,
+    non_member_lines=None,
+    shu_override=None,  # noqa: C901
+    clear_override: bool = False,
+    simpanan_kinds=None,
+    simpanan_basis=None,
+    transaksi_basis=None,
+    volume_kinds=None,
+    jasa_weight=None,
+    tax_percent=None,
+    separate_non_member=None,
+) -> ShuYear:
     """Create or update the year's SHU settings (allocation lines and bases); status → simulated.
 
     Refused once the RAT has approved the year's SHU. An allocation that does not total exactly
@@ -113,7 +148,9 @@ def shu_year_save(*, actor, cooperative, year: int, lines=None, non_member_lines
         engine.validate_lines(lines)
         _check_targets(cooperative, lines)
     if non_member_lines is not None:
-        non_member_lines = [ln if isinstance(ln, engine.AllocLine) else engine.AllocLine(**ln) for ln in non_member_lines]
+        non_member_lines = [
+            ln if isinstance(ln, engine.AllocLine) else engine.AllocLine(**ln) for ln in non_member_lines
+        ]
         if non_member_lines:
             engine.validate_lines(non_member_lines, member_pool=False)
             _check_targets(cooperative, non_member_lines)
@@ -129,8 +166,20 @@ def shu_year_save(*, actor, cooperative, year: int, lines=None, non_member_lines
         sy = _year_for_update(cooperative, year, create=True)
         if sy.is_locked_for_settings:
             raise WrongStatus("SHU tahun ini sudah disetujui RAT; pengaturannya tidak dapat diubah.")
-        before = audit.snapshot(sy, ["status", "shu_override", "simpanan_kinds", "simpanan_basis", "transaksi_basis",
-                                     "volume_kinds", "jasa_weight", "tax_percent", "separate_non_member"])
+        before = audit.snapshot(
+            sy,
+            [
+                "status",
+                "shu_override",
+                "simpanan_kinds",
+                "simpanan_basis",
+                "transaksi_basis",
+                "volume_kinds",
+                "jasa_weight",
+                "tax_percent",
+                "separate_non_member",
+            ],
+        )
         before["lines"] = [f"{ln.name} {ln.percent}" for ln in sy.lines.all()]
         if clear_override:
             sy.shu_override = None
@@ -157,18 +206,27 @@ def shu_year_save(*, actor, cooperative, year: int, lines=None, non_member_lines
             _write_lines(
                 sy,
                 lines if lines is not None else selectors.allocation_lines(sy),
-                non_member_lines if non_member_lines is not None
+                non_member_lines
+                if non_member_lines is not None
                 else selectors.allocation_lines(sy, ShuAllocationLine.Pool.NON_ANGGOTA),
             )
         after = audit.snapshot(sy, list(before.keys() - {"lines"}))
         after["lines"] = [f"{ln.name} {ln.percent}" for ln in sy.lines.all()]
         b, a = audit.diff(before, after)
-        audit.record(actor, "shu_year_save", cooperative=cooperative, obj=sy, ref=str(year),
-                     summary=f"Pengaturan SHU {year}", before=b, after=a)
+        audit.record(
+            actor,
+            "shu_year_save",
+            cooperative=cooperative,
+            obj=sy,
+            ref=str(year),
+            summary=f"Pengaturan SHU {year}",
+            before=b,
+            after=a,
+        )
     return sy
 
 
-def member_volume_import(*, actor, cooperative, year: int, rows) -> int:
+def member_volume_import(*, actor, cooperative, year: int, rows) -> int:  # noqa: C901
     """Import members' volumes for the year from spreadsheet rows: all or nothing.
 
     ``rows`` are ``(row_number, {"no_anggota", "jenis", "jumlah"})`` (``read_xlsx_rows``). Every
@@ -205,7 +263,9 @@ def member_volume_import(*, actor, cooperative, year: int, rows) -> int:
         if member is None or kind not in kinds:
             continue
         if (number, kind) in seen:
-            errors.append(f"baris {n}: anggota {number} jenis {kind} sudah ada di baris {seen[(number, kind)]}")
+            errors.append(
+                f"baris {n}: anggota {number} jenis {kind} sudah ada di baris {seen[(number, kind)]}"
+            )
             continue
         seen[(number, kind)] = n
         parsed.append((member, kind, amount))
@@ -222,19 +282,26 @@ def member_volume_import(*, actor, cooperative, year: int, rows) -> int:
         MemberVolume.objects.bulk_create(
             MemberVolume(cooperative=cooperative, year=year, member=m, kind=k, amount=a) for m, k, a in parsed
         )
-        audit.record(actor, "member_volume_import", cooperative=cooperative, obj=sy, ref=str(year),
-                     summary=f"Impor volume transaksi {year}: {len(parsed)} baris",
-                     after={"rows": len(parsed), "total": sum((a for *_, a in parsed), ZERO)})
+        audit.record(
+            actor,
+            "member_volume_import",
+            cooperative=cooperative,
+            obj=sy,
+            ref=str(year),
+            summary=f"Impor volume transaksi {year}: {len(parsed)} baris",
+            after={"rows": len(parsed), "total": sum((a for *_, a in parsed), ZERO)},
+        )
     return len(parsed)
 
 
 # --- year-end close ------------------------------------------------------------------------
 
+
 def _today() -> dt.date:
     return timezone.localdate()
 
 
-def shu_year_close(*, actor, cooperative, year: int):
+def shu_year_close(*, actor, cooperative, year: int):  # noqa: C901
     """Close the book year: one entry dated 31 Dec zeroing every pendapatan and beban account
     into SHU Tahun Berjalan (skipped when they have no balance), then lock the books through
     31 Dec. The balance sheet totals are unchanged."""
@@ -251,13 +318,20 @@ def shu_year_close(*, actor, cooperative, year: int):
             raise WrongStatus(f"Tahun buku {year} sudah ditutup.")
         lock = periods.closed_through(cooperative)
         if lock and lock >= end:
-            raise ShuError(f"Buku sudah terkunci sampai {tanggal(lock)}; tahun {year} tidak dapat ditutup lagi.")
+            raise ShuError(
+                f"Buku sudah terkunci sampai {tanggal(lock)}; tahun {year} tidak dapat ditutup lagi."
+            )
         earlier = [
-            (a, d, c) for a, d, c in selectors.income_expense_movements(cooperative, dt.date(1900, 1, 1), start - dt.timedelta(days=1))
+            (a, d, c)
+            for a, d, c in selectors.income_expense_movements(
+                cooperative, dt.date(1900, 1, 1), start - dt.timedelta(days=1)
+            )
             if d != c
         ]
         if earlier:
-            raise ShuError(f"Tutup dulu tahun buku sebelum {year}: masih ada saldo pendapatan/beban yang belum ditutup.")
+            raise ShuError(
+                f"Tutup dulu tahun buku sebelum {year}: masih ada saldo pendapatan/beban yang belum ditutup."
+            )
         lines, revenue, revenue_nm, expense = [], ZERO, ZERO, ZERO
         for account, d, c in selectors.income_expense_movements(cooperative, start, end):
             net = c - d  # credit-positive
@@ -278,18 +352,37 @@ def shu_year_close(*, actor, cooperative, year: int):
                 lines.append(posting.Line("shu_tahun_berjalan", credit=shu))
             elif shu < 0:
                 lines.append(posting.Line("shu_tahun_berjalan", debit=-shu))
-            entry = posting.post(cooperative=cooperative, date=end, memo=f"Jurnal penutup tahun buku {year}",
-                                 lines=lines, actor=actor, source_type=CLOSING_SOURCE_TYPE, source_ref=f"SHU-{year}")
+            entry = posting.post(
+                cooperative=cooperative,
+                date=end,
+                memo=f"Jurnal penutup tahun buku {year}",
+                lines=lines,
+                actor=actor,
+                source_type=CLOSING_SOURCE_TYPE,
+                source_ref=f"SHU-{year}",
+            )
         sy.lock_before_close = lock
         periods.lock_through(cooperative=cooperative, date=end)
         sy.closing_entry = entry
         sy.book_revenue, sy.book_revenue_non_member, sy.book_shu = revenue, revenue_nm, shu
         sy.status = S.CLOSED
         sy.save()
-        audit.record(actor, "shu_year_close", cooperative=cooperative, obj=sy, ref=str(year),
-                     summary=f"Tutup buku {year}" + (f" (jurnal {entry.number})" if entry else " (tanpa jurnal penutup)"),
-                     after={"shu": shu, "revenue": revenue, "expense": expense,
-                            "entry": entry.number if entry else None, "closed_through": end})
+        audit.record(
+            actor,
+            "shu_year_close",
+            cooperative=cooperative,
+            obj=sy,
+            ref=str(year),
+            summary=f"Tutup buku {year}"
+            + (f" (jurnal {entry.number})" if entry else " (tanpa jurnal penutup)"),
+            after={
+                "shu": shu,
+                "revenue": revenue,
+                "expense": expense,
+                "entry": entry.number if entry else None,
+                "closed_through": end,
+            },
+        )
     return sy
 
 
@@ -301,20 +394,33 @@ def shu_year_reopen(*, actor, cooperative, year: int, reason: str = ""):
     with action_atomic():
         sy = _year_for_update(cooperative, year)
         if sy.status in (S.ALLOCATED, S.DISTRIBUTED):
-            raise WrongStatus(f"SHU {year} sudah dialokasikan/dibagikan; tahun buku tidak dapat dibuka kembali.")
+            raise WrongStatus(
+                f"SHU {year} sudah dialokasikan/dibagikan; tahun buku tidak dapat dibuka kembali."
+            )
         if sy.status not in (S.CLOSED, S.APPROVED):
             raise WrongStatus(f"Tahun buku {year} belum ditutup.")
         end = dt.date(year, 12, 31)
         lock = periods.closed_through(cooperative)
         if lock and lock > end:
-            raise ShuError(f"Buku sudah dikunci sampai {tanggal(lock)}; buka dulu periode sesudah tahun {year}.")
-        periods.unlock_to(cooperative=cooperative, date=sy.lock_before_close if (
-            sy.lock_before_close and sy.lock_before_close < end) else None)
+            raise ShuError(
+                f"Buku sudah dikunci sampai {tanggal(lock)}; buka dulu periode sesudah tahun {year}."
+            )
+        periods.unlock_to(
+            cooperative=cooperative,
+            date=sy.lock_before_close if (sy.lock_before_close and sy.lock_before_close < end) else None,
+        )
         rev = None
         if sy.closing_entry_id:
-            rev = posting.reverse(entry=sy.closing_entry, date=end, actor=actor,
-                                  memo=f"Pembukaan kembali tahun buku {year}: pembalikan jurnal penutup")
-        before = {"status": sy.status, "closing_entry": sy.closing_entry.number if sy.closing_entry_id else None}
+            rev = posting.reverse(
+                entry=sy.closing_entry,
+                date=end,
+                actor=actor,
+                memo=f"Pembukaan kembali tahun buku {year}: pembalikan jurnal penutup",
+            )
+        before = {
+            "status": sy.status,
+            "closing_entry": sy.closing_entry.number if sy.closing_entry_id else None,
+        }
         ShuMemberShare.objects.filter(cooperative=cooperative, shu_year=sy).delete()
         ShuAllocationLine.objects.filter(shu_year=sy).update(amount=None)
         sy.status = S.SIMULATED
@@ -323,13 +429,21 @@ def shu_year_reopen(*, actor, cooperative, year: int, reason: str = ""):
         sy.shu_amount = sy.non_member_shu = None
         sy.rat_date, sy.rat_reference, sy.approved_by = None, "", None
         sy.save()
-        audit.record(actor, "shu_year_reopen", cooperative=cooperative, obj=sy, ref=str(year),
-                     summary=f"Buka kembali tahun buku {year}" + (f": {reason}" if reason else ""),
-                     before=before, after={"status": sy.status, "reversal": rev.number if rev else None})
+        audit.record(
+            actor,
+            "shu_year_reopen",
+            cooperative=cooperative,
+            obj=sy,
+            ref=str(year),
+            summary=f"Buka kembali tahun buku {year}" + (f": {reason}" if reason else ""),
+            before=before,
+            after={"status": sy.status, "reversal": rev.number if rev else None},
+        )
     return sy
 
 
 # --- RAT approval, allocation --------------------------------------------------------------
+
 
 def shu_approve(*, actor, cooperative, year: int, rat_date: dt.date, rat_reference: str):
     """Record the RAT's decision and freeze the SHU, the pools and every member's share."""
@@ -344,13 +458,17 @@ def shu_approve(*, actor, cooperative, year: int, rat_date: dt.date, rat_referen
     with action_atomic():
         sy = _year_for_update(cooperative, year)
         if sy.status != S.CLOSED:
-            raise WrongStatus(f"Tahun buku {year} harus ditutup (dan belum disetujui) sebelum keputusan RAT dicatat.")
+            raise WrongStatus(
+                f"Tahun buku {year} harus ditutup (dan belum disetujui) sebelum keputusan RAT dicatat."
+            )
         sim = selectors.simulate(cooperative, sy)
         res = sim.result
         shares = [(sim.members[m.key][0], m) for m in res.members]
         _insert_shares(cooperative, sy, shares)
-        for pool, pooled in ((ShuAllocationLine.Pool.ANGGOTA, res.lines),
-                             (ShuAllocationLine.Pool.NON_ANGGOTA, res.non_member_lines)):
+        for pool, pooled in (
+            (ShuAllocationLine.Pool.ANGGOTA, res.lines),
+            (ShuAllocationLine.Pool.NON_ANGGOTA, res.non_member_lines),
+        ):
             rows = list(sy.lines.filter(pool=pool).order_by("position"))
             if pooled and not rows:  # default lines in use: store them
                 _write_lines(sy, res.lines, res.non_member_lines)
@@ -363,10 +481,22 @@ def shu_approve(*, actor, cooperative, year: int, rat_date: dt.date, rat_referen
         sy.rat_date, sy.rat_reference, sy.approved_by = rat_date, rat_reference[:100], user_of(actor)
         sy.status = S.APPROVED
         sy.save()
-        audit.record(actor, "shu_approve", cooperative=cooperative, obj=sy, ref=str(year),
-                     summary=f"SHU {year} disetujui RAT {rat_reference} tanggal {tanggal(rat_date)}",
-                     after={"shu": res.shu, "jm_pool": res.jm_pool, "ju_pool": res.ju_pool,
-                            "members": len(shares), "rat_date": rat_date, "rat_reference": rat_reference})
+        audit.record(
+            actor,
+            "shu_approve",
+            cooperative=cooperative,
+            obj=sy,
+            ref=str(year),
+            summary=f"SHU {year} disetujui RAT {rat_reference} tanggal {tanggal(rat_date)}",
+            after={
+                "shu": res.shu,
+                "jm_pool": res.jm_pool,
+                "ju_pool": res.ju_pool,
+                "members": len(shares),
+                "rat_date": rat_date,
+                "rat_reference": rat_reference,
+            },
+        )
     return sy
 
 
@@ -379,27 +509,52 @@ def _insert_shares(cooperative, sy, shares) -> None:
 
     table = ShuMemberShare._meta.db_table
     pending = ShuMemberShare.Status.PENDING
-    head = (f"INSERT INTO {table} (cooperative_id, shu_year_id, member_id, simpanan, transaksi, jm, ju, total, tax, "
-            "net, status, receipt_number, paid_on, journal_entry_id) VALUES ")
+    head = (
+        f"INSERT INTO {table} (cooperative_id, shu_year_id, member_id, simpanan, transaksi, jm, ju, total, tax, "
+        "net, status, receipt_number, paid_on, journal_entry_id) VALUES "
+    )
     one = "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, '', NULL, NULL)"
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":  # one statement with arrays: no per-row placeholders
-            cols = list(zip(*[(member_id, m.simpanan, m.transaksi, m.jm, m.ju, m.total, m.tax, m.net)
-                              for member_id, m in shares], strict=True)) if shares else [[]] * 8
+            cols = (
+                list(
+                    zip(
+                        *[
+                            (member_id, m.simpanan, m.transaksi, m.jm, m.ju, m.total, m.tax, m.net)
+                            for member_id, m in shares
+                        ],
+                        strict=True,
+                    )
+                )
+                if shares
+                else [[]] * 8
+            )
             cur.execute(
                 f"INSERT INTO {table} (cooperative_id, shu_year_id, member_id, simpanan, transaksi, jm, ju, total, "
                 "tax, net, status, receipt_number, paid_on, journal_entry_id) "
                 "SELECT %s, %s, u.m, u.s, u.t, u.jm, u.ju, u.total, u.tax, u.net, %s, '', NULL, NULL FROM unnest("
                 "%s::bigint[], %s::numeric[], %s::numeric[], %s::numeric[], %s::numeric[], %s::numeric[], "
                 "%s::numeric[], %s::numeric[]) WITH ORDINALITY AS u(m, s, t, jm, ju, total, tax, net, n) ORDER BY u.n",
-                [cooperative.pk, sy.pk, pending, *[list(c) for c in cols]])
+                [cooperative.pk, sy.pk, pending, *[list(c) for c in cols]],
+            )
             return
         for i in range(0, len(shares), CHUNK):
-            chunk = shares[i:i + CHUNK]
+            chunk = shares[i : i + CHUNK]
             params = []
             for member_id, m in chunk:
-                params += [cooperative.pk, sy.pk, member_id, m.simpanan, m.transaksi, m.jm, m.ju, m.total, m.tax,
-                           m.net, pending]
+                params += [
+                    cooperative.pk,
+                    sy.pk,
+                    member_id,
+                    m.simpanan,
+                    m.transaksi,
+                    m.jm,
+                    m.ju,
+                    m.total,
+                    m.tax,
+                    m.net,
+                    pending,
+                ]
             cur.execute(head + ", ".join([one] * len(chunk)), params)
 
 
@@ -425,37 +580,58 @@ def shu_allocate(*, actor, cooperative, year: int):
         elif book < 0:
             lines.insert(0, posting.Line("shu_tahun_berjalan", credit=-book))
         if diff > 0:
-            undivided = account_balance(Account.objects.get(cooperative=cooperative, system_key="shu_belum_dibagi"),
-                                        sy.rat_date)
+            undivided = account_balance(
+                Account.objects.get(cooperative=cooperative, system_key="shu_belum_dibagi"), sy.rat_date
+            )
             if undivided < diff:
-                raise ShuError("SHU yang dibagi melebihi SHU tahun ini dan saldo SHU Belum Dibagi tidak mencukupi.")
+                raise ShuError(
+                    "SHU yang dibagi melebihi SHU tahun ini dan saldo SHU Belum Dibagi tidak mencukupi."
+                )
             lines.insert(1, posting.Line("shu_belum_dibagi", debit=diff))
         elif diff < 0:
             lines.append(posting.Line("shu_belum_dibagi", credit=-diff))
-        entry = posting.post(cooperative=cooperative, date=sy.rat_date, memo=f"Alokasi SHU tahun {year} ({sy.rat_reference})",
-                             lines=lines, actor=actor, source_type="shu.allocate", source_ref=f"SHU-{year}")
+        entry = posting.post(
+            cooperative=cooperative,
+            date=sy.rat_date,
+            memo=f"Alokasi SHU tahun {year} ({sy.rat_reference})",
+            lines=lines,
+            actor=actor,
+            source_type="shu.allocate",
+            source_ref=f"SHU-{year}",
+        )
         sy.allocation_entry = entry
         sy.status = S.ALLOCATED
         sy.distribute_total = ShuMemberShare.objects.filter(cooperative=cooperative, shu_year=sy).count()
         sy.save()
-        audit.record(actor, "shu_allocate", cooperative=cooperative, obj=sy, ref=str(year),
-                     summary=f"Alokasi SHU {year}, jurnal {entry.number}",
-                     after={"entry": entry.number, "shu": sy.shu_amount,
-                            "credits": {k: v for k, v in credits.items()}})
+        audit.record(
+            actor,
+            "shu_allocate",
+            cooperative=cooperative,
+            obj=sy,
+            ref=str(year),
+            summary=f"Alokasi SHU {year}, jurnal {entry.number}",
+            after={
+                "entry": entry.number,
+                "shu": sy.shu_amount,
+                "credits": {k: v for k, v in credits.items()},
+            },
+        )
     return sy
 
 
 # --- distribution --------------------------------------------------------------------------
 
+
 def _reserve_receipts(cooperative, year: int, n: int) -> list[str]:
     """``n`` consecutive gapless SHU receipt numbers (inside the caller's transaction)."""
-
 
     if n <= 0:
         return []
     first = next_number(cooperative, "shu", year)
     if n > 1:
-        DocumentCounter.objects.filter(cooperative=cooperative, series="shu", year=year).update(last=F("last") + (n - 1))
+        DocumentCounter.objects.filter(cooperative=cooperative, series="shu", year=year).update(
+            last=F("last") + (n - 1)
+        )
     return [f"SHU-{format_number(year, first + i)}" for i in range(n)]
 
 
@@ -472,8 +648,15 @@ def _pay_cash(cooperative, sy, shares, date, actor, memo):
             lines.append(posting.Line("kas", credit=net))
         if tax > 0:
             lines.append(posting.Line("utang_pajak", credit=tax, memo="Pajak SHU anggota"))
-        entry = posting.post(cooperative=cooperative, date=date, memo=memo, lines=lines, actor=actor,
-                             source_type="shu.distribute", source_ref=f"SHU-{sy.year}")
+        entry = posting.post(
+            cooperative=cooperative,
+            date=date,
+            memo=memo,
+            lines=lines,
+            actor=actor,
+            source_type="shu.distribute",
+            source_ref=f"SHU-{sy.year}",
+        )
     receipts = _reserve_receipts(cooperative, date.year, sum(1 for s in shares if s.total > 0))
     it = iter(receipts)
     for s in shares:
@@ -488,19 +671,36 @@ def _pay_cash(cooperative, sy, shares, date, actor, memo):
 def _credit_sukarela(cooperative, sy, shares, date, actor):
     tax = sum((s.tax for s in shares), ZERO)
     if tax > 0:
-        posting.post(cooperative=cooperative, date=date, memo=f"Pajak atas SHU {sy.year} anggota", actor=actor,
-                     lines=[posting.Line("dana_shu_anggota", debit=tax), posting.Line("utang_pajak", credit=tax)],
-                     source_type="shu.distribute", source_ref=f"SHU-{sy.year}")
+        posting.post(
+            cooperative=cooperative,
+            date=date,
+            memo=f"Pajak atas SHU {sy.year} anggota",
+            actor=actor,
+            lines=[posting.Line("dana_shu_anggota", debit=tax), posting.Line("utang_pajak", credit=tax)],
+            source_type="shu.distribute",
+            source_ref=f"SHU-{sy.year}",
+        )
     for s in shares:
         s.status = ShuMemberShare.Status.CREDITED
         s.paid_on = date
     credited = [s for s in shares if s.net > 0]
     with batch():
         txs = savings_sukarela_credit(
-            actor=actor, cooperative=cooperative, date=date, contra_account="dana_shu_anggota",
+            actor=actor,
+            cooperative=cooperative,
+            date=date,
+            contra_account="dana_shu_anggota",
             source_type="shu.distribute",
-            credits=[(s.member, s.net, f"SHU tahun {sy.year} anggota {s.member.number}",
-                      f"SHU-{sy.year}-{s.member.number}") for s in credited])
+            credits=[
+                (
+                    s.member,
+                    s.net,
+                    f"SHU tahun {sy.year} anggota {s.member.number}",
+                    f"SHU-{sy.year}-{s.member.number}",
+                )
+                for s in credited
+            ],
+        )
     for s, tx in zip(credited, txs, strict=True):
         s.journal_entry_id = tx.entry_id
         s.receipt_number = f"SHU-{sy.year}-{s.member.number}"  # a credit to savings has no kuitansi
@@ -522,12 +722,19 @@ def _save_paid(cooperative, shares) -> None:
                 cur.execute(
                     f"UPDATE {table} AS t SET status = %s, paid_on = %s, journal_entry_id = %s, receipt_number = u.r "
                     "FROM unnest(%s::bigint[], %s::text[]) AS u(id, r) WHERE t.id = u.id AND t.cooperative_id = %s",
-                    [status, paid_on, entry_id, [sh.pk for sh in rows], [sh.receipt_number for sh in rows],
-                     cooperative.pk])
+                    [
+                        status,
+                        paid_on,
+                        entry_id,
+                        [sh.pk for sh in rows],
+                        [sh.receipt_number for sh in rows],
+                        cooperative.pk,
+                    ],
+                )
             return
         for (status, paid_on, entry_id), rows in groups.items():
             for i in range(0, len(rows), CHUNK):
-                chunk = rows[i:i + CHUNK]
+                chunk = rows[i : i + CHUNK]
                 cases = " ".join(["WHEN %s THEN %s"] * len(chunk))
                 params = [status, ops.adapt_datefield_value(paid_on), entry_id]
                 for sh in chunk:
@@ -536,11 +743,21 @@ def _save_paid(cooperative, shares) -> None:
                 cur.execute(
                     f"UPDATE {table} SET status = %s, paid_on = %s, journal_entry_id = %s, "
                     f"receipt_number = CASE id {cases} ELSE receipt_number END "
-                    f"WHERE id IN ({', '.join(['%s'] * len(chunk))}) AND cooperative_id = %s", params)
+                    f"WHERE id IN ({', '.join(['%s'] * len(chunk))}) AND cooperative_id = %s",
+                    params,
+                )
 
 
-def shu_distribute(*, actor, cooperative, year: int, method: str = ShuYear.Method.TUNAI, date: dt.date | None = None,
-                   batch_size: int = 1000, progress=None) -> ShuYear:
+def shu_distribute(
+    *,
+    actor,
+    cooperative,
+    year: int,
+    method: str = ShuYear.Method.TUNAI,
+    date: dt.date | None = None,  # noqa: C901
+    batch_size: int = 1000,
+    progress=None,
+) -> ShuYear:
     """Pay every member's approved share (cash, or credited to simpanan sukarela), resumably.
 
     Members no longer active are not paid: their share stays in Dana SHU Bagian Anggota and is
@@ -567,74 +784,133 @@ def shu_distribute(*, actor, cooperative, year: int, method: str = ShuYear.Metho
             sy.method, sy.distribute_date, sy.distribute_started_at = method, date, timezone.now()
             sy.distribute_total = ShuMemberShare.objects.filter(cooperative=cooperative, shu_year=sy).count()
             sy.save()
-            audit.record(actor, "shu_distribute_start", cooperative=cooperative, obj=sy, ref=str(year),
-                         summary=f"Mulai pembagian SHU {year} ({sy.get_method_display()})",
-                         after={"method": method, "date": date, "members": sy.distribute_total})
+            audit.record(
+                actor,
+                "shu_distribute_start",
+                cooperative=cooperative,
+                obj=sy,
+                ref=str(year),
+                summary=f"Mulai pembagian SHU {year} ({sy.get_method_display()})",
+                after={"method": method, "date": date, "members": sy.distribute_total},
+            )
         # A resumed run keeps the first run's method and date.
         method, date = ShuYear.Method(sy.method), sy.distribute_date
         # Members who are no longer active: payable, not paid now.
-        payable = ShuMemberShare.objects.filter(
-            cooperative=cooperative, shu_year=sy, status=ShuMemberShare.Status.PENDING
-        ).exclude(member__status=Member.Status.AKTIF).update(status=ShuMemberShare.Status.PAYABLE)
-        sy.distribute_done = ShuMemberShare.objects.filter(cooperative=cooperative, shu_year=sy).exclude(
-            status=ShuMemberShare.Status.PENDING).count()
+        payable = (
+            ShuMemberShare.objects.filter(
+                cooperative=cooperative, shu_year=sy, status=ShuMemberShare.Status.PENDING
+            )
+            .exclude(member__status=Member.Status.AKTIF)
+            .update(status=ShuMemberShare.Status.PAYABLE)
+        )
+        sy.distribute_done = (
+            ShuMemberShare.objects.filter(cooperative=cooperative, shu_year=sy)
+            .exclude(status=ShuMemberShare.Status.PENDING)
+            .count()
+        )
         sy.save(update_fields=["distribute_done", "updated_at"])
         if payable:
-            audit.record(actor, "shu_payable_mark", cooperative=cooperative, obj=sy, ref=str(year),
-                         summary=f"{payable} bagian SHU mantan anggota dicatat sebagai utang", after={"count": payable})
+            audit.record(
+                actor,
+                "shu_payable_mark",
+                cooperative=cooperative,
+                obj=sy,
+                ref=str(year),
+                summary=f"{payable} bagian SHU mantan anggota dicatat sebagai utang",
+                after={"count": payable},
+            )
     sy_pk = sy.pk
     while True:
         with action_atomic():
             sy = ShuYear.objects.select_for_update().get(pk=sy_pk)
             shares = list(
-                ShuMemberShare.objects.select_for_update(of=("self",)).filter(
-                    cooperative=cooperative, shu_year=sy, status=ShuMemberShare.Status.PENDING
-                ).select_related("member").order_by("id")[:batch_size]  # ids follow member-number order
+                ShuMemberShare.objects.select_for_update(of=("self",))
+                .filter(cooperative=cooperative, shu_year=sy, status=ShuMemberShare.Status.PENDING)
+                .select_related("member")
+                .order_by("id")[:batch_size]  # ids follow member-number order
             )
             if not shares:
                 sy.status = S.DISTRIBUTED
-                sy.distribute_done = ShuMemberShare.objects.filter(cooperative=cooperative, shu_year=sy).exclude(
-                    status=ShuMemberShare.Status.PENDING).count()
+                sy.distribute_done = (
+                    ShuMemberShare.objects.filter(cooperative=cooperative, shu_year=sy)
+                    .exclude(status=ShuMemberShare.Status.PENDING)
+                    .count()
+                )
                 sy.distribute_finished_at = timezone.now()
                 sy.save()
-                audit.record(actor, "shu_distribute", cooperative=cooperative, obj=sy, ref=str(year),
-                             summary=f"Pembagian SHU {year} selesai", after=selectors.status_counts(cooperative, sy))
+                audit.record(
+                    actor,
+                    "shu_distribute",
+                    cooperative=cooperative,
+                    obj=sy,
+                    ref=str(year),
+                    summary=f"Pembagian SHU {year} selesai",
+                    after=selectors.status_counts(cooperative, sy),
+                )
                 break
             if method == ShuYear.Method.TUNAI:
-                _pay_cash(cooperative, sy, shares, date, actor,
-                          f"Pembayaran SHU {year} tunai, anggota {shares[0].member.number}–{shares[-1].member.number}")
+                _pay_cash(
+                    cooperative,
+                    sy,
+                    shares,
+                    date,
+                    actor,
+                    f"Pembayaran SHU {year} tunai, anggota {shares[0].member.number}–{shares[-1].member.number}",
+                )
             else:
                 _credit_sukarela(cooperative, sy, shares, date, actor)
             _save_paid(cooperative, shares)
             sy.distribute_done += len(shares)
             sy.save(update_fields=["distribute_done", "updated_at"])
-            audit.record(actor, "shu_distribute_batch", cooperative=cooperative, obj=sy, ref=str(year),
-                         summary=f"SHU {year}: {len(shares)} anggota dibayar",
-                         after={"paid": len(shares), "total": sum((s.total for s in shares), ZERO),
-                                "done": sy.distribute_done})
+            audit.record(
+                actor,
+                "shu_distribute_batch",
+                cooperative=cooperative,
+                obj=sy,
+                ref=str(year),
+                summary=f"SHU {year}: {len(shares)} anggota dibayar",
+                after={
+                    "paid": len(shares),
+                    "total": sum((s.total for s in shares), ZERO),
+                    "done": sy.distribute_done,
+                },
+            )
         if progress:
             progress(sy.distribute_done, sy.distribute_total)
     return sy
 
 
-def shu_share_pay(*, actor, cooperative, year: int, number: str, date: dt.date | None = None) -> ShuMemberShare:
+def shu_share_pay(
+    *, actor, cooperative, year: int, number: str, date: dt.date | None = None
+) -> ShuMemberShare:
     """Pay a former member's payable SHU in cash (Dr Dana SHU Anggota / Cr Kas, Cr Utang Pajak)."""
     require_role(actor, cooperative, STAFF, "membayar SHU")
     date = date or _today()
     with action_atomic():
         sy = _year_for_update(cooperative, year)
         try:
-            share = ShuMemberShare.objects.select_for_update(of=("self",)).select_related("member").get(
-                cooperative=cooperative, shu_year=sy, member__number=number)
+            share = (
+                ShuMemberShare.objects.select_for_update(of=("self",))
+                .select_related("member")
+                .get(cooperative=cooperative, shu_year=sy, member__number=number)
+            )
         except ShuMemberShare.DoesNotExist:
             raise ShuError(f"Anggota {number} tidak memiliki bagian SHU {year}.") from None
         if share.status != ShuMemberShare.Status.PAYABLE:
-            raise WrongStatus(f"Bagian SHU {year} anggota {number} tidak berstatus utang (sudah dibayar atau belum dibagikan).")
+            raise WrongStatus(
+                f"Bagian SHU {year} anggota {number} tidak berstatus utang (sudah dibayar atau belum dibagikan)."
+            )
         if date < sy.rat_date or date > _today():
             raise ShuError("Tanggal pembayaran tidak valid.")
         _pay_cash(cooperative, sy, [share], date, actor, f"Pembayaran SHU {year} anggota keluar {number}")
         share.save(update_fields=["status", "paid_on", "receipt_number", "journal_entry"])
-        audit.record(actor, "shu_share_pay", cooperative=cooperative, obj=share, ref=share.receipt_number,
-                     summary=f"Bayar SHU {year} mantan anggota {number}",
-                     after={"total": share.total, "tax": share.tax, "net": share.net})
+        audit.record(
+            actor,
+            "shu_share_pay",
+            cooperative=cooperative,
+            obj=share,
+            ref=share.receipt_number,
+            summary=f"Bayar SHU {year} mantan anggota {number}",
+            after={"total": share.total, "tax": share.tax, "net": share.net},
+        )
     return share

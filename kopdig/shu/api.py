@@ -97,32 +97,53 @@ def simulate(request, slug: str, data: ShuSimulateIn):
         lines = [engine.AllocLine(ln.name, ln.percent, ln.role, ln.account) for ln in data.allocation]
         engine.validate_lines(lines)
     sy = selectors.shu_year_get(coop, data.year) or ShuYear(cooperative=coop, year=data.year)
-    sim = selectors.simulate(
-        coop, sy, lines=lines, shu_override=data.shu, tax_percent=data.tax_percent)
+    sim = selectors.simulate(coop, sy, lines=lines, shu_override=data.shu, tax_percent=data.tax_percent)
     r = sim.result
     return {
         "year": data.year,
         "shu": str(r.shu),
         "member_shu": str(r.member_shu),
         "non_member_shu": str(r.non_member_shu),
-        "pools": [{"name": ln.name, "role": ln.role, "percent": str(ln.percent), "amount": str(ln.amount)}
-                  for ln in r.lines],
-        "non_member_pools": [{"name": ln.name, "role": ln.role, "percent": str(ln.percent), "amount": str(ln.amount)}
-                             for ln in r.non_member_lines],
+        "pools": [
+            {"name": ln.name, "role": ln.role, "percent": str(ln.percent), "amount": str(ln.amount)}
+            for ln in r.lines
+        ],
+        "non_member_pools": [
+            {"name": ln.name, "role": ln.role, "percent": str(ln.percent), "amount": str(ln.amount)}
+            for ln in r.non_member_lines
+        ],
         "jm_pool": str(r.jm_pool),
         "ju_pool": str(r.ju_pool),
-        "members": [{"number": m.key, "simpanan": str(m.simpanan), "transaksi": str(m.transaksi), "jm": str(m.jm),
-                     "ju": str(m.ju), "total": str(m.total), "tax": str(m.tax), "net": str(m.net)}
-                    for m in r.members],
+        "members": [
+            {
+                "number": m.key,
+                "simpanan": str(m.simpanan),
+                "transaksi": str(m.transaksi),
+                "jm": str(m.jm),
+                "ju": str(m.ju),
+                "total": str(m.total),
+                "tax": str(m.tax),
+                "net": str(m.net),
+            }
+            for m in r.members
+        ],
     }
 
 
 def _share_out(share) -> dict:
     return {
-        "number": share.member.number, "name": share.member.name, "status": share.status,
-        "simpanan": str(share.simpanan), "transaksi": str(share.transaksi), "jm": str(share.jm), "ju": str(share.ju),
-        "total": str(share.total), "tax": str(share.tax), "net": str(share.net),
-        "receipt_number": share.receipt_number, "paid_on": share.paid_on.isoformat() if share.paid_on else None,
+        "number": share.member.number,
+        "name": share.member.name,
+        "status": share.status,
+        "simpanan": str(share.simpanan),
+        "transaksi": str(share.transaksi),
+        "jm": str(share.jm),
+        "ju": str(share.ju),
+        "total": str(share.total),
+        "tax": str(share.tax),
+        "net": str(share.net),
+        "receipt_number": share.receipt_number,
+        "paid_on": share.paid_on.isoformat() if share.paid_on else None,
     }
 
 
@@ -130,8 +151,11 @@ def _share_out(share) -> dict:
 def member_shares(request, slug: str, year: Year, limit: Limit = 100, offset: Offset = 0):
     """The approved per-member SHU of the year, in member-number order: {"items", "count"}."""
     access = api_coop(request, slug, READERS, dinas_read=True)
-    qs = (ShuMemberShare.objects.filter(cooperative=access.cooperative, shu_year__year=year)
-          .select_related("member").order_by("member__number"))
+    qs = (
+        ShuMemberShare.objects.filter(cooperative=access.cooperative, shu_year__year=year)
+        .select_related("member")
+        .order_by("member__number")
+    )
     return page(qs, limit, offset, _share_out)
 
 
@@ -141,10 +165,17 @@ def member_share(request, slug: str, year: Year, number: str):
     only their own."""
     access = api_coop(request, slug, ALL_COOP, dinas_read=True)
     coop = access.cooperative
-    share = (ShuMemberShare.objects.select_related("member", "shu_year")
-             .filter(cooperative=coop, shu_year__year=year, member__number=number).first())
+    share = (
+        ShuMemberShare.objects.select_related("member", "shu_year")
+        .filter(cooperative=coop, shu_year__year=year, member__number=number)
+        .first()
+    )
     if share is None or (access.role == "anggota" and share.member.user_id != request.user.pk):
         raise HttpError(404, "Tidak ditemukan.")
     sy = share.shu_year
-    return {"year": year, **_share_out(share), "rat_date": sy.rat_date.isoformat() if sy.rat_date else None,
-            "rat_reference": sy.rat_reference}
+    return {
+        "year": year,
+        **_share_out(share),
+        "rat_date": sy.rat_date.isoformat() if sy.rat_date else None,
+        "rat_reference": sy.rat_reference,
+    }

@@ -28,7 +28,11 @@ def member_widget(cooperative, user):
     shares = member_shares(cooperative, member)
     if not shares:
         return None
-    return {"title": "SHU", "template": "shu/_member_widget.html", "context": {"shares": shares[:3], "coop": cooperative}}
+    return {
+        "title": "SHU",
+        "template": "shu/_member_widget.html",
+        "context": {"shares": shares[:3], "coop": cooperative},
+    }
 
 
 def coop_widget(cooperative, access):
@@ -42,4 +46,8 @@ def coop_widget(cooperative, access):
     years = list(ShuYear.objects.filter(cooperative=cooperative).order_by("-year")[:3])
     if not years:
         return None
-    return {"title": "SHU", "template": "shu/_coop_widget.html", "context": {"years": years, "coop": cooperative}}
+    return {
+        "title": "SHU",
+        "template": "shu/_coop_widget.html",
+        "context": {"years": years, "coop": cooperative},
+    }

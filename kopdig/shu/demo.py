@@ -39,11 +39,23 @@ def _ensure_volumes(ctx, coop, year: int) -> None:
     kind = MemberVolume.Kind.PENYERAHAN if coop.jenis == "produsen" else MemberVolume.Kind.PEMBELIAN
     rows = []
     start, end = selectors.year_bounds(year)
-    for number in (Member.objects.filter(cooperative=coop, joined_on__lte=end).exclude(status="calon")
-                   .order_by("number").values_list("number", flat=True)):
+    for number in (
+        Member.objects.filter(cooperative=coop, joined_on__lte=end)
+        .exclude(status="calon")
+        .order_by("number")
+        .values_list("number", flat=True)
+    ):
         if rng.random() < 0.85:
-            rows.append((len(rows) + 2, {"no_anggota": number, "jenis": kind,
-                                         "jumlah": str(Decimal(rng.randint(20, 1500)) * 10_000)}))
+            rows.append(
+                (
+                    len(rows) + 2,
+                    {
+                        "no_anggota": number,
+                        "jenis": kind,
+                        "jumlah": str(Decimal(rng.randint(20, 1500)) * 10_000),
+                    },
+                )
+            )
     if rows:
         actions.member_volume_import(actor=_actor(coop), cooperative=coop, year=year, rows=rows)
 
@@ -62,8 +74,13 @@ def _settings(ctx, coop, year: int) -> None:
     else:
         _ensure_volumes(ctx, coop, year)
         basis = ShuYear.TransaksiBasis.MIX if jasa else ShuYear.TransaksiBasis.VOLUME
-    actions.shu_year_save(actor=_actor(coop), cooperative=coop, year=year, transaksi_basis=basis,
-                          separate_non_member=coop.jenis != "simpan_pinjam")
+    actions.shu_year_save(
+        actor=_actor(coop),
+        cooperative=coop,
+        year=year,
+        transaksi_basis=basis,
+        separate_non_member=coop.jenis != "simpan_pinjam",
+    )
 
 
 def _rat_date(coop, year: int, today: dt.date) -> dt.date:
@@ -84,8 +101,13 @@ def _close_and_distribute(ctx, coop, year: int, today: dt.date) -> None:
         if (sy.book_shu or 0) <= 0 and sy.shu_override is None:
             ctx.log(f"  shu: {coop.slug} {year} tanpa SHU positif, tidak dibagi")
             return
-        actions.shu_approve(actor=actor, cooperative=coop, year=year, rat_date=_rat_date(coop, year, today),
-                            rat_reference=f"{year + 1}/RAT/{coop.slug[:10].upper()}")
+        actions.shu_approve(
+            actor=actor,
+            cooperative=coop,
+            year=year,
+            rat_date=_rat_date(coop, year, today),
+            rat_reference=f"{year + 1}/RAT/{coop.slug[:10].upper()}",
+        )
         sy.refresh_from_db()
     if sy.status == S.APPROVED:
         actions.shu_allocate(actor=actor, cooperative=coop, year=year)
@@ -99,7 +121,10 @@ def _close_and_distribute(ctx, coop, year: int, today: dt.date) -> None:
 def run(ctx):
     today = min(ctx.today, dt.date.today())
     for coop in ctx.showcase:
-        if not Member.objects.filter(cooperative=coop).exists() or not JournalLine.objects.filter(cooperative=coop).exists():
+        if (
+            not Member.objects.filter(cooperative=coop).exists()
+            or not JournalLine.objects.filter(cooperative=coop).exists()
+        ):
             ctx.log(f"  shu: {coop.slug} belum punya anggota atau pembukuan, dilewati")
             continue
         for year in (today.year - 2, today.year - 1):

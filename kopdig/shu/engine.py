@@ -111,14 +111,19 @@ def validate_lines(lines: Sequence[AllocLine], *, member_pool: bool = True) -> N
     jm = sum(1 for ln in lines if ln.role == JASA_MODAL)
     ju = sum(1 for ln in lines if ln.role == JASA_USAHA)
     if member_pool and (jm != 1 or ju != 1):
-        raise AllocationInvalid("Alokasi SHU harus memuat tepat satu baris jasa modal dan tepat satu baris jasa usaha.")
+        raise AllocationInvalid(
+            "Alokasi SHU harus memuat tepat satu baris jasa modal dan tepat satu baris jasa usaha."
+        )
     if not member_pool and (jm or ju):
         raise AllocationInvalid("Alokasi SHU non-anggota tidak boleh memuat jasa modal atau jasa usaha.")
 
 
 def _pools(amount: Decimal, lines: Sequence[AllocLine]) -> list[AllocLine]:
     parts = split(amount, [ln.percent for ln in lines])
-    return [AllocLine(ln.name, ln.percent, ln.role, ln.account_key, part) for ln, part in zip(lines, parts, strict=True)]
+    return [
+        AllocLine(ln.name, ln.percent, ln.role, ln.account_key, part)
+        for ln, part in zip(lines, parts, strict=True)
+    ]
 
 
 def _split_by(pool: Decimal, keys: Sequence[str], basis: Mapping[str, Decimal], what: str) -> list[Decimal]:
@@ -130,10 +135,17 @@ def _split_by(pool: Decimal, keys: Sequence[str], basis: Mapping[str, Decimal], 
     return split(pool, weights)
 
 
-def simulate(*, shu, lines: Sequence[AllocLine], simpanan: Mapping[str, Decimal],
-             transaksi: Mapping[str, Decimal] | Sequence[tuple[Decimal, Mapping[str, Decimal]]],
-             non_member_shu=ZERO, non_member_lines: Sequence[AllocLine] = (), tax_percent=ZERO,
-             order: Sequence[str] | None = None) -> Result:
+def simulate(
+    *,
+    shu,
+    lines: Sequence[AllocLine],
+    simpanan: Mapping[str, Decimal],  # noqa: C901
+    transaksi: Mapping[str, Decimal] | Sequence[tuple[Decimal, Mapping[str, Decimal]]],
+    non_member_shu=ZERO,
+    non_member_lines: Sequence[AllocLine] = (),
+    tax_percent=ZERO,
+    order: Sequence[str] | None = None,
+) -> Result:
     """Pools and every member's JM, JU, total, tax and net. ``order`` is the member order for
     ties (default: sorted keys, i.e. member-number order)."""
     shu = q(shu)
@@ -188,13 +200,32 @@ def simulate(*, shu, lines: Sequence[AllocLine], simpanan: Mapping[str, Decimal]
     for k, sv, tv, jm_i, ju_i in zip(keys, svals, tvals, jm, ju, strict=True):
         total = jm_i + ju_i
         tax = (total * rate).quantize(CENT, ROUND_HALF_UP) if rate else ZERO
-        members.append(MemberResult(k, sv.quantize(CENT, ROUND_HALF_UP), tv.quantize(CENT, ROUND_HALF_UP),
-                                    jm_i, ju_i, total, tax, total - tax))
+        members.append(
+            MemberResult(
+                k,
+                sv.quantize(CENT, ROUND_HALF_UP),
+                tv.quantize(CENT, ROUND_HALF_UP),
+                jm_i,
+                ju_i,
+                total,
+                tax,
+                total - tax,
+            )
+        )
     simpanan_total = sum(svals, ZERO)
     transaksi_total = sum(tvals, ZERO)
-    return Result(shu=shu, member_shu=member_shu, non_member_shu=non_member_shu, lines=pooled,
-                  non_member_lines=nm_pooled, jm_pool=jm_pool, ju_pool=ju_pool, members=members,
-                  simpanan_total=simpanan_total, transaksi_total=transaksi_total)
+    return Result(
+        shu=shu,
+        member_shu=member_shu,
+        non_member_shu=non_member_shu,
+        lines=pooled,
+        non_member_lines=nm_pooled,
+        jm_pool=jm_pool,
+        ju_pool=ju_pool,
+        members=members,
+        simpanan_total=simpanan_total,
+        transaksi_total=transaksi_total,
+    )
 
 
 DEFAULT_LINES = [

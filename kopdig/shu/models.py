@@ -45,7 +45,9 @@ class ShuYear(models.Model):
     # The SHU to divide: None = from the books; a value = the RAT's override.
     shu_override = models.DecimalField(_("SHU (penyesuaian)"), **MONEY_FIELD, null=True, blank=True)
     # Simpanan basis for jasa modal.
-    simpanan_kinds = models.CharField(_("jenis simpanan dasar jasa modal"), max_length=80, default="pokok,wajib")
+    simpanan_kinds = models.CharField(
+        _("jenis simpanan dasar jasa modal"), max_length=80, default="pokok,wajib"
+    )
     simpanan_basis = models.CharField(
         _("dasar simpanan"), max_length=10, choices=SimpananBasis.choices, default=SimpananBasis.AVERAGE
     )
@@ -53,7 +55,9 @@ class ShuYear(models.Model):
     transaksi_basis = models.CharField(
         _("dasar transaksi"), max_length=10, choices=TransaksiBasis.choices, default=TransaksiBasis.JASA
     )
-    volume_kinds = models.CharField(_("jenis volume"), max_length=80, blank=True, default="")  # "" = all kinds
+    volume_kinds = models.CharField(
+        _("jenis volume"), max_length=80, blank=True, default=""
+    )  # "" = all kinds
     jasa_weight = models.DecimalField(_("bobot jasa pinjaman (%)"), **PERCENT_FIELD, default=50)  # for MIX
     # Withholding tax on SHU paid to members (percent; 0 = none). Withheld amounts go to utang_pajak.
     tax_percent = models.DecimalField(_("pajak SHU anggota (%)"), **PERCENT_FIELD, default=0)
@@ -72,13 +76,16 @@ class ShuYear(models.Model):
     non_member_shu = models.DecimalField(**MONEY_FIELD, null=True, blank=True)
     rat_date = models.DateField(_("tanggal keputusan RAT"), null=True, blank=True)
     rat_reference = models.CharField(_("nomor keputusan RAT"), max_length=100, blank=True, default="")
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     allocation_entry = models.ForeignKey(
         "ledger.JournalEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     # Distribution progress (the run is resumable; a page shows these).
-    method = models.CharField(_("cara pembayaran"), max_length=10, choices=Method.choices, blank=True, default="")
+    method = models.CharField(
+        _("cara pembayaran"), max_length=10, choices=Method.choices, blank=True, default=""
+    )
     distribute_date = models.DateField(null=True, blank=True)
     distribute_total = models.PositiveIntegerField(default=0)
     distribute_done = models.PositiveIntegerField(default=0)
@@ -147,7 +154,9 @@ class MemberVolume(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["cooperative", "year", "member", "kind"], name="member_volume_unique"),
+            models.UniqueConstraint(
+                fields=["cooperative", "year", "member", "kind"], name="member_volume_unique"
+            ),
             models.CheckConstraint(condition=Q(amount__gte=0), name="member_volume_nonneg"),
         ]
         indexes = [models.Index(fields=["cooperative", "year"])]

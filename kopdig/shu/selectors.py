@@ -43,7 +43,8 @@ def income_expense_movements(cooperative, start: dt.date, end: dt.date) -> list[
     """[(account, debit, credit)] of every pendapatan and beban account with postings in [start, end]."""
 
     accounts = {
-        a.pk: a for a in Account.objects.filter(
+        a.pk: a
+        for a in Account.objects.filter(
             cooperative=cooperative, type__in=[Account.Type.PENDAPATAN, Account.Type.BEBAN], is_group=False
         )
     }
@@ -73,12 +74,22 @@ def shu_year_get(cooperative, year: int) -> ShuYear | None:
     return ShuYear.objects.filter(cooperative=cooperative, year=year).first()
 
 
-def allocation_lines(shu_year: ShuYear | None, pool: str = ShuAllocationLine.Pool.ANGGOTA) -> list[engine.AllocLine]:
+def allocation_lines(
+    shu_year: ShuYear | None, pool: str = ShuAllocationLine.Pool.ANGGOTA
+) -> list[engine.AllocLine]:
     if shu_year is None or shu_year.pk is None:
-        return engine.default_lines() if pool == ShuAllocationLine.Pool.ANGGOTA else engine.default_non_member_lines()
+        return (
+            engine.default_lines()
+            if pool == ShuAllocationLine.Pool.ANGGOTA
+            else engine.default_non_member_lines()
+        )
     rows = [ln for ln in shu_year.lines.all() if ln.pool == pool]
     if not rows:
-        return engine.default_lines() if pool == ShuAllocationLine.Pool.ANGGOTA else engine.default_non_member_lines()
+        return (
+            engine.default_lines()
+            if pool == ShuAllocationLine.Pool.ANGGOTA
+            else engine.default_non_member_lines()
+        )
     return [engine.AllocLine(ln.name, ln.percent, ln.role, ln.account_key, ln.amount or ZERO) for ln in rows]
 
 
@@ -125,8 +136,10 @@ def transaksi_basis(cooperative, shu_year: ShuYear):
         return usaha_selectors.member_transaksi(cooperative, shu_year.year)
     if shu_year.transaksi_basis == T.MIX:
         w = D(shu_year.jasa_weight)
-        return [(w, jasa_basis(cooperative, shu_year.year)),
-                (Decimal(100) - w, volume_basis(cooperative, shu_year.year, shu_year.volume_kind_list))]
+        return [
+            (w, jasa_basis(cooperative, shu_year.year)),
+            (Decimal(100) - w, volume_basis(cooperative, shu_year.year, shu_year.volume_kind_list)),
+        ]
     return jasa_basis(cooperative, shu_year.year)
 
 
@@ -147,8 +160,17 @@ def _keyed(basis, members_by_id):
     return {members_by_id[mid][0]: v for mid, v in basis.items() if mid in members_by_id and v}
 
 
-def simulate(cooperative, shu_year: ShuYear, *, lines=None, non_member_lines=None, shu_override=None,
-             tax_percent=None, simpanan=None, transaksi=None) -> Simulation:
+def simulate(
+    cooperative,
+    shu_year: ShuYear,
+    *,
+    lines=None,
+    non_member_lines=None,
+    shu_override=None,
+    tax_percent=None,
+    simpanan=None,
+    transaksi=None,
+) -> Simulation:
     """Simulate the year's SHU with the year's settings, or with the given (unsaved) overrides.
 
     ``simpanan``/``transaksi`` ({member_id: amount}) may be passed to reuse bases already read.
@@ -162,33 +184,50 @@ def simulate(cooperative, shu_year: ShuYear, *, lines=None, non_member_lines=Non
     nm_lines = []
     if shu_year.separate_non_member and books.revenue > 0 and books.revenue_non_member > 0:
         non_member_shu = max(ZERO, q(shu * books.revenue_non_member / books.revenue))
-        nm_lines = non_member_lines if non_member_lines is not None else allocation_lines(
-            shu_year, ShuAllocationLine.Pool.NON_ANGGOTA)
+        nm_lines = (
+            non_member_lines
+            if non_member_lines is not None
+            else allocation_lines(shu_year, ShuAllocationLine.Pool.NON_ANGGOTA)
+        )
     members_by_id = eligible_members(cooperative, shu_year.year)
     simpanan = simpanan if simpanan is not None else simpanan_basis(cooperative, shu_year)
     transaksi = transaksi if transaksi is not None else transaksi_basis(cooperative, shu_year)
     s = _keyed(simpanan, members_by_id)
-    t = _keyed(transaksi, members_by_id) if isinstance(transaksi, dict) else [
-        (w, _keyed(b, members_by_id)) for w, b in transaksi
-    ]
+    t = (
+        _keyed(transaksi, members_by_id)
+        if isinstance(transaksi, dict)
+        else [(w, _keyed(b, members_by_id)) for w, b in transaksi]
+    )
     result = engine.simulate(
-        shu=shu, lines=lines, simpanan=s, transaksi=t, non_member_shu=non_member_shu, non_member_lines=nm_lines,
+        shu=shu,
+        lines=lines,
+        simpanan=s,
+        transaksi=t,
+        non_member_shu=non_member_shu,
+        non_member_lines=nm_lines,
         tax_percent=tax_percent if tax_percent is not None else shu_year.tax_percent,
     )
-    by_number = {number: (mid, name, status, left_on) for mid, (number, name, status, left_on) in members_by_id.items()}
+    by_number = {
+        number: (mid, name, status, left_on) for mid, (number, name, status, left_on) in members_by_id.items()
+    }
     return Simulation(shu_year, books, result, by_number)
 
 
 def shares_list(cooperative, shu_year: ShuYear):
     return (
         ShuMemberShare.objects.filter(cooperative=cooperative, shu_year=shu_year)
-        .select_related("member").order_by("member__number")
+        .select_related("member")
+        .order_by("member__number")
     )
 
 
 def share_totals(cooperative, shu_year: ShuYear) -> dict:
     agg = ShuMemberShare.objects.filter(cooperative=cooperative, shu_year=shu_year).aggregate(
-        jm=Sum("jm"), ju=Sum("ju"), total=Sum("total"), tax=Sum("tax"), net=Sum("net"),
+        jm=Sum("jm"),
+        ju=Sum("ju"),
+        total=Sum("total"),
+        tax=Sum("tax"),
+        net=Sum("net"),
     )
     return {k: v or ZERO for k, v in agg.items()}
 
@@ -196,7 +235,9 @@ def share_totals(cooperative, shu_year: ShuYear) -> dict:
 def status_counts(cooperative, shu_year: ShuYear) -> dict:
     rows = (
         ShuMemberShare.objects.filter(cooperative=cooperative, shu_year=shu_year)
-        .values("status").annotate(n=Count("id")).values_list("status", "n")
+        .values("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
     )
     return dict(rows)
 
@@ -205,5 +246,6 @@ def member_shares(cooperative, member) -> list[ShuMemberShare]:
     """A member's approved SHU shares, newest year first (for the member's page)."""
     return list(
         ShuMemberShare.objects.filter(cooperative=cooperative, member=member)
-        .select_related("shu_year").order_by("-shu_year__year")
+        .select_related("shu_year")
+        .order_by("-shu_year__year")
     )

@@ -27,8 +27,16 @@ from .tasks import shu_distribute_task
 
 PAGE = 100
 SIMPANAN_KINDS = [("pokok", "Simpanan pokok"), ("wajib", "Simpanan wajib"), ("sukarela", "Simpanan sukarela")]
-TARGETS = ["cadangan", "dana_shu_anggota", "dana_pengurus", "dana_karyawan", "dana_pendidikan", "dana_sosial",
-           "dana_pdk", "shu_belum_dibagi"]
+TARGETS = [
+    "cadangan",
+    "dana_shu_anggota",
+    "dana_pengurus",
+    "dana_karyawan",
+    "dana_pendidikan",
+    "dana_sosial",
+    "dana_pdk",
+    "shu_belum_dibagi",
+]
 
 
 def pct_str(value) -> str:
@@ -55,9 +63,17 @@ def _parse_lines(post, prefix: str) -> list[engine.AllocLine]:
         try:
             percent = D(pct or "0")
         except ValueError:
-            raise engine.AllocationInvalid(_("Persentase '%(v)s' pada baris '%(n)s' tidak valid.") % {"v": pct, "n": name}) from None
-        out.append(engine.AllocLine(name.strip(), percent, roles[i] if i < len(roles) else "other",
-                                    accounts[i] if i < len(accounts) else ""))
+            raise engine.AllocationInvalid(
+                _("Persentase '%(v)s' pada baris '%(n)s' tidak valid.") % {"v": pct, "n": name}
+            ) from None
+        out.append(
+            engine.AllocLine(
+                name.strip(),
+                percent,
+                roles[i] if i < len(roles) else "other",
+                accounts[i] if i < len(accounts) else "",
+            )
+        )
     return out
 
 
@@ -100,7 +116,9 @@ def _sim_context(request, coop, sy: ShuYear, *, settings: dict | None = None) ->
     """The simulation (or the approved shares) for the page's table."""
     ctx = {"sim": None, "sim_error": None, "shares_page": None}
     if sy.pk and sy.status in (ShuYear.Status.APPROVED, ShuYear.Status.ALLOCATED, ShuYear.Status.DISTRIBUTED):
-        ctx["shares_page"] = Paginator(selectors.shares_list(coop, sy), PAGE).get_page(request.GET.get("page"))
+        ctx["shares_page"] = Paginator(selectors.shares_list(coop, sy), PAGE).get_page(
+            request.GET.get("page")
+        )
         ctx["share_totals"] = selectors.share_totals(coop, sy)
         ctx["status_counts"] = selectors.status_counts(coop, sy)
         ctx["pool_lines"] = list(sy.lines.all())
@@ -108,7 +126,9 @@ def _sim_context(request, coop, sy: ShuYear, *, settings: dict | None = None) ->
     try:
         if settings is not None:
             tmp = _apply_unsaved(sy, settings)
-            sim = selectors.simulate(coop, tmp, lines=settings["lines"], non_member_lines=settings["non_member_lines"])
+            sim = selectors.simulate(
+                coop, tmp, lines=settings["lines"], non_member_lines=settings["non_member_lines"]
+            )
         else:
             sim = selectors.simulate(coop, sy)
     except DomainError as exc:
@@ -155,13 +175,23 @@ def year_detail(request, year: int):
     for ln in (*lines, *nm_lines):
         ln.percent_str = pct_str(ln.percent)
     ctx = {
-        "tax_str": pct_str(sy.tax_percent), "weight_str": pct_str(sy.jasa_weight),
-        "sy": sy, "year": year, "lines": lines, "nm_lines": nm_lines, "roles": ShuAllocationLine.Role.choices,
-        "targets": TARGETS, "simpanan_kinds": SIMPANAN_KINDS, "volume_kind_choices": MemberVolume.Kind.choices,
+        "tax_str": pct_str(sy.tax_percent),
+        "weight_str": pct_str(sy.jasa_weight),
+        "sy": sy,
+        "year": year,
+        "lines": lines,
+        "nm_lines": nm_lines,
+        "roles": ShuAllocationLine.Role.choices,
+        "targets": TARGETS,
+        "simpanan_kinds": SIMPANAN_KINDS,
+        "volume_kind_choices": MemberVolume.Kind.choices,
         "can_edit": request.access.has(APPROVERS) and not sy.is_locked_for_settings,
-        "can_close": request.access.has(APPROVERS), "can_board": request.access.has(BOARD),
-        "can_pay": request.access.has(STAFF), "year_ended": timezone.localdate() > dt.date(year, 12, 31),
-        "today": timezone.localdate(), "form_token": form_token(),
+        "can_close": request.access.has(APPROVERS),
+        "can_board": request.access.has(BOARD),
+        "can_pay": request.access.has(STAFF),
+        "year_ended": timezone.localdate() > dt.date(year, 12, 31),
+        "today": timezone.localdate(),
+        "form_token": form_token(),
         "volume_count": MemberVolume.objects.filter(cooperative=coop, year=year).count(),
     }
     ctx.update(_sim_context(request, coop, sy))
@@ -179,7 +209,11 @@ def recompute(request, year: int):
         engine.validate_lines(s["lines"])
         ctx = _sim_context(request, coop, sy, settings=s)
     except DomainError as exc:
-        ctx = {"sim": None, "sim_error": str(exc), "books": selectors.book_figures(coop, year, sy if sy.pk else None)}
+        ctx = {
+            "sim": None,
+            "sim_error": str(exc),
+            "books": selectors.book_figures(coop, year, sy if sy.pk else None),
+        }
     ctx.update({"sy": sy, "year": year, "unsaved": True})
     return render(request, "shu/_simulation.html", ctx)
 
@@ -196,8 +230,14 @@ def _action(request, fn, ok_message, **kwargs):
         return 200, {}
 
     try:
-        run_once(user=request.user, cooperative=request.coop, endpoint=f"ui:{fn.__name__}:{body.get('year', '')}"
-                 f":{body.get('number', '')}", key=token, body=body, fn=call)
+        run_once(
+            user=request.user,
+            cooperative=request.coop,
+            endpoint=f"ui:{fn.__name__}:{body.get('year', '')}:{body.get('number', '')}",
+            key=token,
+            body=body,
+            fn=call,
+        )
         messages.success(request, ok_message)
     except DomainError as exc:
         messages.error(request, str(exc))
@@ -213,8 +253,13 @@ def close(request, year: int):
 @coop_view(BOARD)
 @require_POST
 def reopen(request, year: int):
-    _action(request, actions.shu_year_reopen, _("Tahun buku %(y)s dibuka kembali.") % {"y": year}, year=year,
-            reason=request.POST.get("reason", "").strip())
+    _action(
+        request,
+        actions.shu_year_reopen,
+        _("Tahun buku %(y)s dibuka kembali.") % {"y": year},
+        year=year,
+        reason=request.POST.get("reason", "").strip(),
+    )
     return redirect("shu:year", request.coop.slug, year)
 
 
@@ -226,8 +271,14 @@ def approve(request, year: int):
     except ValueError:
         messages.error(request, _("Tanggal keputusan RAT tidak valid."))
         return redirect("shu:year", request.coop.slug, year)
-    _action(request, actions.shu_approve, _("Keputusan RAT dicatat; bagian SHU anggota ditetapkan."), year=year,
-            rat_date=rat_date, rat_reference=request.POST.get("rat_reference", ""))
+    _action(
+        request,
+        actions.shu_approve,
+        _("Keputusan RAT dicatat; bagian SHU anggota ditetapkan."),
+        year=year,
+        rat_date=rat_date,
+        rat_reference=request.POST.get("rat_reference", ""),
+    )
     return redirect("shu:year", request.coop.slug, year)
 
 
@@ -256,22 +307,41 @@ def distribute(request, year: int):
         _action(request, actions.shu_distribute, _("SHU dibagikan."), year=year, method=method, date=date)
     else:
         shu_distribute_task.enqueue(coop.slug, year, request.user.pk, method, date.isoformat())
-        messages.success(request, _("Pembagian SHU berjalan di latar belakang; kemajuannya tampil di halaman ini."))
+        messages.success(
+            request, _("Pembagian SHU berjalan di latar belakang; kemajuannya tampil di halaman ini.")
+        )
     return redirect("shu:year", coop.slug, year)
 
 
 @coop_view(STAFF)
 @require_POST
 def pay(request, year: int, number: str):
-    _action(request, actions.shu_share_pay, _("SHU anggota %(n)s dibayar.") % {"n": number}, year=year, number=number)
+    _action(
+        request,
+        actions.shu_share_pay,
+        _("SHU anggota %(n)s dibayar.") % {"n": number},
+        year=year,
+        number=number,
+    )
     return redirect("shu:year", request.coop.slug, year)
 
 
 def _table_rows(coop, sy):
     if sy.pk and sy.status in (ShuYear.Status.APPROVED, ShuYear.Status.ALLOCATED, ShuYear.Status.DISTRIBUTED):
         for s in selectors.shares_list(coop, sy).iterator(chunk_size=2000):
-            yield [s.member.number, s.member.name, s.simpanan, s.transaksi, s.jm, s.ju, s.total, s.tax, s.net,
-                   s.get_status_display(), s.receipt_number]
+            yield [
+                s.member.number,
+                s.member.name,
+                s.simpanan,
+                s.transaksi,
+                s.jm,
+                s.ju,
+                s.total,
+                s.tax,
+                s.net,
+                s.get_status_display(),
+                s.receipt_number,
+            ]
         return
     sim = selectors.simulate(coop, sy)
     for m, name, status, _left in sim.rows():
@@ -282,8 +352,19 @@ def _table_rows(coop, sy):
 def export(request, year: int):
     coop = request.coop
     sy = _year_or_new(coop, year)
-    header = [_("No. anggota"), _("Nama"), _("Simpanan"), _("Transaksi"), _("Jasa modal"), _("Jasa usaha"),
-              _("Jumlah SHU"), _("Pajak"), _("Diterima"), _("Status"), _("No. bukti")]
+    header = [
+        _("No. anggota"),
+        _("Nama"),
+        _("Simpanan"),
+        _("Transaksi"),
+        _("Jasa modal"),
+        _("Jasa usaha"),
+        _("Jumlah SHU"),
+        _("Pajak"),
+        _("Diterima"),
+        _("Status"),
+        _("No. bukti"),
+    ]
     try:
         rows = list(_table_rows(coop, sy))
     except DomainError as exc:
@@ -295,15 +376,21 @@ def export(request, year: int):
 @coop_view(ALL_COOP)
 def slip(request, year: int, number: str):
     coop = request.coop
-    share = (ShuMemberShare.objects.select_related("member", "shu_year")
-             .filter(cooperative=coop, shu_year__year=year, member__number=number).first())
+    share = (
+        ShuMemberShare.objects.select_related("member", "shu_year")
+        .filter(cooperative=coop, shu_year__year=year, member__number=number)
+        .first()
+    )
     if share is None:
         raise Http404
     if request.access.role == "anggota" and share.member.user_id != request.user.pk:
         raise Http404
-    return pdf_response("shu/slip.html", {"share": share, "sy": share.shu_year, "coop": coop,
-                                          "lines": list(share.shu_year.lines.all())},
-                        f"slip-shu-{year}-{number}.pdf", request)
+    return pdf_response(
+        "shu/slip.html",
+        {"share": share, "sy": share.shu_year, "coop": coop, "lines": list(share.shu_year.lines.all())},
+        f"slip-shu-{year}-{number}.pdf",
+        request,
+    )
 
 
 @coop_view(STAFF)
@@ -325,15 +412,26 @@ def volumes(request, year: int):
                 messages.error(request, str(exc))
             except Exception:  # noqa: BLE001 - a broken spreadsheet is a user error, not a crash
                 messages.error(request, _("Berkas bukan file Excel (.xlsx) yang dapat dibaca."))
-    qs = (MemberVolume.objects.filter(cooperative=coop, year=year).select_related("member")
-          .order_by("member__number", "kind"))
-    return render(request, "shu/volumes.html", {
-        "year": year, "page": Paginator(qs, PAGE).get_page(request.GET.get("page")),
-        "kinds": MemberVolume.Kind.choices, "can_edit": request.access.has(APPROVERS),
-    })
+    qs = (
+        MemberVolume.objects.filter(cooperative=coop, year=year)
+        .select_related("member")
+        .order_by("member__number", "kind")
+    )
+    return render(
+        request,
+        "shu/volumes.html",
+        {
+            "year": year,
+            "page": Paginator(qs, PAGE).get_page(request.GET.get("page")),
+            "kinds": MemberVolume.Kind.choices,
+            "can_edit": request.access.has(APPROVERS),
+        },
+    )
 
 
 @coop_view(STAFF)
 def volume_template(request, year: int):
-    return xlsx_response(f"volume-{year}.xlsx", [("Volume", ["no_anggota", "jenis", "jumlah"],
-                                                  [["00001", "pembelian", 1500000]])])
+    return xlsx_response(
+        f"volume-{year}.xlsx",
+        [("Volume", ["no_anggota", "jenis", "jumlah"], [["00001", "pembelian", 1500000]])],
+    )

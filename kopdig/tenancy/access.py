@@ -86,8 +86,10 @@ def _role_sql() -> str:
     below the issue's 5% bound."""
     if not _ROLE_SQL:
         qn = connection.ops.quote_name
-        _ROLE_SQL.append(f"SELECT {qn('kind')} FROM {qn(Role._meta.db_table)} "
-                         f"WHERE {qn('cooperative_id')} = %s AND {qn('user_id')} = %s LIMIT 1")
+        _ROLE_SQL.append(
+            f"SELECT {qn('kind')} FROM {qn(Role._meta.db_table)} "
+            f"WHERE {qn('cooperative_id')} = %s AND {qn('user_id')} = %s LIMIT 1"
+        )
     return _ROLE_SQL[0]
 
 
@@ -117,7 +119,9 @@ def require_dinas(actor, kabupaten_id, what: str = "tindakan ini", kinds=None) -
     if kinds is None:
         allowed = kabupaten_id in dinas_kabupaten_ids(actor)  # cached on the user object
     else:
-        allowed = DinasRole.objects.filter(user_id=actor.pk, kabupaten_id=kabupaten_id, kind__in=kinds).exists()
+        allowed = DinasRole.objects.filter(
+            user_id=actor.pk, kabupaten_id=kabupaten_id, kind__in=kinds
+        ).exists()
     if not allowed:
         raise NotAllowed(f"Hanya petugas Dinas kabupaten koperasi ini yang dapat melakukan {what}.")
 

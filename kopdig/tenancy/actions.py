@@ -13,9 +13,26 @@ from .access import BOARD, is_system, require_dinas, require_role
 from .models import Cooperative, Region, Role, User
 
 REGISTRY_FIELDS = [
-    "name", "badan_hukum_number", "badan_hukum_date", "nik", "npwp", "jenis", "kelompok", "bentuk", "has_usp",
-    "kbli", "address", "kecamatan", "desa", "founded_on", "book_year_start_month", "phone", "email", "status",
-    "on_kopdig", "open_loop",
+    "name",
+    "badan_hukum_number",
+    "badan_hukum_date",
+    "nik",
+    "npwp",
+    "jenis",
+    "kelompok",
+    "bentuk",
+    "has_usp",
+    "kbli",
+    "address",
+    "kecamatan",
+    "desa",
+    "founded_on",
+    "book_year_start_month",
+    "phone",
+    "email",
+    "status",
+    "on_kopdig",
+    "open_loop",
 ]
 
 
@@ -27,7 +44,9 @@ def unique_slug(name: str) -> str:
     return slug
 
 
-def cooperative_register(*, actor, kabupaten: Region, name: str, jenis: str, slug: str | None = None, **fields):
+def cooperative_register(
+    *, actor, kabupaten: Region, name: str, jenis: str, slug: str | None = None, **fields
+):
     """Register a cooperative in a kabupaten's registry (Dinas officer or superuser).
 
     A cooperative that keeps its books on Kopdig gets its chart of accounts from the template
@@ -41,8 +60,15 @@ def cooperative_register(*, actor, kabupaten: Region, name: str, jenis: str, slu
         raise TypeError(f"unknown registry fields: {sorted(unknown)}")
     with action_atomic():
         coop = _create_cooperative(kabupaten=kabupaten, name=name, jenis=jenis, slug=slug, **fields)
-        audit.record(actor, "cooperative_register", cooperative=coop, obj=coop, ref=coop.slug,
-                     summary=name, after=audit.snapshot(coop, ["name", "jenis", "kelompok", "status", "on_kopdig"]))
+        audit.record(
+            actor,
+            "cooperative_register",
+            cooperative=coop,
+            obj=coop,
+            ref=coop.slug,
+            summary=name,
+            after=audit.snapshot(coop, ["name", "jenis", "kelompok", "status", "on_kopdig"]),
+        )
     return coop
 
 
@@ -101,12 +127,21 @@ def _grant(*, actor, cooperative, user, kind, title) -> Role:
     if not created:
         role.kind, role.title = kind, title
         role.save(update_fields=["kind", "title"])
-    audit.record(actor, "role_grant", cooperative=cooperative, obj=role, ref=user.username,
-                 before=before, after={"kind": kind, "title": title})
+    audit.record(
+        actor,
+        "role_grant",
+        cooperative=cooperative,
+        obj=role,
+        ref=user.username,
+        before=before,
+        after={"kind": kind, "title": title},
+    )
     return role
 
 
-def user_create(*, actor, username: str, password: str | None, name: str = "", email: str = "", phone: str = "") -> User:
+def user_create(
+    *, actor, username: str, password: str | None, name: str = "", email: str = "", phone: str = ""
+) -> User:
     """Create a login. ``password=None`` leaves it unusable until set (an invitation)."""
     username = username.strip().lower()
     if not username:

@@ -9,8 +9,12 @@ def demo_logins():
     if not settings.DEMO_MODE:
         return []
     rows = [("dinas", "Dinas Koperasi")] if DinasRole.objects.filter(user__username="dinas").exists() else []
-    rows += [(r.user.username, r.get_kind_display()) for r in DinasRole.objects.filter(user__username__startswith="dinas-")
-             .select_related("user").order_by("user__username")]
+    rows += [
+        (r.user.username, r.get_kind_display())
+        for r in DinasRole.objects.filter(user__username__startswith="dinas-")
+        .select_related("user")
+        .order_by("user__username")
+    ]
     rows.append(("admin", "Superuser"))
     roles = (
         Role.objects.filter(user__username__endswith=("-" + "pengurus"))

@@ -37,7 +37,9 @@ class Region(models.Model):
     code = models.CharField(max_length=13, unique=True)  # e.g. 35.13.01.2001
     name = models.CharField(max_length=100)
     level = models.PositiveSmallIntegerField(choices=Level.choices)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
 
     class Meta:
         ordering = ["code"]
@@ -94,23 +96,38 @@ class Cooperative(models.Model):
     kbli = models.CharField(_("sektor/KBLI"), max_length=10, blank=True)
     address = models.CharField(_("alamat"), max_length=255, blank=True)
     kabupaten = models.ForeignKey(
-        Region, on_delete=models.PROTECT, related_name="+", limit_choices_to={"level": Region.Level.KABUPATEN},
+        Region,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": Region.Level.KABUPATEN},
         verbose_name=_("kabupaten"),
     )
     kecamatan = models.ForeignKey(
-        Region, on_delete=models.PROTECT, related_name="+", null=True, blank=True,
-        limit_choices_to={"level": Region.Level.KECAMATAN}, verbose_name=_("kecamatan"),
+        Region,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        limit_choices_to={"level": Region.Level.KECAMATAN},
+        verbose_name=_("kecamatan"),
     )
     desa = models.ForeignKey(
-        Region, on_delete=models.PROTECT, related_name="+", null=True, blank=True,
-        limit_choices_to={"level": Region.Level.DESA}, verbose_name=_("desa/kelurahan"),
+        Region,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        limit_choices_to={"level": Region.Level.DESA},
+        verbose_name=_("desa/kelurahan"),
     )
     founded_on = models.DateField(_("tanggal berdiri"), null=True, blank=True)
     book_year_start_month = models.PositiveSmallIntegerField(_("awal tahun buku (bulan)"), default=1)
     # Event dates (postings, payments, admissions, applications) may lie this many days after
     # today (kopdig.lib.validation.event_date); 0: never in the future.
     event_days_ahead = models.PositiveSmallIntegerField(
-        _("tanggal transaksi boleh maju (hari)"), default=0, validators=[MaxValueValidator(31)],
+        _("tanggal transaksi boleh maju (hari)"),
+        default=0,
+        validators=[MaxValueValidator(31)],
     )
     phone = models.CharField(_("telepon"), max_length=20, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)

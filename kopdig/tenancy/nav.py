@@ -62,8 +62,15 @@ def sections(items: list[NavItem], *, grouped: bool = True) -> list[Section]:
     groups: dict[str, list[NavItem]] = {}
     for item in items:
         groups.setdefault(section_key(item.url_name) if grouped else item.url_name, []).append(item)
-    return [Section(key, _SECTION_LABELS.get(key, group[0].label) if grouped else group[0].label,
-                    group[0], tuple(group)) for key, group in groups.items()]
+    return [
+        Section(
+            key,
+            _SECTION_LABELS.get(key, group[0].label) if grouped else group[0].label,
+            group[0],
+            tuple(group),
+        )
+        for key, group in groups.items()
+    ]
 
 
 def current_section(all_sections: list[Section], view_name: str | None) -> Section | None:

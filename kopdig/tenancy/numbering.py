@@ -31,18 +31,22 @@ def next_number(cooperative, series: str, year: int = 0) -> int:
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         raise RuntimeError("next_number must run inside the posting transaction")
-    returning = connection.vendor in ("postgresql", "sqlite") and connection.features.can_return_columns_from_insert
+    returning = (
+        connection.vendor in ("postgresql", "sqlite") and connection.features.can_return_columns_from_insert
+    )
     for _attempt in range(2):
         if returning:
             with connection.cursor() as cursor:
-                cursor.execute(_bump_sql(connection), [getattr(cooperative, "pk", cooperative), str(series), int(year)])
+                cursor.execute(
+                    _bump_sql(connection), [getattr(cooperative, "pk", cooperative), str(series), int(year)]
+                )
                 row = cursor.fetchone()
             if row is not None:
                 return row[0]
         else:
-            updated = DocumentCounter.objects.filter(cooperative=cooperative, series=series, year=year).update(
-                last=F("last") + 1
-            )
+            updated = DocumentCounter.objects.filter(
+                cooperative=cooperative, series=series, year=year
+            ).update(last=F("last") + 1)
             if updated:
                 return (
                     DocumentCounter.objects.select_for_update()
@@ -63,7 +67,9 @@ def lock_series(cooperative, series: str, year: int = 0) -> None:
 
     Counters are locked kuitansi before journal: an action that posts before it knows whether
     it will issue a kuitansi calls this first, so it cannot deadlock with a teller."""
-    DocumentCounter.objects.select_for_update().filter(cooperative=cooperative, series=series, year=year).exists()
+    DocumentCounter.objects.select_for_update().filter(
+        cooperative=cooperative, series=series, year=year
+    ).exists()
 
 
 def format_number(year: int, n: int, width: int = 6) -> str:

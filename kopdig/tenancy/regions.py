@@ -50,7 +50,11 @@ def load_kabupaten(*codes: str) -> int:
     for code, name in _dataset_lines():
         code = code.strip()
         top = code.split(".")[0]
-        if code in provinces or any(code == k or code.startswith(k + ".") for k in codes) and top in provinces:
+        if (
+            code in provinces
+            or any(code == k or code.startswith(k + ".") for k in codes)
+            and top in provinces
+        ):
             wanted.append((code, _display_name(code, name)))
     existing = {r.code: r for r in Region.objects.filter(code__in=[c for c, _ in wanted])}
     by_code = dict(existing)

@@ -18,7 +18,9 @@ class LoginForm(AuthenticationForm):
 
     error_messages = {
         **AuthenticationForm.error_messages,
-        "invalid_login": gettext_lazy("Nama pengguna atau kata sandi salah. Huruf besar dan kecil dibedakan."),
+        "invalid_login": gettext_lazy(
+            "Nama pengguna atau kata sandi salah. Huruf besar dan kecil dibedakan."
+        ),
     }
 
 
@@ -56,12 +58,16 @@ def role_home_url(role: Role) -> str:
 
 @coop_view(ALL_COOP - {"anggota"}, dinas_read=True)
 def coop_home(request):
-    return render(request, "tenancy/coop_home.html", {"widgets": coop_dashboard(request.coop, request.access)})
+    return render(
+        request, "tenancy/coop_home.html", {"widgets": coop_dashboard(request.coop, request.access)}
+    )
 
 
 @coop_view({"anggota"})
 def member_home(request):
-    return render(request, "tenancy/member_home.html", {"widgets": member_dashboard(request.coop, request.user)})
+    return render(
+        request, "tenancy/member_home.html", {"widgets": member_dashboard(request.coop, request.user)}
+    )
 
 
 # --- error pages (kopdig/urls.py handler403/404/500): in the layout, in the user's language -------
@@ -71,16 +77,30 @@ def _error(request, status, title, explanation):
 
 
 def error_403(request, exception=None):
-    return _error(request, 403, _("Anda tidak berhak membuka halaman ini"),
-                  _("Halaman ini tidak tersedia untuk peran Anda di koperasi ini."))
+    return _error(
+        request,
+        403,
+        _("Anda tidak berhak membuka halaman ini"),
+        _("Halaman ini tidak tersedia untuk peran Anda di koperasi ini."),
+    )
 
 
 def error_404(request, exception=None):
-    return _error(request, 404, _("Halaman tidak ditemukan"),
-                  _("Alamat ini tidak ada, atau datanya tidak dapat Anda lihat."))
+    return _error(
+        request,
+        404,
+        _("Halaman tidak ditemukan"),
+        _("Alamat ini tidak ada, atau datanya tidak dapat Anda lihat."),
+    )
 
 
 def error_500(request):
-    return _error(request, 500, _("Terjadi kesalahan di server"),
-                  _("Permintaan Anda tidak dapat diselesaikan. Coba lagi sebentar lagi; bila terus terjadi, "
-                    "hubungi pengurus koperasi."))
+    return _error(
+        request,
+        500,
+        _("Terjadi kesalahan di server"),
+        _(
+            "Permintaan Anda tidak dapat diselesaikan. Coba lagi sebentar lagi; bila terus terjadi, "
+            "hubungi pengurus koperasi."
+        ),
+    )

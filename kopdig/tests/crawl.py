@@ -14,16 +14,26 @@ from django.urls import Resolver404, resolve
 
 # Text a person must never read: internal codes, raw Python values, English number formats, raw dates.
 INTERNAL = [
-    (re.compile(r"\b(?:savings|loans|members|ledger|shu|dinas|rat|usaha|audit|tenancy|health)\.[a-z_]{3,}\b"), "kode aksi"),
+    (
+        re.compile(
+            r"\b(?:savings|loans|members|ledger|shu|dinas|rat|usaha|audit|tenancy|health)\.[a-z_]{3,}\b"
+        ),
+        "kode aksi",
+    ),
     (re.compile(r"\{'|'\}|\[\]|\bNone\b|\bTrue\b|\bFalse\b|Decimal\("), "nilai Python mentah"),
     (re.compile(r"Rp\s?\d{1,3}(?:,\d{3})+(?:\.\d\d)?\b"), "rupiah berformat Inggris"),
     (re.compile(r"(?<![\d.,])\d{4,}\.\d{2}(?![\d.,])"), "angka desimal mentah"),
     (re.compile(r"\b[a-z]{2,}_[a-z_]{2,}\b"), "kode internal (snake_case)"),
     (re.compile(r"\b\d{4}-\d{2}-\d{2}\b"), "tanggal ISO mentah"),
     (re.compile(r"\b\d{2}-\d{2}-\d{4}\b"), "tanggal dd-mm-yyyy"),
-    (re.compile(r"\b(?:source|held_on|amount|kind|date|note|reason|number|type|memo):\s"), "label kunci mentah"),
+    (
+        re.compile(r"\b(?:source|held_on|amount|kind|date|note|reason|number|type|memo):\s"),
+        "label kunci mentah",
+    ),
 ]
-SKIP_PATH = re.compile(r"/(keluar|i18n|admin|api|static)/|\.(pdf|xlsx|csv|txt|svg|png)$|/(pdf|unduh|ekspor-file)/?$")
+SKIP_PATH = re.compile(
+    r"/(keluar|i18n|admin|api|static)/|\.(pdf|xlsx|csv|txt|svg|png)$|/(pdf|unduh|ekspor-file)/?$"
+)
 DOWNLOAD_TYPES = ("application/pdf", "application/vnd", "text/csv", "application/octet-stream", "image/")
 
 PAGE_CHECKS = """() => {
@@ -68,7 +78,7 @@ def visible_problems(text: str) -> list[str]:
         m = pattern.search(text)
         if m:
             start = max(0, m.start() - 30)
-            found.append(f"{what}: …{text[start:m.end() + 30]}…".replace("\n", " "))
+            found.append(f"{what}: …{text[start : m.end() + 30]}…".replace("\n", " "))
     return found
 
 

@@ -104,18 +104,42 @@ def coop_a_objects(world):
     coop, kasir, pengurus = world.coop_a, world.kasir_a, world.pengurus_a
     day = dt.date.today() - dt.timedelta(days=5)
     savings_products_setup(actor=pengurus, cooperative=coop)
-    account = savings_account_open(actor=kasir, cooperative=coop, member_number=world.member_a.number,
-                                   product_code="sukarela", date=day)
-    product = loan_product_save(actor=pengurus, cooperative=coop, code="REG", name="Pinjaman Reguler", method="flat",
-                                rate_percent=Decimal("1.5"), min_term=1, max_term=36, max_amount=Decimal("100000000"),
-                                provisi_kind="persen", provisi_value=Decimal("1"), admin_kind="tetap",
-                                admin_value=Decimal("50000"))
-    loan = loan_apply(actor=kasir, cooperative=coop, member=world.member_a, product=product,
-                      principal=Decimal("2000000"), term=4, purpose="Modal", applied_on=day)
+    account = savings_account_open(
+        actor=kasir, cooperative=coop, member_number=world.member_a.number, product_code="sukarela", date=day
+    )
+    product = loan_product_save(
+        actor=pengurus,
+        cooperative=coop,
+        code="REG",
+        name="Pinjaman Reguler",
+        method="flat",
+        rate_percent=Decimal("1.5"),
+        min_term=1,
+        max_term=36,
+        max_amount=Decimal("100000000"),
+        provisi_kind="persen",
+        provisi_value=Decimal("1"),
+        admin_kind="tetap",
+        admin_value=Decimal("50000"),
+    )
+    loan = loan_apply(
+        actor=kasir,
+        cooperative=coop,
+        member=world.member_a,
+        product=product,
+        principal=Decimal("2000000"),
+        term=4,
+        purpose="Modal",
+        applied_on=day,
+    )
     year = day.year - 1
     shu_year_save(actor=pengurus, cooperative=coop, year=year)
-    return {"/members/{number}": world.member_a.number, "/savings/accounts/{number}": account.number,
-            "/loans/{number}": loan.number, "/shu/{year}": str(year)}
+    return {
+        "/members/{number}": world.member_a.number,
+        "/savings/accounts/{number}": account.number,
+        "/loans/{number}": loan.number,
+        "/shu/{year}": str(year),
+    }
 
 
 def _real_url(path, slug, objects):
@@ -130,7 +154,10 @@ def _real_url(path, slug, objects):
 
 def _query(ops):
     required = [p for p in ops["get"].get("parameters", []) if p.get("required") and p["in"] == "query"]
-    return {p["name"]: "2025-01-01" if "date" in p["name"] or p["name"] in ("start", "end") else "1" for p in required}
+    return {
+        p["name"]: "2025-01-01" if "date" in p["name"] or p["name"] in ("start", "end") else "1"
+        for p in required
+    }
 
 
 def test_outsider_gets_404_on_every_coop_api_read(world, api_client, coop_a_objects):

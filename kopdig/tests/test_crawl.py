@@ -20,10 +20,14 @@ ROLES = ["dinas", "pengurus", "kasir", "pengawas", "anggota"]
 # Known findings left to their owners, named so the rest of the crawl stays strict: (path part,
 # problem kind) -> why. Remove an entry when its cause is fixed.
 KNOWN = {
-    ("/kesehatan/penilaian-mandiri/", "kode internal (snake_case)"):
-        "health.scoring describes a zero divisor by figure keys (beban_usaha + …), not their labels",
-    ("/dinas/kesehatan/rubrik/", "nilai Python mentah"):
-        "health/rubric_detail.html prints an indicator's score ladder as a raw list of dicts",
+    (
+        "/kesehatan/penilaian-mandiri/",
+        "kode internal (snake_case)",
+    ): "health.scoring describes a zero divisor by figure keys (beban_usaha + …), not their labels",
+    (
+        "/dinas/kesehatan/rubrik/",
+        "nilai Python mentah",
+    ): "health/rubric_detail.html prints an indicator's score ladder as a raw list of dicts",
 }
 
 
@@ -37,9 +41,9 @@ def crawl_world(world):
     through the action, a disbursed loan with one repayment, and a few journal entries."""
     from kopdig.ledger.actions import journal_entry_post
     from kopdig.ledger.posting import Line
+    from kopdig.lib.nik import make_nik
     from kopdig.loans.actions import loan_apply, loan_approve, loan_disburse, loan_product_save, loan_repay
     from kopdig.members.actions import member_admit
-    from kopdig.members.nik import make_nik
     from kopdig.savings.actions import (
         savings_account_open,
         savings_deposit,
@@ -48,31 +52,79 @@ def crawl_world(world):
     )
 
     coop, kasir, pengurus = world.coop_a, world.kasir_a, world.pengurus_a
-    if not health_models.Rubric.objects.exists():  # a real install has them (data migration); a flush removes them
+    if (
+        not health_models.Rubric.objects.exists()
+    ):  # a real install has them (data migration); a flush removes them
         for data in shipped_rubrics():
             write_rubric(health_models, data)
     today = dt.date.today()
     start = today - dt.timedelta(days=70)
     savings_products_setup(actor=pengurus, cooperative=coop)
-    journal_entry_post(actor=pengurus, cooperative=coop, date=start, memo="Saldo awal kas", source_type="opening",
-                       lines=[Line("kas", debit=Decimal("50000000")), Line("cadangan", credit=Decimal("50000000"))])
-    member_admit(actor=kasir, cooperative=coop, nik=make_nik("35.13.14", dt.date(1980, 3, 4), "L", 7),
-                 name="Budi Santoso", gender="L", joined_on=start)
-    account = savings_account_open(actor=kasir, cooperative=coop, member_number=world.member_a.number,
-                                   product_code="sukarela", date=start).number
+    journal_entry_post(
+        actor=pengurus,
+        cooperative=coop,
+        date=start,
+        memo="Saldo awal kas",
+        source_type="opening",
+        lines=[Line("kas", debit=Decimal("50000000")), Line("cadangan", credit=Decimal("50000000"))],
+    )
+    member_admit(
+        actor=kasir,
+        cooperative=coop,
+        nik=make_nik("35.13.14", dt.date(1980, 3, 4), "L", 7),
+        name="Budi Santoso",
+        gender="L",
+        joined_on=start,
+    )
+    account = savings_account_open(
+        actor=kasir,
+        cooperative=coop,
+        member_number=world.member_a.number,
+        product_code="sukarela",
+        date=start,
+    ).number
     savings_deposit(actor=kasir, cooperative=coop, account=account, amount=Decimal("750000"), date=start)
-    savings_withdraw(actor=kasir, cooperative=coop, account=account, amount=Decimal("125000"),
-                     date=start + dt.timedelta(days=3))
-    product = loan_product_save(actor=pengurus, cooperative=coop, code="REG", name="Pinjaman Reguler", method="flat",
-                                rate_percent=Decimal("1.5"), min_term=1, max_term=36, max_amount=Decimal("100000000"),
-                                provisi_kind="persen", provisi_value=Decimal("1"), admin_kind="tetap",
-                                admin_value=Decimal("50000"))
-    loan = loan_apply(actor=kasir, cooperative=coop, member=world.member_a, product=product,
-                      principal=Decimal("6000000"), term=6, purpose="Modal usaha warung", applied_on=start)
+    savings_withdraw(
+        actor=kasir,
+        cooperative=coop,
+        account=account,
+        amount=Decimal("125000"),
+        date=start + dt.timedelta(days=3),
+    )
+    product = loan_product_save(
+        actor=pengurus,
+        cooperative=coop,
+        code="REG",
+        name="Pinjaman Reguler",
+        method="flat",
+        rate_percent=Decimal("1.5"),
+        min_term=1,
+        max_term=36,
+        max_amount=Decimal("100000000"),
+        provisi_kind="persen",
+        provisi_value=Decimal("1"),
+        admin_kind="tetap",
+        admin_value=Decimal("50000"),
+    )
+    loan = loan_apply(
+        actor=kasir,
+        cooperative=coop,
+        member=world.member_a,
+        product=product,
+        principal=Decimal("6000000"),
+        term=6,
+        purpose="Modal usaha warung",
+        applied_on=start,
+    )
     loan_approve(actor=pengurus, cooperative=coop, number=loan.number, date=start)
     loan_disburse(actor=kasir, cooperative=coop, number=loan.number, date=start)
-    loan_repay(actor=kasir, cooperative=coop, number=loan.number, amount=Decimal("1090000"),
-               date=start + dt.timedelta(days=31))
+    loan_repay(
+        actor=kasir,
+        cooperative=coop,
+        number=loan.number,
+        amount=Decimal("1090000"),
+        date=start + dt.timedelta(days=31),
+    )
     return world
 
 
@@ -82,7 +134,10 @@ def test_visible_problems_name_internal_codes():
     assert visible_problems("cadangan Rp 97,785,671.69") and visible_problems("rat_record_save")
     assert visible_problems("Tanggal 03-12-2026") and visible_problems("held_on: 2026-06-15")
     assert visible_problems("jumlah 543076.88")
-    assert visible_problems("Setoran simpanan · 3 September 2019 · Rp 1.234.567,00 · 03/09/2019 · 1.195 anggota") == []
+    assert (
+        visible_problems("Setoran simpanan · 3 September 2019 · Rp 1.234.567,00 · 03/09/2019 · 1.195 anggota")
+        == []
+    )
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -13,8 +13,15 @@ from django.test import Client
 pytestmark = pytest.mark.django_db
 
 NOTES = "Usaha warung ramai, agunan BPKB atas nama suami"
-STAFF_ONLY = [NOTES, "Catatan analisis", "Simpan analisis", "Usulan hapus buku", 'data-testid="loan-actions"',
-              "Transaksi lagi", "Volume transaksi"]
+STAFF_ONLY = [
+    NOTES,
+    "Catatan analisis",
+    "Simpan analisis",
+    "Usulan hapus buku",
+    'data-testid="loan-actions"',
+    "Transaksi lagi",
+    "Volume transaksi",
+]
 
 
 @pytest.fixture
@@ -25,15 +32,37 @@ def member_world(world):
     coop, kasir, pengurus = world.coop_a, world.kasir_a, world.pengurus_a
     day = dt.date.today() - dt.timedelta(days=10)
     savings_products_setup(actor=pengurus, cooperative=coop)
-    account = savings_account_open(actor=kasir, cooperative=coop, member_number=world.member_a.number,
-                                   product_code="sukarela", date=day).number
-    receipt = savings_deposit(actor=kasir, cooperative=coop, account=account, amount=Decimal("300000"), date=day)
-    product = loan_product_save(actor=pengurus, cooperative=coop, code="REG", name="Pinjaman Reguler", method="flat",
-                                rate_percent=Decimal("1.5"), min_term=1, max_term=36, max_amount=Decimal("100000000"),
-                                provisi_kind="persen", provisi_value=Decimal("1"), admin_kind="tetap",
-                                admin_value=Decimal("50000"))
-    loan = loan_apply(actor=kasir, cooperative=coop, member=world.member_a, product=product,
-                      principal=Decimal("3000000"), term=6, purpose="Modal usaha", applied_on=day)
+    account = savings_account_open(
+        actor=kasir, cooperative=coop, member_number=world.member_a.number, product_code="sukarela", date=day
+    ).number
+    receipt = savings_deposit(
+        actor=kasir, cooperative=coop, account=account, amount=Decimal("300000"), date=day
+    )
+    product = loan_product_save(
+        actor=pengurus,
+        cooperative=coop,
+        code="REG",
+        name="Pinjaman Reguler",
+        method="flat",
+        rate_percent=Decimal("1.5"),
+        min_term=1,
+        max_term=36,
+        max_amount=Decimal("100000000"),
+        provisi_kind="persen",
+        provisi_value=Decimal("1"),
+        admin_kind="tetap",
+        admin_value=Decimal("50000"),
+    )
+    loan = loan_apply(
+        actor=kasir,
+        cooperative=coop,
+        member=world.member_a,
+        product=product,
+        principal=Decimal("3000000"),
+        term=6,
+        purpose="Modal usaha",
+        applied_on=day,
+    )
     loan_analyze(actor=kasir, cooperative=coop, number=loan.number, notes=NOTES)
     world.account, world.receipt, world.loan = account, receipt, loan
     return world
@@ -41,9 +70,14 @@ def member_world(world):
 
 def _pages(w):
     slug = w.coop_a.slug
-    return [f"/k/{slug}/saya/", f"/k/{slug}/saya/simpanan/", f"/k/{slug}/simpanan/rekening/{w.account}/",
-            f"/k/{slug}/simpanan/kuitansi/{w.receipt.number}/", f"/k/{slug}/pinjaman/{w.loan.number}/",
-            f"/k/{slug}/pinjaman/simulasi/"]
+    return [
+        f"/k/{slug}/saya/",
+        f"/k/{slug}/saya/simpanan/",
+        f"/k/{slug}/simpanan/rekening/{w.account}/",
+        f"/k/{slug}/simpanan/kuitansi/{w.receipt.number}/",
+        f"/k/{slug}/pinjaman/{w.loan.number}/",
+        f"/k/{slug}/pinjaman/simulasi/",
+    ]
 
 
 def _text(resp):

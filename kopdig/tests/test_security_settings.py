@@ -23,8 +23,13 @@ PRODUCTION = {
 def _check_deploy(tmp_path, extra):
     kopdig = shutil.which("kopdig", path=str(Path(sys.executable).parent))
     env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "KOPDIG_DATA_DIR": str(tmp_path), **extra}
-    return subprocess.run([kopdig, "check", "--deploy", "--fail-level", "WARNING"], env=env, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [kopdig, "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_production_settings_behind_a_tls_proxy_pass_check_deploy(tmp_path):
@@ -52,5 +57,7 @@ def test_pages_carry_a_csp_without_inline_scripts(client):
 def test_no_template_has_an_inline_script_or_handler():
     root = Path(__file__).resolve().parent.parent
     inline = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>|\son[a-z]+=\"", re.I)
-    offenders = [str(p.relative_to(root)) for p in root.rglob("templates/**/*.html") if inline.search(p.read_text())]
+    offenders = [
+        str(p.relative_to(root)) for p in root.rglob("templates/**/*.html") if inline.search(p.read_text())
+    ]
     assert offenders == []

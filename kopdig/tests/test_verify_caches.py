@@ -20,8 +20,13 @@ from kopdig.savings.models import SavingsAccount, SavingsTransaction
 def books(world, admit, sukarela):  # noqa: F811
     member = admit()
     number = sukarela(member)
-    savings.savings_deposit(actor=world.kasir_a, cooperative=world.coop_a, account=number, amount="2500000",
-                            date=dt.date(2025, 1, 3))
+    savings.savings_deposit(
+        actor=world.kasir_a,
+        cooperative=world.coop_a,
+        account=number,
+        amount="2500000",
+        date=dt.date(2025, 1, 3),
+    )
     loan = disbursed_loan(world, make_product(world.pengurus_a, world.coop_a), member=member)
     return number, loan.number
 
@@ -58,8 +63,9 @@ def test_a_changed_savings_transaction_is_named_against_the_control_account(book
     SavingsAccount.objects.filter(number=number).update(balance=Decimal("2600000"))
     code, out = verify_output()
     assert code == 1
-    assert out.splitlines() == ["ksu-sejahtera: akun simpanan_sukarela di buku besar 2500000.00 ≠ "
-                                "Σ saldo simpanan 2600000.00"]
+    assert out.splitlines() == [
+        "ksu-sejahtera: akun simpanan_sukarela di buku besar 2500000.00 ≠ Σ saldo simpanan 2600000.00"
+    ]
 
 
 @pytest.mark.django_db
@@ -77,8 +83,11 @@ def test_a_lowered_loan_outstanding_is_named(books):
 @pytest.mark.django_db
 def test_a_loan_missing_from_the_receivable_is_named(books, world):
     _, loan_number = books
-    Loan.objects.filter(number=loan_number).update(principal=Decimal("11000000"), outstanding=Decimal("11000000"))
+    Loan.objects.filter(number=loan_number).update(
+        principal=Decimal("11000000"), outstanding=Decimal("11000000")
+    )
     code, out = verify_output()
     assert code == 1
-    assert out.splitlines() == ["ksu-sejahtera: akun piutang_pinjaman di buku besar 12000000.00 ≠ "
-                                "Σ sisa pokok pinjaman 11000000.00"]
+    assert out.splitlines() == [
+        "ksu-sejahtera: akun piutang_pinjaman di buku besar 12000000.00 ≠ Σ sisa pokok pinjaman 11000000.00"
+    ]

@@ -69,6 +69,7 @@ class UsahaError(DomainError):
 
 # --- small shared helpers ----------------------------------------------------------------------
 
+
 def _number(cooperative, prefix: str, date: dt.date) -> str:
     return f"{prefix}-{format_number(date.year, next_number(cooperative, f'usaha_{prefix}', date.year))}"
 
@@ -111,8 +112,12 @@ def _date(date) -> dt.date:
 def _lock_products(cooperative, codes) -> dict[str, Product]:
     """Lock the products (the stock rows) in id order; an unknown code is refused."""
     codes = [str(c).strip() for c in codes]
-    products = {p.code: p for p in Product.objects.select_for_update().filter(
-        cooperative=cooperative, code__in=set(codes)).order_by("id")}
+    products = {
+        p.code: p
+        for p in Product.objects.select_for_update()
+        .filter(cooperative=cooperative, code__in=set(codes))
+        .order_by("id")
+    }
     for code in codes:
         if code not in products:
             raise UsahaError(f"Produk '{code}' tidak ditemukan.")
@@ -125,9 +130,18 @@ def _movement(product: Product, date, kind, qty: Decimal, value: Decimal, ref=""
     product.stock_value += value
     if product.stock_qty < 0 or product.stock_value < 0:
         raise costing.NegativeStock(f"Stok {product.name} tidak boleh negatif.")
-    return StockMovement(cooperative_id=product.cooperative_id, product=product, date=date, kind=kind, qty=qty,
-                         value=value, balance_qty=product.stock_qty, balance_value=product.stock_value, ref=ref,
-                         reason=reason[:200])
+    return StockMovement(
+        cooperative_id=product.cooperative_id,
+        product=product,
+        date=date,
+        kind=kind,
+        qty=qty,
+        value=value,
+        balance_qty=product.stock_qty,
+        balance_value=product.stock_value,
+        ref=ref,
+        reason=reason[:200],
+    )
 
 
 def _save_stock(products, movements) -> None:
@@ -161,9 +175,27 @@ def _lines_from(amounts: dict) -> list[Line]:
 
 # --- catalogue -----------------------------------------------------------------------------------
 
-PRODUCT_FIELDS = ("name", "barcode", "description", "category", "unit", "producer_consent", "consignment",
-                  "commission_percent", "commission_fixed", "packaging", "weight_grams", "shelf_life_days",
-                  "pirt_number", "halal_number", "price_member", "price_non_member", "min_order", "published", "active")
+PRODUCT_FIELDS = (
+    "name",
+    "barcode",
+    "description",
+    "category",
+    "unit",
+    "producer_consent",
+    "consignment",
+    "commission_percent",
+    "commission_fixed",
+    "packaging",
+    "weight_grams",
+    "shelf_life_days",
+    "pirt_number",
+    "halal_number",
+    "price_member",
+    "price_non_member",
+    "min_order",
+    "published",
+    "active",
+)
 
 
 def _clean_commission(out: dict) -> None:
@@ -203,21 +235,27 @@ def _check_consignment(product: Product) -> None:
         raise UsahaError("Produk titip jual harus mencatat anggota pemiliknya (anggota produsen).")
 
 
-def product_create(*, actor, cooperative, code: str, name: str, price_member, price_non_member, **fields) -> Product:
+def product_create(
+    *, actor, cooperative, code: str, name: str, price_member, price_non_member, **fields
+) -> Product:
     """Add a product to the catalogue (no stock: stock comes from purchases, titipan or a stock count)."""
     require_role(actor, cooperative, APPROVERS, "mengubah katalog")
     code = str(code or "").strip().lower()
     if not code or not all(ch.isalnum() or ch in "-_" for ch in code):
         raise UsahaError("Kode produk hanya boleh huruf, angka, '-' dan '_'.")
-    data = _clean_product(cooperative, {"name": name, "price_member": price_member,
-                                        "price_non_member": price_non_member, **fields})
+    data = _clean_product(
+        cooperative,
+        {"name": name, "price_member": price_member, "price_non_member": price_non_member, **fields},
+    )
     with action_atomic():
         if Product.objects.filter(cooperative=cooperative, code=code).exists():
             raise UsahaError(f"Kode produk '{code}' sudah dipakai.")
         product = Product(cooperative=cooperative, code=code, **data)
         _check_consignment(product)
         product.save()
-        audit.record(actor, "product_create", cooperative=cooperative, obj=product, ref=code, summary=product.name)
+        audit.record(
+            actor, "product_create", cooperative=cooperative, obj=product, ref=code, summary=product.name
+        )
     return product
 
 
@@ -226,8 +264,11 @@ def product_update(*, actor, cooperative, code: str, **fields) -> Product:
     data = _clean_product(cooperative, fields)
     with action_atomic():
         product = _lock_products(cooperative, [code])[code]
-        if "consignment" in data and data["consignment"] != product.consignment and (
-                product.stock_qty or product.stock_value):
+        if (
+            "consignment" in data
+            and data["consignment"] != product.consignment
+            and (product.stock_qty or product.stock_value)
+        ):
             raise UsahaError("Jenis titip jual hanya dapat diubah saat stok kosong.")
         before = audit.snapshot(product, list(data))
         for key, value in data.items():
@@ -235,8 +276,16 @@ def product_update(*, actor, cooperative, code: str, **fields) -> Product:
         _check_consignment(product)
         product.save()
         b, a = audit.diff(before, audit.snapshot(product, list(data)))
-        audit.record(actor, "product_update", cooperative=cooperative, obj=product, ref=code, summary=product.name,
-                     before=b, after=a)
+        audit.record(
+            actor,
+            "product_update",
+            cooperative=cooperative,
+            obj=product,
+            ref=code,
+            summary=product.name,
+            before=b,
+            after=a,
+        )
     return product
 
 
@@ -250,8 +299,14 @@ def product_photo_add(*, actor, cooperative, code: str, image) -> ProductPhoto:
         photo = ProductPhoto(cooperative=cooperative, product=product, position=product.photos.count())
         photo.image.save(image.name, image, save=False)
         photo.save()
-        audit.record(actor, "product_photo_add", cooperative=cooperative, obj=product, ref=code,
-                     summary=photo.image.name)
+        audit.record(
+            actor,
+            "product_photo_add",
+            cooperative=cooperative,
+            obj=product,
+            ref=code,
+            summary=photo.image.name,
+        )
     return photo
 
 
@@ -272,8 +327,23 @@ class ImportRejected(UsahaError):
         super().__init__("Impor dibatalkan, tidak ada yang disimpan: " + "; ".join(errors[:20]))
 
 
-IMPORT_COLUMNS = ("kode", "nama", "kategori", "satuan", "harga_anggota", "harga_non_anggota", "anggota_produsen",
-                  "titip_jual", "komisi_persen", "kemasan", "berat_gram", "pirt", "halal", "minimum", "tampil")
+IMPORT_COLUMNS = (
+    "kode",
+    "nama",
+    "kategori",
+    "satuan",
+    "harga_anggota",
+    "harga_non_anggota",
+    "anggota_produsen",
+    "titip_jual",
+    "komisi_persen",
+    "kemasan",
+    "berat_gram",
+    "pirt",
+    "halal",
+    "minimum",
+    "tampil",
+)
 
 
 def _import_row(row: dict) -> dict:
@@ -281,13 +351,20 @@ def _import_row(row: dict) -> dict:
         return str(v or "").strip().lower() in ("1", "ya", "y", "true", "x")
 
     return {
-        "name": str(row.get("nama") or "").strip(), "category": str(row.get("kategori") or "lainnya").strip(),
-        "unit": str(row.get("satuan") or "pcs").strip(), "price_member": row.get("harga_anggota"),
-        "price_non_member": row.get("harga_non_anggota"), "producer": str(row.get("anggota_produsen") or "").strip(),
-        "consignment": flag(row.get("titip_jual")), "commission_percent": row.get("komisi_persen"),
-        "packaging": str(row.get("kemasan") or ""), "weight_grams": int(row["berat_gram"]) if row.get("berat_gram") else None,
-        "pirt_number": str(row.get("pirt") or ""), "halal_number": str(row.get("halal") or ""),
-        "min_order": row.get("minimum") or 1, "published": flag(row.get("tampil")),
+        "name": str(row.get("nama") or "").strip(),
+        "category": str(row.get("kategori") or "lainnya").strip(),
+        "unit": str(row.get("satuan") or "pcs").strip(),
+        "price_member": row.get("harga_anggota"),
+        "price_non_member": row.get("harga_non_anggota"),
+        "producer": str(row.get("anggota_produsen") or "").strip(),
+        "consignment": flag(row.get("titip_jual")),
+        "commission_percent": row.get("komisi_persen"),
+        "packaging": str(row.get("kemasan") or ""),
+        "weight_grams": int(row["berat_gram"]) if row.get("berat_gram") else None,
+        "pirt_number": str(row.get("pirt") or ""),
+        "halal_number": str(row.get("halal") or ""),
+        "min_order": row.get("minimum") or 1,
+        "published": flag(row.get("tampil")),
     }
 
 
@@ -324,13 +401,20 @@ def product_import(*, actor, cooperative, rows) -> int:
 
 # --- purchases -------------------------------------------------------------------------------------
 
+
 def _purchase_lines(products, lines, consignment: bool, supplier: Member | None):
     out = []
     for ln in lines:
         product = products[str(ln["product"]).strip()]
         if product.consignment != consignment:
-            raise UsahaError(f"{product.name}: " + ("bukan barang titip jual." if consignment else
-                                                    "barang titip jual dicatat sebagai titipan masuk."))
+            raise UsahaError(
+                f"{product.name}: "
+                + (
+                    "bukan barang titip jual."
+                    if consignment
+                    else "barang titip jual dicatat sebagai titipan masuk."
+                )
+            )
         if consignment and product.producer_id != getattr(supplier, "pk", None):
             raise UsahaError(f"{product.name}: titipan hanya dari anggota pemiliknya.")
         qty = _qty(ln["qty"])
@@ -339,9 +423,19 @@ def _purchase_lines(products, lines, consignment: bool, supplier: Member | None)
     return out
 
 
-def purchase_record(*, actor, cooperative, lines, date: dt.date | None = None, supplier_member=None,
-                    supplier_name: str = "", payment: str = Payment.TUNAI, consignment: bool = False,
-                    trade_ref: str = "", memo: str = "") -> Purchase:
+def purchase_record(
+    *,
+    actor,
+    cooperative,
+    lines,
+    date: dt.date | None = None,
+    supplier_member=None,
+    supplier_name: str = "",
+    payment: str = Payment.TUNAI,
+    consignment: bool = False,
+    trade_ref: str = "",
+    memo: str = "",
+) -> Purchase:
     """Goods in: bought (cash → Kas, credit → Utang Usaha; Dr Persediaan) from a supplier or a member,
     or consigned by their member owner (titipan: quantity only, nothing posted)."""
     require_role(actor, cooperative, STAFF, "mencatat pembelian")
@@ -361,24 +455,47 @@ def purchase_record(*, actor, cooperative, lines, date: dt.date | None = None, s
         if not consignment and total <= 0:
             raise UsahaError("Jumlah pembelian harus lebih dari nol.")
         purchase = Purchase.objects.create(
-            cooperative=cooperative, number=_number(cooperative, "PB", date), date=date, supplier_member=supplier,
-            supplier_name=(supplier.name if supplier else supplier_name.strip())[:150], payment=payment,
-            consignment=consignment, total=total, paid=total if payment == Payment.TUNAI else ZERO,
-            trade_ref=trade_ref.strip()[:40], memo=memo[:200], created_by=actor if getattr(actor, "pk", None) else None)
+            cooperative=cooperative,
+            number=_number(cooperative, "PB", date),
+            date=date,
+            supplier_member=supplier,
+            supplier_name=(supplier.name if supplier else supplier_name.strip())[:150],
+            payment=payment,
+            consignment=consignment,
+            total=total,
+            paid=total if payment == Payment.TUNAI else ZERO,
+            trade_ref=trade_ref.strip()[:40],
+            memo=memo[:200],
+            created_by=actor if getattr(actor, "pk", None) else None,
+        )
         kind = K.CONSIGNMENT_IN if consignment else K.PURCHASE
         movements = [_movement(p, date, kind, qty, cost, purchase.number) for p, qty, _u, cost in rows]
-        PurchaseLine.objects.bulk_create(PurchaseLine(cooperative=cooperative, purchase=purchase, product=p, qty=qty,
-                                                      unit_cost=u, total=t) for p, qty, u, t in rows)
+        PurchaseLine.objects.bulk_create(
+            PurchaseLine(cooperative=cooperative, purchase=purchase, product=p, qty=qty, unit_cost=u, total=t)
+            for p, qty, u, t in rows
+        )
         _save_stock(products.values(), movements)
         if not consignment:
             credit = "kas" if payment == Payment.TUNAI else "utang_usaha"
-            purchase.entry = post(cooperative=cooperative, date=date, actor=actor, source_type="usaha.purchase",
-                                  source_ref=purchase.number, memo=f"Pembelian {purchase.number} {purchase.supplier_name}",
-                                  lines=[Line("persediaan", debit=total), Line(credit, credit=total)])
+            purchase.entry = post(
+                cooperative=cooperative,
+                date=date,
+                actor=actor,
+                source_type="usaha.purchase",
+                source_ref=purchase.number,
+                memo=f"Pembelian {purchase.number} {purchase.supplier_name}",
+                lines=[Line("persediaan", debit=total), Line(credit, credit=total)],
+            )
             purchase.save(update_fields=["entry"])
-        audit.record(actor, "purchase_record", cooperative=cooperative, obj=purchase, ref=purchase.number,
-                     summary=f"{purchase.supplier_name} {total}", after={"total": total, "payment": payment,
-                                                                         "consignment": consignment})
+        audit.record(
+            actor,
+            "purchase_record",
+            cooperative=cooperative,
+            obj=purchase,
+            ref=purchase.number,
+            summary=f"{purchase.supplier_name} {total}",
+            after={"total": total, "payment": payment, "consignment": consignment},
+        )
     return purchase
 
 
@@ -395,18 +512,28 @@ def purchase_pay(*, actor, cooperative, number: str, amount, date: dt.date | Non
             raise UsahaError(f"Pembelian {number} tidak ditemukan.")
         if amount > purchase.outstanding:
             raise UsahaError(f"Sisa utang pembelian {number} hanya {purchase.outstanding}.")
-        entry = post(cooperative=cooperative, date=date, actor=actor, source_type="usaha.purchase_payment",
-                     source_ref=number, memo=f"Pembayaran utang pembelian {number} {purchase.supplier_name}",
-                     lines=[Line("utang_usaha", debit=amount), Line("kas", credit=amount)])
-        payment = PurchasePayment.objects.create(cooperative=cooperative, purchase=purchase, date=date, amount=amount,
-                                                 entry=entry)
+        entry = post(
+            cooperative=cooperative,
+            date=date,
+            actor=actor,
+            source_type="usaha.purchase_payment",
+            source_ref=number,
+            memo=f"Pembayaran utang pembelian {number} {purchase.supplier_name}",
+            lines=[Line("utang_usaha", debit=amount), Line("kas", credit=amount)],
+        )
+        payment = PurchasePayment.objects.create(
+            cooperative=cooperative, purchase=purchase, date=date, amount=amount, entry=entry
+        )
         purchase.paid += amount
         purchase.save(update_fields=["paid"])
-        audit.record(actor, "purchase_pay", cooperative=cooperative, obj=purchase, ref=number, summary=str(amount))
+        audit.record(
+            actor, "purchase_pay", cooperative=cooperative, obj=purchase, ref=number, summary=str(amount)
+        )
     return payment
 
 
 # --- sales ----------------------------------------------------------------------------------------
+
 
 def _sale_rows(cooperative, products, lines, buyer):
     """[(product, qty, price, gross)] with the buyer's price unless a price is given."""
@@ -427,19 +554,31 @@ def _sale_line(sale, row, net, *, buyer, amounts, movements) -> SaleLine:
     cooperative = sale.cooperative
     product, qty, price, gross = row
     m = member_part(cooperative, product, buyer)
-    line = SaleLine(cooperative=cooperative, sale=sale, date=sale.date, product=product, qty=qty, price=price,
-                    gross=gross, net=net, member_part=m, consigned=product.consignment)
+    line = SaleLine(
+        cooperative=cooperative,
+        sale=sale,
+        date=sale.date,
+        product=product,
+        qty=qty,
+        price=price,
+        gross=gross,
+        net=net,
+        member_part=m,
+        consigned=product.consignment,
+    )
     if product.consignment:
         line.consignor_id = product.producer_id
         line.commission, line.payable = costing.consignment_split(
-            net, qty, percent=product.commission_percent, fixed_per_unit=product.commission_fixed)
+            net, qty, percent=product.commission_percent, fixed_per_unit=product.commission_fixed
+        )
         movements.append(_movement(product, sale.date, K.SALE, -qty, ZERO, sale.number))
         amounts[(f"komisi_konsinyasi_{_part(m)}", "C")] += line.commission
         amounts[("utang_konsinyasi", "C")] += line.payable
         return line
     if qty > product.stock_qty:
         raise costing.NegativeStock(
-            f"Stok {product.name} tidak cukup: tersedia {product.stock_qty.normalize():f}, dijual {qty.normalize():f}.")
+            f"Stok {product.name} tidak cukup: tersedia {product.stock_qty.normalize():f}, dijual {qty.normalize():f}."
+        )
     line.cost = costing.issue_cost(_stock(product), qty)
     movements.append(_movement(product, sale.date, K.SALE, -qty, -line.cost, sale.number))
     amounts[(f"penjualan_{_part(m)}", "C")] += net
@@ -448,8 +587,18 @@ def _sale_line(sale, row, net, *, buyer, amounts, movements) -> SaleLine:
     return line
 
 
-def sale_record(*, actor, cooperative, lines, date: dt.date | None = None, buyer_member=None, buyer_name: str = "",
-                payment: str = Payment.TUNAI, discount=0, trade_ref: str = "") -> Sale:
+def sale_record(
+    *,
+    actor,
+    cooperative,
+    lines,
+    date: dt.date | None = None,
+    buyer_member=None,
+    buyer_name: str = "",
+    payment: str = Payment.TUNAI,
+    discount=0,
+    trade_ref: str = "",
+) -> Sale:
     """A sale at the till: stock out at moving average cost, revenue, HPP and the consignors' share
     posted in one entry (Dr Kas or Piutang Usaha). Credit only to members."""
     require_role(actor, cooperative, STAFF, "mencatat penjualan")
@@ -471,23 +620,48 @@ def sale_record(*, actor, cooperative, lines, date: dt.date | None = None, buyer
         total = gross - discount
         if total <= 0:
             raise UsahaError("Jumlah penjualan harus lebih dari nol.")
-        sale = Sale(cooperative=cooperative, number=_number(cooperative, "PJ", date), date=date, buyer_member=buyer,
-                    buyer_name=(buyer.name if buyer else buyer_name.strip())[:150], payment=payment, gross=gross,
-                    discount=discount, total=total, paid=total if payment == Payment.TUNAI else ZERO,
-                    trade_ref=trade_ref.strip()[:40], cashier=actor if getattr(actor, "pk", None) else None)
+        sale = Sale(
+            cooperative=cooperative,
+            number=_number(cooperative, "PJ", date),
+            date=date,
+            buyer_member=buyer,
+            buyer_name=(buyer.name if buyer else buyer_name.strip())[:150],
+            payment=payment,
+            gross=gross,
+            discount=discount,
+            total=total,
+            paid=total if payment == Payment.TUNAI else ZERO,
+            trade_ref=trade_ref.strip()[:40],
+            cashier=actor if getattr(actor, "pk", None) else None,
+        )
         sale.save()
         amounts, movements = defaultdict(lambda: ZERO), []
-        sale_lines = [_sale_line(sale, row, net, buyer=buyer, amounts=amounts, movements=movements)
-                      for row, net in zip(rows, nets, strict=True)]
+        sale_lines = [
+            _sale_line(sale, row, net, buyer=buyer, amounts=amounts, movements=movements)
+            for row, net in zip(rows, nets, strict=True)
+        ]
         amounts[("kas" if payment == Payment.TUNAI else "piutang_usaha", "D")] += total
         rawsql.insert(sale_lines)
         _save_stock(products.values(), movements)
-        sale.entry = post(cooperative=cooperative, date=date, actor=actor, source_type="usaha.sale",
-                          source_ref=sale.number, memo=f"Penjualan {sale.number} {sale.buyer_name}".strip(),
-                          lines=_lines_from(amounts))
+        sale.entry = post(
+            cooperative=cooperative,
+            date=date,
+            actor=actor,
+            source_type="usaha.sale",
+            source_ref=sale.number,
+            memo=f"Penjualan {sale.number} {sale.buyer_name}".strip(),
+            lines=_lines_from(amounts),
+        )
         Sale.objects.filter(pk=sale.pk).update(entry=sale.entry)
-        audit.record(actor, "sale_record", cooperative=cooperative, obj=sale, ref=sale.number,
-                     summary=f"{sale.buyer_name or 'Umum'} {total}", after={"total": total, "payment": payment})
+        audit.record(
+            actor,
+            "sale_record",
+            cooperative=cooperative,
+            obj=sale,
+            ref=sale.number,
+            summary=f"{sale.buyer_name or 'Umum'} {total}",
+            after={"total": total, "payment": payment},
+        )
     return sale
 
 
@@ -504,7 +678,11 @@ def _return_line(line: SaleLine, qty, amounts, movements, ref, date) -> SaleRetu
         raise UsahaError(f"{line.product.name}: paling banyak {left.normalize():f} dapat diretur.")
     net = costing.proportional(line.net - line.returned_net, qty, left)
     cost = costing.proportional(line.cost - line.returned_cost, qty, left)
-    commission = costing.proportional(line.commission - line.returned_commission, qty, left) if line.consigned else ZERO
+    commission = (
+        costing.proportional(line.commission - line.returned_commission, qty, left)
+        if line.consigned
+        else ZERO
+    )
     payable = net - commission if line.consigned else ZERO
     part = _part(line.member_part)
     if line.consigned:
@@ -519,11 +697,21 @@ def _return_line(line: SaleLine, qty, amounts, movements, ref, date) -> SaleRetu
     line.returned_net += net
     line.returned_cost += cost
     line.returned_commission += commission
-    return SaleReturnLine(cooperative_id=line.cooperative_id, line=line, date=date, qty=qty, net=net, cost=cost,
-                          commission=commission, payable=payable)
+    return SaleReturnLine(
+        cooperative_id=line.cooperative_id,
+        line=line,
+        date=date,
+        qty=qty,
+        net=net,
+        cost=cost,
+        commission=commission,
+        payable=payable,
+    )
 
 
-def sale_return(*, actor, cooperative, number: str, lines, date: dt.date | None = None, reason: str = "") -> SaleReturn:
+def sale_return(
+    *, actor, cooperative, number: str, lines, date: dt.date | None = None, reason: str = ""
+) -> SaleReturn:
     """Goods back from a buyer: the returned share of each line's net, cost and commission reversed;
     refunded in cash, or credited to the receivable of a credit sale first."""
     require_role(actor, cooperative, STAFF, "mencatat retur penjualan")
@@ -535,13 +723,25 @@ def sale_return(*, actor, cooperative, number: str, lines, date: dt.date | None 
         products = _lock_products(cooperative, [ln.product.code for ln in sale_lines])
         for ln in sale_lines:
             ln.product = products[ln.product.code]
-        ret = SaleReturn(cooperative=cooperative, number=_number(cooperative, "RJ", date), sale=sale, date=date,
-                         amount=ZERO, reason=reason[:200])
+        ret = SaleReturn(
+            cooperative=cooperative,
+            number=_number(cooperative, "RJ", date),
+            sale=sale,
+            date=date,
+            amount=ZERO,
+            reason=reason[:200],
+        )
         amounts, movements, rlines = defaultdict(lambda: ZERO), [], []
         for want in lines:
             qty = _qty(want["qty"])
-            line = next((ln for ln in sale_lines if ln.product.code == str(want["product"]).strip()
-                         and ln.qty > ln.returned_qty), None)
+            line = next(
+                (
+                    ln
+                    for ln in sale_lines
+                    if ln.product.code == str(want["product"]).strip() and ln.qty > ln.returned_qty
+                ),
+                None,
+            )
             if line is None:
                 raise UsahaError(f"Produk '{want['product']}' tidak ada (lagi) di penjualan {number}.")
             rlines.append(_return_line(line, qty, amounts, movements, ret.number, date))
@@ -551,32 +751,57 @@ def sale_return(*, actor, cooperative, number: str, lines, date: dt.date | None 
         to_receivable = min(ret.amount, max(sale.receivable, ZERO))
         amounts[("piutang_usaha", "C")] += to_receivable
         amounts[("kas", "C")] += ret.amount - to_receivable
-        ret.entry = post(cooperative=cooperative, date=date, actor=actor, source_type="usaha.return",
-                         source_ref=ret.number, memo=f"Retur penjualan {number} ({ret.number})",
-                         lines=_lines_from(amounts))
+        ret.entry = post(
+            cooperative=cooperative,
+            date=date,
+            actor=actor,
+            source_type="usaha.return",
+            source_ref=ret.number,
+            memo=f"Retur penjualan {number} ({ret.number})",
+            lines=_lines_from(amounts),
+        )
         ret.save()
         for r in rlines:
             r.sale_return = ret
         SaleReturnLine.objects.bulk_create(rlines)
-        SaleLine.objects.bulk_update(sale_lines, ["returned_qty", "returned_net", "returned_cost", "returned_commission"])
+        SaleLine.objects.bulk_update(
+            sale_lines, ["returned_qty", "returned_net", "returned_cost", "returned_commission"]
+        )
         _save_stock(products.values(), movements)
         sale.returned += ret.amount
         sale.save(update_fields=["returned"])
-        audit.record(actor, "sale_return", cooperative=cooperative, obj=ret, ref=ret.number,
-                     summary=f"{number} {ret.amount}", after={"amount": ret.amount})
+        audit.record(
+            actor,
+            "sale_return",
+            cooperative=cooperative,
+            obj=ret,
+            ref=ret.number,
+            summary=f"{number} {ret.amount}",
+            after={"amount": ret.amount},
+        )
     return ret
 
 
 def _sukarela_account(cooperative, member):
-    accounts = [a for a in savings_selectors.accounts_of_member(cooperative, member)
-                if a.kind == "sukarela" and a.status == "aktif"]
+    accounts = [
+        a
+        for a in savings_selectors.accounts_of_member(cooperative, member)
+        if a.kind == "sukarela" and a.status == "aktif"
+    ]
     if not accounts:
         raise UsahaError(f"Anggota {member.number} tidak memiliki rekening simpanan sukarela aktif.")
     return accounts[0]
 
 
-def sale_payment_record(*, actor, cooperative, number: str, amount, date: dt.date | None = None,
-                        method: str = SalePayment.Method.TUNAI) -> SalePayment:
+def sale_payment_record(
+    *,
+    actor,
+    cooperative,
+    number: str,
+    amount,
+    date: dt.date | None = None,
+    method: str = SalePayment.Method.TUNAI,
+) -> SalePayment:
     """Payment of a credit sale: in cash (Dr Kas / Cr Piutang Usaha) or deducted from the member's
     simpanan sukarela through the savings withdrawal (Dr Simpanan Sukarela / Cr Piutang Usaha)."""
     require_role(actor, cooperative, STAFF, "mencatat pembayaran piutang")
@@ -593,41 +818,77 @@ def sale_payment_record(*, actor, cooperative, number: str, amount, date: dt.dat
         memo = f"Pelunasan piutang penjualan {number} {sale.buyer_name}"
         if method == SalePayment.Method.SUKARELA:
             account = _sukarela_account(cooperative, sale.buyer_member)
-            receipt = savings_actions.savings_withdraw(actor=actor, cooperative=cooperative, account=account.number,
-                                                       amount=amount, date=date, memo=memo, cash_account="piutang_usaha")
+            receipt = savings_actions.savings_withdraw(
+                actor=actor,
+                cooperative=cooperative,
+                account=account.number,
+                amount=amount,
+                date=date,
+                memo=memo,
+                cash_account="piutang_usaha",
+            )
             reference = receipt.number
         else:
-            reference = post(cooperative=cooperative, date=date, actor=actor, source_type="usaha.sale_payment",
-                             source_ref=number, memo=memo,
-                             lines=[Line("kas", debit=amount), Line("piutang_usaha", credit=amount)]).number
-        payment = SalePayment.objects.create(cooperative=cooperative, sale=sale, date=date, amount=amount,
-                                             method=method, reference=reference)
+            reference = post(
+                cooperative=cooperative,
+                date=date,
+                actor=actor,
+                source_type="usaha.sale_payment",
+                source_ref=number,
+                memo=memo,
+                lines=[Line("kas", debit=amount), Line("piutang_usaha", credit=amount)],
+            ).number
+        payment = SalePayment.objects.create(
+            cooperative=cooperative, sale=sale, date=date, amount=amount, method=method, reference=reference
+        )
         sale.paid += amount
         sale.save(update_fields=["paid"])
-        audit.record(actor, "sale_payment_record", cooperative=cooperative, obj=sale, ref=number,
-                     summary=f"{method} {amount}", after={"amount": amount, "method": method, "reference": reference})
+        audit.record(
+            actor,
+            "sale_payment_record",
+            cooperative=cooperative,
+            obj=sale,
+            ref=number,
+            summary=f"{method} {amount}",
+            after={"amount": amount, "method": method, "reference": reference},
+        )
     return payment
 
 
 # --- consignment -----------------------------------------------------------------------------------
 
+
 def consignment_payable(cooperative, member) -> Decimal:
     """What the cooperative owes a consignor: sold shares − returned shares − payouts."""
-    sold = SaleLine.objects.filter(cooperative=cooperative, consignor=member).aggregate(s=Sum("payable"))["s"] or ZERO
-    back = SaleReturnLine.objects.filter(cooperative=cooperative, line__consignor=member).aggregate(
-        s=Sum("payable"))["s"] or ZERO
-    paid = ConsignmentPayout.objects.filter(cooperative=cooperative, member=member).aggregate(
-        s=Sum("amount"))["s"] or ZERO
+    sold = (
+        SaleLine.objects.filter(cooperative=cooperative, consignor=member).aggregate(s=Sum("payable"))["s"]
+        or ZERO
+    )
+    back = (
+        SaleReturnLine.objects.filter(cooperative=cooperative, line__consignor=member).aggregate(
+            s=Sum("payable")
+        )["s"]
+        or ZERO
+    )
+    paid = (
+        ConsignmentPayout.objects.filter(cooperative=cooperative, member=member).aggregate(s=Sum("amount"))[
+            "s"
+        ]
+        or ZERO
+    )
     return sold - back - paid
 
 
-def consignment_payout(*, actor, cooperative, member_number: str, amount=None,
-                       date: dt.date | None = None) -> ConsignmentPayout:
+def consignment_payout(
+    *, actor, cooperative, member_number: str, amount=None, date: dt.date | None = None
+) -> ConsignmentPayout:
     """Pay a consignor their share of sold goods: Dr Utang Konsinyasi / Cr Kas (default: all owed)."""
     require_role(actor, cooperative, STAFF, "membayar hasil titip jual")
     date = _date(date)
     with action_atomic():
-        member = Member.objects.select_for_update().filter(cooperative=cooperative, number=member_number).first()
+        member = (
+            Member.objects.select_for_update().filter(cooperative=cooperative, number=member_number).first()
+        )
         if member is None:
             raise UsahaError(f"Anggota {member_number} tidak ditemukan.")
         owed = consignment_payable(cooperative, member)
@@ -635,18 +896,32 @@ def consignment_payout(*, actor, cooperative, member_number: str, amount=None,
         if amount <= 0 or amount > owed:
             raise UsahaError(f"Jumlah bayar harus lebih dari nol dan paling banyak {owed}.")
         number = _number(cooperative, "KS", date)
-        entry = post(cooperative=cooperative, date=date, actor=actor, source_type="usaha.consignment_payout",
-                     source_ref=number, memo=f"Pembayaran titip jual {member.number} {member.name}",
-                     lines=[Line("utang_konsinyasi", debit=amount), Line("kas", credit=amount)])
-        payout = ConsignmentPayout.objects.create(cooperative=cooperative, number=number, member=member, date=date,
-                                                  amount=amount, entry=entry)
-        audit.record(actor, "consignment_payout", cooperative=cooperative, obj=payout, ref=number,
-                     summary=f"{member.number} {amount}")
+        entry = post(
+            cooperative=cooperative,
+            date=date,
+            actor=actor,
+            source_type="usaha.consignment_payout",
+            source_ref=number,
+            memo=f"Pembayaran titip jual {member.number} {member.name}",
+            lines=[Line("utang_konsinyasi", debit=amount), Line("kas", credit=amount)],
+        )
+        payout = ConsignmentPayout.objects.create(
+            cooperative=cooperative, number=number, member=member, date=date, amount=amount, entry=entry
+        )
+        audit.record(
+            actor,
+            "consignment_payout",
+            cooperative=cooperative,
+            obj=payout,
+            ref=number,
+            summary=f"{member.number} {amount}",
+        )
     return payout
 
 
-def consignment_return(*, actor, cooperative, code: str, qty, date: dt.date | None = None,
-                       reason: str = "") -> StockMovement:
+def consignment_return(
+    *, actor, cooperative, code: str, qty, date: dt.date | None = None, reason: str = ""
+) -> StockMovement:
     """Unsold consigned goods handed back to their owner (quantity only)."""
     require_role(actor, cooperative, STAFF, "mengembalikan barang titipan")
     date = _date(date)
@@ -656,14 +931,21 @@ def consignment_return(*, actor, cooperative, code: str, qty, date: dt.date | No
         if not product.consignment:
             raise UsahaError(f"{product.name} bukan barang titip jual.")
         if qty > product.stock_qty:
-            raise costing.NegativeStock(f"Stok titipan {product.name} hanya {product.stock_qty.normalize():f}.")
-        move = _movement(product, date, K.CONSIGNMENT_OUT, -qty, ZERO, reason=reason or "Dikembalikan ke pemilik")
+            raise costing.NegativeStock(
+                f"Stok titipan {product.name} hanya {product.stock_qty.normalize():f}."
+            )
+        move = _movement(
+            product, date, K.CONSIGNMENT_OUT, -qty, ZERO, reason=reason or "Dikembalikan ke pemilik"
+        )
         _save_stock([product], [move])
-        audit.record(actor, "consignment_return", cooperative=cooperative, obj=product, ref=code, summary=str(qty))
+        audit.record(
+            actor, "consignment_return", cooperative=cooperative, obj=product, ref=code, summary=str(qty)
+        )
     return move
 
 
 # --- stock count -------------------------------------------------------------------------------------
+
 
 def _count_line(product: Product, counted: Decimal, date, ref, reason, amounts, movements) -> StockCountLine:
     diff = counted - product.stock_qty
@@ -676,14 +958,21 @@ def _count_line(product: Product, counted: Decimal, date, ref, reason, amounts, 
         value = q(diff * product.average_cost)
         amounts[("persediaan", "D")] += value
         amounts[("selisih_persediaan", "C")] += value
-    line = StockCountLine(cooperative_id=product.cooperative_id, product=product, system_qty=product.stock_qty,
-                          counted_qty=counted, value=value)
+    line = StockCountLine(
+        cooperative_id=product.cooperative_id,
+        product=product,
+        system_qty=product.stock_qty,
+        counted_qty=counted,
+        value=value,
+    )
     if diff:
         movements.append(_movement(product, date, K.ADJUSTMENT, diff, value, ref, reason))
     return line
 
 
-def stock_count_record(*, actor, cooperative, counts, date: dt.date | None = None, reason: str = "") -> StockCount:
+def stock_count_record(
+    *, actor, cooperative, counts, date: dt.date | None = None, reason: str = ""
+) -> StockCount:
     """Stock opname: the counted quantities replace the books'; shortages cost the moving average
     (Dr Selisih Persediaan / Cr Persediaan), surpluses are valued at it (the reverse)."""
     require_role(actor, cooperative, STAFF, "mencatat stok opname")
@@ -693,34 +982,59 @@ def stock_count_record(*, actor, cooperative, counts, date: dt.date | None = Non
     with action_atomic():
         check_open(cooperative, date)
         products = _lock_products(cooperative, [c["product"] for c in counts])
-        count = StockCount(cooperative=cooperative, number=_number(cooperative, "SO", date), date=date,
-                           reason=reason[:200])
+        count = StockCount(
+            cooperative=cooperative, number=_number(cooperative, "SO", date), date=date, reason=reason[:200]
+        )
         amounts, movements, lines = defaultdict(lambda: ZERO), [], []
         for c in counts:
             counted = D(c["counted"])
             if counted < 0:
                 raise UsahaError("Hasil hitung tidak boleh negatif.")
-            lines.append(_count_line(products[str(c["product"]).strip()], counted, date, count.number,
-                                     reason or "Stok opname", amounts, movements))
+            lines.append(
+                _count_line(
+                    products[str(c["product"]).strip()],
+                    counted,
+                    date,
+                    count.number,
+                    reason or "Stok opname",
+                    amounts,
+                    movements,
+                )
+            )
         count.difference_value = sum((ln.value for ln in lines), ZERO)
         posting = _lines_from(amounts)
         if posting:
-            count.entry = post(cooperative=cooperative, date=date, actor=actor, source_type="usaha.stock_count",
-                               source_ref=count.number, memo=f"Selisih stok opname {count.number}", lines=posting)
+            count.entry = post(
+                cooperative=cooperative,
+                date=date,
+                actor=actor,
+                source_type="usaha.stock_count",
+                source_ref=count.number,
+                memo=f"Selisih stok opname {count.number}",
+                lines=posting,
+            )
         count.save()
         for ln in lines:
             ln.count = count
         StockCountLine.objects.bulk_create(lines)
         _save_stock(products.values(), movements)
-        audit.record(actor, "stock_count_record", cooperative=cooperative, obj=count, ref=count.number,
-                     summary=f"{len(lines)} produk, selisih {count.difference_value}")
+        audit.record(
+            actor,
+            "stock_count_record",
+            cooperative=cooperative,
+            obj=count,
+            ref=count.number,
+            summary=f"{len(lines)} produk, selisih {count.difference_value}",
+        )
     return count
 
 
 # --- inquiries and the shop profile ---------------------------------------------------------------------
 
-def inquiry_submit(*, cooperative, name: str, phone: str, message: str = "", product_code: str = "",
-                   quantity=1) -> Inquiry:
+
+def inquiry_submit(
+    *, cooperative, name: str, phone: str, message: str = "", product_code: str = "", quantity=1
+) -> Inquiry:
     """A visitor's order inquiry from the public market (no login: the public may call it; the page
     throttles it and keeps a honeypot)."""
     name, phone = str(name or "").strip()[:100], str(phone or "").strip()[:20]
@@ -730,14 +1044,27 @@ def inquiry_submit(*, cooperative, name: str, phone: str, message: str = "", pro
     with action_atomic():
         product = None
         if product_code:
-            product = Product.objects.filter(cooperative=cooperative, code=product_code, published=True,
-                                             active=True).first()
+            product = Product.objects.filter(
+                cooperative=cooperative, code=product_code, published=True, active=True
+            ).first()
             if product is None:
                 raise UsahaError("Produk tidak ditemukan.")
-        inquiry = Inquiry.objects.create(cooperative=cooperative, product=product, name=name, phone=phone,
-                                         quantity=qty, message=str(message or "")[:1000])
-        audit.record(None, "inquiry_submit", cooperative=cooperative, obj=inquiry, ref=inquiry.code,
-                     summary=f"{name} {product.name if product else ''}".strip())
+        inquiry = Inquiry.objects.create(
+            cooperative=cooperative,
+            product=product,
+            name=name,
+            phone=phone,
+            quantity=qty,
+            message=str(message or "")[:1000],
+        )
+        audit.record(
+            None,
+            "inquiry_submit",
+            cooperative=cooperative,
+            obj=inquiry,
+            ref=inquiry.code,
+            summary=f"{name} {product.name if product else ''}".strip(),
+        )
     return inquiry
 
 
@@ -752,8 +1079,15 @@ def inquiry_status_set(*, actor, cooperative, code: str, status: str) -> Inquiry
         before = inquiry.status
         inquiry.status = status
         inquiry.save(update_fields=["status"])
-        audit.record(actor, "inquiry_status_set", cooperative=cooperative, obj=inquiry, ref=code,
-                     before={"status": before}, after={"status": status})
+        audit.record(
+            actor,
+            "inquiry_status_set",
+            cooperative=cooperative,
+            obj=inquiry,
+            ref=code,
+            before={"status": before},
+            after={"status": status},
+        )
     return inquiry
 
 
@@ -775,6 +1109,12 @@ def shop_profile_update(*, actor, cooperative, logo=None, photo=None, **fields) 
         if photo is not None:
             profile.photo.save(photo.name, photo, save=False)
         profile.save()
-        audit.record(actor, "shop_profile_update", cooperative=cooperative, obj=profile, ref=cooperative.slug,
-                     summary=", ".join(sorted(fields)))
+        audit.record(
+            actor,
+            "shop_profile_update",
+            cooperative=cooperative,
+            obj=profile,
+            ref=cooperative.slug,
+            summary=", ".join(sorted(fields)),
+        )
     return profile

@@ -31,32 +31,55 @@ class MarketQuery(Paging):
 
 
 def market_out(p) -> dict:
-    return {"coop": p.cooperative.slug, "coop_name": p.cooperative.name, "code": p.code, "name": p.name,
-            "category": p.category, "unit": p.unit, "price": str(p.price_non_member), "min_order": str(p.min_order),
-            "url": f"/pasar/{p.cooperative.slug}/{p.code}/"}
+    return {
+        "coop": p.cooperative.slug,
+        "coop_name": p.cooperative.name,
+        "code": p.code,
+        "name": p.name,
+        "category": p.category,
+        "unit": p.unit,
+        "price": str(p.price_non_member),
+        "min_order": str(p.min_order),
+        "url": f"/pasar/{p.cooperative.slug}/{p.code}/",
+    }
 
 
 @router.get("/market/products", auth=None)
 def market_products(request, params: Query[MarketQuery]):
     """Published products of the market (public: no token)."""
-    qs = selectors.market_products(search=params.q[:80], category=params.category, kecamatan=params.kecamatan,
-                                   coop=params.coop)
+    qs = selectors.market_products(
+        search=params.q[:80], category=params.category, kecamatan=params.kecamatan, coop=params.coop
+    )
     return page(qs, params.limit, params.offset, market_out)
 
 
 def product_out(p) -> dict:
-    return {"code": p.code, "name": p.name, "category": p.category, "unit": p.unit, "barcode": p.barcode,
-            "producer": p.producer.number if p.producer else None, "consignment": p.consignment,
-            "price_member": str(p.price_member), "price_non_member": str(p.price_non_member),
-            "published": p.published, "active": p.active, "stock_qty": str(p.stock_qty),
-            "stock_value": str(p.stock_value)}
+    return {
+        "code": p.code,
+        "name": p.name,
+        "category": p.category,
+        "unit": p.unit,
+        "barcode": p.barcode,
+        "producer": p.producer.number if p.producer else None,
+        "consignment": p.consignment,
+        "price_member": str(p.price_member),
+        "price_non_member": str(p.price_non_member),
+        "published": p.published,
+        "active": p.active,
+        "stock_qty": str(p.stock_qty),
+        "stock_value": str(p.stock_value),
+    }
 
 
 @router.get("/coops/{slug}/products")
 def products(request, slug: str, params: Query[MarketQuery]):
     access = api_coop(request, slug, READERS, dinas_read=True)
-    return page(selectors.product_list(access.cooperative, search=params.q, category=params.category),
-                params.limit, params.offset, product_out)
+    return page(
+        selectors.product_list(access.cooperative, search=params.q, category=params.category),
+        params.limit,
+        params.offset,
+        product_out,
+    )
 
 
 class ProductIn(Schema):
@@ -88,9 +111,21 @@ def stock(request, slug: str, code: str):
     if p is None:
         raise HttpError(404, "Tidak ditemukan.")
     moves = selectors.stock_card(access.cooperative, p)
-    return {"product": product_out(p), "movements": [
-        {"date": m.date.isoformat(), "kind": m.kind, "qty": str(m.qty), "value": str(m.value), "ref": m.ref,
-         "balance_qty": str(m.balance_qty), "balance_value": str(m.balance_value)} for m in moves]}
+    return {
+        "product": product_out(p),
+        "movements": [
+            {
+                "date": m.date.isoformat(),
+                "kind": m.kind,
+                "qty": str(m.qty),
+                "value": str(m.value),
+                "ref": m.ref,
+                "balance_qty": str(m.balance_qty),
+                "balance_value": str(m.balance_value),
+            }
+            for m in moves
+        ],
+    }
 
 
 class SaleLineIn(Schema):
@@ -110,11 +145,27 @@ class SaleIn(Schema):
 
 
 def sale_out(sale) -> dict:
-    return {"number": sale.number, "date": sale.date.isoformat(), "member": sale.buyer_member.number if sale.buyer_member
-            else None, "buyer_name": sale.buyer_name, "payment": sale.payment, "gross": str(sale.gross),
-            "discount": str(sale.discount), "total": str(sale.total), "receivable": str(sale.receivable),
-            "lines": [{"product": ln.product.code, "qty": str(ln.qty), "price": str(ln.price), "net": str(ln.net),
-                       "member_part": ln.member_part} for ln in selectors.sale_lines(sale)]}
+    return {
+        "number": sale.number,
+        "date": sale.date.isoformat(),
+        "member": sale.buyer_member.number if sale.buyer_member else None,
+        "buyer_name": sale.buyer_name,
+        "payment": sale.payment,
+        "gross": str(sale.gross),
+        "discount": str(sale.discount),
+        "total": str(sale.total),
+        "receivable": str(sale.receivable),
+        "lines": [
+            {
+                "product": ln.product.code,
+                "qty": str(ln.qty),
+                "price": str(ln.price),
+                "net": str(ln.net),
+                "member_part": ln.member_part,
+            }
+            for ln in selectors.sale_lines(sale)
+        ],
+    }
 
 
 @router.post("/coops/{slug}/sales", response={201: dict})
@@ -127,13 +178,26 @@ def sale_create(request, slug: str, data: SaleIn):
 
     def fn():
         sale = actions.sale_record(
-            actor=request.user, cooperative=coop, date=data.date, buyer_member=data.member or None,
-            buyer_name=data.buyer_name, payment=data.payment, discount=data.discount, trade_ref=data.trade_ref,
-            lines=[{"product": ln.product, "qty": ln.qty, "price": ln.price} for ln in data.lines])
+            actor=request.user,
+            cooperative=coop,
+            date=data.date,
+            buyer_member=data.member or None,
+            buyer_name=data.buyer_name,
+            payment=data.payment,
+            discount=data.discount,
+            trade_ref=data.trade_ref,
+            lines=[{"product": ln.product, "qty": ln.qty, "price": ln.price} for ln in data.lines],
+        )
         return 201, sale_out(selectors.sale_get(coop, sale.number))
 
-    status, payload = run_once(user=request.user, cooperative=coop, endpoint="usaha.sales",
-                               key=request.headers.get("Idempotency-Key"), body=body, fn=fn)
+    status, payload = run_once(
+        user=request.user,
+        cooperative=coop,
+        endpoint="usaha.sales",
+        key=request.headers.get("Idempotency-Key"),
+        body=body,
+        fn=fn,
+    )
     return Status(status, payload)
 
 
@@ -149,6 +213,18 @@ def sale_get(request, slug: str, number: str):
 @router.get("/coops/{slug}/inquiries")
 def inquiries(request, slug: str, params: Query[Paging], status: str = ""):
     access = api_coop(request, slug, STAFF)
-    return page(selectors.inquiries(access.cooperative, status), params.limit, params.offset, lambda i: {
-        "code": i.code, "product": i.product.code if i.product else None, "name": i.name, "phone": i.phone,
-        "quantity": str(i.quantity), "message": i.message, "status": i.status, "created_at": i.created_at.isoformat()})
+    return page(
+        selectors.inquiries(access.cooperative, status),
+        params.limit,
+        params.offset,
+        lambda i: {
+            "code": i.code,
+            "product": i.product.code if i.product else None,
+            "name": i.name,
+            "phone": i.phone,
+            "quantity": str(i.quantity),
+            "message": i.message,
+            "status": i.status,
+            "created_at": i.created_at.isoformat(),
+        },
+    )

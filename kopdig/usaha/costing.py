@@ -60,7 +60,9 @@ def issue_cost(stock: Stock, qty) -> Decimal:
     if qty <= 0:
         raise DomainError("Jumlah barang keluar harus lebih dari nol.")
     if qty > stock.qty:
-        raise NegativeStock(f"Stok tidak cukup: tersedia {stock.qty.normalize():f}, diminta {qty.normalize():f}.")
+        raise NegativeStock(
+            f"Stok tidak cukup: tersedia {stock.qty.normalize():f}, diminta {qty.normalize():f}."
+        )
     if qty == stock.qty:
         return stock.value
     return q(qty * stock.value / stock.qty)

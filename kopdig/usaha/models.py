@@ -37,10 +37,18 @@ class Product(models.Model):
     barcode = models.CharField(_("barcode"), max_length=40, blank=True, default="")
     name = models.CharField(_("nama produk"), max_length=150)
     description = models.TextField(_("deskripsi"), blank=True, default="")
-    category = models.CharField(_("kategori"), max_length=20, choices=Category.choices, default=Category.LAINNYA)
+    category = models.CharField(
+        _("kategori"), max_length=20, choices=Category.choices, default=Category.LAINNYA
+    )
     unit = models.CharField(_("satuan"), max_length=20, default="pcs")
-    producer = models.ForeignKey("members.Member", null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="+", verbose_name=_("anggota produsen"))
+    producer = models.ForeignKey(
+        "members.Member",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("anggota produsen"),
+    )
     producer_consent = models.BooleanField(_("anggota setuju namanya ditampilkan"), default=False)
     consignment = models.BooleanField(_("titip jual (konsinyasi)"), default=False)
     commission_percent = models.DecimalField(_("komisi (%)"), **PERCENT_FIELD, null=True, blank=True)
@@ -66,8 +74,10 @@ class Product(models.Model):
             models.UniqueConstraint(fields=["cooperative", "code"], name="usaha_product_code_unique"),
             models.CheckConstraint(condition=Q(stock_qty__gte=0), name="usaha_product_stock_nonneg"),
             models.CheckConstraint(condition=Q(stock_value__gte=0), name="usaha_product_value_nonneg"),
-            models.CheckConstraint(condition=Q(price_member__gte=0) & Q(price_non_member__gte=0),
-                                   name="usaha_product_price_nonneg"),
+            models.CheckConstraint(
+                condition=Q(price_member__gte=0) & Q(price_non_member__gte=0),
+                name="usaha_product_price_nonneg",
+            ),
         ]
         indexes = [
             models.Index(fields=["cooperative", "category"]),
@@ -130,8 +140,9 @@ class Purchase(models.Model):
     cooperative = models.ForeignKey("tenancy.Cooperative", on_delete=models.PROTECT, related_name="+")
     number = models.CharField(max_length=30)
     date = models.DateField()
-    supplier_member = models.ForeignKey("members.Member", null=True, blank=True, on_delete=models.PROTECT,
-                                        related_name="+")
+    supplier_member = models.ForeignKey(
+        "members.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     supplier_name = models.CharField(_("pemasok"), max_length=150, blank=True, default="")
     payment = models.CharField(max_length=8, choices=Payment.choices, default=Payment.TUNAI)
     consignment = models.BooleanField(default=False)
@@ -139,15 +150,23 @@ class Purchase(models.Model):
     paid = models.DecimalField(**MONEY_FIELD, default=ZERO)
     trade_ref = models.CharField(_("referensi perjanjian dagang"), max_length=40, blank=True, default="")
     memo = models.CharField(max_length=200, blank=True, default="")
-    entry = models.ForeignKey("ledger.JournalEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    entry = models.ForeignKey(
+        "ledger.JournalEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["cooperative", "-date", "-id"]
-        constraints = [models.UniqueConstraint(fields=["cooperative", "number"], name="usaha_purchase_number_unique")]
-        indexes = [models.Index(fields=["cooperative", "date"]), models.Index(fields=["cooperative", "trade_ref"])]
+        constraints = [
+            models.UniqueConstraint(fields=["cooperative", "number"], name="usaha_purchase_number_unique")
+        ]
+        indexes = [
+            models.Index(fields=["cooperative", "date"]),
+            models.Index(fields=["cooperative", "trade_ref"]),
+        ]
 
     @property
     def outstanding(self):
@@ -175,8 +194,9 @@ class Sale(models.Model):
     cooperative = models.ForeignKey("tenancy.Cooperative", on_delete=models.PROTECT, related_name="+")
     number = models.CharField(max_length=30)
     date = models.DateField()
-    buyer_member = models.ForeignKey("members.Member", null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="+")
+    buyer_member = models.ForeignKey(
+        "members.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     buyer_name = models.CharField(_("pembeli"), max_length=150, blank=True, default="")
     payment = models.CharField(max_length=8, choices=Payment.choices, default=Payment.TUNAI)
     gross = models.DecimalField(**MONEY_FIELD, default=ZERO)
@@ -185,15 +205,23 @@ class Sale(models.Model):
     paid = models.DecimalField(**MONEY_FIELD, default=ZERO)
     returned = models.DecimalField(**MONEY_FIELD, default=ZERO)
     trade_ref = models.CharField(_("referensi perjanjian dagang"), max_length=40, blank=True, default="")
-    entry = models.ForeignKey("ledger.JournalEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    cashier = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="+")
+    entry = models.ForeignKey(
+        "ledger.JournalEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    cashier = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["cooperative", "-date", "-id"]
-        constraints = [models.UniqueConstraint(fields=["cooperative", "number"], name="usaha_sale_number_unique")]
-        indexes = [models.Index(fields=["cooperative", "date"]), models.Index(fields=["cooperative", "trade_ref"])]
+        constraints = [
+            models.UniqueConstraint(fields=["cooperative", "number"], name="usaha_sale_number_unique")
+        ]
+        indexes = [
+            models.Index(fields=["cooperative", "date"]),
+            models.Index(fields=["cooperative", "trade_ref"]),
+        ]
 
     @property
     def receivable(self):
@@ -212,7 +240,9 @@ class SaleLine(models.Model):
     net = models.DecimalField(**MONEY_FIELD)  # after its share of the discount
     cost = models.DecimalField(**MONEY_FIELD, default=ZERO)  # HPP (zero for consigned goods)
     member_part = models.BooleanField()  # member participation (by buyer or by origin, see actions)
-    consignor = models.ForeignKey("members.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    consignor = models.ForeignKey(
+        "members.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     consigned = models.BooleanField(default=False)
     commission = models.DecimalField(**MONEY_FIELD, default=ZERO)
     payable = models.DecimalField(**MONEY_FIELD, default=ZERO)  # owed to the consignor
@@ -223,7 +253,10 @@ class SaleLine(models.Model):
 
     class Meta:
         ordering = ["sale", "id"]
-        indexes = [models.Index(fields=["cooperative", "date"]), models.Index(fields=["cooperative", "product"])]
+        indexes = [
+            models.Index(fields=["cooperative", "date"]),
+            models.Index(fields=["cooperative", "product"]),
+        ]
 
 
 class SaleReturn(models.Model):
@@ -236,7 +269,9 @@ class SaleReturn(models.Model):
     entry = models.ForeignKey("ledger.JournalEntry", on_delete=models.PROTECT, related_name="+")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["cooperative", "number"], name="usaha_return_number_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["cooperative", "number"], name="usaha_return_number_unique")
+        ]
 
 
 class SaleReturnLine(models.Model):
@@ -273,7 +308,9 @@ class ConsignmentPayout(models.Model):
     entry = models.ForeignKey("ledger.JournalEntry", on_delete=models.PROTECT, related_name="+")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["cooperative", "number"], name="usaha_payout_number_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["cooperative", "number"], name="usaha_payout_number_unique")
+        ]
 
 
 class StockCount(models.Model):
@@ -282,10 +319,14 @@ class StockCount(models.Model):
     date = models.DateField()
     reason = models.CharField(_("keterangan"), max_length=200, blank=True, default="")
     difference_value = models.DecimalField(**MONEY_FIELD, default=ZERO)  # signed: + surplus, - shortage
-    entry = models.ForeignKey("ledger.JournalEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    entry = models.ForeignKey(
+        "ledger.JournalEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["cooperative", "number"], name="usaha_count_number_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["cooperative", "number"], name="usaha_count_number_unique")
+        ]
 
 
 class StockCountLine(models.Model):
@@ -316,7 +357,9 @@ class Inquiry(models.Model):
 
     class Meta:
         ordering = ["cooperative", "-created_at"]
-        constraints = [models.UniqueConstraint(fields=["cooperative", "code"], name="usaha_inquiry_code_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["cooperative", "code"], name="usaha_inquiry_code_unique")
+        ]
         indexes = [models.Index(fields=["cooperative", "status"])]
 
 

@@ -33,7 +33,7 @@ def insert(objs) -> None:
         return
     if len(objs) > _CHUNK:
         for start in range(0, len(objs), _CHUNK):
-            insert(objs[start:start + _CHUNK])
+            insert(objs[start : start + _CHUNK])
         return
     model = type(objs[0])
     if not _orm_safe(model):
@@ -47,7 +47,8 @@ def insert(objs) -> None:
         qn = connection.ops.quote_name
         row = "(" + ", ".join(["%s"] * len(fields)) + ")"
         sql = _CACHE[key] = "INSERT INTO {} ({}) VALUES {}".format(
-            qn(model._meta.db_table), ", ".join(qn(f.column) for f in fields), ", ".join([row] * len(objs)))
+            qn(model._meta.db_table), ", ".join(qn(f.column) for f in fields), ", ".join([row] * len(objs))
+        )
     params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in objs for f in fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -65,9 +66,17 @@ def update_stock(products) -> None:
     sql = _CACHE.get(key)
     if sql is None:
         qn = connection.ops.quote_name
-        sql = _CACHE[key] = (f"UPDATE {qn(model._meta.db_table)} SET {qn(qty.column)} = %s, {qn(value.column)} = %s "
-                             f"WHERE {qn(model._meta.pk.column)} = %s")
-    rows = [(qty.get_db_prep_save(p.stock_qty, connection), value.get_db_prep_save(p.stock_value, connection), p.pk)
-            for p in products]
+        sql = _CACHE[key] = (
+            f"UPDATE {qn(model._meta.db_table)} SET {qn(qty.column)} = %s, {qn(value.column)} = %s "
+            f"WHERE {qn(model._meta.pk.column)} = %s"
+        )
+    rows = [
+        (
+            qty.get_db_prep_save(p.stock_qty, connection),
+            value.get_db_prep_save(p.stock_value, connection),
+            p.pk,
+        )
+        for p in products
+    ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)

@@ -42,26 +42,48 @@ def _fail(request, exc) -> None:
 def index(request):
     coop = request.coop
     start, end = _period(request)
-    ctx = {"report": selectors.sales_report(coop, start, end, by="part"), "stock_value": selectors.stock_value(coop),
-           "receivables": selectors.receivables(coop)[:10], "new_inquiries": selectors.inquiries(coop, "baru").count(),
-           "start": start, "end": end}
+    ctx = {
+        "report": selectors.sales_report(coop, start, end, by="part"),
+        "stock_value": selectors.stock_value(coop),
+        "receivables": selectors.receivables(coop)[:10],
+        "new_inquiries": selectors.inquiries(coop, "baru").count(),
+        "start": start,
+        "end": end,
+    }
     return render(request, "usaha/index.html", ctx)
 
 
 # --- catalogue ---------------------------------------------------------------------------
 
+
 @coop_view(READERS, dinas_read=True)
 def products(request):
-    qs = selectors.product_list(request.coop, search=request.GET.get("q", "").strip(),
-                                category=request.GET.get("kategori", ""))
+    qs = selectors.product_list(
+        request.coop, search=request.GET.get("q", "").strip(), category=request.GET.get("kategori", "")
+    )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "usaha/products.html", {"page": page, "categories": Category.choices})
 
 
 def _product_fields(post) -> dict:
-    fields = {k: post.get(k, "").strip() for k in (
-        "name", "barcode", "description", "category", "unit", "packaging", "pirt_number", "halal_number",
-        "price_member", "price_non_member", "min_order", "commission_percent", "commission_fixed")}
+    fields = {
+        k: post.get(k, "").strip()
+        for k in (
+            "name",
+            "barcode",
+            "description",
+            "category",
+            "unit",
+            "packaging",
+            "pirt_number",
+            "halal_number",
+            "price_member",
+            "price_non_member",
+            "min_order",
+            "commission_percent",
+            "commission_fixed",
+        )
+    }
     fields["producer"] = post.get("producer", "").strip()
     for flag in ("producer_consent", "consignment", "published", "active"):
         fields[flag] = post.get(flag) == "on"
@@ -76,14 +98,21 @@ def _product_fields(post) -> dict:
 def product_new(request):
     if request.method == "POST":
         try:
-            product = actions.product_create(actor=request.user, cooperative=request.coop,
-                                             code=request.POST.get("code", ""), **_product_fields(request.POST))
+            product = actions.product_create(
+                actor=request.user,
+                cooperative=request.coop,
+                code=request.POST.get("code", ""),
+                **_product_fields(request.POST),
+            )
             messages.success(request, _("Produk disimpan."))
             return redirect("usaha:product", request.coop.slug, product.code)
         except DomainError as exc:
             _fail(request, exc)
-    return render(request, "usaha/product_form.html", {"product": None, "categories": Category.choices,
-                                                        "data": request.POST})
+    return render(
+        request,
+        "usaha/product_form.html",
+        {"product": None, "categories": Category.choices, "data": request.POST},
+    )
 
 
 @coop_view(APPROVERS)
@@ -91,14 +120,18 @@ def product_edit(request, code):
     product = selectors.product_get(request.coop, code) or _404()
     if request.method == "POST":
         try:
-            actions.product_update(actor=request.user, cooperative=request.coop, code=code,
-                                   **_product_fields(request.POST))
+            actions.product_update(
+                actor=request.user, cooperative=request.coop, code=code, **_product_fields(request.POST)
+            )
             messages.success(request, _("Produk disimpan."))
             return redirect("usaha:product", request.coop.slug, code)
         except DomainError as exc:
             _fail(request, exc)
-    return render(request, "usaha/product_form.html", {"product": product, "categories": Category.choices,
-                                                        "data": request.POST or None})
+    return render(
+        request,
+        "usaha/product_form.html",
+        {"product": product, "categories": Category.choices, "data": request.POST or None},
+    )
 
 
 def _404():
@@ -108,8 +141,15 @@ def _404():
 @coop_view(READERS, dinas_read=True)
 def product_detail(request, code):
     product = selectors.product_get(request.coop, code) or _404()
-    return render(request, "usaha/product.html", {"product": product, "photos": list(product.photos.all()),
-                                                   "moves": selectors.stock_card(request.coop, product)})
+    return render(
+        request,
+        "usaha/product.html",
+        {
+            "product": product,
+            "photos": list(product.photos.all()),
+            "moves": selectors.stock_card(request.coop, product),
+        },
+    )
 
 
 @coop_view(APPROVERS)
@@ -119,8 +159,9 @@ def product_photo(request, code):
     try:
         if upload is None:
             raise DomainError(_("Pilih foto terlebih dahulu."))
-        actions.product_photo_add(actor=request.user, cooperative=request.coop, code=code,
-                                  image=images.prepare(upload, code))
+        actions.product_photo_add(
+            actor=request.user, cooperative=request.coop, code=code, image=images.prepare(upload, code)
+        )
         messages.success(request, _("Foto ditambahkan."))
     except DomainError as exc:
         _fail(request, exc)
@@ -129,13 +170,32 @@ def product_photo(request, code):
 
 @coop_view(READERS, dinas_read=True)
 def products_export(request):
-    rows = [(p.code, p.name, p.category, p.unit, p.price_member, p.price_non_member,
-             p.producer.number if p.producer else "", "ya" if p.consignment else "", p.commission_percent or "",
-             p.packaging, p.weight_grams or "", p.pirt_number, p.halal_number, p.min_order,
-             "ya" if p.published else "", p.stock_qty, p.stock_value)
-            for p in selectors.product_list(request.coop)]
-    return xlsx_response(f"katalog-{request.coop.slug}.xlsx",
-                         [("Katalog", list(actions.IMPORT_COLUMNS) + ["stok", "nilai_stok"], rows)])
+    rows = [
+        (
+            p.code,
+            p.name,
+            p.category,
+            p.unit,
+            p.price_member,
+            p.price_non_member,
+            p.producer.number if p.producer else "",
+            "ya" if p.consignment else "",
+            p.commission_percent or "",
+            p.packaging,
+            p.weight_grams or "",
+            p.pirt_number,
+            p.halal_number,
+            p.min_order,
+            "ya" if p.published else "",
+            p.stock_qty,
+            p.stock_value,
+        )
+        for p in selectors.product_list(request.coop)
+    ]
+    return xlsx_response(
+        f"katalog-{request.coop.slug}.xlsx",
+        [("Katalog", list(actions.IMPORT_COLUMNS) + ["stok", "nilai_stok"], rows)],
+    )
 
 
 @coop_view(APPROVERS)
@@ -156,6 +216,7 @@ def products_import(request):
 
 
 # --- POS -----------------------------------------------------------------------------------
+
 
 def _rows(post, qty_key="qty", extra=()):
     out = []
@@ -178,39 +239,63 @@ def pos(request):
     if request.method == "POST":
         try:
             sale = actions.sale_record(
-                actor=request.user, cooperative=coop, lines=_rows(request.POST),
+                actor=request.user,
+                cooperative=coop,
+                lines=_rows(request.POST),
                 buyer_member=request.POST.get("member", "").strip() or None,
-                buyer_name=request.POST.get("buyer_name", ""), payment=request.POST.get("payment", Payment.TUNAI),
+                buyer_name=request.POST.get("buyer_name", ""),
+                payment=request.POST.get("payment", Payment.TUNAI),
                 discount=request.POST.get("discount", "").replace(",", ".") or "0",
-                trade_ref=request.POST.get("trade_ref", ""))
+                trade_ref=request.POST.get("trade_ref", ""),
+            )
             messages.success(request, _("Penjualan %(n)s tersimpan.") % {"n": sale.number})
             return redirect("usaha:sale", coop.slug, sale.number)
         except DomainError as exc:
             _fail(request, exc)
-    return render(request, "usaha/pos.html", {
-        "products": selectors.product_list(coop, active_only=True), "rows": range(POS_ROWS), "data": request.POST})
+    return render(
+        request,
+        "usaha/pos.html",
+        {
+            "products": selectors.product_list(coop, active_only=True),
+            "rows": range(POS_ROWS),
+            "data": request.POST,
+        },
+    )
 
 
 @coop_view(READERS, dinas_read=True)
 def sales(request):
     start, end = _period(request)
-    page = Paginator(selectors.sales_list(request.coop, start=start, end=end, search=request.GET.get("q", "")),
-                     50).get_page(request.GET.get("page"))
+    page = Paginator(
+        selectors.sales_list(request.coop, start=start, end=end, search=request.GET.get("q", "")), 50
+    ).get_page(request.GET.get("page"))
     return render(request, "usaha/sales.html", {"page": page, "start": start, "end": end})
 
 
 @coop_view(READERS, dinas_read=True)
 def sale_detail(request, number):
     sale = selectors.sale_get(request.coop, number) or _404()
-    return render(request, "usaha/sale.html", {"sale": sale, "lines": selectors.sale_lines(sale),
-                                                "returns": list(sale.returns.all()), "payments": list(sale.payments.all())})
+    return render(
+        request,
+        "usaha/sale.html",
+        {
+            "sale": sale,
+            "lines": selectors.sale_lines(sale),
+            "returns": list(sale.returns.all()),
+            "payments": list(sale.payments.all()),
+        },
+    )
 
 
 @coop_view(READERS, dinas_read=True)
 def sale_nota(request, number):
     sale = selectors.sale_get(request.coop, number) or _404()
-    ctx = {"coop": request.coop, "sale": sale, "lines": selectors.sale_lines(sale),
-           "signatures": [(_("Kasir"), sale.cashier.display_name if sale.cashier else "")]}
+    ctx = {
+        "coop": request.coop,
+        "sale": sale,
+        "lines": selectors.sale_lines(sale),
+        "signatures": [(_("Kasir"), sale.cashier.display_name if sale.cashier else "")],
+    }
     return pdf_response("usaha/nota.html", ctx, f"nota-{number}.pdf", request)
 
 
@@ -218,8 +303,13 @@ def sale_nota(request, number):
 @require_POST
 def sale_return(request, number):
     try:
-        ret = actions.sale_return(actor=request.user, cooperative=request.coop, number=number,
-                                  lines=_rows(request.POST), reason=request.POST.get("reason", ""))
+        ret = actions.sale_return(
+            actor=request.user,
+            cooperative=request.coop,
+            number=number,
+            lines=_rows(request.POST),
+            reason=request.POST.get("reason", ""),
+        )
         messages.success(request, _("Retur %(n)s tersimpan.") % {"n": ret.number})
     except DomainError as exc:
         _fail(request, exc)
@@ -230,9 +320,13 @@ def sale_return(request, number):
 @require_POST
 def sale_pay(request, number):
     try:
-        actions.sale_payment_record(actor=request.user, cooperative=request.coop, number=number,
-                                    amount=request.POST.get("amount", "").replace(",", ".") or "0",
-                                    method=request.POST.get("method", "tunai"))
+        actions.sale_payment_record(
+            actor=request.user,
+            cooperative=request.coop,
+            number=number,
+            amount=request.POST.get("amount", "").replace(",", ".") or "0",
+            method=request.POST.get("method", "tunai"),
+        )
         messages.success(request, _("Pembayaran tersimpan."))
     except DomainError as exc:
         _fail(request, exc)
@@ -241,31 +335,49 @@ def sale_pay(request, number):
 
 # --- purchases, stock, consignment -------------------------------------------------------------
 
+
 @coop_view(STAFF)
 def purchases(request):
     coop = request.coop
     if request.method == "POST":
         try:
             p = actions.purchase_record(
-                actor=request.user, cooperative=coop, lines=_rows(request.POST, extra=("unit_cost",)),
+                actor=request.user,
+                cooperative=coop,
+                lines=_rows(request.POST, extra=("unit_cost",)),
                 supplier_member=request.POST.get("member", "").strip() or None,
-                supplier_name=request.POST.get("supplier_name", ""), payment=request.POST.get("payment", "tunai"),
-                consignment=request.POST.get("consignment") == "on", trade_ref=request.POST.get("trade_ref", ""))
+                supplier_name=request.POST.get("supplier_name", ""),
+                payment=request.POST.get("payment", "tunai"),
+                consignment=request.POST.get("consignment") == "on",
+                trade_ref=request.POST.get("trade_ref", ""),
+            )
             messages.success(request, _("Pembelian %(n)s tersimpan.") % {"n": p.number})
             return redirect("usaha:purchases", coop.slug)
         except DomainError as exc:
             _fail(request, exc)
     page = Paginator(selectors.purchases_list(coop), 50).get_page(request.GET.get("page"))
-    return render(request, "usaha/purchases.html", {"page": page, "rows": range(4), "data": request.POST,
-                                                     "products": selectors.product_list(coop, active_only=True)})
+    return render(
+        request,
+        "usaha/purchases.html",
+        {
+            "page": page,
+            "rows": range(4),
+            "data": request.POST,
+            "products": selectors.product_list(coop, active_only=True),
+        },
+    )
 
 
 @coop_view(STAFF)
 @require_POST
 def purchase_pay(request, number):
     try:
-        actions.purchase_pay(actor=request.user, cooperative=request.coop, number=number,
-                             amount=request.POST.get("amount", "").replace(",", ".") or "0")
+        actions.purchase_pay(
+            actor=request.user,
+            cooperative=request.coop,
+            number=number,
+            amount=request.POST.get("amount", "").replace(",", ".") or "0",
+        )
         messages.success(request, _("Pembayaran utang tersimpan."))
     except DomainError as exc:
         _fail(request, exc)
@@ -277,11 +389,15 @@ def stock_count(request):
     coop = request.coop
     products = list(selectors.product_list(coop, active_only=True))
     if request.method == "POST":
-        counts = [{"product": p.code, "counted": request.POST.get(f"c_{p.code}", "").replace(",", ".")}
-                  for p in products if request.POST.get(f"c_{p.code}", "").strip()]
+        counts = [
+            {"product": p.code, "counted": request.POST.get(f"c_{p.code}", "").replace(",", ".")}
+            for p in products
+            if request.POST.get(f"c_{p.code}", "").strip()
+        ]
         try:
-            c = actions.stock_count_record(actor=request.user, cooperative=coop, counts=counts,
-                                           reason=request.POST.get("reason", ""))
+            c = actions.stock_count_record(
+                actor=request.user, cooperative=coop, counts=counts, reason=request.POST.get("reason", "")
+            )
             messages.success(request, _("Stok opname %(n)s tersimpan.") % {"n": c.number})
             return redirect("usaha:products", coop.slug)
         except (DomainError, ValueError) as exc:
@@ -295,25 +411,39 @@ def consignment(request):
     if request.method == "POST":
         try:
             if request.POST.get("op") == "return":
-                actions.consignment_return(actor=request.user, cooperative=coop, code=request.POST.get("product", ""),
-                                           qty=request.POST.get("qty", "0").replace(",", "."))
+                actions.consignment_return(
+                    actor=request.user,
+                    cooperative=coop,
+                    code=request.POST.get("product", ""),
+                    qty=request.POST.get("qty", "0").replace(",", "."),
+                )
             else:
-                actions.consignment_payout(actor=request.user, cooperative=coop,
-                                           member_number=request.POST.get("member", ""))
+                actions.consignment_payout(
+                    actor=request.user, cooperative=coop, member_number=request.POST.get("member", "")
+                )
             messages.success(request, _("Tersimpan."))
             return redirect("usaha:consignment", coop.slug)
         except DomainError as exc:
             _fail(request, exc)
-    return render(request, "usaha/consignment.html", {
-        "rows": selectors.consignment_payables(coop),
-        "products": [p for p in selectors.product_list(coop) if p.consignment]})
+    return render(
+        request,
+        "usaha/consignment.html",
+        {
+            "rows": selectors.consignment_payables(coop),
+            "products": [p for p in selectors.product_list(coop) if p.consignment],
+        },
+    )
 
 
 # --- reports ---------------------------------------------------------------------------------
 
-REPORT_BY = [("product", gettext_lazy("Produk")), ("category", gettext_lazy("Kategori")),
-             ("producer", gettext_lazy("Anggota produsen")), ("month", gettext_lazy("Bulan")),
-             ("part", gettext_lazy("Anggota / non-anggota"))]
+REPORT_BY = [
+    ("product", gettext_lazy("Produk")),
+    ("category", gettext_lazy("Kategori")),
+    ("producer", gettext_lazy("Anggota produsen")),
+    ("month", gettext_lazy("Bulan")),
+    ("part", gettext_lazy("Anggota / non-anggota")),
+]
 
 
 def _report_ctx(request):
@@ -322,10 +452,18 @@ def _report_ctx(request):
     if by not in dict(REPORT_BY):
         by = "product"
     coop = request.coop
-    return {"report": selectors.sales_report(coop, start, end, by=by), "by": by, "by_choices": REPORT_BY,
-            "ledger": selectors.ledger_sales_figures(coop, start, end), "best": selectors.best_sellers(coop, start, end),
-            "stock_value": selectors.stock_value(coop), "payables": selectors.consignment_payables(coop),
-            "start": start, "end": end, "coop": coop}
+    return {
+        "report": selectors.sales_report(coop, start, end, by=by),
+        "by": by,
+        "by_choices": REPORT_BY,
+        "ledger": selectors.ledger_sales_figures(coop, start, end),
+        "best": selectors.best_sellers(coop, start, end),
+        "stock_value": selectors.stock_value(coop),
+        "payables": selectors.consignment_payables(coop),
+        "start": start,
+        "end": end,
+        "coop": coop,
+    }
 
 
 @coop_view(READERS, dinas_read=True)
@@ -333,29 +471,39 @@ def report(request):
     fmt = request.GET.get("format", "")
     ctx = _report_ctx(request)
     if fmt == "pdf":
-        return pdf_response("usaha/report_pdf.html", ctx, f"laporan-usaha-{ctx['start']}-{ctx['end']}.pdf", request)
+        return pdf_response(
+            "usaha/report_pdf.html", ctx, f"laporan-usaha-{ctx['start']}-{ctx['end']}.pdf", request
+        )
     if fmt == "xlsx":
         rows = [(r.label, r.qty, r.omzet, r.hpp, r.commission, r.margin) for r in ctx["report"].rows]
         t = ctx["report"].total
         rows.append(("Jumlah", t.qty, t.omzet, t.hpp, t.commission, t.margin))
-        return xlsx_response(f"laporan-usaha-{ctx['start']}-{ctx['end']}.xlsx", [
-            ("Laporan", ["kelompok", "jumlah", "omzet", "hpp", "komisi", "laba_kotor"], rows)])
+        return xlsx_response(
+            f"laporan-usaha-{ctx['start']}-{ctx['end']}.xlsx",
+            [("Laporan", ["kelompok", "jumlah", "omzet", "hpp", "komisi", "laba_kotor"], rows)],
+        )
     return render(request, "usaha/report.html", ctx)
 
 
 # --- inquiries, profile, member page -------------------------------------------------------------
 
+
 @coop_view(STAFF)
 def inquiries(request):
     if request.method == "POST":
         try:
-            actions.inquiry_status_set(actor=request.user, cooperative=request.coop,
-                                       code=request.POST.get("code", ""), status=request.POST.get("status", ""))
+            actions.inquiry_status_set(
+                actor=request.user,
+                cooperative=request.coop,
+                code=request.POST.get("code", ""),
+                status=request.POST.get("status", ""),
+            )
         except DomainError as exc:
             _fail(request, exc)
         return redirect("usaha:inquiries", request.coop.slug)
     page = Paginator(selectors.inquiries(request.coop, request.GET.get("status", "")), 50).get_page(
-        request.GET.get("page"))
+        request.GET.get("page")
+    )
     return render(request, "usaha/inquiries.html", {"page": page, "statuses": Inquiry.Status.choices})
 
 
@@ -367,11 +515,16 @@ def profile(request):
             p = request.POST
             logo, photo = request.FILES.get("logo"), request.FILES.get("photo")
             actions.shop_profile_update(
-                actor=request.user, cooperative=coop, published=p.get("published") == "on", story=p.get("story", ""),
-                whatsapp=p.get("whatsapp", "").strip(), show_rat_date=p.get("show_rat_date") == "on",
+                actor=request.user,
+                cooperative=coop,
+                published=p.get("published") == "on",
+                story=p.get("story", ""),
+                whatsapp=p.get("whatsapp", "").strip(),
+                show_rat_date=p.get("show_rat_date") == "on",
                 last_rat_date=cell_date(p.get("last_rat_date")),
                 logo=images.prepare(logo, "logo") if logo else None,
-                photo=images.prepare(photo, "foto") if photo else None)
+                photo=images.prepare(photo, "foto") if photo else None,
+            )
             messages.success(request, _("Profil disimpan."))
             return redirect("usaha:profile", coop.slug)
         except DomainError as exc:
@@ -391,5 +544,12 @@ def my_sales(request):
 def dinas_turnover(request):
     year = int(request.GET.get("tahun") or timezone.localdate().year)
     kab = request.kabupaten_ids
-    return render(request, "usaha/dinas_turnover.html", {
-        "year": year, "t": selectors.dinas_turnover(kab, year), "selling": selectors.selling_cooperatives(kab)})
+    return render(
+        request,
+        "usaha/dinas_turnover.html",
+        {
+            "year": year,
+            "t": selectors.dinas_turnover(kab, year),
+            "selling": selectors.selling_cooperatives(kab),
+        },
+    )

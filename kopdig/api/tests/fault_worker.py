@@ -30,15 +30,21 @@ def main(mode, slug, username, key):
     user = User.objects.get(username=username)
 
     def fn():
-        entry = journal_entry_post(actor=user, cooperative=coop, date=dt.date(2025, 3, 3), memo="Setoran kas",
-                                   lines=fault_lines(Line))
+        entry = journal_entry_post(
+            actor=user,
+            cooperative=coop,
+            date=dt.date(2025, 3, 3),
+            memo="Setoran kas",
+            lines=fault_lines(Line),
+        )
         if mode == "inside":
             print("posted", flush=True)
             time.sleep(600)
         return 201, {"number": entry.number}
 
-    status, payload = run_once(user=user, cooperative=coop, endpoint="POST /coops/{slug}/journal", key=key,
-                               body=FAULT_BODY, fn=fn)
+    status, payload = run_once(
+        user=user, cooperative=coop, endpoint="POST /coops/{slug}/journal", key=key, body=FAULT_BODY, fn=fn
+    )
     print("done", payload["number"], flush=True)
     time.sleep(600)
 

@@ -13,7 +13,16 @@ def test_token_flow_and_coop_listing(world, api_client):
     assert body["count"] == 1 and [c["slug"] for c in body["items"]] == ["ksp-maju-jaya"]
     item = body["items"][0]
     assert item["kabupaten"] == "Kabupaten Probolinggo" and item["kecamatan"] == "Kraksaan"
-    assert {"badan_hukum_number", "nik", "npwp", "jenis", "kelompok", "bentuk", "on_kopdig", "open_loop"} <= set(item)
+    assert {
+        "badan_hukum_number",
+        "nik",
+        "npwp",
+        "jenis",
+        "kelompok",
+        "bentuk",
+        "on_kopdig",
+        "open_loop",
+    } <= set(item)
 
 
 def test_dinas_lists_all_of_its_kabupaten_paginated(world, api_client):

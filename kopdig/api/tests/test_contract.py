@@ -22,13 +22,17 @@ def _ref(schema, ref):
 
 
 def _body(schema, path, method="post"):
-    return _ref(schema, _op(schema, path, method)["requestBody"]["content"]["application/json"]["schema"]["$ref"])
+    return _ref(
+        schema, _op(schema, path, method)["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    )
 
 
 def test_the_journal_body_and_the_chart_of_accounts_are_documented_as_themselves(schema):
     line = _ref(schema, _body(schema, "/coops/{slug}/journal")["properties"]["lines"]["items"]["$ref"])
     assert set(line["properties"]) == {"account", "debit", "credit", "memo"}
-    ok = _op(schema, "/coops/{slug}/accounts", "get")["responses"]["200"]["content"]["application/json"]["schema"]
+    ok = _op(schema, "/coops/{slug}/accounts", "get")["responses"]["200"]["content"]["application/json"][
+        "schema"
+    ]
     listed = _ref(schema, ok["$ref"])
     assert set(listed["properties"]) == {"items", "count"}
     account = _ref(schema, listed["properties"]["items"]["items"]["$ref"])
@@ -69,8 +73,12 @@ def test_a_locked_out_token_request_answers_json_429(world, client):
     body = {"username": world.kasir_a.username, "password": "salah"}
     assert client.post("/api/v1/auth/token", body, content_type="application/json").status_code == 401
     for password in ("salah", "salah", "rahasia-123"):
-        resp = client.post("/api/v1/auth/token", {**body, "password": password}, content_type="application/json")
-        assert resp.status_code == 429 and resp.json() == {"detail": "Terlalu banyak percobaan masuk. Coba lagi nanti."}
+        resp = client.post(
+            "/api/v1/auth/token", {**body, "password": password}, content_type="application/json"
+        )
+        assert resp.status_code == 429 and resp.json() == {
+            "detail": "Terlalu banyak percobaan masuk. Coba lagi nanti."
+        }
     page = client.post("/masuk/", {"username": world.kasir_a.username, "password": "salah"})
     assert page.status_code == 429 and "text/html" in page["Content-Type"]
 

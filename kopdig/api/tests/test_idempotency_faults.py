@@ -38,19 +38,35 @@ def _needs_pg():
 
 def _post_fn(world, date=dt.date(2025, 3, 3)):
     def fn():
-        entry = journal_entry_post(actor=world.kasir_a, cooperative=world.coop_a, date=date, memo="Setoran kas",
-                                   lines=fault_lines(Line))
+        entry = journal_entry_post(
+            actor=world.kasir_a,
+            cooperative=world.coop_a,
+            date=date,
+            memo="Setoran kas",
+            lines=fault_lines(Line),
+        )
         return 201, {"number": entry.number}
+
     return fn
 
 
 def _retry(world, key):
-    return run_once(user=world.kasir_a, cooperative=world.coop_a, endpoint=ENDPOINT, key=key, body=FAULT_BODY,
-                    fn=_post_fn(world))
+    return run_once(
+        user=world.kasir_a,
+        cooperative=world.coop_a,
+        endpoint=ENDPOINT,
+        key=key,
+        body=FAULT_BODY,
+        fn=_post_fn(world),
+    )
 
 
 def _posted(world):
-    return list(JournalEntry.objects.filter(cooperative=world.coop_a, memo="Setoran kas").values_list("number", flat=True))
+    return list(
+        JournalEntry.objects.filter(cooperative=world.coop_a, memo="Setoran kas").values_list(
+            "number", flat=True
+        )
+    )
 
 
 def pg_url() -> str:
@@ -62,14 +78,25 @@ def pg_url() -> str:
 
 def pg_conninfo() -> str:
     s = connection.settings_dict
-    return psycopg.conninfo.make_conninfo(dbname=s["NAME"], user=s["USER"], password=s.get("PASSWORD") or None,
-                                          host=s["HOST"] or "127.0.0.1", port=s["PORT"] or 5432)
+    return psycopg.conninfo.make_conninfo(
+        dbname=s["NAME"],
+        user=s["USER"],
+        password=s.get("PASSWORD") or None,
+        host=s["HOST"] or "127.0.0.1",
+        port=s["PORT"] or 5432,
+    )
 
 
 def start_worker(module: str, *args: str) -> subprocess.Popen:
     env = dict(os.environ, DATABASE_URL=pg_url())
-    return subprocess.Popen([sys.executable, "-m", module, *args], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", module, *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def read_line(proc: subprocess.Popen, timeout: float = 60) -> str:
@@ -77,7 +104,9 @@ def read_line(proc: subprocess.Popen, timeout: float = 60) -> str:
     sel.register(proc.stdout, selectors.EVENT_READ)
     if not sel.select(timeout):
         proc.kill()
-        raise AssertionError(f"worker said nothing in {timeout} s: {proc.stderr.read() if proc.poll() else ''}")
+        raise AssertionError(
+            f"worker said nothing in {timeout} s: {proc.stderr.read() if proc.poll() else ''}"
+        )
     line = proc.stdout.readline().strip()
     assert line, f"worker died: {proc.wait() and proc.stderr.read()}"
     return line
@@ -95,8 +124,10 @@ def wait_for_lock_waiter(conninfo: str, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     with psycopg.connect(conninfo, autocommit=True) as probe:
         while time.monotonic() < deadline:
-            n = probe.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                              "AND wait_event_type = 'Lock'").fetchone()[0]
+            n = probe.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock'"
+            ).fetchone()[0]
             if n:
                 return
             time.sleep(0.05)
@@ -181,11 +212,23 @@ def test_twenty_identical_keys_post_once_and_all_get_the_response(world):
 def test_a_refused_write_keeps_no_key_and_a_corrected_retry_posts(world):
     period_close_month(actor=world.pengurus_a, cooperative=world.coop_a, year=2025, month=3)
     with pytest.raises(PeriodClosed):
-        run_once(user=world.kasir_a, cooperative=world.coop_a, endpoint=ENDPOINT, key="k-refused",
-                 body=FAULT_BODY, fn=_post_fn(world))
+        run_once(
+            user=world.kasir_a,
+            cooperative=world.coop_a,
+            endpoint=ENDPOINT,
+            key="k-refused",
+            body=FAULT_BODY,
+            fn=_post_fn(world),
+        )
     assert not IdempotencyKey.objects.filter(key="k-refused").exists()
     assert _posted(world) == []
-    status, payload = run_once(user=world.kasir_a, cooperative=world.coop_a, endpoint=ENDPOINT, key="k-refused",
-                               body=FAULT_BODY, fn=_post_fn(world, date=dt.date(2025, 4, 1)))
+    status, payload = run_once(
+        user=world.kasir_a,
+        cooperative=world.coop_a,
+        endpoint=ENDPOINT,
+        key="k-refused",
+        body=FAULT_BODY,
+        fn=_post_fn(world, date=dt.date(2025, 4, 1)),
+    )
     assert status == 201
     assert _posted(world) == [payload["number"]]

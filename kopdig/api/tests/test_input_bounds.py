@@ -27,10 +27,15 @@ def _refused(resp, *fragments):
         assert fragment in text, text
 
 
-@pytest.mark.parametrize("path", [
-    "/dinas/rat-compliance/0", "/dinas/rat-compliance/99999", "/dinas/coops/ksu-sejahtera/annual/99999",
-    "/dinas/coops/ksu-sejahtera/annual/0",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/dinas/rat-compliance/0",
+        "/dinas/rat-compliance/99999",
+        "/dinas/coops/ksu-sejahtera/annual/99999",
+        "/dinas/coops/ksu-sejahtera/annual/0",
+    ],
+)
 def test_dinas_years_out_of_range_are_422(world, api_client, path):
     _refused(api_client.as_user(world.dinas).get("/api/v1" + path), "tahun harus antara 1900 dan")
 
@@ -42,19 +47,34 @@ def test_shu_years_out_of_range_are_422(world, api_client):
     _refused(c.get(f"{A}/shu/0/members/00001"), "1900")
 
 
-@pytest.mark.parametrize("path", [
-    "/reports/trial-balance?date=0001-01-01", "/reports/balance-sheet?date=0002-01-01",
-    "/reports/income-statement?end=0001-02-01", "/reports/income-statement?start=0001-01-01",
-    "/reports/trial-balance?date=2101-01-01", "/savings/accounts/X/statement?start=0001-01-01",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/reports/trial-balance?date=0001-01-01",
+        "/reports/balance-sheet?date=0002-01-01",
+        "/reports/income-statement?end=0001-02-01",
+        "/reports/income-statement?start=0001-01-01",
+        "/reports/trial-balance?date=2101-01-01",
+        "/savings/accounts/X/statement?start=0001-01-01",
+    ],
+)
 def test_report_dates_near_year_one_are_422(world, api_client, path):
     _refused(api_client.as_user(world.pengurus_a).get(A + path), "1900-01-01 dan 2100-12-31")
 
 
-@pytest.mark.parametrize("path", [
-    "/api/v1/coops", f"{A}/members", f"{A}/loans", f"{A}/savings/accounts", f"{A}/accounts",
-    f"{A}/shu/2025/members", "/api/v1/dinas/coops", "/api/v1/dinas/rat-compliance/2025",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/coops",
+        f"{A}/members",
+        f"{A}/loans",
+        f"{A}/savings/accounts",
+        f"{A}/accounts",
+        f"{A}/shu/2025/members",
+        "/api/v1/dinas/coops",
+        "/api/v1/dinas/rat-compliance/2025",
+    ],
+)
 def test_huge_offset_and_bad_limit_are_422_on_every_list(world, api_client, path):
     c = api_client.as_user(world.dinas if "/dinas/" in path else world.pengurus_a)
     _refused(c.get(path, {"offset": 2**63}), "offset")
@@ -69,26 +89,63 @@ BAD_AMOUNTS = ["NaN", "Infinity", "sNaN", "1e9999", 1e308, "1" * 30, "１２３"
 def test_bad_amounts_are_422_everywhere_and_nothing_changes(world, api_client, amount):
     c = api_client.as_user(world.pengurus_a)
     before = _snapshot()
-    _refused(c.post(f"{A}/savings/transactions", {"account": "S1", "type": "deposit", "amount": amount}),
-             "amount", "18 digit")
-    _refused(c.post(f"{A}/journal", {"date": "2025-02-03", "memo": "x", "lines": [
-        {"account": "5206", "debit": amount}, {"account": "1101", "credit": "1"}]}), "debit")
-    _refused(c.post(f"{A}/loans", {"member_number": "00001", "product": "REG", "principal": amount, "term": 12,
-                                   "purpose": "Modal"}), "principal")
-    _refused(c.post(f"{A}/loans", {"member_number": "00001", "product": "REG", "principal": "1000", "term": 12,
-                                   "purpose": "Modal", "collaterals": [{"kind": "BPKB", "value": amount}]}),
-             "value")
+    _refused(
+        c.post(f"{A}/savings/transactions", {"account": "S1", "type": "deposit", "amount": amount}),
+        "amount",
+        "18 digit",
+    )
+    _refused(
+        c.post(
+            f"{A}/journal",
+            {
+                "date": "2025-02-03",
+                "memo": "x",
+                "lines": [{"account": "5206", "debit": amount}, {"account": "1101", "credit": "1"}],
+            },
+        ),
+        "debit",
+    )
+    _refused(
+        c.post(
+            f"{A}/loans",
+            {"member_number": "00001", "product": "REG", "principal": amount, "term": 12, "purpose": "Modal"},
+        ),
+        "principal",
+    )
+    _refused(
+        c.post(
+            f"{A}/loans",
+            {
+                "member_number": "00001",
+                "product": "REG",
+                "principal": "1000",
+                "term": 12,
+                "purpose": "Modal",
+                "collaterals": [{"kind": "BPKB", "value": amount}],
+            },
+        ),
+        "value",
+    )
     _refused(c.post(f"{A}/loans/PJ-1/repayments", {"amount": amount}), "amount")
-    _refused(c.post(f"{A}/loans/schedule-preview", {"principal": amount, "rate_monthly_percent": "1.5",
-                                                    "months": 12, "method": "flat"}), "principal")
+    _refused(
+        c.post(
+            f"{A}/loans/schedule-preview",
+            {"principal": amount, "rate_monthly_percent": "1.5", "months": 12, "method": "flat"},
+        ),
+        "principal",
+    )
     assert _snapshot() == before
 
 
 def test_schedule_preview_refuses_a_first_due_date_in_9999_and_a_nan_rate(world, api_client):
     c = api_client.as_user(world.pengurus_a)
     body = {"principal": "1000000", "rate_monthly_percent": "1.5", "months": 12, "method": "flat"}
-    _refused(c.post(f"{A}/loans/schedule-preview", {**body, "first_due_date": "9999-12-31"}), "first_due_date")
-    _refused(c.post(f"{A}/loans/schedule-preview", {**body, "rate_monthly_percent": "NaN"}), "rate_monthly_percent")
+    _refused(
+        c.post(f"{A}/loans/schedule-preview", {**body, "first_due_date": "9999-12-31"}), "first_due_date"
+    )
+    _refused(
+        c.post(f"{A}/loans/schedule-preview", {**body, "rate_monthly_percent": "NaN"}), "rate_monthly_percent"
+    )
     _refused(c.post(f"{A}/loans/schedule-preview", {**body, "method": "bogus"}), "flat")
     assert c.post(f"{A}/loans/schedule-preview", body).status_code == 200
 
@@ -97,15 +154,40 @@ def test_schedule_preview_refuses_a_first_due_date_in_9999_and_a_nan_rate(world,
 def test_event_dates_far_away_are_refused(world, api_client, day):
     c = api_client.as_user(world.pengurus_a)
     before = _snapshot()
-    _refused(c.post(f"{A}/savings/transactions", {"account": "S1", "type": "deposit", "amount": "1", "date": day}),
-             "date")
-    _refused(c.post(f"{A}/journal", {"date": day, "memo": "x", "lines": [
-        {"account": "5206", "debit": "1"}, {"account": "1101", "credit": "1"}]}), "date")
-    _refused(c.post(f"{A}/loans", {"member_number": "00001", "product": "REG", "principal": "1000", "term": 12,
-                                   "purpose": "Modal", "applied_on": day}), "applied_on")
+    _refused(
+        c.post(f"{A}/savings/transactions", {"account": "S1", "type": "deposit", "amount": "1", "date": day}),
+        "date",
+    )
+    _refused(
+        c.post(
+            f"{A}/journal",
+            {
+                "date": day,
+                "memo": "x",
+                "lines": [{"account": "5206", "debit": "1"}, {"account": "1101", "credit": "1"}],
+            },
+        ),
+        "date",
+    )
+    _refused(
+        c.post(
+            f"{A}/loans",
+            {
+                "member_number": "00001",
+                "product": "REG",
+                "principal": "1000",
+                "term": 12,
+                "purpose": "Modal",
+                "applied_on": day,
+            },
+        ),
+        "applied_on",
+    )
     _refused(c.post(f"{A}/loans/PJ-1/repayments", {"amount": "1", "date": day}), "date")
-    _refused(c.post(f"{A}/members", {"nik": "3513154101900002", "name": "Budi", "gender": "L", "joined_on": day}),
-             "joined_on")
+    _refused(
+        c.post(f"{A}/members", {"nik": "3513154101900002", "name": "Budi", "gender": "L", "joined_on": day}),
+        "joined_on",
+    )
     assert _snapshot() == before
 
 
@@ -113,7 +195,11 @@ def test_event_dates_follow_the_cooperatives_founding_date_and_days_ahead(world,
     c = api_client.as_user(world.pengurus_a)
     today = timezone.localdate()
     tomorrow = (today + dt.timedelta(days=1)).isoformat()
-    body = {"date": tomorrow, "memo": "x", "lines": [{"account": "5206", "debit": "1"}, {"account": "1101", "credit": "1"}]}
+    body = {
+        "date": tomorrow,
+        "memo": "x",
+        "lines": [{"account": "5206", "debit": "1"}, {"account": "1101", "credit": "1"}],
+    }
     _refused(c.post(f"{A}/journal", body), f"dan {today.isoformat()}")
     world.coop_a.founded_on = dt.date(2015, 5, 1)
     world.coop_a.event_days_ahead = 2
@@ -125,12 +211,31 @@ def test_event_dates_follow_the_cooperatives_founding_date_and_days_ahead(world,
 def test_texts_over_the_column_length_are_refused(world, api_client):
     c = api_client.as_user(world.pengurus_a)
     before = _snapshot()
-    _refused(c.post(f"{A}/members", {"nik": "3513154101900002", "name": "x" * 100_000, "gender": "L"}),
-             "name", "paling banyak 150 karakter")
-    _refused(c.post(f"{A}/savings/transactions", {"account": "S1", "type": "deposit", "amount": "1",
-                                                  "memo": "m" * 100_000}), "memo", "255")
-    _refused(c.post(f"{A}/journal", {"date": "2025-02-03", "memo": "m" * 100_000, "lines": [
-        {"account": "5206", "debit": "1"}, {"account": "1101", "credit": "1"}]}), "memo", "255")
+    _refused(
+        c.post(f"{A}/members", {"nik": "3513154101900002", "name": "x" * 100_000, "gender": "L"}),
+        "name",
+        "paling banyak 150 karakter",
+    )
+    _refused(
+        c.post(
+            f"{A}/savings/transactions",
+            {"account": "S1", "type": "deposit", "amount": "1", "memo": "m" * 100_000},
+        ),
+        "memo",
+        "255",
+    )
+    _refused(
+        c.post(
+            f"{A}/journal",
+            {
+                "date": "2025-02-03",
+                "memo": "m" * 100_000,
+                "lines": [{"account": "5206", "debit": "1"}, {"account": "1101", "credit": "1"}],
+            },
+        ),
+        "memo",
+        "255",
+    )
     _refused(c.post(f"{A}/members", {"nik": "35131541019", "name": "Budi", "gender": "L"}), "nik")
     _refused(c.post(f"{A}/members", {"nik": "3513154101900002", "name": "Budi", "gender": "X"}), "gender")
     assert _snapshot() == before

@@ -20,5 +20,10 @@ def perubahan(snapshot, object_type=""):
     ``{{ row.after|perubahan:row.object_type }}`` names keys by the model's field names."""
     if not isinstance(snapshot, dict):
         return [("", human_value(snapshot))]
-    return [(key_label(k, object_type or ""), str(VALUES.get(v, human_value(v))) if isinstance(v, str)
-             else human_value(v)) for k, v in snapshot.items()]
+    return [
+        (
+            key_label(k, object_type or ""),
+            str(VALUES.get(v, human_value(v))) if isinstance(v, str) else human_value(v),
+        )
+        for k, v in snapshot.items()
+    ]

@@ -21,7 +21,13 @@ def plain_coops(world):
 
     kec = Region.objects.get(code="35.13.14")
     return [
-        CooperativeFactory(name=f"Koperasi Konsumen Uji {i}", slug=f"kk-uji-{i}", jenis="konsumen", kecamatan=kec,
-                           nik=f"35131400000{i}", badan_hukum_number=f"{i}/BH/XVI/2001")
+        CooperativeFactory(
+            name=f"Koperasi Konsumen Uji {i}",
+            slug=f"kk-uji-{i}",
+            jenis="konsumen",
+            kecamatan=kec,
+            nik=f"35131400000{i}",
+            badan_hukum_number=f"{i}/BH/XVI/2001",
+        )
         for i in range(1, 4)
     ]

@@ -19,23 +19,58 @@ def _post(coop, date, memo, *lines, source_type="manual"):
     from kopdig.ledger.posting import Line, post
 
     with transaction.atomic():
-        post(cooperative=coop, date=date, memo=memo, source_type=source_type,
-             lines=[Line(acc, debit=Decimal(d), credit=Decimal(c)) for acc, d, c in lines])
+        post(
+            cooperative=coop,
+            date=date,
+            memo=memo,
+            source_type=source_type,
+            lines=[Line(acc, debit=Decimal(d), credit=Decimal(c)) for acc, d, c in lines],
+        )
 
 
 @pytest.fixture
 def books(world):
     coop = world.coop_a
     d = dt.date
-    _post(coop, d(YEAR - 1, 12, 31), "Saldo awal", ("kas", "10000000.00", "0"), ("simpanan_wajib", "0", "6000000.00"),
-          ("simpanan_sukarela", "0", "4000000.00"), source_type="opening")
-    _post(coop, d(YEAR - 1, 12, 31), "Jasa pinjaman tahun lalu", ("kas", "100000.00", "0"),
-          ("pendapatan_jasa_pinjaman", "0", "100000.00"))
-    _post(coop, d(YEAR, 2, 10), "Jasa pinjaman", ("kas", "750000.50", "0"), ("pendapatan_jasa_pinjaman", "0", "750000.50"))
+    _post(
+        coop,
+        d(YEAR - 1, 12, 31),
+        "Saldo awal",
+        ("kas", "10000000.00", "0"),
+        ("simpanan_wajib", "0", "6000000.00"),
+        ("simpanan_sukarela", "0", "4000000.00"),
+        source_type="opening",
+    )
+    _post(
+        coop,
+        d(YEAR - 1, 12, 31),
+        "Jasa pinjaman tahun lalu",
+        ("kas", "100000.00", "0"),
+        ("pendapatan_jasa_pinjaman", "0", "100000.00"),
+    )
+    _post(
+        coop,
+        d(YEAR, 2, 10),
+        "Jasa pinjaman",
+        ("kas", "750000.50", "0"),
+        ("pendapatan_jasa_pinjaman", "0", "750000.50"),
+    )
     _post(coop, d(YEAR, 3, 5), "Provisi", ("kas", "25000.00", "0"), ("pendapatan_provisi", "0", "25000.00"))
     _post(coop, d(YEAR, 6, 30), "Gaji", ("beban_gaji", "300000.25", "0"), ("kas", "0", "300000.25"))
-    _post(coop, d(YEAR, 12, 31), "Setoran sukarela", ("kas", "1000000.00", "0"), ("simpanan_sukarela", "0", "1000000.00"))
-    _post(coop, d(YEAR + 1, 1, 3), "Tahun berikutnya", ("kas", "5000.00", "0"), ("pendapatan_provisi", "0", "5000.00"))
+    _post(
+        coop,
+        d(YEAR, 12, 31),
+        "Setoran sukarela",
+        ("kas", "1000000.00", "0"),
+        ("simpanan_sukarela", "0", "1000000.00"),
+    )
+    _post(
+        coop,
+        d(YEAR + 1, 1, 3),
+        "Tahun berikutnya",
+        ("kas", "5000.00", "0"),
+        ("pendapatan_provisi", "0", "5000.00"),
+    )
     return coop
 
 
@@ -74,12 +109,20 @@ def test_bulk_figures_equal_the_single_cooperative_figures(world, books):
 
 
 def test_staff_list_gives_manajer_and_karyawan_at_year_end(world, books):
-    actions.coop_staff_save(actor=world.dinas, cooperative=books, position="manajer", name="Budi",
-                            since=dt.date(YEAR - 3, 1, 1))
-    actions.coop_staff_save(actor=world.pengurus_a, cooperative=books, position="karyawan", name="Ani",
-                            since=dt.date(YEAR, 5, 1))
-    actions.coop_staff_save(actor=world.dinas, cooperative=books, position="karyawan", name="Lama",
-                            since=dt.date(YEAR - 3, 1, 1), until=dt.date(YEAR, 2, 1))
+    actions.coop_staff_save(
+        actor=world.dinas, cooperative=books, position="manajer", name="Budi", since=dt.date(YEAR - 3, 1, 1)
+    )
+    actions.coop_staff_save(
+        actor=world.pengurus_a, cooperative=books, position="karyawan", name="Ani", since=dt.date(YEAR, 5, 1)
+    )
+    actions.coop_staff_save(
+        actor=world.dinas,
+        cooperative=books,
+        position="karyawan",
+        name="Lama",
+        since=dt.date(YEAR - 3, 1, 1),
+        until=dt.date(YEAR, 2, 1),
+    )
     a = selectors.annual_figures(books, YEAR)
     assert (a.value("manajer"), a.value("karyawan")) == (1, 1)
     prev = selectors.annual_figures(books, YEAR - 1)
@@ -88,8 +131,15 @@ def test_staff_list_gives_manajer_and_karyawan_at_year_end(world, books):
 
 def test_reported_figures_for_a_cooperative_not_on_kopdig(world, plain_coops, api_client):
     coop = plain_coops[0]
-    actions.annual_report_save(actor=world.dinas, cooperative=coop, year=YEAR, anggota_l=40, anggota_p=35,
-                               aset="125000000.00", shu="-1500000.50")
+    actions.annual_report_save(
+        actor=world.dinas,
+        cooperative=coop,
+        year=YEAR,
+        anggota_l=40,
+        anggota_p=35,
+        aset="125000000.00",
+        shu="-1500000.50",
+    )
     a = selectors.annual_figures(coop, YEAR)
     assert a.value("aset") == Decimal("125000000.00") and a.value("shu") == Decimal("-1500000.50")
     assert a.figures["aset"].source == "reported" and a.figures["aset"].reported_by == "dinas"
@@ -130,8 +180,10 @@ def test_reporting_rules(world, plain_coops):
 
 def test_annual_form_and_year_page(world, plain_coops, dinas_client):
     coop = plain_coops[0]
-    resp = dinas_client.post(f"/dinas/koperasi/{coop.slug}/tahunan/{YEAR}/",
-                             {"anggota_l": "10", "anggota_p": "12", "aset": "5000000", "volume_usaha": "7000000.50"})
+    resp = dinas_client.post(
+        f"/dinas/koperasi/{coop.slug}/tahunan/{YEAR}/",
+        {"anggota_l": "10", "anggota_p": "12", "aset": "5000000", "volume_usaha": "7000000.50"},
+    )
     assert resp.status_code == 302
     assert selectors.annual_figures(coop, YEAR).value("volume_usaha") == Decimal("7000000.50")
     page = dinas_client.get(f"/dinas/data-tahunan/{YEAR}/")
@@ -146,21 +198,49 @@ def test_volume_usaha_adds_the_loans_disbursed_in_the_year(world, books):
     from kopdig.loans.selectors import disbursed_total
 
     product = loan_product_save(
-        actor=world.pengurus_a, cooperative=world.coop_a, code="REG", name="Pinjaman Reguler", method="flat",
-        rate_percent=Decimal("1.5"), min_term=1, max_term=36, max_amount=Decimal("100000000"), provisi_kind="persen",
-        provisi_value=Decimal("1"), admin_kind="tetap", admin_value=Decimal("50000"))
+        actor=world.pengurus_a,
+        cooperative=world.coop_a,
+        code="REG",
+        name="Pinjaman Reguler",
+        method="flat",
+        rate_percent=Decimal("1.5"),
+        min_term=1,
+        max_term=36,
+        max_amount=Decimal("100000000"),
+        provisi_kind="persen",
+        provisi_value=Decimal("1"),
+        admin_kind="tetap",
+        admin_value=Decimal("50000"),
+    )
     date = dt.date(YEAR, 4, 15)
-    loan = loan_apply(actor=world.kasir_a, cooperative=world.coop_a, member=world.member_a, product=product,
-                      principal=Decimal("4000000.00"), term=10, purpose="Modal warung", applied_on=date)
+    loan = loan_apply(
+        actor=world.kasir_a,
+        cooperative=world.coop_a,
+        member=world.member_a,
+        product=product,
+        principal=Decimal("4000000.00"),
+        term=10,
+        purpose="Modal warung",
+        applied_on=date,
+    )
     loan_approve(actor=world.pengurus_a, cooperative=world.coop_a, number=loan.number, date=date)
-    loan_disburse(actor=world.kasir_a, cooperative=world.coop_a, number=loan.number, date=date,
-                  first_due_date=dt.date(YEAR, 5, 15))
+    loan_disburse(
+        actor=world.kasir_a,
+        cooperative=world.coop_a,
+        number=loan.number,
+        date=date,
+        first_due_date=dt.date(YEAR, 5, 15),
+    )
     assert disbursed_total(books, dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31)) == Decimal("4000000.00")
     revenue = statement_totals(books, dt.date(YEAR, 12, 31), dt.date(YEAR, 1, 1))["pendapatan"]
     one = selectors.book_figures_one(books, YEAR)
     assert one["volume_usaha"] == revenue + Decimal("4000000.00")
     bulk = selectors.book_figures_bulk([books], [YEAR])[(books.pk, YEAR)]
-    assert bulk["volume_usaha"] == one["volume_usaha"] and bulk["shu"] == one["shu"] and bulk["aset"] == one["aset"]
+    assert (
+        bulk["volume_usaha"] == one["volume_usaha"]
+        and bulk["shu"] == one["shu"]
+        and bulk["aset"] == one["aset"]
+    )
 
 
 def test_pengurus_keeps_the_staff_list_and_reports_figures(world, plain_coops):
@@ -170,20 +250,29 @@ def test_pengurus_keeps_the_staff_list_and_reports_figures(world, plain_coops):
     from .conftest import login
 
     client = login(world.pengurus_a)
-    resp = client.post(f"/dinas/lapor/{world.coop_a.slug}/karyawan/",
-                       {"position": "karyawan", "name": "Rina", "since": f"{YEAR}-02-01"})
+    resp = client.post(
+        f"/dinas/lapor/{world.coop_a.slug}/karyawan/",
+        {"position": "karyawan", "name": "Rina", "since": f"{YEAR}-02-01"},
+    )
     assert resp.status_code == 302
     assert selectors.annual_figures(world.coop_a, YEAR).value("karyawan") == 1
     staff = CoopStaff.objects.get(cooperative=world.coop_a)
     assert client.get(f"/dinas/lapor/{world.coop_a.slug}/").status_code == 200
     # Another cooperative's pengurus cannot touch it; a kasir gets 403.
-    assert login(world.pengurus_b).post(f"/dinas/lapor/{world.coop_a.slug}/karyawan/{staff.code}/hapus/").status_code == 404
+    assert (
+        login(world.pengurus_b)
+        .post(f"/dinas/lapor/{world.coop_a.slug}/karyawan/{staff.code}/hapus/")
+        .status_code
+        == 404
+    )
     assert login(world.kasir_a).get(f"/dinas/lapor/{world.coop_a.slug}/").status_code == 403
     assert CoopStaff.objects.filter(cooperative=world.coop_a).count() == 1
     # The pengurus of a cooperative not on Kopdig reports its figures through the form.
     coop = plain_coops[0]
     Role.objects.create(cooperative=coop, user=world.pengurus_b, kind="pengurus")
-    resp = login(world.pengurus_b).post(f"/dinas/lapor/{coop.slug}/tahunan/{YEAR}/", {"anggota_l": "7", "shu": "1250.75"})
+    resp = login(world.pengurus_b).post(
+        f"/dinas/lapor/{coop.slug}/tahunan/{YEAR}/", {"anggota_l": "7", "shu": "1250.75"}
+    )
     assert resp.status_code == 302
     a = selectors.annual_figures(coop, YEAR)
     assert a.value("shu") == Decimal("1250.75") and a.figures["shu"].reported_by == "pengurus"
@@ -194,9 +283,16 @@ def test_year_end_closing_entries_do_not_hide_the_years_result(world, books):
 
     before = selectors.book_figures_one(books, YEAR)
     closing = sorted(CLOSING_SOURCE_TYPES)[0]
-    _post(books, dt.date(YEAR, 12, 31), "Tutup buku", ("pendapatan_jasa_pinjaman", "750000.50", "0"),
-          ("pendapatan_provisi", "25000.00", "0"), ("beban_gaji", "0", "300000.25"),
-          ("shu_tahun_berjalan", "0", "475000.25"), source_type=closing)
+    _post(
+        books,
+        dt.date(YEAR, 12, 31),
+        "Tutup buku",
+        ("pendapatan_jasa_pinjaman", "750000.50", "0"),
+        ("pendapatan_provisi", "25000.00", "0"),
+        ("beban_gaji", "0", "300000.25"),
+        ("shu_tahun_berjalan", "0", "475000.25"),
+        source_type=closing,
+    )
     after = selectors.book_figures_one(books, YEAR)
     bulk = selectors.book_figures_bulk([books], [YEAR])[(books.pk, YEAR)]
     for name in ("shu", "volume_usaha", "aset", "modal_sendiri", "modal_luar"):
@@ -209,6 +305,10 @@ def test_an_unchanged_figure_keeps_who_reported_it(world, plain_coops):
 
     coop = plain_coops[2]
     Role.objects.create(cooperative=coop, user=world.pengurus_b, kind="pengurus")
-    actions.annual_report_save(actor=world.pengurus_b, cooperative=coop, year=YEAR, anggota_l=9, aset="100.00")
-    report = actions.annual_report_save(actor=world.dinas, cooperative=coop, year=YEAR, anggota_l=9, aset="150.00")
+    actions.annual_report_save(
+        actor=world.pengurus_b, cooperative=coop, year=YEAR, anggota_l=9, aset="100.00"
+    )
+    report = actions.annual_report_save(
+        actor=world.dinas, cooperative=coop, year=YEAR, anggota_l=9, aset="150.00"
+    )
     assert report.sources == {"anggota_l": "pengurus", "aset": "dinas"}

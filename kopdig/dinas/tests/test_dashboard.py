@@ -17,21 +17,43 @@ YEAR = dt.date.today().year - 1
 
 def _add_coops(kab, start, n):
     kecs = list(Region.objects.filter(parent=kab))
-    coops = Cooperative.objects.bulk_create([
-        Cooperative(name=f"Kop {i}", slug=f"kop-{i}", jenis=["konsumen", "produsen", "simpan_pinjam"][i % 3],
-                    kelompok=["umum", "wanita"][i % 2], kabupaten=kab, kecamatan=kecs[i % len(kecs)],
-                    status=["aktif", "tidak_aktif"][i % 4 == 0])
-        for i in range(start, start + n)
-    ])
-    AnnualReport.objects.bulk_create([
-        AnnualReport(cooperative=c, year=y, anggota_l=10, anggota_p=12, aset=Decimal("1000000.00"),
-                     volume_usaha=Decimal("2000000.00"), shu=Decimal("100000.00"))
-        for c in coops for y in range(YEAR - 9, YEAR + 1)
-    ])
-    RatRecord.objects.bulk_create([
-        RatRecord(cooperative=c, year=y, held_on=dt.date(y + 1, 3, 1), source="dinas")
-        for c in coops for y in range(YEAR - 9, YEAR + 1) if c.status == "aktif"
-    ])
+    coops = Cooperative.objects.bulk_create(
+        [
+            Cooperative(
+                name=f"Kop {i}",
+                slug=f"kop-{i}",
+                jenis=["konsumen", "produsen", "simpan_pinjam"][i % 3],
+                kelompok=["umum", "wanita"][i % 2],
+                kabupaten=kab,
+                kecamatan=kecs[i % len(kecs)],
+                status=["aktif", "tidak_aktif"][i % 4 == 0],
+            )
+            for i in range(start, start + n)
+        ]
+    )
+    AnnualReport.objects.bulk_create(
+        [
+            AnnualReport(
+                cooperative=c,
+                year=y,
+                anggota_l=10,
+                anggota_p=12,
+                aset=Decimal("1000000.00"),
+                volume_usaha=Decimal("2000000.00"),
+                shu=Decimal("100000.00"),
+            )
+            for c in coops
+            for y in range(YEAR - 9, YEAR + 1)
+        ]
+    )
+    RatRecord.objects.bulk_create(
+        [
+            RatRecord(cooperative=c, year=y, held_on=dt.date(y + 1, 3, 1), source="dinas")
+            for c in coops
+            for y in range(YEAR - 9, YEAR + 1)
+            if c.status == "aktif"
+        ]
+    )
 
 
 def _count(client):
@@ -41,7 +63,9 @@ def _count(client):
     return len(ctx.captured_queries), resp
 
 
-def test_dashboard_query_count_does_not_grow_with_cooperatives(world, dinas_client, django_assert_max_num_queries):
+def test_dashboard_query_count_does_not_grow_with_cooperatives(
+    world, dinas_client, django_assert_max_num_queries
+):
     _add_coops(world.kab, 0, 10)
     n10, resp = _count(dinas_client)
     _add_coops(world.kab, 10, 90)
@@ -54,7 +78,7 @@ def test_dashboard_query_count_does_not_grow_with_cooperatives(world, dinas_clie
     last = d["totals"][-1]
     assert last["aset"] >= Decimal("100000000.00") and last["anggota"] >= 2200
     html = resp.content.decode()
-    assert "<svg" in html and "kozea.github.io" not in html and "<script src=\"http" not in html
+    assert "<svg" in html and "kozea.github.io" not in html and '<script src="http' not in html
     assert "window.pygal" not in html
     assert "/dinas/koperasi/?jenis=konsumen" in html  # click-through from the charts and tables
     assert "??" not in html
@@ -63,8 +87,16 @@ def test_dashboard_query_count_does_not_grow_with_cooperatives(world, dinas_clie
 def test_dashboard_totals_and_counts(world, plain_coops):
     from kopdig.dinas import actions, selectors
 
-    actions.annual_report_save(actor=world.dinas, cooperative=plain_coops[0], year=YEAR, anggota_l=5, anggota_p=6,
-                               aset="1000.00", volume_usaha="2000.00", shu="30.00")
+    actions.annual_report_save(
+        actor=world.dinas,
+        cooperative=plain_coops[0],
+        year=YEAR,
+        anggota_l=5,
+        anggota_p=6,
+        aset="1000.00",
+        volume_usaha="2000.00",
+        shu="30.00",
+    )
     d = selectors.dashboard({world.kab.pk})
     last = d["totals"][-1]
     assert last["year"] == YEAR and last["anggota"] == 11 + 1  # + member_a of coop A (books)

@@ -22,9 +22,30 @@ def _file(rows):
     return io.BytesIO(xlsx_bytes([("Koperasi", importer.COLUMNS, rows)]))
 
 
-def _row(no, name, nik="", bh="", jenis="Konsumen", kec="Kraksaan", desa="", status="Aktif", rat=YEAR, aset=None):
-    return [no, name, bh, "01/02/2003", nik, jenis, "Umum", "Jl. Mawar 1", desa, kec, status, rat, 20, 15,
-            aset, None, None, "Pak Ketua", "+6281234567890"]
+def _row(
+    no, name, nik="", bh="", jenis="Konsumen", kec="Kraksaan", desa="", status="Aktif", rat=YEAR, aset=None
+):
+    return [
+        no,
+        name,
+        bh,
+        "01/02/2003",
+        nik,
+        jenis,
+        "Umum",
+        "Jl. Mawar 1",
+        desa,
+        kec,
+        status,
+        rat,
+        20,
+        15,
+        aset,
+        None,
+        None,
+        "Pak Ketua",
+        "+6281234567890",
+    ]
 
 
 def test_a_file_with_one_bad_row_writes_nothing_and_names_the_row(world, plain_coops, dinas_client):
@@ -50,12 +71,20 @@ def test_import_creates_and_updates_matching_by_nik_or_badan_hukum(world, plain_
     rows = [
         _row(1, "Koperasi Baru Satu", nik="3513999900001", aset=Decimal("1000000.50"), desa=""),
         _row(2, "Koperasi Uji Berganti Nama", nik=plain_coops[0].nik, aset=Decimal("250000000")),
-        _row(3, "Koperasi Dicocokkan BH", bh=plain_coops[1].badan_hukum_number, status="Tidak Aktif", rat=YEAR - 3),
+        _row(
+            3,
+            "Koperasi Dicocokkan BH",
+            bh=plain_coops[1].badan_hukum_number,
+            status="Tidak Aktif",
+            rat=YEAR - 3,
+        ),
     ]
     resp = dinas_client.post("/dinas/koperasi/impor/", {"file": _file(rows), "year": YEAR})
     plan = resp.context["plan"]
     assert plan.ok and plan.new_count == 1 and plan.update_count == 2
-    resp = dinas_client.post("/dinas/koperasi/impor/", {"confirm": "1", "token": resp.context["token"], "year": YEAR})
+    resp = dinas_client.post(
+        "/dinas/koperasi/impor/", {"confirm": "1", "token": resp.context["token"], "year": YEAR}
+    )
     assert resp.status_code == 302
     new = Cooperative.objects.get(nik="3513999900001")
     assert new.kabupaten == world.kab and new.kecamatan.name == "Kraksaan" and new.jenis == "konsumen"
@@ -104,7 +133,9 @@ def test_export_registry_in_the_dinas_layout(world, plain_coops, dinas_client):
 
 def test_headers_are_matched_loosely(world):
     header = [c.upper().replace(".", "") for c in importer.COLUMNS]
-    data = io.BytesIO(xlsx_bytes([("Koperasi", header, [_row(1, "Koperasi Huruf Besar", nik="3513999900009")])]))
+    data = io.BytesIO(
+        xlsx_bytes([("Koperasi", header, [_row(1, "Koperasi Huruf Besar", nik="3513999900009")])])
+    )
     plan = importer.parse(data, kabupaten=world.kab, year=YEAR)
     assert plan.ok and plan.rows[0].fields["nik"] == "3513999900009" and plan.rows[0].ketua == "Pak Ketua"
 
@@ -113,13 +144,17 @@ def test_a_file_over_the_row_cap_is_refused_after_reading_only_the_cap(world, se
     settings.KOPDIG_IMPORT_MAX_ROWS = 50
     rows = [_row(i, f"Koperasi {i}", nik=f"35139999{i:05d}") for i in range(1, 2001)]
     resp = dinas_client.post("/dinas/koperasi/impor/", {"file": _file(rows), "year": YEAR})
-    assert resp.context["plan"].errors == [(1, "Berkas berisi lebih dari 50 baris data; bagi menjadi beberapa berkas.")]
+    assert resp.context["plan"].errors == [
+        (1, "Berkas berisi lebih dari 50 baris data; bagi menjadi beberapa berkas.")
+    ]
     assert resp.context["token"] is None
 
 
 def test_a_file_over_the_size_cap_is_refused(world, settings, dinas_client):
     settings.KOPDIG_IMPORT_MAX_BYTES = 1000
-    resp = dinas_client.post("/dinas/koperasi/impor/", {"file": _file([_row(1, "Koperasi Satu")]), "year": YEAR})
+    resp = dinas_client.post(
+        "/dinas/koperasi/impor/", {"file": _file([_row(1, "Koperasi Satu")]), "year": YEAR}
+    )
     assert resp.context["plan"] is None and "Berkas terlalu besar" in resp.content.decode()
     assert Cooperative.objects.filter(name="Koperasi Satu").count() == 0
 

@@ -9,22 +9,37 @@ from kopdig.tenancy.models import Cooperative, Role, User
 pytestmark = pytest.mark.django_db
 
 
-def test_register_and_invite_link_works_once(world, dinas_client, settings, django_capture_on_commit_callbacks):
+def test_register_and_invite_link_works_once(
+    world, dinas_client, settings, django_capture_on_commit_callbacks
+):
     from django.test import Client
 
     settings.EMAIL_ENABLED = True
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    resp = dinas_client.post("/dinas/koperasi/baru/", {
-        "name": "Koperasi Produsen Tani Makmur", "jenis": "produsen", "kelompok": "tani", "bentuk": "primer",
-        "kecamatan": "35.13.14", "nik": "3513140000999",
-    })
+    resp = dinas_client.post(
+        "/dinas/koperasi/baru/",
+        {
+            "name": "Koperasi Produsen Tani Makmur",
+            "jenis": "produsen",
+            "kelompok": "tani",
+            "bentuk": "primer",
+            "kecamatan": "35.13.14",
+            "nik": "3513140000999",
+        },
+    )
     assert resp.status_code == 302
     coop = Cooperative.objects.get(name="Koperasi Produsen Tani Makmur")
     assert coop.kabupaten == world.kab and not coop.on_kopdig
     with django_capture_on_commit_callbacks(execute=True):
-        resp = dinas_client.post(f"/dinas/koperasi/{coop.slug}/undang/", {
-            "name": "Slamet Riyadi", "title": "Ketua", "username": "slamet.tm", "email": "slamet@example.org",
-        })
+        resp = dinas_client.post(
+            f"/dinas/koperasi/{coop.slug}/undang/",
+            {
+                "name": "Slamet Riyadi",
+                "title": "Ketua",
+                "username": "slamet.tm",
+                "email": "slamet@example.org",
+            },
+        )
     assert resp.status_code == 200
     link = resp.context["link"]
     assert link and "/dinas/undangan/" in link

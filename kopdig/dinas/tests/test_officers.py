@@ -19,12 +19,26 @@ def _log(action):
 
 def test_officer_add_change_delete_each_audited(world):
     coop = world.coop_a
-    officer = actions.coop_officer_save(actor=world.dinas, cooperative=coop, body="pengurus", position="ketua",
-                                        name="  Hesti  ", phone=" 0812 ", term_start=dt.date(2024, 1, 1))
+    officer = actions.coop_officer_save(
+        actor=world.dinas,
+        cooperative=coop,
+        body="pengurus",
+        position="ketua",
+        name="  Hesti  ",
+        phone=" 0812 ",
+        term_start=dt.date(2024, 1, 1),
+    )
     assert (officer.name, officer.phone, officer.term_end) == ("Hesti", "0812", None)
-    changed = actions.coop_officer_save(actor=world.dinas, cooperative=coop, body="pengurus", position="ketua",
-                                        name="Hesti Irawan", term_start=dt.date(2024, 1, 1),
-                                        term_end=dt.date(2028, 12, 31), code=officer.code)
+    changed = actions.coop_officer_save(
+        actor=world.dinas,
+        cooperative=coop,
+        body="pengurus",
+        position="ketua",
+        name="Hesti Irawan",
+        term_start=dt.date(2024, 1, 1),
+        term_end=dt.date(2028, 12, 31),
+        code=officer.code,
+    )
     assert changed.pk == officer.pk and CoopOfficer.objects.get().name == "Hesti Irawan"
     first, second = _log("coop_officer_save")
     assert first.before is None and first.after["name"] == "Hesti" and first.object_ref == officer.code
@@ -37,10 +51,17 @@ def test_officer_add_change_delete_each_audited(world):
 
 def test_staff_add_change_delete_by_the_pengurus(world):
     coop = world.coop_a
-    staff = actions.coop_staff_save(actor=world.pengurus_a, cooperative=coop, position="manajer", name="Budi",
-                                    since=dt.date(2023, 2, 1))
-    actions.coop_staff_save(actor=world.pengurus_a, cooperative=coop, position="karyawan", name="Budi",
-                            since=dt.date(2023, 2, 1), code=staff.code)
+    staff = actions.coop_staff_save(
+        actor=world.pengurus_a, cooperative=coop, position="manajer", name="Budi", since=dt.date(2023, 2, 1)
+    )
+    actions.coop_staff_save(
+        actor=world.pengurus_a,
+        cooperative=coop,
+        position="karyawan",
+        name="Budi",
+        since=dt.date(2023, 2, 1),
+        code=staff.code,
+    )
     assert CoopStaff.objects.get().position == "karyawan"
     assert [r.before and r.before["position"] for r in _log("coop_staff_save")] == [None, "manajer"]
     actions.coop_staff_delete(actor=world.pengurus_a, cooperative=coop, code=staff.code)
@@ -49,28 +70,72 @@ def test_staff_add_change_delete_by_the_pengurus(world):
 
 def test_refusals_change_nothing(world):
     coop = world.coop_a
-    officer = actions.coop_officer_save(actor=world.dinas, cooperative=coop, body="pengawas", position="anggota",
-                                        name="Ani")
+    officer = actions.coop_officer_save(
+        actor=world.dinas, cooperative=coop, body="pengawas", position="anggota", name="Ani"
+    )
     refused = [
-        (NotAllowed, lambda: actions.coop_officer_save(actor=world.pengurus_a, cooperative=coop, body="pengurus",
-                                                       position="ketua", name="X")),
-        (NotAllowed, lambda: actions.coop_staff_save(actor=world.kasir_a, cooperative=coop, position="manajer",
-                                                     name="X")),
-        (DomainError, lambda: actions.coop_officer_save(actor=world.dinas, cooperative=coop, body="pengurus",
-                                                        position="ketua", name="   ")),
-        (DomainError, lambda: actions.coop_officer_save(actor=world.dinas, cooperative=coop, body="rat",
-                                                        position="ketua", name="X")),
-        (DomainError, lambda: actions.coop_staff_save(actor=world.dinas, cooperative=coop, position="manajer",
-                                                      name="X", since=dt.date(2024, 5, 1), until=dt.date(2024, 4, 1))),
-        (DomainError, lambda: actions.coop_officer_save(actor=world.dinas, cooperative=coop, body="pengawas",
-                                                        position="anggota", name="Ani B", code="nope")),
-        (DomainError, lambda: actions.coop_staff_delete(actor=world.dinas, cooperative=coop, code=officer.code)),
-        (DomainError, lambda: actions.coop_officer_delete(actor=world.dinas, cooperative=world.coop_b,
-                                                          code=officer.code)),
+        (
+            NotAllowed,
+            lambda: actions.coop_officer_save(
+                actor=world.pengurus_a, cooperative=coop, body="pengurus", position="ketua", name="X"
+            ),
+        ),
+        (
+            NotAllowed,
+            lambda: actions.coop_staff_save(
+                actor=world.kasir_a, cooperative=coop, position="manajer", name="X"
+            ),
+        ),
+        (
+            DomainError,
+            lambda: actions.coop_officer_save(
+                actor=world.dinas, cooperative=coop, body="pengurus", position="ketua", name="   "
+            ),
+        ),
+        (
+            DomainError,
+            lambda: actions.coop_officer_save(
+                actor=world.dinas, cooperative=coop, body="rat", position="ketua", name="X"
+            ),
+        ),
+        (
+            DomainError,
+            lambda: actions.coop_staff_save(
+                actor=world.dinas,
+                cooperative=coop,
+                position="manajer",
+                name="X",
+                since=dt.date(2024, 5, 1),
+                until=dt.date(2024, 4, 1),
+            ),
+        ),
+        (
+            DomainError,
+            lambda: actions.coop_officer_save(
+                actor=world.dinas,
+                cooperative=coop,
+                body="pengawas",
+                position="anggota",
+                name="Ani B",
+                code="nope",
+            ),
+        ),
+        (
+            DomainError,
+            lambda: actions.coop_staff_delete(actor=world.dinas, cooperative=coop, code=officer.code),
+        ),
+        (
+            DomainError,
+            lambda: actions.coop_officer_delete(
+                actor=world.dinas, cooperative=world.coop_b, code=officer.code
+            ),
+        ),
     ]
     logged = AuditLog.objects.count()
     for error, call in refused:
         with pytest.raises(error):
             call()
-    assert list(CoopOfficer.objects.values_list("name", flat=True)) == ["Ani"] and not CoopStaff.objects.exists()
+    assert (
+        list(CoopOfficer.objects.values_list("name", flat=True)) == ["Ani"] and not CoopStaff.objects.exists()
+    )
     assert AuditLog.objects.count() == logged

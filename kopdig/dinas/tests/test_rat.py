@@ -65,7 +65,9 @@ def test_the_regency_setting_drives_the_page_and_api(world, plain_coops, dinas_c
     assert page.status_code == 200 and page.context["summary"]["on_time"] >= 1
 
 
-def test_three_missed_rats_make_a_tidak_aktif_candidate_confirmed_by_the_officer(world, plain_coops, dinas_client):
+def test_three_missed_rats_make_a_tidak_aktif_candidate_confirmed_by_the_officer(
+    world, plain_coops, dinas_client
+):
     from kopdig.audit.models import AuditLog
 
     coop, held_once, _ = plain_coops
@@ -79,13 +81,18 @@ def test_three_missed_rats_make_a_tidak_aktif_candidate_confirmed_by_the_officer
     assert _row(rows, held_once).suggested_status == "aktif"
     # A cooperative founded two years ago cannot have missed three.
     coop.founded_on = dt.date(YEAR - 1, 1, 1)
-    assert selectors.rat_compliance({world.kab.pk}, YEAR, months=6, today=today, coops=[coop])[0].missed_years == 2
+    assert (
+        selectors.rat_compliance({world.kab.pk}, YEAR, months=6, today=today, coops=[coop])[0].missed_years
+        == 2
+    )
     coop.founded_on = None
 
     # Never automatic: the status changes only when the officer confirms it.
     coop.refresh_from_db()
     assert coop.status == "aktif"
-    resp = dinas_client.post(f"/dinas/koperasi/{coop.slug}/status/", {"status": "tidak_aktif", "note": "3x tidak RAT"})
+    resp = dinas_client.post(
+        f"/dinas/koperasi/{coop.slug}/status/", {"status": "tidak_aktif", "note": "3x tidak RAT"}
+    )
     assert resp.status_code == 302
     coop.refresh_from_db()
     assert coop.status == "tidak_aktif"

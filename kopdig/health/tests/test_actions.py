@@ -43,7 +43,9 @@ def test_only_a_pengawas_koperasi_of_the_kabupaten_opens(world, examiner_other, 
         with pytest.raises(NotAllowed) as exc:
             actions.examination_open(actor=actor, cooperative=world.coop_a, year=2025, rubric=kkpkk())
         assert "Dinas" in str(exc.value)
-    assert not Examination.objects.exists() and not AuditLog.objects.filter(action="examination_open").exists()
+    assert (
+        not Examination.objects.exists() and not AuditLog.objects.filter(action="examination_open").exists()
+    )
 
 
 def test_full_journey_with_frozen_figures(books, examiner, kepala):
@@ -63,12 +65,18 @@ def test_full_journey_with_frozen_figures(books, examiner, kepala):
     exam = actions.examination_publish(actor=kepala, examination=exam)
     assert exam.status == "published"
     assert [a.action for a in AuditLog.objects.filter(object_ref=exam.code).order_by("id")][-4:] == [
-        "examination_update", "examination_submit", "examination_approve", "examination_publish"]
+        "examination_update",
+        "examination_submit",
+        "examination_approve",
+        "examination_publish",
+    ]
 
 
 def test_submit_refused_while_items_wait(books, examiner):
     exam = actions.examination_open(actor=examiner, cooperative=books.coop_a, year=2025, rubric=kkpkk())
-    actions.assessment_save(actor=examiner, examination=exam, indicator_code="prinsip_koperasi", items={"p1": True})
+    actions.assessment_save(
+        actor=examiner, examination=exam, indicator_code="prinsip_koperasi", items={"p1": True}
+    )
     with pytest.raises(DomainError, match="belum dinilai: Prinsip Koperasi"):
         actions.examination_submit(actor=examiner, examination=exam)
     exam.refresh_from_db()
@@ -89,16 +97,24 @@ def test_no_edit_after_approval_new_version_instead(books, examiner, examiner2, 
     exam = actions.examination_submit(actor=examiner, examination=ready(books, examiner))
     exam = actions.examination_approve(actor=kepala, examination=exam)
     with pytest.raises(DomainError, match="versi baru"):
-        actions.assessment_save(actor=examiner, examination=exam, indicator_code="prinsip_koperasi",
-                                items={"p1": False})
+        actions.assessment_save(
+            actor=examiner, examination=exam, indicator_code="prinsip_koperasi", items={"p1": False}
+        )
     with pytest.raises(DomainError):
         actions.examination_update(actor=examiner, examination=exam, kuk_class=4)
     assert Assessment.objects.get(examination=exam, indicator__code="prinsip_koperasi").items["p1"] is True
     new = actions.examination_new_version(actor=examiner2, examination=exam)
     assert (new.version, new.status, new.supersedes, new.examiner) == (2, "draft", exam, examiner2)
-    assert Assessment.objects.filter(examination=new).count() == Assessment.objects.filter(examination=exam).count()
-    actions.assessment_save(actor=examiner2, examination=new, indicator_code="prinsip_koperasi",
-                            items={f"p{n}": n < 3 for n in range(1, 8)})
+    assert (
+        Assessment.objects.filter(examination=new).count()
+        == Assessment.objects.filter(examination=exam).count()
+    )
+    actions.assessment_save(
+        actor=examiner2,
+        examination=new,
+        indicator_code="prinsip_koperasi",
+        items={f"p{n}": n < 3 for n in range(1, 8)},
+    )
     new = actions.examination_submit(actor=examiner2, examination=new)
     actions.examination_approve(actor=kepala, examination=new)
     exam.refresh_from_db()
@@ -108,7 +124,9 @@ def test_no_edit_after_approval_new_version_instead(books, examiner, examiner2, 
 def test_other_examiner_cannot_edit_a_draft(books, examiner, examiner2):
     exam = actions.examination_open(actor=examiner, cooperative=books.coop_a, year=2025, rubric=kkpkk())
     with pytest.raises(NotAllowed, match="pemeriksa yang membuka"):
-        actions.assessment_save(actor=examiner2, examination=exam, indicator_code="prinsip_koperasi", items={"p1": True})
+        actions.assessment_save(
+            actor=examiner2, examination=exam, indicator_code="prinsip_koperasi", items={"p1": True}
+        )
     assert not Assessment.objects.exists()
 
 
@@ -117,8 +135,14 @@ def test_reported_figures_for_a_cooperative_not_on_kopdig(world, examiner, kepal
     coop.on_kopdig = False
     coop.save()
     AnnualReport.objects.create(cooperative=coop, year=2024, modal_sendiri=D("90000000"), aset=D("300000000"))
-    AnnualReport.objects.create(cooperative=coop, year=2025, modal_sendiri=D("100000000"), aset=D("400000000"),
-                                modal_luar=D("300000000"), shu=D("5000000"))
+    AnnualReport.objects.create(
+        cooperative=coop,
+        year=2025,
+        modal_sendiri=D("100000000"),
+        aset=D("400000000"),
+        modal_luar=D("300000000"),
+        shu=D("5000000"),
+    )
     exam = actions.examination_open(actor=examiner, cooperative=coop, year=2025, rubric=kkpkk())
     values = selectors.examination_figures(exam)[0]
     assert values["total_ekuitas"] == D("100000000.00") and values["total_ekuitas_lalu"] == D("90000000.00")
@@ -127,9 +151,17 @@ def test_reported_figures_for_a_cooperative_not_on_kopdig(world, examiner, kepal
     assert eq["ekuitas_aset"].score == 3  # 25%
     assert eq["pertumbuhan_ekuitas"].score == 4  # 11.1%
     assert eq["kemandirian_operasional"].status == "not_computable"
-    exam = actions.examination_figures_set(actor=examiner, examination=exam, figures={
-        "partisipasi_neto": "50000000", "beban_usaha": "40000000", "beban_perkoperasian": "5000000",
-        "pinjaman_neto": "200000000", "aset_produktif": "250000000"})
+    exam = actions.examination_figures_set(
+        actor=examiner,
+        examination=exam,
+        figures={
+            "partisipasi_neto": "50000000",
+            "beban_usaha": "40000000",
+            "beban_perkoperasian": "5000000",
+            "pinjaman_neto": "200000000",
+            "aset_produktif": "250000000",
+        },
+    )
     eq = {i.code: i for i in selectors.examination_result(exam).indicators()}
     # 50 / (40 + 5) = 111.1% → 3; 200 / 250 = 80% → 3
     assert eq["kemandirian_operasional"].score == 3 and eq["pinjaman_aset_produktif"].score == 3
@@ -139,14 +171,22 @@ def test_reported_figures_for_a_cooperative_not_on_kopdig(world, examiner, kepal
 
 def test_followups_answered_by_pengurus_only_after_publication(books, examiner, kepala):
     exam = ready(books, examiner)
-    fu = actions.followup_add(actor=examiner, examination=exam, recommendation="Lengkapi SOP pinjaman",
-                              deadline=dt.date(2026, 1, 31))
+    fu = actions.followup_add(
+        actor=examiner,
+        examination=exam,
+        recommendation="Lengkapi SOP pinjaman",
+        deadline=dt.date(2026, 1, 31),
+    )
     with pytest.raises(DomainError, match="belum dipublikasikan"):
         actions.followup_answer(actor=books.pengurus_a, followup=fu, response="Sedang disusun")
     exam = actions.examination_submit(actor=examiner, examination=exam)
-    exam = actions.examination_publish(actor=kepala, examination=actions.examination_approve(actor=kepala, examination=exam))
+    exam = actions.examination_publish(
+        actor=kepala, examination=actions.examination_approve(actor=kepala, examination=exam)
+    )
     with pytest.raises(DomainError, match="sudah disetujui"):
-        actions.followup_add(actor=examiner, examination=exam, recommendation="X", deadline=dt.date(2026, 3, 1))
+        actions.followup_add(
+            actor=examiner, examination=exam, recommendation="X", deadline=dt.date(2026, 3, 1)
+        )
     with pytest.raises(NotAllowed):
         actions.followup_answer(actor=books.kasir_a, followup=fu, response="Saya kasir")
     fu.refresh_from_db()
@@ -164,26 +204,38 @@ def test_evidence_type_and_size_checked(books, examiner, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     exam = actions.examination_open(actor=examiner, cooperative=books.coop_a, year=2025, rubric=kkpkk())
     pdf = SimpleUploadedFile("akta.pdf", b"%PDF-1.4 akta", content_type="application/pdf")
-    ev = actions.evidence_add(actor=examiner, examination=exam, indicator_code="kelembagaan_legalitas", upload=pdf)
+    ev = actions.evidence_add(
+        actor=examiner, examination=exam, indicator_code="kelembagaan_legalitas", upload=pdf
+    )
     assert ev.size == 13 and ev.file.name.endswith(".pdf")
     fake = SimpleUploadedFile("foto.jpg", b"MZ not a photo", content_type="image/jpeg")
     with pytest.raises(DomainError, match="tidak sesuai"):
-        actions.evidence_add(actor=examiner, examination=exam, indicator_code="kelembagaan_legalitas", upload=fake)
+        actions.evidence_add(
+            actor=examiner, examination=exam, indicator_code="kelembagaan_legalitas", upload=fake
+        )
     exe = SimpleUploadedFile("x.exe", b"MZ", content_type="application/x-msdownload")
     with pytest.raises(DomainError, match="PDF atau foto"):
-        actions.evidence_add(actor=examiner, examination=exam, indicator_code="kelembagaan_legalitas", upload=exe)
+        actions.evidence_add(
+            actor=examiner, examination=exam, indicator_code="kelembagaan_legalitas", upload=exe
+        )
     big = SimpleUploadedFile("besar.pdf", b"%PDF" + b"0" * (5 * 1024 * 1024), content_type="application/pdf")
     with pytest.raises(DomainError, match="terlalu besar"):
-        actions.evidence_add(actor=examiner, examination=exam, indicator_code="kelembagaan_legalitas", upload=big)
+        actions.evidence_add(
+            actor=examiner, examination=exam, indicator_code="kelembagaan_legalitas", upload=big
+        )
     assert Evidence.objects.count() == 1
 
 
 def test_manual_score_range_and_kuk(books, examiner):
     exam = actions.examination_open(actor=examiner, cooperative=books.coop_a, year=2025, rubric=kkpkk())
     with pytest.raises(DomainError, match="antara 1 dan 4"):
-        actions.assessment_save(actor=examiner, examination=exam, indicator_code="ekuitas_aset", manual_score="5")
+        actions.assessment_save(
+            actor=examiner, examination=exam, indicator_code="ekuitas_aset", manual_score="5"
+        )
     with pytest.raises(DomainError, match="catatan alasan"):
-        actions.assessment_save(actor=examiner, examination=exam, indicator_code="ekuitas_aset", manual_score="2")
+        actions.assessment_save(
+            actor=examiner, examination=exam, indicator_code="ekuitas_aset", manual_score="2"
+        )
     with pytest.raises(DomainError, match="KUK"):
         actions.examination_update(actor=examiner, examination=exam, kuk_class=5)
     assert not Assessment.objects.exists()
@@ -205,14 +257,26 @@ def test_cooperative_sees_only_published(books, examiner, kepala):
 def test_answers_save_many_at_once_all_or_nothing(books, examiner):
     exam = actions.examination_open(actor=examiner, cooperative=books.coop_a, year=2025, rubric=kkpkk())
     actions.assessment_save(actor=examiner, examination=exam, indicator_code="manajemen", items={"m1": True})
-    n = actions.examination_answers_save(actor=examiner, examination=exam, answers={
-        "manajemen": {"items": {"m1": False, "m2": True}}, "kpmr": {"items": {"q1": True}, "note": "Wawancara"},
-        "ekuitas_aset": {"not_applicable": "Koperasi baru berdiri"}})
+    n = actions.examination_answers_save(
+        actor=examiner,
+        examination=exam,
+        answers={
+            "manajemen": {"items": {"m1": False, "m2": True}},
+            "kpmr": {"items": {"q1": True}, "note": "Wawancara"},
+            "ekuitas_aset": {"not_applicable": "Koperasi baru berdiri"},
+        },
+    )
     assert n == 3 and Assessment.objects.filter(examination=exam).count() == 3
-    assert Assessment.objects.get(examination=exam, indicator__code="manajemen").items == {"m1": False, "m2": True}
+    assert Assessment.objects.get(examination=exam, indicator__code="manajemen").items == {
+        "m1": False,
+        "m2": True,
+    }
     with pytest.raises(DomainError, match="Butir zz"):
-        actions.examination_answers_save(actor=examiner, examination=exam, answers={
-            "kpmr": {"items": {"q2": True}}, "manajemen": {"items": {"zz": True}}})
+        actions.examination_answers_save(
+            actor=examiner,
+            examination=exam,
+            answers={"kpmr": {"items": {"q2": True}}, "manajemen": {"items": {"zz": True}}},
+        )
     assert Assessment.objects.get(examination=exam, indicator__code="kpmr").items == {"q1": True}
 
 
@@ -226,12 +290,18 @@ def test_perdep_examination_with_weights_and_manual_nilai(books, examiner, kepal
     # 20 m members' participation / (20 m + 2 m non-members) = 90.9% → 100; kemandirian 15.2 / 7.3 > 100% → 100.
     assert by["rasio_partisipasi_bruto"].score == 100 and by["kemandirian_operasional_pelayanan"].score == 100
     assert by["rpm_pinjaman"].status == "not_computable"  # no arrears run in 2025
-    answers = {i.code: {"manual_score": "50"} for i in result.indicators() if i.status == "unscored" and not i.items}
+    answers = {
+        i.code: {"manual_score": "50"} for i in result.indicators() if i.status == "unscored" and not i.items
+    }
     answers.update({i.code: {"items": {"q1": True}} for i in result.indicators() if i.kind == "points"})
-    answers.update({"rpm_pinjaman": {"not_applicable": "Belum ada perhitungan kolektibilitas"},
-                    "cadangan_rpm": {"not_applicable": "Belum ada perhitungan kolektibilitas"},
-                    "modal_sendiri_pinjaman_berisiko": {"not_applicable": "Belum ada perhitungan kolektibilitas"},
-                    "pinjaman_berisiko_pinjaman": {"manual_score": "50", "note": "Dari daftar kolektibilitas manual"}})
+    answers.update(
+        {
+            "rpm_pinjaman": {"not_applicable": "Belum ada perhitungan kolektibilitas"},
+            "cadangan_rpm": {"not_applicable": "Belum ada perhitungan kolektibilitas"},
+            "modal_sendiri_pinjaman_berisiko": {"not_applicable": "Belum ada perhitungan kolektibilitas"},
+            "pinjaman_berisiko_pinjaman": {"manual_score": "50", "note": "Dari daftar kolektibilitas manual"},
+        }
+    )
     actions.examination_answers_save(actor=examiner, examination=exam, answers=answers)
     actions.examination_update(actor=examiner, examination=exam, kuk_class=1)
     exam = actions.examination_submit(actor=examiner, examination=exam)

@@ -34,7 +34,11 @@ def test_examiner_journey_at_360px(browser, live_server, books, examiner):  # no
         _no_overflow(page)
         assert "Rp 138.700.000,00" in page.inner_text("[data-testid=figures]")
         for n in range(1, 8):
-            page.check(f"[data-testid=yes-prinsip_koperasi-p{n}]" if n <= 6 else f"[data-testid=no-prinsip_koperasi-p{n}]")
+            page.check(
+                f"[data-testid=yes-prinsip_koperasi-p{n}]"
+                if n <= 6
+                else f"[data-testid=no-prinsip_koperasi-p{n}]"
+            )
         page.click("[data-testid=save-prinsip_koperasi]")
         page.wait_for_selector("text=6 dari 7 butir terpenuhi")
         assert page.inner_text("[data-testid=score-prinsip_koperasi]").strip() == "4,00"

@@ -32,7 +32,10 @@ def test_figures_equal_the_statements(books):
     assert f["shu_lalu"].value == t_prev["shu"] == D("5000000.00")
     # Loans: gross 80 m, cadangan 0.8 m (a contra asset), net 79.2 m.
     assert (f["piutang_pinjaman"].value, f["cadangan_risiko"].value, f["pinjaman_neto"].value) == (
-        D("80000000.00"), D("800000.00"), D("79200000.00"))
+        D("80000000.00"),
+        D("800000.00"),
+        D("79200000.00"),
+    )
     # HPP 6 m split by sales to members 8 m / non-members 2 m: beban pokok partisipasi 4.8 m.
     assert f["hpp"].value == D("6000000.00") and f["beban_pokok_partisipasi"].value == D("4800000.00")
     assert f["partisipasi_neto"].value == D("15200000.00")
@@ -55,9 +58,22 @@ def test_rpm_from_the_arrears_run_of_the_year(books):
     coop = books.coop_a
     f = selectors.book_figures(coop, 2025)
     assert f["rpm"].value is None and "tunggakan" in f["rpm"].note
-    ArrearsRun.objects.create(cooperative=coop, date=dt.date(2025, 12, 31), status=ArrearsRun.Status.DONE, summary={
-        "by_kol": {"lancar": "70000000.00", "kurang_lancar": "6000000.00", "diragukan": "2000000.00", "macet": "2000000.00"},
-        "rpm": "6500000.00", "required": "800000.00", "total": "80000000.00"})
+    ArrearsRun.objects.create(
+        cooperative=coop,
+        date=dt.date(2025, 12, 31),
+        status=ArrearsRun.Status.DONE,
+        summary={
+            "by_kol": {
+                "lancar": "70000000.00",
+                "kurang_lancar": "6000000.00",
+                "diragukan": "2000000.00",
+                "macet": "2000000.00",
+            },
+            "rpm": "6500000.00",
+            "required": "800000.00",
+            "total": "80000000.00",
+        },
+    )
     f = selectors.book_figures(coop, 2025)
     assert f["rpm"].value == D("6500000.00") and f["pinjaman_berisiko"].value == D("10000000.00")
 

@@ -21,15 +21,28 @@ pytestmark = pytest.mark.django_db
 
 
 def counts():
-    return (Rubric.objects.count(), Aspect.objects.count(), Indicator.objects.count(), ChecklistItem.objects.count())
+    return (
+        Rubric.objects.count(),
+        Aspect.objects.count(),
+        Indicator.objects.count(),
+        ChecklistItem.objects.count(),
+    )
 
 
 def test_migration_loaded_both_rubrics_with_flags():
     k = Rubric.objects.get(code="kkpkk", version=1)
     p = Rubric.objects.get(code="perdep-06-2016", version=1)
     assert [(a.code, a.weight) for a in k.aspects.all()] == [
-        ("tata_kelola", 30), ("profil_risiko", 15), ("kinerja_keuangan", 40), ("permodalan", 15)]
-    assert p.aspects.count() == 7 and k.cutoffs_unconfirmed and (k.cutoff_sehat, k.cutoff_cukup, k.cutoff_pengawasan) == (80, 66, 51)
+        ("tata_kelola", 30),
+        ("profil_risiko", 15),
+        ("kinerja_keuangan", 40),
+        ("permodalan", 15),
+    ]
+    assert (
+        p.aspects.count() == 7
+        and k.cutoffs_unconfirmed
+        and (k.cutoff_sehat, k.cutoff_cukup, k.cutoff_pengawasan) == (80, 66, 51)
+    )
     assert Indicator.objects.get(rubric=k, code="prinsip_koperasi").items.count() == 7
     assert Indicator.objects.get(rubric=k, code="manajemen").unconfirmed
     assert not Indicator.objects.get(rubric=k, code="ekuitas_aset").unconfirmed
@@ -79,12 +92,25 @@ def _workbook(ladder_rows):
     wb = Workbook()
     wb.remove(wb.active)
     sheets = {
-        "rubrik": [("kunci", "nilai"), ("kode", "mini"), ("versi", 1), ("nama", "Rubrik mini"), ("skema", "score4"),
-                   ("batas_sehat", 80), ("batas_cukup_sehat", 66), ("batas_dalam_pengawasan", 51)],
+        "rubrik": [
+            ("kunci", "nilai"),
+            ("kode", "mini"),
+            ("versi", 1),
+            ("nama", "Rubrik mini"),
+            ("skema", "score4"),
+            ("batas_sehat", 80),
+            ("batas_cukup_sehat", 66),
+            ("batas_dalam_pengawasan", 51),
+        ],
         "aspek": [("kode", "nama", "bobot"), ("modal", "Permodalan", 100)],
-        "indikator": [("aspek", "kode", "nama", "jenis", "bobot", "rumus"),
-                      ("modal", "eq", "Ekuitas / aset", "ratio", 1, "total_ekuitas / total_aset")],
-        "tangga": [("indikator", "lebih_dari", "mulai_dari", "kurang_dari", "sampai_dengan", "skor"), *ladder_rows],
+        "indikator": [
+            ("aspek", "kode", "nama", "jenis", "bobot", "rumus"),
+            ("modal", "eq", "Ekuitas / aset", "ratio", 1, "total_ekuitas / total_aset"),
+        ],
+        "tangga": [
+            ("indikator", "lebih_dari", "mulai_dari", "kurang_dari", "sampai_dengan", "skor"),
+            *ladder_rows,
+        ],
     }
     for name, rows in sheets.items():
         ws = wb.create_sheet(name)

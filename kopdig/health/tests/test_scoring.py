@@ -40,45 +40,103 @@ def mandiri(x):
     return {"partisipasi_neto": x, "beban_usaha": D(60), "beban_perkoperasian": D(40)}
 
 
-@pytest.mark.parametrize("percent,score", [
-    ("30.01", 4), ("30", 3), ("29.99", 3), ("20.01", 3), ("20", 2), ("19.99", 2), ("10.01", 2), ("10", 1), ("9.99", 1),
-])
+@pytest.mark.parametrize(
+    "percent,score",
+    [
+        ("30.01", 4),
+        ("30", 3),
+        ("29.99", 3),
+        ("20.01", 3),
+        ("20", 2),
+        ("19.99", 2),
+        ("10.01", 2),
+        ("10", 1),
+        ("9.99", 1),
+    ],
+)
 def test_ekuitas_aset_boundaries(percent, score):
     assert ratio_score(KKPKK, "ekuitas_aset", percent, eq_over) == score
 
 
-@pytest.mark.parametrize("percent,score", [
-    ("74.99", 4), ("75", 4), ("75.01", 3), ("85", 3), ("85.01", 2), ("95", 2), ("95.01", 1),
-])
+@pytest.mark.parametrize(
+    "percent,score",
+    [
+        ("74.99", 4),
+        ("75", 4),
+        ("75.01", 3),
+        ("85", 3),
+        ("85.01", 2),
+        ("95", 2),
+        ("95.01", 1),
+    ],
+)
 def test_pinjaman_aset_produktif_boundaries(percent, score):
     assert ratio_score(KKPKK, "pinjaman_aset_produktif", percent, loans) == score
 
 
-@pytest.mark.parametrize("percent,score", [
-    ("10.01", 4), ("10", 4), ("9.99", 3), ("7", 3), ("6.99", 2), ("4", 2), ("3.99", 1), ("-5", 1),
-])
+@pytest.mark.parametrize(
+    "percent,score",
+    [
+        ("10.01", 4),
+        ("10", 4),
+        ("9.99", 3),
+        ("7", 3),
+        ("6.99", 2),
+        ("4", 2),
+        ("3.99", 1),
+        ("-5", 1),
+    ],
+)
 def test_pertumbuhan_ekuitas_boundaries(percent, score):
     assert ratio_score(KKPKK, "pertumbuhan_ekuitas", percent, growth) == score
 
 
-@pytest.mark.parametrize("percent,score", [
-    ("120.01", 4), ("120", 4), ("119.99", 3), ("110", 3), ("109.99", 2), ("100", 2), ("99.99", 1),
-])
+@pytest.mark.parametrize(
+    "percent,score",
+    [
+        ("120.01", 4),
+        ("120", 4),
+        ("119.99", 3),
+        ("110", 3),
+        ("109.99", 2),
+        ("100", 2),
+        ("99.99", 1),
+    ],
+)
 def test_kemandirian_operasional_boundaries(percent, score):
     assert ratio_score(KKPKK, "kemandirian_operasional", percent, mandiri) == score
 
 
-@pytest.mark.parametrize("percent,nilai", [
-    ("24.99", 0), ("25", 50), ("49.99", 50), ("50", 75), ("74.99", 75), ("75", 100), ("100", 100),
-])
+@pytest.mark.parametrize(
+    "percent,nilai",
+    [
+        ("24.99", 0),
+        ("25", 50),
+        ("49.99", 50),
+        ("50", 75),
+        ("74.99", 75),
+        ("75", 100),
+        ("100", 100),
+    ],
+)
 def test_perdep_pinjaman_anggota_ladder(percent, nilai):
     figures = lambda x: {"pinjaman_anggota": x, "piutang_pinjaman": D(100)}  # noqa: E731
     assert ratio_score(PERDEP, "pinjaman_anggota_total", percent, figures) == nilai
 
 
-@pytest.mark.parametrize("percent,nilai", [
-    ("45", 0), ("45.5", 0), ("44.5", 0), ("44", 2), ("43.9", 2), ("40", 10), ("0", 90), ("46", 0),
-])
+@pytest.mark.parametrize(
+    "percent,nilai",
+    [
+        ("45", 0),
+        ("45.5", 0),
+        ("44.5", 0),
+        ("44", 2),
+        ("43.9", 2),
+        ("40", 10),
+        ("0", 90),
+        ("46", 0),
+    ],
+)
 def test_perdep_rpm_ladder_two_per_whole_percent_below_45(percent, nilai):
     figures = lambda x: {"rpm": x, "piutang_pinjaman": D(100)}  # noqa: E731
     assert ratio_score(PERDEP, "rpm_pinjaman", percent, figures) == nilai
@@ -90,7 +148,9 @@ def test_perdep_cadangan_rpm_one_per_percent_capped(percent, nilai):
     assert ratio_score(PERDEP, "cadangan_rpm", percent, figures) == nilai
 
 
-@pytest.mark.parametrize("percent,nilai", [("2.99", 25), ("3", 50), ("3.99", 50), ("4", 75), ("4.99", 75), ("5", 100)])
+@pytest.mark.parametrize(
+    "percent,nilai", [("2.99", 25), ("3", 50), ("3.99", 50), ("4", 75), ("4.99", 75), ("5", 100)]
+)
 def test_perdep_rentabilitas_modal_sendiri(percent, nilai):
     figures = lambda x: {"shu": x, "total_ekuitas": D(100)}  # noqa: E731
     assert ratio_score(PERDEP, "rentabilitas_modal_sendiri", percent, figures) == nilai
@@ -117,19 +177,28 @@ def test_checklist_share_bounds_of_four_items(yes, score):
 
 
 def test_checklist_with_an_unanswered_item_is_unscored():
-    res = scoring.score_indicator(ind(KKPKK, "risiko_inheren"), {}, {}, {"items": {"r1": True, "r2": True}}, D(4))
+    res = scoring.score_indicator(
+        ind(KKPKK, "risiko_inheren"), {}, {}, {"items": {"r1": True, "r2": True}}, D(4)
+    )
     assert res.status == scoring.UNSCORED and res.score is None
 
 
 def test_points_nilai_from_the_ya_items():
-    rubric_ind = {"code": "m", "name": "M", "kind": "points", "weight": "3",
-                  "items": [{"code": "a", "points": "1"}, {"code": "b", "points": "3"}]}
+    rubric_ind = {
+        "code": "m",
+        "name": "M",
+        "kind": "points",
+        "weight": "3",
+        "items": [{"code": "a", "points": "1"}, {"code": "b", "points": "3"}],
+    }
     res = scoring.score_indicator(rubric_ind, {}, {}, {"items": {"a": False, "b": True}}, D(100))
     assert res.score == D("75.00") and res.contribution == D("2.25")
 
 
 def test_zero_denominator_is_not_computable_never_zero():
-    res = scoring.score_indicator(ind(KKPKK, "ekuitas_aset"), {"total_ekuitas": D(5), "total_aset": D(0)}, {}, {}, D(4))
+    res = scoring.score_indicator(
+        ind(KKPKK, "ekuitas_aset"), {"total_ekuitas": D(5), "total_aset": D(0)}, {}, {}, D(4)
+    )
     assert res.status == scoring.NOT_COMPUTABLE and res.score is None
     assert "Total aset" in res.reason and "nol" in res.reason
 
@@ -140,9 +209,13 @@ def test_missing_figure_is_not_computable():
 
 
 def test_not_applicable_by_rule_and_by_examiner():
-    res = scoring.score_indicator(ind(KKPKK, "pinjaman_aset_produktif"), loans(D(50)), {"lends": False}, {}, D(4))
+    res = scoring.score_indicator(
+        ind(KKPKK, "pinjaman_aset_produktif"), loans(D(50)), {"lends": False}, {}, D(4)
+    )
     assert res.status == scoring.NOT_APPLICABLE and "tidak memberikan pinjaman" in res.reason
-    res = scoring.score_indicator(ind(KKPKK, "ekuitas_aset"), eq_over(D(50)), {}, {"not_applicable": "Koperasi baru"}, D(4))
+    res = scoring.score_indicator(
+        ind(KKPKK, "ekuitas_aset"), eq_over(D(50)), {}, {"not_applicable": "Koperasi baru"}, D(4)
+    )
     assert res.status == scoring.NOT_APPLICABLE and res.reason == "Koperasi baru"
 
 
@@ -169,28 +242,59 @@ def test_worked_example_kkpkk():
     answers["prinsip_koperasi"]["items"].update({"p6": False, "p7": False})
     answers["manajemen"]["items"].update({"m4": False, "m5": False})
     answers["kpmr"]["items"].update({"q3": False, "q4": False})
-    figures = {"total_ekuitas": D(25), "total_aset": D(100), "total_ekuitas_lalu": D("23.1481481481"),
-               "partisipasi_neto": D(115), "beban_usaha": D(80), "beban_perkoperasian": D(20)}
+    figures = {
+        "total_ekuitas": D(25),
+        "total_aset": D(100),
+        "total_ekuitas_lalu": D("23.1481481481"),
+        "partisipasi_neto": D(115),
+        "beban_usaha": D(80),
+        "beban_perkoperasian": D(20),
+    }
     figures["total_ekuitas_lalu"] = D(25) / D("1.08")
     result = scoring.evaluate(KKPKK, figures, {"lends": False}, answers)
     scores = {a.code: a.score for a in result.aspects}
-    assert scores == {"tata_kelola": D("91.67"), "profil_risiko": D("75.00"), "kinerja_keuangan": D("75.00"),
-                      "permodalan": D("75.00")}
+    assert scores == {
+        "tata_kelola": D("91.67"),
+        "profil_risiko": D("75.00"),
+        "kinerja_keuangan": D("75.00"),
+        "permodalan": D("75.00"),
+    }
     assert result.total == D("80.00") and result.predicate == scoring.SEHAT and result.complete
     assert [a.weighted for a in result.aspects] == [D("27.50"), D("11.25"), D("30.00"), D("11.25")]
     info = [i for i in result.indicators() if i.status == scoring.INFO]
-    assert {i.code for i in info} == {"aset_produktif_aset", "aset_likuid_aset", "shu_pendapatan",
-                                      "pertumbuhan_hasil_usaha", "rentabilitas", "kecukupan_modal"}
+    assert {i.code for i in info} == {
+        "aset_produktif_aset",
+        "aset_likuid_aset",
+        "shu_pendapatan",
+        "pertumbuhan_hasil_usaha",
+        "rentabilitas",
+        "kecukupan_modal",
+    }
 
 
 def test_worked_example_perdep_weights():
     """Perdep: score = nilai × weight / 100; with every indicator scored the total is Σ of them."""
-    rubric = {"scheme": "nilai", "cutoffs": PERDEP["cutoffs"], "aspects": [
-        {"code": "a", "name": "A", "weight": "60", "indicators": [
-            {"code": "x", "name": "X", "kind": "manual", "weight": "40"},
-            {"code": "y", "name": "Y", "kind": "manual", "weight": "20"}]},
-        {"code": "b", "name": "B", "weight": "40", "indicators": [
-            {"code": "z", "name": "Z", "kind": "manual", "weight": "40"}]}]}
+    rubric = {
+        "scheme": "nilai",
+        "cutoffs": PERDEP["cutoffs"],
+        "aspects": [
+            {
+                "code": "a",
+                "name": "A",
+                "weight": "60",
+                "indicators": [
+                    {"code": "x", "name": "X", "kind": "manual", "weight": "40"},
+                    {"code": "y", "name": "Y", "kind": "manual", "weight": "20"},
+                ],
+            },
+            {
+                "code": "b",
+                "name": "B",
+                "weight": "40",
+                "indicators": [{"code": "z", "name": "Z", "kind": "manual", "weight": "40"}],
+            },
+        ],
+    }
     answers = {"x": {"manual_score": "100"}, "y": {"manual_score": "50"}, "z": {"manual_score": "25"}}
     result = scoring.evaluate(rubric, {}, {}, answers)
     # 100×40% + 50×20% + 25×40% = 40 + 10 + 10 = 60
@@ -199,10 +303,17 @@ def test_worked_example_perdep_weights():
     assert [i.contribution for i in result.indicators()] == [D(40), D(10), D(10)]
 
 
-@pytest.mark.parametrize("total,predicate", [
-    ("80", "sehat"), ("79.99", "cukup_sehat"), ("66", "cukup_sehat"), ("65.99", "dalam_pengawasan"),
-    ("51", "dalam_pengawasan"), ("50.99", "dalam_pengawasan_khusus"),
-])
+@pytest.mark.parametrize(
+    "total,predicate",
+    [
+        ("80", "sehat"),
+        ("79.99", "cukup_sehat"),
+        ("66", "cukup_sehat"),
+        ("65.99", "dalam_pengawasan"),
+        ("51", "dalam_pengawasan"),
+        ("50.99", "dalam_pengawasan_khusus"),
+    ],
+)
 def test_predicate_cutoffs(total, predicate):
     assert scoring.predicate_for(D(total), KKPKK["cutoffs"]) == predicate
 
@@ -217,7 +328,9 @@ def test_shipped_rubrics_are_valid_and_flag_the_unconfirmed():
     assert [a["weight"] for a in KKPKK["aspects"]] == ["30", "15", "40", "15"]
     assert [a["weight"] for a in PERDEP["aspects"]] == ["15", "25", "15", "10", "15", "10", "10"]
     assert KKPKK["cutoffs_unconfirmed"] and PERDEP["cutoffs_unconfirmed"]
-    assert ind(PERDEP, "modal_sendiri_aset")["unconfirmed"] and "ladder" not in ind(PERDEP, "modal_sendiri_aset")
+    assert ind(PERDEP, "modal_sendiri_aset")["unconfirmed"] and "ladder" not in ind(
+        PERDEP, "modal_sendiri_aset"
+    )
     assert not ind(KKPKK, "ekuitas_aset").get("unconfirmed")
 
 
@@ -237,8 +350,12 @@ def test_validation_weights_not_100():
 
 
 def test_validation_overlap_and_gap():
-    overlap = [{"gt": "30", "score": 4}, {"ge": "20", "le": "30", "score": 3}, {"gt": "10", "le": "20", "score": 2},
-               {"le": "10", "score": 1}]
+    overlap = [
+        {"gt": "30", "score": 4},
+        {"ge": "20", "le": "30", "score": 3},
+        {"gt": "10", "le": "20", "score": 2},
+        {"le": "10", "score": 1},
+    ]
     assert any("tumpang tindih" in p for p in _bad(aspects__3__indicators__0__ladder=overlap))
     both_in = [{"ge": "30", "score": 4}, {"le": "30", "score": 1}]
     assert any("tumpang tindih" in p for p in _bad(aspects__3__indicators__0__ladder=both_in))
@@ -267,5 +384,7 @@ def test_formula_refuses_anything_but_arithmetic():
 def test_reason_names_the_band_in_indonesian_notation():
     res = scoring.score_indicator(ind(KKPKK, "ekuitas_aset"), eq_over(D("25.5")), {}, {}, D(4))
     assert res.reason == "> 20% dan ≤ 30% → skor 3"
-    res = scoring.score_indicator(ind(PERDEP, "rpm_pinjaman"), {"rpm": D(40), "piutang_pinjaman": D(100)}, {}, {}, D(100))
+    res = scoring.score_indicator(
+        ind(PERDEP, "rpm_pinjaman"), {"rpm": D(40), "piutang_pinjaman": D(100)}, {}, {}, D(100)
+    )
     assert res.reason == "-2 per 1% dari 45% → skor 10"

@@ -26,39 +26,63 @@ def exam_url(exam, tail=""):
 
 def test_examiner_opens_and_answers_with_live_scores(books, examiner):
     c = login(examiner)
-    resp = c.post(f"/dinas/kesehatan/koperasi/{books.coop_a.slug}/", {"year": 2025, "rubric": selectors.rubric_get("kkpkk").pk})
+    resp = c.post(
+        f"/dinas/kesehatan/koperasi/{books.coop_a.slug}/",
+        {"year": 2025, "rubric": selectors.rubric_get("kkpkk").pk},
+    )
     exam = Examination.objects.get()
     assert resp["Location"] == exam_url(exam)
     page = c.get(exam_url(exam)).content.decode()
     assert "Pemeriksaan 2025" in page and "Piutang Pinjaman Anggota" in page and "posisi-keuangan" in page
     data = {f"item-p{n}": "1" if n <= 5 else "0" for n in range(1, 8)}
-    resp = c.post(exam_url(exam, "jawab/prinsip_koperasi/"), {**data, "note": "Dilihat dari AD/ART"}, HTTP_HX_REQUEST="true")
+    resp = c.post(
+        exam_url(exam, "jawab/prinsip_koperasi/"),
+        {**data, "note": "Dilihat dari AD/ART"},
+        HTTP_HX_REQUEST="true",
+    )
     html = resp.content.decode()
     assert resp.status_code == 200 and 'hx-swap-oob="true"' in html and "5 dari 7 butir terpenuhi" in html
     assert Assessment.objects.get().items == {f"p{n}": n <= 5 for n in range(1, 8)}
 
 
 def test_refused_answer_shows_the_message_and_writes_nothing(books, examiner, examiner2):
-    exam = actions.examination_open(actor=examiner, cooperative=books.coop_a, year=2025, rubric=selectors.rubric_get("kkpkk"))
-    resp = login(examiner2).post(exam_url(exam, "jawab/prinsip_koperasi/"), {"item-p1": "1"}, HTTP_HX_REQUEST="true")
+    exam = actions.examination_open(
+        actor=examiner, cooperative=books.coop_a, year=2025, rubric=selectors.rubric_get("kkpkk")
+    )
+    resp = login(examiner2).post(
+        exam_url(exam, "jawab/prinsip_koperasi/"), {"item-p1": "1"}, HTTP_HX_REQUEST="true"
+    )
     assert "pemeriksa yang membuka" in resp.content.decode() and not Assessment.objects.exists()
 
 
 def test_report_pdf_shows_figures_scores_and_recommendations(books, examiner, kepala):
     exam = ready(books, examiner)
-    actions.followup_add(actor=examiner, examination=exam, recommendation="Susun SOP likuiditas", deadline=dt.date(2026, 3, 31))
-    exam = actions.examination_approve(actor=kepala, examination=actions.examination_submit(actor=examiner, examination=exam))
+    actions.followup_add(
+        actor=examiner, examination=exam, recommendation="Susun SOP likuiditas", deadline=dt.date(2026, 3, 31)
+    )
+    exam = actions.examination_approve(
+        actor=kepala, examination=actions.examination_submit(actor=examiner, examination=exam)
+    )
     resp = login(examiner).get(exam_url(exam, "laporan.pdf"))
     assert resp["Content-Type"] == "application/pdf"
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(resp.content)).pages)
-    for needle in ("KSU Sejahtera Bersama", "Rp 138.700.000,00", "Ekuitas / total aset", "Prinsip Koperasi",
-                   "Susun SOP likuiditas", exam.get_predicate_display(), "Kepala Bidang"):
+    for needle in (
+        "KSU Sejahtera Bersama",
+        "Rp 138.700.000,00",
+        "Ekuitas / total aset",
+        "Prinsip Koperasi",
+        "Susun SOP likuiditas",
+        exam.get_predicate_display(),
+        "Kepala Bidang",
+    ):
         assert needle in text, needle
 
 
 def test_dinas_index_lists_tiles_chart_and_excel_with_kuk(books, examiner, kepala):
     exam = ready(books, examiner)
-    actions.examination_approve(actor=kepala, examination=actions.examination_submit(actor=examiner, examination=exam))
+    actions.examination_approve(
+        actor=kepala, examination=actions.examination_submit(actor=examiner, examination=exam)
+    )
     c = login(books.dinas)
     page = c.get("/dinas/kesehatan/?year=2025")
     html = page.content.decode()
@@ -72,7 +96,9 @@ def test_dinas_index_lists_tiles_chart_and_excel_with_kuk(books, examiner, kepal
 
 
 def test_other_kabupaten_and_coop_roles_see_nothing(books, examiner, examiner_other):
-    exam = actions.examination_open(actor=examiner, cooperative=books.coop_a, year=2025, rubric=selectors.rubric_get("kkpkk"))
+    exam = actions.examination_open(
+        actor=examiner, cooperative=books.coop_a, year=2025, rubric=selectors.rubric_get("kkpkk")
+    )
     assert login(examiner_other).get(exam_url(exam)).status_code == 404
     assert login(books.pengurus_a).get(exam_url(exam)).status_code == 403
     assert login(books.pengurus_a).get("/dinas/kesehatan/").status_code == 403
@@ -80,17 +106,27 @@ def test_other_kabupaten_and_coop_roles_see_nothing(books, examiner, examiner_ot
 
 def test_cooperative_answers_follow_up(books, examiner, kepala):
     exam = ready(books, examiner)
-    fu = actions.followup_add(actor=examiner, examination=exam, recommendation="Perbarui daftar anggota",
-                              deadline=dt.date(2020, 1, 1))
+    fu = actions.followup_add(
+        actor=examiner,
+        examination=exam,
+        recommendation="Perbarui daftar anggota",
+        deadline=dt.date(2020, 1, 1),
+    )
     exam = actions.examination_submit(actor=examiner, examination=exam)
-    actions.examination_publish(actor=kepala, examination=actions.examination_approve(actor=kepala, examination=exam))
+    actions.examination_publish(
+        actor=kepala, examination=actions.examination_approve(actor=kepala, examination=exam)
+    )
     c = login(books.pengurus_a)
     page = c.get(f"/k/{books.coop_a.slug}/kesehatan/").content.decode()
     assert "Perbarui daftar anggota" in page and "terlambat" in page
     home = c.get(f"/k/{books.coop_a.slug}/").content.decode()
     assert 'data-testid="health-widget"' in home and "1 terlambat" in home
-    assert login(books.pengawas_a).post(f"/k/{books.coop_a.slug}/kesehatan/tindak-lanjut/{fu.code}/",
-                                        {"response": "x"}).status_code == 403
+    assert (
+        login(books.pengawas_a)
+        .post(f"/k/{books.coop_a.slug}/kesehatan/tindak-lanjut/{fu.code}/", {"response": "x"})
+        .status_code
+        == 403
+    )
     c.post(f"/k/{books.coop_a.slug}/kesehatan/tindak-lanjut/{fu.code}/", {"response": "Sudah diperbarui"})
     fu.refresh_from_db()
     assert fu.status == FollowUp.Status.ANSWERED and fu.response == "Sudah diperbarui"
@@ -100,8 +136,10 @@ def test_cooperative_answers_follow_up(books, examiner, kepala):
 def test_self_assessment_is_a_dry_run(books):
     c = login(books.pengurus_a)
     before = (Examination.objects.count(), Assessment.objects.count())
-    resp = c.post(f"/k/{books.coop_a.slug}/kesehatan/penilaian-mandiri/",
-                  {"year": 2025, "rubric": selectors.rubric_get("kkpkk").pk, "item-p1": "1"})
+    resp = c.post(
+        f"/k/{books.coop_a.slug}/kesehatan/penilaian-mandiri/",
+        {"year": 2025, "rubric": selectors.rubric_get("kkpkk").pk, "item-p1": "1"},
+    )
     html = resp.content.decode()
     assert resp.status_code == 200 and "Ekuitas / total aset" in html and "belum semua dijawab" in html
     assert (Examination.objects.count(), Assessment.objects.count()) == before
@@ -110,13 +148,22 @@ def test_self_assessment_is_a_dry_run(books):
 
 def test_api_reads(books, examiner, kepala, api_client):
     exam = ready(books, examiner)
-    exam = actions.examination_approve(actor=kepala, examination=actions.examination_submit(actor=examiner, examination=exam))
+    exam = actions.examination_approve(
+        actor=kepala, examination=actions.examination_submit(actor=examiner, examination=exam)
+    )
     data = api_client.as_user(books.dinas).get("/api/v1/health/rubrics").json()
     assert data["count"] == 2 and {r["code"] for r in data["items"]} == {"kkpkk", "perdep-06-2016"}
     res = api_client.get("/api/v1/dinas/health/results/2025").json()
-    assert res["count"] == 1 and res["items"][0]["kuk_class"] == 2 and res["items"][0]["total"] == str(exam.total)
+    assert (
+        res["count"] == 1
+        and res["items"][0]["kuk_class"] == 2
+        and res["items"][0]["total"] == str(exam.total)
+    )
     coop = api_client.as_user(books.pengurus_a)
-    assert coop.get(f"/api/v1/coops/{books.coop_a.slug}/health/examinations").json() == {"items": [], "count": 0}
+    assert coop.get(f"/api/v1/coops/{books.coop_a.slug}/health/examinations").json() == {
+        "items": [],
+        "count": 0,
+    }
     assert coop.get(f"/api/v1/coops/{books.coop_a.slug}/health/examinations/{exam.code}").status_code == 404
     actions.examination_publish(actor=kepala, examination=exam)
     assert coop.get(f"/api/v1/coops/{books.coop_a.slug}/health/examinations").json()["count"] == 1
@@ -126,10 +173,24 @@ def test_api_reads(books, examiner, kepala, api_client):
 def _approved(world, examiner, n):
     rubric = selectors.rubric_get("kkpkk")
     for i in range(n):
-        c = Cooperative.objects.create(slug=f"qc-{n}-{i}", name=f"Koperasi QC {i}", jenis="konsumen",
-                                       kabupaten=world.kab, kecamatan=world.coop_a.kecamatan)
-        Examination.objects.create(cooperative=c, year=2025, rubric=rubric, figures_source="reported", examiner=examiner,
-                                   status="approved", total="70.00", predicate="cukup_sehat", kuk_class=1 + i % 4)
+        c = Cooperative.objects.create(
+            slug=f"qc-{n}-{i}",
+            name=f"Koperasi QC {i}",
+            jenis="konsumen",
+            kabupaten=world.kab,
+            kecamatan=world.coop_a.kecamatan,
+        )
+        Examination.objects.create(
+            cooperative=c,
+            year=2025,
+            rubric=rubric,
+            figures_source="reported",
+            examiner=examiner,
+            status="approved",
+            total="70.00",
+            predicate="cukup_sehat",
+            kuk_class=1 + i % 4,
+        )
 
 
 def test_dinas_index_query_count_does_not_grow(world, examiner, django_assert_max_num_queries):

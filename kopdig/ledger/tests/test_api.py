@@ -5,8 +5,11 @@ from kopdig.ledger.models import JournalDraft, JournalEntry, LedgerSettings
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/coops/ksu-sejahtera"
-BODY = {"date": "2025-02-03", "memo": "Beli ATK", "lines": [
-    {"account": "5206", "debit": "125000.50"}, {"account": "1101", "credit": "125000.50"}]}
+BODY = {
+    "date": "2025-02-03",
+    "memo": "Beli ATK",
+    "lines": [{"account": "5206", "debit": "125000.50"}, {"account": "1101", "credit": "125000.50"}],
+}
 
 
 def test_accounts_for_readers_and_dinas(world, api_client):
@@ -35,7 +38,9 @@ def test_post_with_idempotency_key(world, api_client):
     data = resp.json()
     assert data["total"] == "125000.50"
     assert [(ln["account"], ln["debit"], ln["credit"]) for ln in data["lines"]] == [
-        ("5206", "125000.50", "0.00"), ("1101", "0.00", "125000.50")]
+        ("5206", "125000.50", "0.00"),
+        ("1101", "0.00", "125000.50"),
+    ]
     again = c.post(f"{BASE}/journal", BODY, headers={"Idempotency-Key": "k-1"})
     assert again.status_code == 201 and again.json()["number"] == data["number"]
     assert JournalEntry.objects.filter(cooperative=world.coop_a).count() == 1
@@ -68,10 +73,16 @@ def test_above_threshold_becomes_a_draft(world, api_client):
 def test_reverse(world, api_client):
     c = api_client.as_user(world.pengurus_a)
     number = c.post(f"{BASE}/journal", BODY).json()["number"]
-    resp = c.post(f"{BASE}/journal/{number}/reverse", {"date": "2025-02-04"}, headers={"Idempotency-Key": "r"})
+    resp = c.post(
+        f"{BASE}/journal/{number}/reverse", {"date": "2025-02-04"}, headers={"Idempotency-Key": "r"}
+    )
     assert resp.status_code == 201 and resp.json()["reversal_of"] == number
-    assert c.post(f"{BASE}/journal/{number}/reverse", {"date": "2025-02-04"}, headers={"Idempotency-Key": "r"}
-                  ).json()["number"] == resp.json()["number"]
+    assert (
+        c.post(
+            f"{BASE}/journal/{number}/reverse", {"date": "2025-02-04"}, headers={"Idempotency-Key": "r"}
+        ).json()["number"]
+        == resp.json()["number"]
+    )
     assert c.post(f"{BASE}/journal/{number}/reverse", {}).status_code == 422  # already reversed
     assert c.post(f"{BASE}/journal/2099-999999/reverse", {}).status_code == 404
     kasir = api_client.as_user(world.kasir_a)
@@ -85,9 +96,19 @@ def test_reports(scenario, api_client):
     bs = c.get(f"{BASE}/reports/balance-sheet", {"date": "2025-01-31"}).json()
     assert bs["assets"]["total"] == "95136000.00" and bs["total_liabilities_equity"] == "95136000.00"
     kas = next(r for r in bs["assets"]["rows"] if r["code"] == "1101")
-    assert kas == {"code": "1101", "name": "Kas", "kind": "account", "amount": "6100000.00", "previous": "0.00"}
+    assert kas == {
+        "code": "1101",
+        "name": "Kas",
+        "kind": "account",
+        "amount": "6100000.00",
+        "previous": "0.00",
+    }
     pl = c.get(f"{BASE}/reports/income-statement", {"start": "2025-01-01", "end": "2025-01-31"}).json()
-    assert (pl["revenue_anggota"], pl["revenue_non_anggota"], pl["shu"]) == ("2350000.00", "545000.00", "1136000.00")
+    assert (pl["revenue_anggota"], pl["revenue_non_anggota"], pl["shu"]) == (
+        "2350000.00",
+        "545000.00",
+        "1136000.00",
+    )
     assert api_client.as_user(scenario.anggota_a).get(f"{BASE}/reports/balance-sheet").status_code == 403
 
 

@@ -26,7 +26,8 @@ def _raw_entry(coop, date="2025-01-05", number="X-1"):
         cur.execute(
             "INSERT INTO ledger_journalentry (cooperative_id, number, date, memo, source_type, source_ref,"
             " total, posted_at) VALUES (%s, %s, %s, 'raw', 'manual', '', 100, now()) RETURNING id",
-            [coop.pk, number, date])
+            [coop.pk, number, date],
+        )
         return cur.fetchone()[0]
 
 
@@ -35,7 +36,17 @@ def _raw_lines(coop_id, entry_id, debit_account, credit_account, date="2025-01-0
         cur.execute(
             "INSERT INTO ledger_journalline (cooperative_id, entry_id, account_id, date, debit, credit, memo)"
             " VALUES (%s, %s, %s, %s, 100, 0, ''), (%s, %s, %s, %s, 0, 100, '')",
-            [coop_id, entry_id, debit_account.pk, date, coop_id, entry_id, credit_account.pk, credit_date or date])
+            [
+                coop_id,
+                entry_id,
+                debit_account.pk,
+                date,
+                coop_id,
+                entry_id,
+                credit_account.pk,
+                credit_date or date,
+            ],
+        )
 
 
 def _account(coop, key):
@@ -59,7 +70,9 @@ def test_a_line_dated_differently_from_its_entry_is_refused(world, pg):
     a = world.coop_a
     with pytest.raises(IntegrityError, match="differs from its entry"), transaction.atomic():
         entry_id = _raw_entry(a, date="2025-01-05")
-        _raw_lines(a.pk, entry_id, _account(a, "kas"), _account(a, "pendapatan_lain"), credit_date="2025-01-06")
+        _raw_lines(
+            a.pk, entry_id, _account(a, "kas"), _account(a, "pendapatan_lain"), credit_date="2025-01-06"
+        )
     assert not JournalEntry.objects.filter(number="X-1").exists()
 
 
@@ -67,7 +80,10 @@ def test_a_line_dated_differently_from_its_entry_is_refused(world, pg):
 def test_lines_and_entries_inside_a_closed_period_are_refused(world, pg):
     a = world.coop_a
     period_close_month(actor=world.pengurus_a, cooperative=a, year=2025, month=1)
-    with pytest.raises(IntegrityError, match="entry X-1 dated 2025-01-05 is inside the period"), transaction.atomic():
+    with (
+        pytest.raises(IntegrityError, match="entry X-1 dated 2025-01-05 is inside the period"),
+        transaction.atomic(),
+    ):
         _raw_entry(a, date="2025-01-05")
     with pytest.raises(IntegrityError, match="dated 2025-01-31 is inside the period"), transaction.atomic():
         entry_id = _raw_entry(a, date="2025-02-01")
@@ -88,9 +104,16 @@ def test_a_close_racing_24_postings_lets_none_into_the_closed_month(world, pg):
         try:
             barrier.wait()
             for k in range(40):
-                journal_entry_post(actor=world.kasir_a, cooperative=coop, date=dt.date(2025, 2, 1 + (i + k) % 28),
-                                   memo=f"Setoran {i}-{k}", lines=[Line("kas", debit=Decimal("1000")),
-                                                                   Line("pendapatan_lain", credit=Decimal("1000"))])
+                journal_entry_post(
+                    actor=world.kasir_a,
+                    cooperative=coop,
+                    date=dt.date(2025, 2, 1 + (i + k) % 28),
+                    memo=f"Setoran {i}-{k}",
+                    lines=[
+                        Line("kas", debit=Decimal("1000")),
+                        Line("pendapatan_lain", credit=Decimal("1000")),
+                    ],
+                )
         except PeriodClosed:
             refused.append(i)
         except Exception as exc:  # noqa: BLE001 - reported below
@@ -108,7 +131,9 @@ def test_a_close_racing_24_postings_lets_none_into_the_closed_month(world, pg):
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=teller, args=(i,)) for i in range(24)] + [threading.Thread(target=close)]
+    threads = [threading.Thread(target=teller, args=(i,)) for i in range(24)] + [
+        threading.Thread(target=close)
+    ]
     for t in threads:
         t.start()
     for t in threads:

@@ -18,10 +18,12 @@ from .conftest import P, post
 
 
 def _counts(coop):
-    return (JournalEntry.objects.filter(cooperative=coop).count(),
-            JournalLine.objects.filter(cooperative=coop).count(),
-            AccountMonthBalance.objects.filter(cooperative=coop).count(),
-            AuditLog.objects.filter(cooperative=coop).count())
+    return (
+        JournalEntry.objects.filter(cooperative=coop).count(),
+        JournalLine.objects.filter(cooperative=coop).count(),
+        AccountMonthBalance.objects.filter(cooperative=coop).count(),
+        AuditLog.objects.filter(cooperative=coop).count(),
+    )
 
 
 @pytest.mark.django_db
@@ -70,8 +72,13 @@ def test_period_helpers_need_the_callers_transaction(world):
 def test_non_staff_cannot_post(world, who):
     before = _counts(world.coop_a)
     with pytest.raises(NotAllowed):
-        journal_entry_post(actor=getattr(world, who), cooperative=world.coop_a, date=dt.date(2025, 1, 2), memo="x",
-                           lines=P(("kas", "1", 0), ("pendapatan_lain", 0, "1")))
+        journal_entry_post(
+            actor=getattr(world, who),
+            cooperative=world.coop_a,
+            date=dt.date(2025, 1, 2),
+            memo="x",
+            lines=P(("kas", "1", 0), ("pendapatan_lain", 0, "1")),
+        )
     assert _counts(world.coop_a) == before
 
 
@@ -86,7 +93,9 @@ def test_lines_are_immutable_in_the_database(world):
 @pytest.mark.django_db(transaction=True)
 def test_database_refuses_an_unbalanced_commit(world):
     if connection.vendor != "postgresql":
-        pytest.skip("the deferred balance trigger exists on PostgreSQL only (SQLite has no deferred triggers)")
+        pytest.skip(
+            "the deferred balance trigger exists on PostgreSQL only (SQLite has no deferred triggers)"
+        )
     coop = world.coop_a
     kas = coop.accounts.get(system_key="kas")
     with pytest.raises(IntegrityError, match="unbalanced"):
@@ -95,11 +104,15 @@ def test_database_refuses_an_unbalanced_commit(world):
                 cur.execute(
                     "INSERT INTO ledger_journalentry (cooperative_id, number, date, memo, source_type, source_ref,"
                     " total, posted_at) VALUES (%s, 'X-1', '2025-01-05', 'raw', 'manual', '', 100, now())"
-                    " RETURNING id", [coop.pk])
+                    " RETURNING id",
+                    [coop.pk],
+                )
                 entry_id = cur.fetchone()[0]
                 cur.execute(
                     "INSERT INTO ledger_journalline (cooperative_id, entry_id, account_id, date, debit, credit, memo)"
-                    " VALUES (%s, %s, %s, '2025-01-05', 100, 0, '')", [coop.pk, entry_id, kas.pk])
+                    " VALUES (%s, %s, %s, '2025-01-05', 100, 0, '')",
+                    [coop.pk, entry_id, kas.pk],
+                )
     assert not JournalEntry.objects.filter(number="X-1").exists()
     # A balanced entry commits.
     entry = post(world, dt.date(2025, 1, 6), "Seimbang", ("kas", "100", 0), ("pendapatan_lain", 0, "100"))
@@ -108,10 +121,23 @@ def test_database_refuses_an_unbalanced_commit(world):
     assert verify(coop) == []
 
 
-amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("999999999.99"), places=2,
-                      allow_nan=False, allow_infinity=False)
-KEYS = ["kas", "bank", "piutang_pinjaman", "simpanan_sukarela", "simpanan_wajib", "pendapatan_lain", "beban_gaji",
-        "akumulasi_penyusutan"]
+amounts = st.decimals(
+    min_value=Decimal("0.01"),
+    max_value=Decimal("999999999.99"),
+    places=2,
+    allow_nan=False,
+    allow_infinity=False,
+)
+KEYS = [
+    "kas",
+    "bank",
+    "piutang_pinjaman",
+    "simpanan_sukarela",
+    "simpanan_wajib",
+    "pendapatan_lain",
+    "beban_gaji",
+    "akumulasi_penyusutan",
+]
 entry_st = st.tuples(
     st.dates(min_value=dt.date(2024, 11, 1), max_value=dt.date(2025, 3, 31)),
     st.lists(st.tuples(st.sampled_from(KEYS), amounts), min_size=1, max_size=4),
@@ -147,10 +173,12 @@ def test_statement_query_count_does_not_grow(world):
 
     def measure():
         counts = []
-        for fn in (lambda: statements.trial_balance(world.coop_a, dt.date(2025, 6, 15)),
-                   lambda: statements.balance_sheet(world.coop_a, dt.date(2025, 6, 15)),
-                   lambda: statements.income_statement(world.coop_a, dt.date(2025, 1, 1), dt.date(2025, 6, 15)),
-                   lambda: statements.statement_totals(world.coop_a, dt.date(2025, 6, 15))):
+        for fn in (
+            lambda: statements.trial_balance(world.coop_a, dt.date(2025, 6, 15)),
+            lambda: statements.balance_sheet(world.coop_a, dt.date(2025, 6, 15)),
+            lambda: statements.income_statement(world.coop_a, dt.date(2025, 1, 1), dt.date(2025, 6, 15)),
+            lambda: statements.statement_totals(world.coop_a, dt.date(2025, 6, 15)),
+        ):
             with CaptureQueriesContext(conn) as ctx:
                 fn()
             counts.append(len(ctx.captured_queries))
@@ -160,8 +188,14 @@ def test_statement_query_count_does_not_grow(world):
     few = measure()
     for month in range(1, 7):
         for day in (2, 9, 15, 20):
-            post(world, dt.date(2025, month, day), "banyak", ("kas", "10", 0), ("pendapatan_lain", 0, "7"),
-                 ("simpanan_wajib", 0, "3"))
+            post(
+                world,
+                dt.date(2025, month, day),
+                "banyak",
+                ("kas", "10", 0),
+                ("pendapatan_lain", 0, "7"),
+                ("simpanan_wajib", 0, "3"),
+            )
             post(world, dt.date(2025, month, day), "beban", ("beban_gaji", "4", 0), ("bank", 0, "4"))
     many = measure()
     assert few == many
@@ -185,11 +219,22 @@ def test_verify_command(world):
     assert exc.value.code == 1 and "1101 2025-01" in out.getvalue()
 
 
-@pytest.mark.parametrize("raw, want", [
-    ("1.500.000", "1500000.00"), ("1.500.000,50", "1500000.50"), ("1500000.50", "1500000.50"),
-    ("1,500,000.50", "1500000.50"), ("Rp 2.000", "2000.00"), ("-1.000", "-1000.00"), ("12,5", "12.50"),
-    ("1.234", "1234.00"), (Decimal("7.10"), "7.10"), (3, "3.00"), (10.1, "10.10"),
-])
+@pytest.mark.parametrize(
+    "raw, want",
+    [
+        ("1.500.000", "1500000.00"),
+        ("1.500.000,50", "1500000.50"),
+        ("1500000.50", "1500000.50"),
+        ("1,500,000.50", "1500000.50"),
+        ("Rp 2.000", "2000.00"),
+        ("-1.000", "-1000.00"),
+        ("12,5", "12.50"),
+        ("1.234", "1234.00"),
+        (Decimal("7.10"), "7.10"),
+        (3, "3.00"),
+        (10.1, "10.10"),
+    ],
+)
 def test_parse_amount(raw, want):
     from kopdig.lib.cells import cell_amount as parse_amount
 
@@ -203,13 +248,34 @@ def test_net_movements_equal_a_scan_for_any_range(world):
     from kopdig.ledger.selectors import net_movements
 
     coop = world.coop_a
-    days = [dt.date(2024, 12, 31), dt.date(2025, 1, 1), dt.date(2025, 1, 15), dt.date(2025, 1, 31),
-            dt.date(2025, 2, 1), dt.date(2025, 2, 28), dt.date(2025, 3, 10), dt.date(2025, 4, 30)]
+    days = [
+        dt.date(2024, 12, 31),
+        dt.date(2025, 1, 1),
+        dt.date(2025, 1, 15),
+        dt.date(2025, 1, 31),
+        dt.date(2025, 2, 1),
+        dt.date(2025, 2, 28),
+        dt.date(2025, 3, 10),
+        dt.date(2025, 4, 30),
+    ]
     for i, d in enumerate(days):
-        post(world, d, f"e{i}", ("kas", f"{100 + i}.{i:02d}", 0), ("pendapatan_lain", 0, f"{100 + i}.{i:02d}"))
-    probes = [None, dt.date(2024, 12, 1), dt.date(2025, 1, 1), dt.date(2025, 1, 2), dt.date(2025, 1, 15),
-              dt.date(2025, 1, 31), dt.date(2025, 2, 1), dt.date(2025, 2, 27), dt.date(2025, 2, 28),
-              dt.date(2025, 3, 31), dt.date(2025, 4, 29), dt.date(2025, 4, 30)]
+        post(
+            world, d, f"e{i}", ("kas", f"{100 + i}.{i:02d}", 0), ("pendapatan_lain", 0, f"{100 + i}.{i:02d}")
+        )
+    probes = [
+        None,
+        dt.date(2024, 12, 1),
+        dt.date(2025, 1, 1),
+        dt.date(2025, 1, 2),
+        dt.date(2025, 1, 15),
+        dt.date(2025, 1, 31),
+        dt.date(2025, 2, 1),
+        dt.date(2025, 2, 27),
+        dt.date(2025, 2, 28),
+        dt.date(2025, 3, 31),
+        dt.date(2025, 4, 29),
+        dt.date(2025, 4, 30),
+    ]
     kas = coop.accounts.get(system_key="kas").pk
     for start in probes:
         for end in probes[1:]:

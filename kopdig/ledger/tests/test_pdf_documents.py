@@ -11,7 +11,9 @@ pytestmark = pytest.mark.django_db
 def test_report_pdf_reads_back(scenario):
     c = Client()
     c.force_login(scenario.pengurus_a)
-    r = c.get(f"/k/{scenario.coop_a.slug}/buku/laporan/neraca-saldo/", {"date": "2025-01-31", "format": "pdf"})
+    r = c.get(
+        f"/k/{scenario.coop_a.slug}/buku/laporan/neraca-saldo/", {"date": "2025-01-31", "format": "pdf"}
+    )
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
     pages = pdf_pages(r.content)
     assert pages[0].startswith(scenario.coop_a.name)

@@ -34,8 +34,10 @@ def test_reversal_mirrors_the_entry(scenario):
     rev = wrong.reversed_by
     assert rev.date == dt.date(2025, 1, 21)
     lines = list(rev.lines.order_by("id").values_list("account__system_key", "debit", "credit"))
-    assert lines == [("beban_administrasi", Decimal("0.00"), Decimal("100000.00")),
-                     ("kas", Decimal("100000.00"), Decimal("0.00"))]
+    assert lines == [
+        ("beban_administrasi", Decimal("0.00"), Decimal("100000.00")),
+        ("kas", Decimal("100000.00"), Decimal("0.00")),
+    ]
 
 
 def test_trial_balance(scenario):
@@ -44,7 +46,10 @@ def test_trial_balance(scenario):
     assert tb["totals"]["saldo_debit"] == tb["totals"]["saldo_kredit"] == Decimal("97895000.00")
     kas = next(r for r in tb["rows"] if r["code"] == "1101")
     assert (kas["debit"], kas["credit"], kas["saldo_debit"]) == (
-        Decimal("12400000.00"), Decimal("6300000.00"), Decimal("6100000.00"))
+        Decimal("12400000.00"),
+        Decimal("6300000.00"),
+        Decimal("6100000.00"),
+    )
 
 
 def test_balance_sheet(scenario):
@@ -94,8 +99,15 @@ def test_cash_flow(scenario):
 
 
 def test_cash_flow_pro_rata_split_is_exact(world):
-    post(world, dt.date(2025, 3, 3), "Setoran campuran", ("kas", "100", 0), ("beban_lain", "1", 0),
-         ("simpanan_pokok", 0, "50.50"), ("pendapatan_lain", 0, "50.50"))
+    post(
+        world,
+        dt.date(2025, 3, 3),
+        "Setoran campuran",
+        ("kas", "100", 0),
+        ("beban_lain", "1", 0),
+        ("simpanan_pokok", 0, "50.50"),
+        ("pendapatan_lain", 0, "50.50"),
+    )
     cf = statements.cash_flow(world.coop_a, dt.date(2025, 3, 1), dt.date(2025, 3, 31))
     by_cat = {s.title: s.total for s in cf["sections"]}
     assert by_cat["Arus kas dari aktivitas operasi"] == Decimal("50.00")
@@ -109,12 +121,21 @@ def test_statement_totals(scenario):
     assert t["total_kewajiban"] == Decimal("20000000.00")
     assert t["total_ekuitas"] == Decimal("75136000.00")
     assert (t["pendapatan"], t["beban"], t["shu"]) == (
-        Decimal("2895000.00"), Decimal("1759000.00"), Decimal("1136000.00"))
+        Decimal("2895000.00"),
+        Decimal("1759000.00"),
+        Decimal("1136000.00"),
+    )
     assert t["kas"] == Decimal("56136000.00")
 
 
 def test_previous_year_figures(scenario):
-    post(scenario, dt.date(2026, 1, 10), "Jasa pinjaman", ("kas", "70000", 0), ("pendapatan_jasa_pinjaman", 0, "70000"))
+    post(
+        scenario,
+        dt.date(2026, 1, 10),
+        "Jasa pinjaman",
+        ("kas", "70000", 0),
+        ("pendapatan_jasa_pinjaman", 0, "70000"),
+    )
     pl = statements.income_statement(scenario.coop_a, dt.date(2026, 1, 1), dt.date(2026, 1, 31))
     assert pl["revenue"] == Decimal("70000.00") and pl["prev_revenue"] == Decimal("2895000.00")
     bs = statements.balance_sheet(scenario.coop_a, dt.date(2026, 1, 31))
@@ -162,7 +183,13 @@ def test_comparatives_follow_sak_ep(scenario):
     but not in the PHU's comparative (January 2025)."""
     from kopdig.ledger import reports
 
-    post(scenario, dt.date(2025, 6, 15), "Penjualan tunai Juni", ("kas", "400000", 0), ("penjualan_anggota", 0, "400000"))
+    post(
+        scenario,
+        dt.date(2025, 6, 15),
+        "Penjualan tunai Juni",
+        ("kas", "400000", 0),
+        ("penjualan_anggota", 0, "400000"),
+    )
     bs = statements.balance_sheet(scenario.coop_a, dt.date(2026, 1, 31))
     assert bs["prev_date"] == dt.date(2025, 12, 31) and bs["balanced"]
     kas = next(r for r in bs["assets"].rows if r.code == account_for(scenario.coop_a, "kas").code)
@@ -171,7 +198,10 @@ def test_comparatives_follow_sak_ep(scenario):
     assert (pl["prev_start"], pl["prev_end"]) == (dt.date(2025, 1, 1), dt.date(2025, 1, 31))
     assert pl["prev_revenue"] == Decimal("2895000.00")
     table = reports.balance_sheet_table(scenario.coop_a, dt.date(2026, 1, 31))
-    assert "31 Desember 2025" in table.subtitle and table.columns[2:] == ["31 Januari 2026", "31 Desember 2025"]
+    assert "31 Desember 2025" in table.subtitle and table.columns[2:] == [
+        "31 Januari 2026",
+        "31 Desember 2025",
+    ]
     phu = reports.income_statement_table(scenario.coop_a, dt.date(2026, 1, 1), dt.date(2026, 1, 31))
     assert phu.columns[2:] == ["1 Jan – 31 Jan 2026", "1 Jan – 31 Jan 2025"]
     assert "periode yang sama tahun lalu" in phu.subtitle

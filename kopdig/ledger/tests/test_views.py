@@ -10,9 +10,21 @@ from kopdig.ledger.periods import closed_through
 
 pytestmark = pytest.mark.django_db
 SLUG = "ksu-sejahtera"
-PAGES = ["akun/", "jurnal/", "usulan/", "laporan/", "laporan/neraca-saldo/", "laporan/posisi-keuangan/",
-         "laporan/hasil-usaha/", "laporan/perubahan-ekuitas/", "laporan/arus-kas/", "buku-besar/", "buku-kas/",
-         "periode/", "ekspor/"]
+PAGES = [
+    "akun/",
+    "jurnal/",
+    "usulan/",
+    "laporan/",
+    "laporan/neraca-saldo/",
+    "laporan/posisi-keuangan/",
+    "laporan/hasil-usaha/",
+    "laporan/perubahan-ekuitas/",
+    "laporan/arus-kas/",
+    "buku-besar/",
+    "buku-kas/",
+    "periode/",
+    "ekspor/",
+]
 
 
 def client_for(user):
@@ -66,17 +78,30 @@ def test_pdf_and_excel_downloads(scenario):
 
     ws = load_workbook(io.BytesIO(xl.content)).active
     assert ws["A1"].value == "KSU Sejahtera Bersama"
-    gl = c.get(url("buku-besar/"), {"account": "1101", "start": "2025-01-01", "end": "2025-01-31", "format": "xlsx"})
+    gl = c.get(
+        url("buku-besar/"), {"account": "1101", "start": "2025-01-01", "end": "2025-01-31", "format": "xlsx"}
+    )
     assert gl.status_code == 200
 
 
 def _entry_post(c, amount, memo="Beli printer", token="t1"):
-    return c.post(url("jurnal/baru/"), {
-        "date": "2025-02-03", "memo": memo, "token": token,
-        "form-TOTAL_FORMS": "3", "form-INITIAL_FORMS": "0",
-        "form-0-account": "5206", "form-0-debit": amount, "form-1-account": "1101", "form-1-credit": amount,
-        "form-2-account": "", "form-2-debit": "", "form-2-credit": "",
-    })
+    return c.post(
+        url("jurnal/baru/"),
+        {
+            "date": "2025-02-03",
+            "memo": memo,
+            "token": token,
+            "form-TOTAL_FORMS": "3",
+            "form-INITIAL_FORMS": "0",
+            "form-0-account": "5206",
+            "form-0-debit": amount,
+            "form-1-account": "1101",
+            "form-1-credit": amount,
+            "form-2-account": "",
+            "form-2-debit": "",
+            "form-2-credit": "",
+        },
+    )
 
 
 def test_manual_entry_below_threshold_posts_once(scenario):
@@ -99,7 +124,10 @@ def test_maker_checker_above_threshold(scenario):
     assert JournalEntry.objects.count() == before
     # The maker cannot approve their own draft; the kasir cannot approve at all.
     maker.post(url(f"usulan/{draft.number}/"), {"op": "approve"})
-    assert client_for(scenario.kasir_a).post(url(f"usulan/{draft.number}/"), {"op": "approve"}).status_code == 403
+    assert (
+        client_for(scenario.kasir_a).post(url(f"usulan/{draft.number}/"), {"op": "approve"}).status_code
+        == 403
+    )
     draft.refresh_from_db()
     assert draft.status == "pending" and JournalEntry.objects.count() == before
     resp = client_for(scenario.pengurus_a).post(url(f"usulan/{draft.number}/"), {"op": "approve"})
@@ -112,7 +140,9 @@ def test_reject_draft(scenario):
     LedgerSettings.objects.filter(cooperative=scenario.coop_a).update(approval_threshold=Decimal("100"))
     _entry_post(client_for(scenario.kasir_a), "5000", token="t3")
     draft = JournalDraft.objects.get(cooperative=scenario.coop_a)
-    client_for(scenario.manajer_a).post(url(f"usulan/{draft.number}/"), {"op": "reject", "reason": "tidak ada bukti"})
+    client_for(scenario.manajer_a).post(
+        url(f"usulan/{draft.number}/"), {"op": "reject", "reason": "tidak ada bukti"}
+    )
     draft.refresh_from_db()
     assert draft.status == "rejected" and draft.entry is None
 
@@ -131,8 +161,12 @@ def test_close_months_in_order_and_reopen(scenario):
     c.post(url("periode/"), {"op": "close", "month": "2025-03"})  # not sequential
     assert closed_through(scenario.coop_a) == dt.date(2025, 1, 31)
     # Reopen: pengurus only, with a reason, audited.
-    assert c.post(url("periode/"), {"op": "reopen", "month": "2025-01", "reason": "koreksi"}).status_code == 403
-    client_for(scenario.pengurus_a).post(url("periode/"), {"op": "reopen", "month": "2025-01", "reason": "koreksi"})
+    assert (
+        c.post(url("periode/"), {"op": "reopen", "month": "2025-01", "reason": "koreksi"}).status_code == 403
+    )
+    client_for(scenario.pengurus_a).post(
+        url("periode/"), {"op": "reopen", "month": "2025-01", "reason": "koreksi"}
+    )
     assert closed_through(scenario.coop_a) == dt.date(2024, 12, 31)
     from kopdig.audit.models import AuditLog
 
@@ -141,8 +175,16 @@ def test_close_months_in_order_and_reopen(scenario):
 
 def test_chart_add_close_delete(scenario):
     c = client_for(scenario.pengurus_a)
-    c.post(url("akun/"), {"parent_code": "52", "code": "5210", "name": "Beban Transport", "participation": "",
-                          "cash_flow": ""})
+    c.post(
+        url("akun/"),
+        {
+            "parent_code": "52",
+            "code": "5210",
+            "name": "Beban Transport",
+            "participation": "",
+            "cash_flow": "",
+        },
+    )
     acc = Account.objects.get(cooperative=scenario.coop_a, code="5210")
     assert (acc.type, acc.normal_side, acc.cash_flow) == ("beban", "D", "operasi")
     c.post(url("akun/"), {"op": "delete", "code": "5210"})
@@ -157,9 +199,13 @@ def test_chart_add_close_delete(scenario):
 def test_opening_balance_form(world):
     c = client_for(world.pengurus_a)
     resp = c.post(url("saldo-awal/"), {"date": "2025-01-01", "a-1101": "1.500.000", "a-3102": "1.000.000"})
-    assert resp.status_code == 200 and not JournalEntry.objects.filter(source_type="opening").exists()  # unbalanced
-    resp = c.post(url("saldo-awal/"), {"date": "2025-01-01", "a-1101": "1.500.000", "a-3102": "1.000.000",
-                                       "a-2101": "500.000"})
+    assert (
+        resp.status_code == 200 and not JournalEntry.objects.filter(source_type="opening").exists()
+    )  # unbalanced
+    resp = c.post(
+        url("saldo-awal/"),
+        {"date": "2025-01-01", "a-1101": "1.500.000", "a-3102": "1.000.000", "a-2101": "500.000"},
+    )
     entry = JournalEntry.objects.get(source_type="opening")
     assert entry.total == Decimal("1500000.00")
     resp = c.post(url("saldo-awal/"), {"date": "2025-01-01", "a-1101": "1", "a-3102": "1"})
@@ -197,8 +243,10 @@ def test_import_all_or_nothing(scenario):
     again = c.post(url("impor/"), {"file": good, "token": "imp-1"})  # double submit
     assert again.status_code == 302
     imported = JournalEntry.objects.filter(source_type="import").order_by("date")
-    assert [(e.source_ref, e.total) for e in imported] == [("BKK-1", Decimal("100000.00")),
-                                                          ("BKM-1", Decimal("50000.50"))]
+    assert [(e.source_ref, e.total) for e in imported] == [
+        ("BKK-1", Decimal("100000.00")),
+        ("BKM-1", Decimal("50000.50")),
+    ]
 
 
 def test_import_xlsx(scenario):
@@ -248,6 +296,7 @@ def test_too_long_ledger_is_refused_not_cut(scenario, monkeypatch):
     from kopdig.ledger import views
 
     monkeypatch.setattr(views, "PDF_MAX_ROWS", 2)
-    resp = client_for(scenario.pengurus_a).get(url("buku-besar/"), {"account": "1101", "start": "2025-01-01",
-                                                                    "end": "2025-01-31", "format": "pdf"})
+    resp = client_for(scenario.pengurus_a).get(
+        url("buku-besar/"), {"account": "1101", "start": "2025-01-01", "end": "2025-01-31", "format": "pdf"}
+    )
     assert resp.status_code == 302 and "format" not in resp["Location"]

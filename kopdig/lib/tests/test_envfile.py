@@ -8,11 +8,16 @@ def test_parse_skips_comments_blanks_and_empty_values():
 
 def test_load_fills_only_what_the_environment_lacks(tmp_path):
     f = tmp_path / ".env"
-    f.write_text('KOPDIG_DEBUG=true\nKOPDIG_ALLOWED_HOSTS="kopdig.example"\nKOPDIG_DATA_DIR=\n', encoding="utf-8")
+    f.write_text(
+        'KOPDIG_DEBUG=true\nKOPDIG_ALLOWED_HOSTS="kopdig.example"\nKOPDIG_DATA_DIR=\n', encoding="utf-8"
+    )
     environ = {"KOPDIG_DEBUG": "false", "KOPDIG_DATA_DIR": "/srv/kopdig"}
     assert envfile.load(f, environ) == f
-    assert environ == {"KOPDIG_DEBUG": "false", "KOPDIG_DATA_DIR": "/srv/kopdig",
-                       "KOPDIG_ALLOWED_HOSTS": "kopdig.example"}
+    assert environ == {
+        "KOPDIG_DEBUG": "false",
+        "KOPDIG_DATA_DIR": "/srv/kopdig",
+        "KOPDIG_ALLOWED_HOSTS": "kopdig.example",
+    }
 
 
 def test_missing_file_is_no_error(tmp_path):

@@ -20,8 +20,15 @@ def _cells(content: bytes):
 
 
 def test_xlsx_bytes_writes_every_string_as_text_and_decimals_as_numbers():
-    content = xlsx_bytes([("S", ["nama", "jumlah"], [[EVIL, Decimal("1234567.89")], ["+1", Decimal("0.10")],
-                                                     ["@SUM(A1)", 3], ["-2+3", None]])])
+    content = xlsx_bytes(
+        [
+            (
+                "S",
+                ["nama", "jumlah"],
+                [[EVIL, Decimal("1234567.89")], ["+1", Decimal("0.10")], ["@SUM(A1)", 3], ["-2+3", None]],
+            )
+        ]
+    )
     cells = _cells(content)
     texts = {c.value: c.data_type for c in cells if isinstance(c.value, str)}
     assert texts[EVIL] == "s" and texts["+1"] == "s" and texts["@SUM(A1)"] == "s" and texts["-2+3"] == "s"
@@ -41,8 +48,16 @@ def test_csv_cell_leaves_plain_values():
 
 @pytest.fixture
 def evil_member(world):
-    return Member.objects.create(cooperative=world.coop_a, number="00066", nik="3513154101900066", name=EVIL,
-                                 gender="L", joined_on=dt.date(2024, 1, 2), address="@cmd", occupation="+62")
+    return Member.objects.create(
+        cooperative=world.coop_a,
+        number="00066",
+        nik="3513154101900066",
+        name=EVIL,
+        gender="L",
+        joined_on=dt.date(2024, 1, 2),
+        address="@cmd",
+        occupation="+62",
+    )
 
 
 @pytest.mark.django_db
@@ -64,9 +79,17 @@ def test_savings_report_excel_writes_the_name_as_text(world, client, evil_member
 
 @pytest.mark.django_db
 def test_ledger_csv_export_quotes_memos_that_start_like_formulas(world, client, api_client):
-    body = {"date": "2025-02-03", "memo": EVIL, "lines": [
-        {"account": "5206", "debit": "1", "memo": "@SUM(A1:A9)"}, {"account": "1101", "credit": "1", "memo": "-3"}]}
-    assert api_client.as_user(world.kasir_a).post("/api/v1/coops/ksu-sejahtera/journal", body).status_code == 201
+    body = {
+        "date": "2025-02-03",
+        "memo": EVIL,
+        "lines": [
+            {"account": "5206", "debit": "1", "memo": "@SUM(A1:A9)"},
+            {"account": "1101", "credit": "1", "memo": "-3"},
+        ],
+    }
+    assert (
+        api_client.as_user(world.kasir_a).post("/api/v1/coops/ksu-sejahtera/journal", body).status_code == 201
+    )
     client.force_login(world.pengurus_a)
     resp = client.get("/k/ksu-sejahtera/buku/ekspor/", {"format": "csv"})
     rows = list(csv.DictReader(io.StringIO(b"".join(resp.streaming_content).decode())))

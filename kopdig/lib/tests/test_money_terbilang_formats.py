@@ -16,7 +16,10 @@ from kopdig.lib.terbilang import terbilang
     [
         ("1001000", "satu juta seribu rupiah"),
         ("111", "seratus sebelas rupiah"),
-        ("1234567.50", "satu juta dua ratus tiga puluh empat ribu lima ratus enam puluh tujuh rupiah lima puluh sen"),
+        (
+            "1234567.50",
+            "satu juta dua ratus tiga puluh empat ribu lima ratus enam puluh tujuh rupiah lima puluh sen",
+        ),
         ("0", "nol rupiah"),
         ("10", "sepuluh rupiah"),
         ("11", "sebelas rupiah"),
@@ -64,7 +67,9 @@ def test_split_worked_example():
 
 @given(
     total=st.decimals(min_value=0, max_value=10**12, places=2, allow_nan=False, allow_infinity=False),
-    weights=st.lists(st.integers(min_value=0, max_value=10**9), min_size=1, max_size=30).filter(lambda w: sum(w) > 0),
+    weights=st.lists(st.integers(min_value=0, max_value=10**9), min_size=1, max_size=30).filter(
+        lambda w: sum(w) > 0
+    ),
 )
 def test_split_parts_sum_exactly(total, weights):
     parts = split(total, weights)

@@ -11,7 +11,9 @@ from kopdig.lib.money import D, q
 TODAY = dt.date(2026, 6, 15)
 
 
-@pytest.mark.parametrize("raw", ["NaN", "nan", "sNaN", "Infinity", "-Infinity", "1e9999", "1" * 19, "１２３", True])
+@pytest.mark.parametrize(
+    "raw", ["NaN", "nan", "sNaN", "Infinity", "-Infinity", "1e9999", "1" * 19, "１２３", True]
+)
 def test_money_d_refuses_non_finite_huge_bool_and_non_ascii(raw):
     with pytest.raises(ValueError):
         D(raw)
@@ -26,8 +28,29 @@ def test_money_d_refuses_float_and_keeps_exact_values():
         D(Decimal("NaN"))
 
 
-@pytest.mark.parametrize("raw", ["1e3", "1E+2", "NaN", "Infinity", "１２３", "1.234", "12,5", "", " ", "0x10",
-                                 "1" * 19, 10**18, 1.5, True, False, None, [1], "-5"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "1e3",
+        "1E+2",
+        "NaN",
+        "Infinity",
+        "１２３",
+        "1.234",
+        "12,5",
+        "",
+        " ",
+        "0x10",
+        "1" * 19,
+        10**18,
+        1.5,
+        True,
+        False,
+        None,
+        [1],
+        "-5",
+    ],
+)
 def test_amount_refuses_everything_but_plain_decimal_strings_and_ints(raw):
     with pytest.raises(v.InvalidValue) as exc:
         v.amount(raw, "jumlah")

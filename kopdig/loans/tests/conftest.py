@@ -12,31 +12,67 @@ def make_member(coop, name="Anggota", **kw):
     from kopdig.members.models import Member
 
     n = next(_seq)
-    return Member.objects.create(cooperative=coop, number=kw.pop("number", f"9{n:04d}"),
-                                 nik=kw.pop("nik", f"3513000000{n:06d}"), name=f"{name} {n}", gender="L",
-                                 joined_on=dt.date(2024, 1, 2), **kw)
+    return Member.objects.create(
+        cooperative=coop,
+        number=kw.pop("number", f"9{n:04d}"),
+        nik=kw.pop("nik", f"3513000000{n:06d}"),
+        name=f"{name} {n}",
+        gender="L",
+        joined_on=dt.date(2024, 1, 2),
+        **kw,
+    )
 
 
 def make_product(actor, coop, code="REG", **values):
     from kopdig.loans.actions import loan_product_save
 
-    base = dict(name="Pinjaman Reguler", method="flat", rate_percent=Decimal("1.5"), min_term=1, max_term=36,
-                max_amount=Decimal("100000000"), provisi_kind="persen", provisi_value=Decimal("1"),
-                admin_kind="tetap", admin_value=Decimal("50000"))
+    base = dict(
+        name="Pinjaman Reguler",
+        method="flat",
+        rate_percent=Decimal("1.5"),
+        min_term=1,
+        max_term=36,
+        max_amount=Decimal("100000000"),
+        provisi_kind="persen",
+        provisi_value=Decimal("1"),
+        admin_kind="tetap",
+        admin_value=Decimal("50000"),
+    )
     base.update(values)
     return loan_product_save(actor=actor, cooperative=coop, code=code, **base)
 
 
-def disbursed_loan(world, product, *, principal="12000000", term=12, date=dt.date(2025, 1, 15),
-                   member=None, first_due_date=None):
+def disbursed_loan(
+    world,
+    product,
+    *,
+    principal="12000000",
+    term=12,
+    date=dt.date(2025, 1, 15),
+    member=None,
+    first_due_date=None,
+):
     from kopdig.loans.actions import loan_apply, loan_approve, loan_disburse
 
     member = member or world.member_a
-    loan = loan_apply(actor=world.kasir_a, cooperative=world.coop_a, member=member, product=product,
-                      principal=Decimal(principal), term=term, purpose="Modal usaha warung", applied_on=date)
+    loan = loan_apply(
+        actor=world.kasir_a,
+        cooperative=world.coop_a,
+        member=member,
+        product=product,
+        principal=Decimal(principal),
+        term=term,
+        purpose="Modal usaha warung",
+        applied_on=date,
+    )
     loan_approve(actor=world.pengurus_a, cooperative=world.coop_a, number=loan.number, date=date)
-    return loan_disburse(actor=world.kasir_a, cooperative=world.coop_a, number=loan.number, date=date,
-                         first_due_date=first_due_date or dt.date(date.year, date.month + 1, 15))
+    return loan_disburse(
+        actor=world.kasir_a,
+        cooperative=world.coop_a,
+        number=loan.number,
+        date=date,
+        first_due_date=first_due_date or dt.date(date.year, date.month + 1, 15),
+    )
 
 
 def assert_books(coop):

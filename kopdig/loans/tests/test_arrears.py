@@ -16,15 +16,18 @@ D = Decimal
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("date,days,kol", [
-    (dt.date(2025, 2, 15), 0, "lancar"),
-    (dt.date(2025, 3, 17), 30, "lancar"),
-    (dt.date(2025, 3, 18), 31, "kurang_lancar"),
-    (dt.date(2025, 5, 16), 90, "kurang_lancar"),
-    (dt.date(2025, 5, 17), 91, "diragukan"),
-    (dt.date(2025, 8, 14), 180, "diragukan"),
-    (dt.date(2025, 8, 15), 181, "macet"),
-])
+@pytest.mark.parametrize(
+    "date,days,kol",
+    [
+        (dt.date(2025, 2, 15), 0, "lancar"),
+        (dt.date(2025, 3, 17), 30, "lancar"),
+        (dt.date(2025, 3, 18), 31, "kurang_lancar"),
+        (dt.date(2025, 5, 16), 90, "kurang_lancar"),
+        (dt.date(2025, 5, 17), 91, "diragukan"),
+        (dt.date(2025, 8, 14), 180, "diragukan"),
+        (dt.date(2025, 8, 15), 181, "macet"),
+    ],
+)
 def test_collectibility_by_days_past_due(world, product, date, days, kol):
     loan = disbursed_loan(world, product)  # first due 2025-02-15, nothing paid
     run = arrears_run(actor=world.manajer_a, cooperative=world.coop_a, date=date)
@@ -35,7 +38,9 @@ def test_collectibility_by_days_past_due(world, product, date, days, kol):
 
 def test_reserve_posting_up_and_down(world, product):
     loan = disbursed_loan(world, product)
-    run = arrears_run(actor=world.pengurus_a, cooperative=world.coop_a, date=dt.date(2025, 3, 31))  # 44 days: KL
+    run = arrears_run(
+        actor=world.pengurus_a, cooperative=world.coop_a, date=dt.date(2025, 3, 31)
+    )  # 44 days: KL
     assert run.summary["rpm"] == "6000000.00" and run.summary["required"] == "6000000.00"
     assert balance(world.coop_a, "cadangan_risiko") == D("6000000.00")  # contra-asset, credit-normal
     assert balance(world.coop_a, "beban_cadangan_risiko") == D("6000000.00")
@@ -49,8 +54,13 @@ def test_reserve_posting_up_and_down(world, product):
     assert run.summary["adjustment"] == "6000000.00"
     assert balance(world.coop_a, "cadangan_risiko") == D("12000000.00")
     # the member pays everything due on 2025-10-01: lancar again, the reserve is released
-    actions.loan_repay(actor=world.kasir_a, cooperative=world.coop_a, number=loan.number,
-                       amount=D("9440000"), date=dt.date(2025, 10, 1))
+    actions.loan_repay(
+        actor=world.kasir_a,
+        cooperative=world.coop_a,
+        number=loan.number,
+        amount=D("9440000"),
+        date=dt.date(2025, 10, 1),
+    )
     loan.refresh_from_db()
     assert loan.days_past_due == 0 and loan.kolektibilitas == "lancar"
     run = arrears_run(actor=SYSTEM, cooperative=world.coop_a, date=dt.date(2025, 10, 31))
@@ -61,8 +71,14 @@ def test_reserve_posting_up_and_down(world, product):
 
 
 def test_arrears_run_accrues_denda_once_per_day(world):
-    product = make_product(world.pengurus_a, world.coop_a, code="DD", denda_value=D("0.1"), denda_kind="persen",
-                           denda_basis="per_hari")
+    product = make_product(
+        world.pengurus_a,
+        world.coop_a,
+        code="DD",
+        denda_value=D("0.1"),
+        denda_kind="persen",
+        denda_basis="per_hari",
+    )
     loan = disbursed_loan(world, product)
     arrears_run(actor=SYSTEM, cooperative=world.coop_a, date=dt.date(2025, 2, 25))  # 10 days × 1,180
     arrears_run(actor=SYSTEM, cooperative=world.coop_a, date=dt.date(2025, 2, 25))
@@ -70,8 +86,13 @@ def test_arrears_run_accrues_denda_once_per_day(world):
     arrears_run(actor=SYSTEM, cooperative=world.coop_a, date=dt.date(2025, 2, 28))
     assert loan.installments.get(number=1).denda == D("15340.00")
     # paying later adds only the days since the last accrual
-    rep = actions.loan_repay(actor=world.kasir_a, cooperative=world.coop_a, number=loan.number, amount=D("20000"),
-                             date=dt.date(2025, 3, 1))
+    rep = actions.loan_repay(
+        actor=world.kasir_a,
+        cooperative=world.coop_a,
+        number=loan.number,
+        amount=D("20000"),
+        date=dt.date(2025, 3, 1),
+    )
     assert rep.denda == D("16520.00") and rep.jasa == D("3480.00")
     assert_books(world.coop_a)
 

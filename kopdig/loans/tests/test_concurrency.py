@@ -25,8 +25,13 @@ def test_two_threads_repay_once_each(world):
     def pay(user):
         try:
             barrier.wait()
-            actions.loan_repay(actor=user, cooperative=world.coop_a, number=loan.number, amount=D("1180000"),
-                               date=dt.date(2025, 2, 15))
+            actions.loan_repay(
+                actor=user,
+                cooperative=world.coop_a,
+                number=loan.number,
+                amount=D("1180000"),
+                date=dt.date(2025, 2, 15),
+            )
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
         finally:

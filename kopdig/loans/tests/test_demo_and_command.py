@@ -23,7 +23,11 @@ class Ctx:
 
 
 def _demo_users(world):
-    for kind, user in (("pengurus", world.pengurus_a), ("manajer", world.manajer_a), ("kasir", world.kasir_a)):
+    for kind, user in (
+        ("pengurus", world.pengurus_a),
+        ("manajer", world.manajer_a),
+        ("kasir", world.kasir_a),
+    ):
         user.username = f"ksu-sejahtera-{kind}"
         user.save()
 
@@ -39,8 +43,11 @@ def test_demo_portfolio_is_posted_and_idempotent(world, monkeypatch):
     assert loans.count() == 24
     assert Repayment.objects.filter(cooperative=world.coop_a).count() > 24
     # one at each past year end of the books, one at the last month end
-    assert list(ArrearsRun.objects.filter(cooperative=world.coop_a, status="selesai").order_by("date")
-                .values_list("date", flat=True)) == [dt.date(2024, 12, 31), dt.date(2025, 12, 31), dt.date(2026, 10, 31)]
+    assert list(
+        ArrearsRun.objects.filter(cooperative=world.coop_a, status="selesai")
+        .order_by("date")
+        .values_list("date", flat=True)
+    ) == [dt.date(2024, 12, 31), dt.date(2025, 12, 31), dt.date(2026, 10, 31)]
     assert_books(world.coop_a)
     loan_outstanding_matches_ledger(world.coop_a)
     counts = (loans.count(), Repayment.objects.count())

@@ -24,8 +24,10 @@ def _client(user):
 def _repaid_loan(world):
     loan = disbursed_loan(world, make_product(world.pengurus_a, world.coop_a))
     c = _client(world.kasir_a)
-    r = c.post(BASE + f"{loan.number}/aksi/repay/", {"amount": "1180000", "date": "2025-02-15", "account": "kas",
-                                                      "token": "t-1"})
+    r = c.post(
+        BASE + f"{loan.number}/aksi/repay/",
+        {"amount": "1180000", "date": "2025-02-15", "account": "kas", "token": "t-1"},
+    )
     assert r.status_code == 302
     return loan, Repayment.objects.get(), c
 
@@ -58,11 +60,21 @@ def test_agreement_of_an_application_signs_every_guarantor_in_its_own_column(wor
     from kopdig.loans.actions import loan_apply
 
     g1, g2 = make_member(world.coop_a, "Bambang Guarantor"), make_member(world.coop_a, "Dewi Penjamin")
-    loan = loan_apply(actor=world.kasir_a, cooperative=world.coop_a, member=world.member_a,
-                      product=make_product(world.pengurus_a, world.coop_a), principal=Decimal("6000000"), term=6,
-                      purpose="Modal", applied_on=dt.date(2025, 3, 3), guarantors=[g1, g2])
+    loan = loan_apply(
+        actor=world.kasir_a,
+        cooperative=world.coop_a,
+        member=world.member_a,
+        product=make_product(world.pengurus_a, world.coop_a),
+        principal=Decimal("6000000"),
+        term=6,
+        purpose="Modal",
+        applied_on=dt.date(2025, 3, 3),
+        guarantors=[g1, g2],
+    )
     text = pdf_text(_client(world.kasir_a).get(BASE + f"{loan.number}/perjanjian.pdf").content)
-    block = text[text.index("Kabupaten Probolinggo, 3 Maret 2025"):]
+    block = text[text.index("Kabupaten Probolinggo, 3 Maret 2025") :]
     # One column per signer: role, then the name under the line (the board's is blank until approval).
-    assert block.startswith(f"Kabupaten Probolinggo, 3 Maret 2025 Peminjam {world.member_a.name} "
-                            f"Penjamin {g1.name} Penjamin {g2.name} Pengurus {world.coop_a.name} Halaman 1 / 1")
+    assert block.startswith(
+        f"Kabupaten Probolinggo, 3 Maret 2025 Peminjam {world.member_a.name} "
+        f"Penjamin {g1.name} Penjamin {g2.name} Pengurus {world.coop_a.name} Halaman 1 / 1"
+    )

@@ -22,8 +22,14 @@ FIRST = dt.date(2025, 1, 31)
 
 
 def sched(p, r, n, method, **kw):
-    return build_schedule(principal=p, rate_monthly_percent=r, periods=n, method=method,
-                          first_due_date=kw.pop("first", FIRST), **kw)
+    return build_schedule(
+        principal=p,
+        rate_monthly_percent=r,
+        periods=n,
+        method=method,
+        first_due_date=kw.pop("first", FIRST),
+        **kw,
+    )
 
 
 def test_flat_12m_by_hand():
@@ -79,15 +85,23 @@ def test_grace_jasa_only_then_amortise():
 
 def test_weekly_dates_and_rate():
     s = sched("5200000", "1", 4, FLAT, frequency=WEEKLY, first=dt.date(2025, 3, 3))
-    assert [i.due_date for i in s] == [dt.date(2025, 3, 3), dt.date(2025, 3, 10), dt.date(2025, 3, 17),
-                                       dt.date(2025, 3, 24)]
+    assert [i.due_date for i in s] == [
+        dt.date(2025, 3, 3),
+        dt.date(2025, 3, 10),
+        dt.date(2025, 3, 17),
+        dt.date(2025, 3, 24),
+    ]
     assert s[0].jasa == D("12000.00")  # 5,200,000 × 1% × 12/52
 
 
 def test_monthly_dates_clamp_to_month_end():
     s = sched("1200000", "1", 4, FLAT)
-    assert [i.due_date for i in s] == [dt.date(2025, 1, 31), dt.date(2025, 2, 28), dt.date(2025, 3, 31),
-                                       dt.date(2025, 4, 30)]
+    assert [i.due_date for i in s] == [
+        dt.date(2025, 1, 31),
+        dt.date(2025, 2, 28),
+        dt.date(2025, 3, 31),
+        dt.date(2025, 4, 30),
+    ]
 
 
 def test_rounding_unit_up_last_absorbs():
@@ -117,7 +131,9 @@ def test_invalid_input():
 )
 def test_principal_sums_exactly(p, r, n, method, grace, unit, weekly):
     grace = min(grace, n - 1)
-    s = sched(p, r, n, method, grace_periods=grace, rounding_unit=unit, frequency="weekly" if weekly else "monthly")
+    s = sched(
+        p, r, n, method, grace_periods=grace, rounding_unit=unit, frequency="weekly" if weekly else "monthly"
+    )
     assert sum(i.pokok for i in s) == p.quantize(D("0.01"))
     assert all(i.pokok >= 0 and i.jasa >= 0 for i in s)
     assert all(i.total == i.pokok + i.jasa for i in s)

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from kopdig.members.nik import make_nik
+from kopdig.lib.nik import make_nik
 
 
 def nik(n, gender="L", born=dt.date(1985, 5, 12)):
@@ -18,9 +18,18 @@ def admit(world):
     ensure_products(world.coop_a)
     ensure_products(world.coop_b)
 
-    def _admit(name="Budi Santoso", n=1, gender="L", joined_on=dt.date(2025, 1, 2), coop=None, actor=None, **kw):
-        return member_admit(actor=actor or world.kasir_a, cooperative=coop or world.coop_a, nik=nik(n, gender),
-                            name=name, gender=gender, joined_on=joined_on, **kw)
+    def _admit(
+        name="Budi Santoso", n=1, gender="L", joined_on=dt.date(2025, 1, 2), coop=None, actor=None, **kw
+    ):
+        return member_admit(
+            actor=actor or world.kasir_a,
+            cooperative=coop or world.coop_a,
+            nik=nik(n, gender),
+            name=name,
+            gender=gender,
+            joined_on=joined_on,
+            **kw,
+        )
 
     return _admit
 
@@ -31,7 +40,12 @@ def sukarela(world):
     from kopdig.savings.actions import savings_account_open
 
     def _open(member, date=dt.date(2025, 1, 2)):
-        return savings_account_open(actor=world.kasir_a, cooperative=world.coop_a, member_number=member.number,
-                                    product_code="sukarela", date=date).number
+        return savings_account_open(
+            actor=world.kasir_a,
+            cooperative=world.coop_a,
+            member_number=member.number,
+            product_code="sukarela",
+            date=date,
+        ).number
 
     return _open

@@ -23,8 +23,16 @@ def _no_overflow(page):
 
 def test_officer_checks_in_and_participant_rates_on_a_phone(browser, live_server, world):
     today = dt.date.today()
-    event = actions.event_save(actor=SYSTEM, kabupaten=world.kab, kind=Event.Kind.WORKSHOP, title="Workshop kopwan",
-                               start_date=today, end_date=today, venue="Aula Dinas", status=Event.Status.OPEN)
+    event = actions.event_save(
+        actor=SYSTEM,
+        kabupaten=world.kab,
+        kind=Event.Kind.WORKSHOP,
+        title="Workshop kopwan",
+        start_date=today,
+        end_date=today,
+        venue="Aula Dinas",
+        status=Event.Status.OPEN,
+    )
     ani = actions.person_save(actor=SYSTEM, kabupaten=world.kab, nik=NIK_WOMAN_1999, name="Ani Rahayu")
     p, raw = actions.participant_register(actor=SYSTEM, event=event, person=ani)
     speaker = actions.person_save(actor=SYSTEM, kabupaten=world.kab, nik=NIK_MAN_2004, name="Dr. Narasumber")
@@ -60,4 +68,8 @@ def test_officer_checks_in_and_participant_rates_on_a_phone(browser, live_server
     finally:
         member.close()
     ev = Evaluation.objects.get()
-    assert (ev.rating, ev.speaker_ratings, ev.comment) == (5, {str(sp.pk): 4}, "Materi kemasan sangat berguna")
+    assert (ev.rating, ev.speaker_ratings, ev.comment) == (
+        5,
+        {str(sp.pk): 4},
+        "Materi kemasan sangat berguna",
+    )

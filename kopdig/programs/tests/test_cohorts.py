@@ -31,7 +31,15 @@ def test_nik_birth_date_century_and_women_plus_40():
 def test_generation_bounds_are_inclusive():
     c = default_cohorts()
     assert [cohorts.generation(y, c) for y in (2012, 1997, 1996, 1981, 1980, 1965, 1964, 1900)] == [
-        "gen_z", "gen_z", "milenial", "milenial", "gen_x", "gen_x", "lebih_tua", "lebih_tua"]
+        "gen_z",
+        "gen_z",
+        "milenial",
+        "milenial",
+        "gen_x",
+        "gen_x",
+        "lebih_tua",
+        "lebih_tua",
+    ]
     assert cohorts.generation(2013, c) == cohorts.OTHER
 
 
@@ -64,8 +72,12 @@ def test_certificate_code_verifies_and_a_tampered_number_does_not():
 
 def test_cohort_settings_are_validated():
     assert cohorts.cohorts_error(default_cohorts()) is None
-    assert "tumpang tindih" in cohorts.cohorts_error([
-        {"key": "a", "label": "A", "from": 1980, "to": 1990}, {"key": "b", "label": "B", "from": 1990, "to": 2000}])
+    assert "tumpang tindih" in cohorts.cohorts_error(
+        [
+            {"key": "a", "label": "A", "from": 1980, "to": 1990},
+            {"key": "b", "label": "B", "from": 1990, "to": 2000},
+        ]
+    )
     assert cohorts.cohorts_error([{"key": "a", "label": "A", "from": 2000, "to": 1990}])
     assert cohorts.cohorts_error([]) and cohorts.cohorts_error([{"key": "a"}])
 

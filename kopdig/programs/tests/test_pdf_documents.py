@@ -18,9 +18,12 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def held(world, event, person):
     """Two participants of the training, both checked in, certificates issued."""
-    budi, _raw = actions.participant_register(actor=SYSTEM, event=event,
-                                              person=person(NIK_MAN_1990, "Budi Santoso", cooperative=world.coop_a))
-    ani, _raw = actions.participant_register(actor=SYSTEM, event=event, person=person(NIK_WOMAN_1999, "Ani Rahayu"))
+    budi, _raw = actions.participant_register(
+        actor=SYSTEM, event=event, person=person(NIK_MAN_1990, "Budi Santoso", cooperative=world.coop_a)
+    )
+    ani, _raw = actions.participant_register(
+        actor=SYSTEM, event=event, person=person(NIK_WOMAN_1999, "Ani Rahayu")
+    )
     for day in (13, 14, 15):
         actions.attendance_check_in(actor=SYSTEM, event=event, participation=budi, day=dt.date(2021, 9, day))
     actions.attendance_check_in(actor=SYSTEM, event=event, participation=ani, day=dt.date(2021, 9, 13))
@@ -32,7 +35,10 @@ def test_programme_pdfs_read_back(world, event, held):
     c = Client()
     c.force_login(world.dinas)
     (attendance,) = pdf_pages(c.get(reverse("programs:attendance_pdf", args=[event.code])).content)
-    assert attendance.startswith("Dinas Koperasi Kabupaten Probolinggo") and "Budi Santoso KSU Sejahtera Bersama" in attendance
+    assert (
+        attendance.startswith("Dinas Koperasi Kabupaten Probolinggo")
+        and "Budi Santoso KSU Sejahtera Bersama" in attendance
+    )
     assert attendance.endswith(f"{event.code} Halaman 1 / 1")  # the event's code in the footer
     (certificate,) = pdf_pages(c.get(reverse("programs:certificates_pdf", args=[event.code])).content)
     assert f"SERTIFIKAT Nomor: SERT/{event.code}/001 diberikan kepada Budi Santoso" in certificate

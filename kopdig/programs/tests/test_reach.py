@@ -15,18 +15,31 @@ pytestmark = pytest.mark.django_db
 
 
 def _event(world, day, title):
-    return actions.event_save(actor=SYSTEM, kabupaten=world.kab, kind=Event.Kind.RAKOR, title=title,
-                              start_date=day, end_date=day, status=Event.Status.OPEN)
+    return actions.event_save(
+        actor=SYSTEM,
+        kabupaten=world.kab,
+        kind=Event.Kind.RAKOR,
+        title=title,
+        start_date=day,
+        end_date=day,
+        status=Event.Status.OPEN,
+    )
 
 
 def test_reach_counts_a_worked_example(world, person):
     """2021: two events. Rakor: A (KSU coop_a, man 1990), B (KSP coop_b, woman 1999), U (university, man 2004).
     Pelatihan: A again, C (coop_a, woman 1975). D (man 1960, coop_b) registered then cancelled.
     A third active cooperative in the kabupaten is never reached; 2018's event reached nobody else."""
-    third = Cooperative.objects.create(kabupaten=world.kab, name="Koperasi Tani Makmur", slug="tani-makmur",
-                                       jenis="produsen", kecamatan=world.coop_a.kecamatan)
-    uni = actions.organisation_save(actor=SYSTEM, kabupaten=world.kab, name="Universitas Panca Marga",
-                                    kind=Organisation.Kind.UNIVERSITAS)
+    third = Cooperative.objects.create(
+        kabupaten=world.kab,
+        name="Koperasi Tani Makmur",
+        slug="tani-makmur",
+        jenis="produsen",
+        kecamatan=world.coop_a.kecamatan,
+    )
+    uni = actions.organisation_save(
+        actor=SYSTEM, kabupaten=world.kab, name="Universitas Panca Marga", kind=Organisation.Kind.UNIVERSITAS
+    )
     rakor = _event(world, dt.date(2021, 3, 10), "Rakor")
     pel = _event(world, dt.date(2021, 9, 13), "Pelatihan")
     a = person(NIK_MAN_1990, "A", cooperative=world.coop_a)
@@ -46,8 +59,12 @@ def test_reach_counts_a_worked_example(world, person):
     assert [c.slug for c in r["never_reached"]] == [third.slug]
     people = r["people"]
     assert people["n"] == 4 and people["gender"] == {"L": 2, "P": 2}
-    assert {g["key"]: g["n"] for g in people["generations"]} == {"gen_z": 2, "milenial": 1, "gen_x": 1,
-                                                                 "lebih_tua": 0}
+    assert {g["key"]: g["n"] for g in people["generations"]} == {
+        "gen_z": 2,
+        "milenial": 1,
+        "gen_x": 1,
+        "lebih_tua": 0,
+    }
     # Youth at the event date: A is 30 at the rakor (16–30 inclusive), B 21, U 16; C is 46.
     assert people["youth"] == 3 and str(people["youth_share"]) == "75.0"
     # Baseline: the world's one member (Siti Aminah, born 1990 by her NIK? no birth date recorded) is not counted.

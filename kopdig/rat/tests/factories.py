@@ -32,15 +32,30 @@ def close_shu_year(actor, coop, year):
 
 
 def rules(actor, coop, **kw):
-    values = {"notice_days": 7, "quorum_first": "1/2+1", "quorum_second": "1/5", "min_member_months": 3,
-              "require_pokok": True, "max_wajib_arrears_months": 3, "term_years": 5, **kw}
+    values = {
+        "notice_days": 7,
+        "quorum_first": "1/2+1",
+        "quorum_second": "1/5",
+        "min_member_months": 3,
+        "require_pokok": True,
+        "max_wajib_arrears_months": 3,
+        "term_years": 5,
+        **kw,
+    }
     return actions.rat_settings_save(actor=actor, cooperative=coop, **values)
 
 
 def scheduled(w, **kw):
-    values = {"book_year": w.year, "date": timezone.localdate() + dt.timedelta(days=10),
-              "first_call": dt.time(9, 0), "second_call": dt.time(9, 30), "venue": "Balai Desa Kraksaan",
-              "online_url": "https://meet.example.org/rat", "decision_number": f"01/RAT/{w.year}", **kw}
+    values = {
+        "book_year": w.year,
+        "date": timezone.localdate() + dt.timedelta(days=10),
+        "first_call": dt.time(9, 0),
+        "second_call": dt.time(9, 30),
+        "venue": "Balai Desa Kraksaan",
+        "online_url": "https://meet.example.org/rat",
+        "decision_number": f"01/RAT/{w.year}",
+        **kw,
+    }
     return actions.meeting_schedule(actor=w.pengurus_a, cooperative=w.coop_a, **values)
 
 
@@ -53,7 +68,9 @@ def publish_and_arrive(w, meeting):
 
 
 def check_in(w, meeting, number):
-    return actions.attendance_check_in(actor=w.kasir_a, cooperative=w.coop_a, code=meeting.code, number=number)
+    return actions.attendance_check_in(
+        actor=w.kasir_a, cooperative=w.coop_a, code=meeting.code, number=number
+    )
 
 
 def item(meeting, kind):
@@ -62,9 +79,15 @@ def item(meeting, kind):
 
 def election(w, *, seats=2, ballot="secret", names=("Ana", "Budi", "Citra")):
     return actions.agenda_item_save(
-        actor=w.pengurus_a, cooperative=w.coop_a, meeting_code=w.meeting.code, kind="el_pengurus",
-        title="Pemilihan pengurus 2026–2031", ballot=ballot, seats=seats,
-        candidates=[(n, "ketua" if i == 0 else "anggota", "") for i, n in enumerate(names)])
+        actor=w.pengurus_a,
+        cooperative=w.coop_a,
+        meeting_code=w.meeting.code,
+        kind="el_pengurus",
+        title="Pemilihan pengurus 2026–2031",
+        ballot=ballot,
+        seats=seats,
+        candidates=[(n, "ketua" if i == 0 else "anggota", "") for i, n in enumerate(names)],
+    )
 
 
 def member_user(coop, member, username):

@@ -77,11 +77,15 @@ def test_check_in_twice_refused(rat_world):
 def test_check_in_by_invitation_token_and_online_self(rat_world):
     w = rat_world
     meeting = f.publish_and_arrive(w, f.scheduled(w))
-    tokens = actions.invitations_issue(actor=w.kasir_a, cooperative=w.coop_a, code=meeting.code,
-                                       numbers=["00002", "00003"])
-    actions.attendance_check_in(actor=w.kasir_a, cooperative=w.coop_a, code=meeting.code, token=tokens["00002"])
-    actions.attendance_check_in(actor=None, cooperative=w.coop_a, code=meeting.code, token=tokens["00003"],
-                                online=True)
+    tokens = actions.invitations_issue(
+        actor=w.kasir_a, cooperative=w.coop_a, code=meeting.code, numbers=["00002", "00003"]
+    )
+    actions.attendance_check_in(
+        actor=w.kasir_a, cooperative=w.coop_a, code=meeting.code, token=tokens["00002"]
+    )
+    actions.attendance_check_in(
+        actor=None, cooperative=w.coop_a, code=meeting.code, token=tokens["00003"], online=True
+    )
     actions.attendance_check_in(actor=w.anggota_a, cooperative=w.coop_a, code=meeting.code, online=True)
     modes = dict(Attendance.objects.values_list("member__number", "mode"))
     assert modes == {"00002": "venue", "00003": "online", "00001": "online"}
@@ -89,9 +93,17 @@ def test_check_in_by_invitation_token_and_online_self(rat_world):
 
 def _vote(w, item, number_or_user, choice="for", **kw):
     if isinstance(number_or_user, str):
-        return actions.vote_cast(actor=None, cooperative=w.coop_a, item_code=item.code, choice=choice,
-                                 token=w.tokens[number_or_user], **kw)
-    return actions.vote_cast(actor=number_or_user, cooperative=w.coop_a, item_code=item.code, choice=choice, **kw)
+        return actions.vote_cast(
+            actor=None,
+            cooperative=w.coop_a,
+            item_code=item.code,
+            choice=choice,
+            token=w.tokens[number_or_user],
+            **kw,
+        )
+    return actions.vote_cast(
+        actor=number_or_user, cooperative=w.coop_a, item_code=item.code, choice=choice, **kw
+    )
 
 
 @pytest.fixture
@@ -138,25 +150,37 @@ def test_not_checked_in_member_cannot_vote(rat_world):
     assert not OpenVote.objects.exists()
 
 
-@pytest.mark.parametrize("threshold, votes, passed", [
-    ("majority", ["for", "for", "against", "abstain", "abstain", "abstain"], True),
-    ("majority", ["for", "against", "abstain"], False),
-    ("two_thirds", ["for", "for", "against", "abstain"], True),
-    ("two_thirds", ["for", "for", "against", "against"], False),
-    ("three_quarters", ["for", "for", "for", "against", "abstain", "abstain"], True),
-    ("three_quarters", ["for", "for", "against"], False),
-])
+@pytest.mark.parametrize(
+    "threshold, votes, passed",
+    [
+        ("majority", ["for", "for", "against", "abstain", "abstain", "abstain"], True),
+        ("majority", ["for", "against", "abstain"], False),
+        ("two_thirds", ["for", "for", "against", "abstain"], True),
+        ("two_thirds", ["for", "for", "against", "against"], False),
+        ("three_quarters", ["for", "for", "for", "against", "abstain", "abstain"], True),
+        ("three_quarters", ["for", "for", "against"], False),
+    ],
+)
 def test_thresholds_with_abstentions_apart(voting, threshold, votes, passed):
     w = voting
-    item = actions.agenda_item_save(actor=w.pengurus_a, cooperative=w.coop_a, meeting_code=w.meeting.code,
-                                    kind="adart", title="Perubahan AD Pasal 12", threshold=threshold)
+    item = actions.agenda_item_save(
+        actor=w.pengurus_a,
+        cooperative=w.coop_a,
+        meeting_code=w.meeting.code,
+        kind="adart",
+        title="Perubahan AD Pasal 12",
+        threshold=threshold,
+    )
     actions.item_open(actor=w.pengurus_a, cooperative=w.coop_a, code=item.code)
     for m, choice in zip(w.members, votes, strict=False):
         _vote(w, item, m.number, choice)
     item = actions.item_close(actor=w.pengurus_a, cooperative=w.coop_a, item_code=item.code)
     assert item.passed is passed
     assert (item.votes_for, item.votes_against, item.votes_abstain) == (
-        votes.count("for"), votes.count("against"), votes.count("abstain"))
+        votes.count("for"),
+        votes.count("against"),
+        votes.count("abstain"),
+    )
     assert item.turnout == len(votes)
 
 
@@ -176,12 +200,16 @@ def test_shu_item_passed_approves_shu_with_rat_date_and_number(voting):
 def test_shu_item_amended_records_and_approves_the_amended_lines(voting):
     w = voting
     shu = f.item(w.meeting, "shu")
-    lines = [{"name": "Cadangan", "percent": Decimal("50"), "role": "cadangan", "account_key": "cadangan"},
-             {"name": "Jasa modal", "percent": Decimal("20"), "role": "jasa_modal", "account_key": ""},
-             {"name": "Jasa usaha", "percent": Decimal("30"), "role": "jasa_usaha", "account_key": ""}]
+    lines = [
+        {"name": "Cadangan", "percent": Decimal("50"), "role": "cadangan", "account_key": "cadangan"},
+        {"name": "Jasa modal", "percent": Decimal("20"), "role": "jasa_modal", "account_key": ""},
+        {"name": "Jasa usaha", "percent": Decimal("30"), "role": "jasa_usaha", "account_key": ""},
+    ]
     actions.item_open(actor=w.pengurus_a, cooperative=w.coop_a, code=shu.code)
     _vote(w, shu, "00002", "for")
-    shu = actions.item_close(actor=w.pengurus_a, cooperative=w.coop_a, item_code=shu.code, amended_lines=lines)
+    shu = actions.item_close(
+        actor=w.pengurus_a, cooperative=w.coop_a, item_code=shu.code, amended_lines=lines
+    )
     sy = ShuYear.objects.get(cooperative=w.coop_a, year=w.year)
     assert shu.shu_outcome == "amended" and sy.status == "approved"
     assert sy.lines.get(role="cadangan", pool="anggota").amount == Decimal("1000000.00")
@@ -192,8 +220,9 @@ def test_shu_item_rejected_leaves_year_closed_with_reason(voting):
     shu = f.item(w.meeting, "shu")
     actions.item_open(actor=w.pengurus_a, cooperative=w.coop_a, code=shu.code)
     _vote(w, shu, "00002", "against")
-    shu = actions.item_close(actor=w.pengurus_a, cooperative=w.coop_a, item_code=shu.code,
-                             note="Cadangan terlalu kecil")
+    shu = actions.item_close(
+        actor=w.pengurus_a, cooperative=w.coop_a, item_code=shu.code, note="Cadangan terlalu kecil"
+    )
     assert shu.shu_outcome == "rejected" and shu.note == "Cadangan terlalu kecil"
     assert ShuYear.objects.get(cooperative=w.coop_a, year=w.year).status == "closed"
 
@@ -217,8 +246,9 @@ def test_election_tie_for_last_seat_adds_runoff(voting):
     item = f.election(w, seats=2, ballot="open")
     ana, budi, citra = item.candidates.order_by("order")
     actions.item_open(actor=w.pengurus_a, cooperative=w.coop_a, code=item.code)
-    for number, cand in zip(["00001", "00002", "00003", "00004", "00005"], [ana, ana, budi, citra, ana],
-                            strict=True):
+    for number, cand in zip(
+        ["00001", "00002", "00003", "00004", "00005"], [ana, ana, budi, citra, ana], strict=True
+    ):
         _vote(w, item, number, candidate_code=cand.code)
     item = actions.item_close(actor=w.pengurus_a, cooperative=w.coop_a, item_code=item.code)
     assert item.needs_runoff
@@ -233,8 +263,14 @@ def test_hand_counted_totals_decide_the_item(voting):
     actions.item_open(actor=w.pengurus_a, cooperative=w.coop_a, code=rapb.code)
     with pytest.raises(DomainError, match="melebihi"):
         actions.item_totals_enter(actor=w.pengurus_a, cooperative=w.coop_a, item_code=rapb.code, votes_for=7)
-    actions.item_totals_enter(actor=w.pengurus_a, cooperative=w.coop_a, item_code=rapb.code, votes_for=4,
-                              votes_against=1, votes_abstain=1)
+    actions.item_totals_enter(
+        actor=w.pengurus_a,
+        cooperative=w.coop_a,
+        item_code=rapb.code,
+        votes_for=4,
+        votes_against=1,
+        votes_abstain=1,
+    )
     rapb = actions.item_close(actor=w.pengurus_a, cooperative=w.coop_a, item_code=rapb.code)
     assert rapb.hand_counted and rapb.passed and rapb.turnout == 6
 
@@ -244,7 +280,13 @@ def _decide_everything(w):
         if item.status == "pending":
             actions.item_open(actor=w.pengurus_a, cooperative=w.coop_a, code=item.code)
         for m in w.members[:4]:
-            _vote(w, item, m.number, "for", candidate_code=item.candidates.first().code if item.is_election else "")
+            _vote(
+                w,
+                item,
+                m.number,
+                "for",
+                candidate_code=item.candidates.first().code if item.is_election else "",
+            )
         actions.item_close(actor=w.pengurus_a, cooperative=w.coop_a, item_code=item.code)
 
 
@@ -254,8 +296,11 @@ def test_secret_ballot_leaves_no_voter_choice_link(voting, api_client):
     actions.item_open(actor=w.pengurus_a, cooperative=w.coop_a, code=item.code)
     ana, budi = item.candidates.order_by("order")
     api_client.as_user(w.anggota_a)
-    resp = api_client.post(f"/api/v1/coops/{w.coop_a.slug}/rat/items/{item.code}/vote",
-                           {"candidate": budi.code}, headers={"Idempotency-Key": "k-1"})
+    resp = api_client.post(
+        f"/api/v1/coops/{w.coop_a.slug}/rat/items/{item.code}/vote",
+        {"candidate": budi.code},
+        headers={"Idempotency-Key": "k-1"},
+    )
     assert resp.status_code == 200, resp.content
     assert "Budi" not in resp.content.decode() and budi.code not in resp.content.decode()
     for number, cand in (("00002", ana), ("00003", ana)):
@@ -269,7 +314,9 @@ def test_secret_ballot_leaves_no_voter_choice_link(voting, api_client):
     ballot_fields = {fld.name for fld in SecretBallot._meta.get_fields()}
     assert ballot_fields == {"id", "cooperative", "item", "choice", "candidate"}
     assert {fld.name for fld in Turnout._meta.get_fields()} == {"id", "cooperative", "item", "member"}
-    assert Turnout.objects.filter(item=item).count() == 3 and SecretBallot.objects.filter(item=item).count() == 3
+    assert (
+        Turnout.objects.filter(item=item).count() == 3 and SecretBallot.objects.filter(item=item).count() == 3
+    )
     assert not IdempotencyKey.objects.filter(endpoint__startswith="rat.vote").exists()
     item.refresh_from_db()
     assert item.idem_salt == ""
@@ -282,13 +329,16 @@ def test_meeting_close_fills_dinas_record_and_officers(voting):
     w = voting
     item = f.election(w, seats=1, names=("Ana", "Budi"))
     _decide_everything(w)
-    CoopOfficer.objects.create(cooperative=w.coop_a, body="pengurus", position="ketua", name="Lama",
-                               term_start=dt.date(2020, 1, 1))
+    CoopOfficer.objects.create(
+        cooperative=w.coop_a, body="pengurus", position="ketua", name="Lama", term_start=dt.date(2020, 1, 1)
+    )
     RatRecord.objects.create(cooperative=w.coop_a, year=w.year, held_on=None, source="dinas")
     with pytest.raises(NotAllowed):
         actions.meeting_close(actor=w.pengurus_b, cooperative=w.coop_a, code=w.meeting.code)
     assert RatRecord.objects.get(cooperative=w.coop_a, year=w.year).source == "dinas"
-    actions.meeting_close(actor=w.pengurus_a, cooperative=w.coop_a, code=w.meeting.code, chair_name="H. Slamet")
+    actions.meeting_close(
+        actor=w.pengurus_a, cooperative=w.coop_a, code=w.meeting.code, chair_name="H. Slamet"
+    )
     rec = RatRecord.objects.get(cooperative=w.coop_a, year=w.year)
     assert rec.source == "kopdig" and rec.held_on == w.meeting.date
     assert AuditLog.objects.get(action="rat_held_record").before == {"held_on": None, "source": "dinas"}
@@ -308,23 +358,43 @@ def test_meeting_close_refused_with_items_pending(voting):
 
 def test_pengawas_writes_only_the_pengawas_report(voting):
     w = voting
-    actions.report_section_save(actor=w.pengawas_a, cooperative=w.coop_a, code=w.meeting.code, author="pengawas",
-                                key="keuangan", text="Pembukuan tertib.")
+    actions.report_section_save(
+        actor=w.pengawas_a,
+        cooperative=w.coop_a,
+        code=w.meeting.code,
+        author="pengawas",
+        key="keuangan",
+        text="Pembukuan tertib.",
+    )
     with pytest.raises(NotAllowed):
-        actions.report_section_save(actor=w.pengawas_a, cooperative=w.coop_a, code=w.meeting.code,
-                                    author="pengurus", key="usaha", text="x")
+        actions.report_section_save(
+            actor=w.pengawas_a,
+            cooperative=w.coop_a,
+            code=w.meeting.code,
+            author="pengurus",
+            key="usaha",
+            text="x",
+        )
     with pytest.raises(NotAllowed):
-        actions.item_close(actor=w.pengawas_a, cooperative=w.coop_a, item_code=f.item(w.meeting, "lpj").code,
-                           agreed=True)
+        actions.item_close(
+            actor=w.pengawas_a, cooperative=w.coop_a, item_code=f.item(w.meeting, "lpj").code, agreed=True
+        )
     with pytest.raises(NotAllowed):
-        actions.report_section_save(actor=w.dinas, cooperative=w.coop_a, code=w.meeting.code, author="pengawas",
-                                    key="usaha", text="x")
+        actions.report_section_save(
+            actor=w.dinas, cooperative=w.coop_a, code=w.meeting.code, author="pengawas", key="usaha", text="x"
+        )
 
 
 def test_musyawarah_item_recorded_as_agreed(voting):
     w = voting
-    item = actions.agenda_item_save(actor=w.pengurus_a, cooperative=w.coop_a, meeting_code=w.meeting.code,
-                                    kind="other", title="Tempat RAT berikutnya", mode="musyawarah")
+    item = actions.agenda_item_save(
+        actor=w.pengurus_a,
+        cooperative=w.coop_a,
+        meeting_code=w.meeting.code,
+        kind="other",
+        title="Tempat RAT berikutnya",
+        mode="musyawarah",
+    )
     item = actions.item_close(actor=w.pengurus_a, cooperative=w.coop_a, item_code=item.code, agreed=True)
     assert item.passed and item.votes_for is None and item.status == AgendaItem.Status.CLOSED
 
@@ -335,5 +405,10 @@ def test_vote_query_count_guard(voting, django_assert_max_num_queries):
     actions.item_open(actor=w.pengurus_a, cooperative=w.coop_a, code=item.code)
     cand = item.candidates.first()
     with django_assert_max_num_queries(9):
-        actions.vote_cast(actor=None, cooperative=w.coop_a, item_code=item.code, candidate_code=cand.code,
-                          token=w.tokens["00002"])
+        actions.vote_cast(
+            actor=None,
+            cooperative=w.coop_a,
+            item_code=item.code,
+            candidate_code=cand.code,
+            token=w.tokens["00002"],
+        )

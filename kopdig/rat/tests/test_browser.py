@@ -28,8 +28,9 @@ def test_member_votes_on_a_phone(browser, live_server, rat_world):  # noqa: F811
     actions.item_open(actor=w.pengurus_a, cooperative=w.coop_a, code=lpj.code)
     election = f.election(w, seats=1, names=("Ana", "Budi"))
     actions.item_open(actor=w.pengurus_a, cooperative=w.coop_a, code=election.code)
-    token = actions.invitations_issue(actor=w.kasir_a, cooperative=w.coop_a, code=meeting.code,
-                                      numbers=["00001"])["00001"]
+    token = actions.invitations_issue(
+        actor=w.kasir_a, cooperative=w.coop_a, code=meeting.code, numbers=["00001"]
+    )["00001"]
     context = browser.new_context(viewport={"width": 360, "height": 780})
     page = context.new_page()
     try:

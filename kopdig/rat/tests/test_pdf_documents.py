@@ -15,7 +15,9 @@ def _login(user):
 
 
 def _numbered(pages, coop) -> bool:
-    return all(page.endswith(f"{coop.name} Halaman {n} / {len(pages)}") for n, page in enumerate(pages, start=1))
+    return all(
+        page.endswith(f"{coop.name} Halaman {n} / {len(pages)}") for n, page in enumerate(pages, start=1)
+    )
 
 
 def test_rat_book_minutes_and_invitations_read_back(voting_world):
@@ -23,7 +25,11 @@ def test_rat_book_minutes_and_invitations_read_back(voting_world):
     url = f"/k/{w.coop_a.slug}/rat/{w.meeting.code}/"
     c = _login(w.pengurus_a)
     book = pdf_pages(c.get(url + "buku-rat.pdf").content)
-    assert book[0].startswith(w.coop_a.name) and "BUKU RAPAT ANGGOTA TAHUNAN" in book[0] and _numbered(book, w.coop_a)
+    assert (
+        book[0].startswith(w.coop_a.name)
+        and "BUKU RAPAT ANGGOTA TAHUNAN" in book[0]
+        and _numbered(book, w.coop_a)
+    )
     assert any("SHU Rp 2.000.000,00" in page for page in book)
     (minutes,) = pdf_pages(c.get(url + "berita-acara.pdf").content)
     assert "Berita Acara Rapat Anggota Tahunan" in minutes and "Pimpinan rapat" in minutes

@@ -39,14 +39,24 @@ def test_concurrent_double_votes_leave_one(open_meeting, ballot):
     if connection.vendor != "postgresql":
         pytest.skip("row locks and concurrent writers: PostgreSQL (SQLite serialises writers)")
     w = open_meeting
-    item = actions.agenda_item_save(actor=w.pengurus_a, cooperative=w.coop_a, meeting_code=w.meeting.code,
-                                    kind="other", title="Usulan", ballot=ballot)
+    item = actions.agenda_item_save(
+        actor=w.pengurus_a,
+        cooperative=w.coop_a,
+        meeting_code=w.meeting.code,
+        kind="other",
+        title="Usulan",
+        ballot=ballot,
+    )
     actions.item_open(actor=w.pengurus_a, cooperative=w.coop_a, code=item.code)
-    outcomes = _race(lambda: actions.vote_cast(actor=w.anggota_a, cooperative=w.coop_a, item_code=item.code,
-                                               choice="for"))
+    outcomes = _race(
+        lambda: actions.vote_cast(actor=w.anggota_a, cooperative=w.coop_a, item_code=item.code, choice="for")
+    )
     assert outcomes.count("ok") == 1
     assert all("sudah memberikan suara" in o for o in outcomes if o != "ok")
     if ballot == "open":
         assert OpenVote.objects.filter(item=item).count() == 1
     else:
-        assert Turnout.objects.filter(item=item).count() == 1 and SecretBallot.objects.filter(item=item).count() == 1
+        assert (
+            Turnout.objects.filter(item=item).count() == 1
+            and SecretBallot.objects.filter(item=item).count() == 1
+        )

@@ -10,13 +10,17 @@ from hypothesis import strategies as st
 from kopdig.rat import tally
 
 
-@pytest.mark.parametrize("n, expected", [(0, 0), (1, 1), (2, 2), (3, 2), (10, 6), (11, 6), (100, 51), (10_000, 5001)])
+@pytest.mark.parametrize(
+    "n, expected", [(0, 0), (1, 1), (2, 2), (3, 2), (10, 6), (11, 6), (100, 51), (10_000, 5001)]
+)
 def test_half_plus_one_is_floor_half_plus_one(n, expected):
     assert tally.quorum_required("1/2+1", n) == expected
 
 
-@pytest.mark.parametrize("rule, n, expected", [("1/5", 10, 2), ("1/5", 11, 3), ("2/3", 10, 7), ("2/3", 9, 6),
-                                               ("1/1", 7, 7), ("1/3", 1, 1)])
+@pytest.mark.parametrize(
+    "rule, n, expected",
+    [("1/5", 10, 2), ("1/5", 11, 3), ("2/3", 10, 7), ("2/3", 9, 6), ("1/1", 7, 7), ("1/3", 1, 1)],
+)
 def test_other_fractions_round_up(rule, n, expected):
     assert tally.quorum_required(rule, n) == expected
 
@@ -51,12 +55,20 @@ def test_worked_thresholds_with_abstentions_apart():
     assert not tally.decide("majority", 0, 0, 12).passed
 
 
-@given(st.sampled_from(sorted(tally.THRESHOLDS)), st.integers(0, 10_000), st.integers(0, 10_000),
-       st.integers(0, 10_000))
+@given(
+    st.sampled_from(sorted(tally.THRESHOLDS)),
+    st.integers(0, 10_000),
+    st.integers(0, 10_000),
+    st.integers(0, 10_000),
+)
 def test_threshold_matches_exact_fractions_and_ignores_abstentions(threshold, f, a, ab):
-    share = {"majority": Fraction(1, 2), "two_thirds": Fraction(2, 3), "three_quarters": Fraction(3, 4)}[threshold]
+    share = {"majority": Fraction(1, 2), "two_thirds": Fraction(2, 3), "three_quarters": Fraction(3, 4)}[
+        threshold
+    ]
     cast = f + a
-    expected = cast > 0 and (Fraction(f, cast) > share if threshold == "majority" else Fraction(f, cast) >= share)
+    expected = cast > 0 and (
+        Fraction(f, cast) > share if threshold == "majority" else Fraction(f, cast) >= share
+    )
     assert tally.decide(threshold, f, a, ab).passed == expected
     assert tally.decide(threshold, f, a, ab).passed == tally.decide(threshold, f, a, 0).passed
 
@@ -76,8 +88,10 @@ def test_fewer_candidates_than_seats_all_elected():
     assert tally.elect({"ana": 3}, 3).elected == ["ana"]
 
 
-@given(st.dictionaries(st.text(min_size=1, max_size=3), st.integers(0, 30), min_size=1, max_size=12),
-       st.integers(1, 6))
+@given(
+    st.dictionaries(st.text(min_size=1, max_size=3), st.integers(0, 30), min_size=1, max_size=12),
+    st.integers(1, 6),
+)
 def test_election_properties(votes, seats):
     result = tally.elect(votes, seats)
     assert len(result.elected) <= seats

@@ -23,8 +23,14 @@ def test_pengurus_pages_render(voting_world):
     w = voting_world
     base = f"/k/{w.coop_a.slug}/rat/"
     c = login(w.pengurus_a)
-    for url in (base, base + "aturan/", f"{base}{w.meeting.code}/", f"{base}{w.meeting.code}/hadir/",
-                f"{base}{w.meeting.code}/berhak-suara/", f"{base}{w.meeting.code}/laporan/"):
+    for url in (
+        base,
+        base + "aturan/",
+        f"{base}{w.meeting.code}/",
+        f"{base}{w.meeting.code}/hadir/",
+        f"{base}{w.meeting.code}/berhak-suara/",
+        f"{base}{w.meeting.code}/laporan/",
+    ):
         assert c.get(url).status_code == 200, url
 
 
@@ -63,13 +69,17 @@ def test_member_votes_by_login_and_by_personal_link(voting_world):
     c = login(w.anggota_a)
     assert c.get(f"/k/{w.coop_a.slug}/rat/")["Location"].endswith(f"/rat/{w.meeting.code}/surat-suara/")
     c.post(f"/k/{w.coop_a.slug}/rat/{w.meeting.code}/surat-suara/", {"item": lpj.code, "choice": "for"})
-    token = actions.invitations_issue(actor=w.kasir_a, cooperative=w.coop_a, code=w.meeting.code,
-                                      numbers=["00002"])["00002"]
+    token = actions.invitations_issue(
+        actor=w.kasir_a, cooperative=w.coop_a, code=w.meeting.code, numbers=["00002"]
+    )["00002"]
     anon = Client()
     page = anon.get(f"/rat/{w.coop_a.slug}/{token}/")
     assert page.status_code == 200 and "Anggota 00002" in page.content.decode()
     anon.post(f"/rat/{w.coop_a.slug}/{token}/", {"item": lpj.code, "choice": "against"})
-    assert dict(OpenVote.objects.values_list("member__number", "choice")) == {"00001": "for", "00002": "against"}
+    assert dict(OpenVote.objects.values_list("member__number", "choice")) == {
+        "00001": "for",
+        "00002": "against",
+    }
     assert "sudah tercatat" in anon.get(f"/rat/{w.coop_a.slug}/{token}/").content.decode()
     assert anon.get(f"/rat/{w.coop_a.slug}/bukan-token/").status_code == 404
     assert Invitation.objects.get(member__number="00002").token_hash != token
@@ -97,10 +107,12 @@ def test_minutes_and_book_show_the_figures(voting_world):
     shu = f.item(w.meeting, "shu")
     actions.item_open(actor=w.pengurus_a, cooperative=w.coop_a, code=shu.code)
     for m in w.members[:3]:
-        actions.vote_cast(actor=None, cooperative=w.coop_a, item_code=shu.code, choice="for",
-                          token=w.tokens[m.number])
-    actions.vote_cast(actor=None, cooperative=w.coop_a, item_code=shu.code, choice="abstain",
-                      token=w.tokens["00004"])
+        actions.vote_cast(
+            actor=None, cooperative=w.coop_a, item_code=shu.code, choice="for", token=w.tokens[m.number]
+        )
+    actions.vote_cast(
+        actor=None, cooperative=w.coop_a, item_code=shu.code, choice="abstain", token=w.tokens["00004"]
+    )
     actions.item_close(actor=w.pengurus_a, cooperative=w.coop_a, item_code=shu.code)
     html = render_to_string("rat/minutes_pdf.html", documents.minutes_context(w.coop_a, w.meeting))
     assert "Penetapan pembagian SHU" in html and "Disetujui" in html

@@ -22,7 +22,10 @@ def assert_books_ok(coop):
         if account is None:
             continue
         ledger = account_balance(account, dt.date(2100, 1, 1))
-        cached = q(SavingsAccount.objects.filter(cooperative=coop, kind=kind).aggregate(s=Sum("balance"))["s"] or ZERO)
+        cached = q(
+            SavingsAccount.objects.filter(cooperative=coop, kind=kind).aggregate(s=Sum("balance"))["s"]
+            or ZERO
+        )
         assert ledger == cached, f"{key}: ledger {ledger} != savings {cached}"
 
 

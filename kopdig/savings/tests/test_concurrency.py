@@ -15,19 +15,31 @@ from .helpers import assert_books_ok
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_withdrawals_cannot_overdraw(world, admit, sukarela):
     if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: SQLite serialises writers (IMMEDIATE transactions), so no real race exists")
+        pytest.skip(
+            "needs PostgreSQL: SQLite serialises writers (IMMEDIATE transactions), so no real race exists"
+        )
     m = admit()
     number = sukarela(m)
-    actions.savings_deposit(actor=world.kasir_a, cooperative=world.coop_a, account=number, amount="1000000",
-                            date=dt.date(2025, 1, 3))
+    actions.savings_deposit(
+        actor=world.kasir_a,
+        cooperative=world.coop_a,
+        account=number,
+        amount="1000000",
+        date=dt.date(2025, 1, 3),
+    )
     barrier = threading.Barrier(2)
     results = []
 
     def withdraw(user):
         try:
             barrier.wait()
-            actions.savings_withdraw(actor=user, cooperative=world.coop_a, account=number, amount="600000",
-                                     date=dt.date(2025, 1, 4))
+            actions.savings_withdraw(
+                actor=user,
+                cooperative=world.coop_a,
+                account=number,
+                amount="600000",
+                date=dt.date(2025, 1, 4),
+            )
             results.append("ok")
         except InsufficientBalance:
             results.append("refused")

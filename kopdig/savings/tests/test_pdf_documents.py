@@ -17,8 +17,13 @@ SLUG = "ksu-sejahtera"
 def data(world, admit, sukarela):
     m = admit()
     number = sukarela(m)
-    actions.savings_deposit(actor=world.kasir_a, cooperative=world.coop_a, account=number, amount="500000",
-                            date=dt.date(2025, 1, 3))
+    actions.savings_deposit(
+        actor=world.kasir_a,
+        cooperative=world.coop_a,
+        account=number,
+        amount="500000",
+        date=dt.date(2025, 1, 3),
+    )
     return m, number
 
 
@@ -29,7 +34,9 @@ def test_receipt_pdf_has_letterhead_amount_in_words_and_signers(world, data, cli
     text = pdf_text(client.get(reverse("savings:receipt", args=[SLUG, r.number]) + "?pdf=1").content)
     assert text.startswith(world.coop_a.name)
     assert f"KUITANSI {r.number}" in text and "Rp 500.000,00" in text and "Lima ratus ribu rupiah" in text
-    assert text.endswith(f"Anggota {m.name} Kasir {world.kasir_a.display_name} {world.coop_a.name} Halaman 1 / 1")
+    assert text.endswith(
+        f"Anggota {m.name} Kasir {world.kasir_a.display_name} {world.coop_a.name} Halaman 1 / 1"
+    )
 
 
 def test_passbook_pdf_lists_movements_with_balances(world, data, client):

@@ -26,8 +26,14 @@ def member(coop, number, *, name=None, joined_on=dt.date(2020, 1, 1), status="ak
     from kopdig.members.models import Member
 
     return Member.objects.create(
-        cooperative=coop, number=number, nik=f"3513{next(_nik):012d}", name=name or f"Anggota {number}", gender="L",
-        joined_on=joined_on, status=status, left_on=left_on,
+        cooperative=coop,
+        number=number,
+        nik=f"3513{next(_nik):012d}",
+        name=name or f"Anggota {number}",
+        gender="L",
+        joined_on=joined_on,
+        status=status,
+        left_on=left_on,
     )
 
 
@@ -35,8 +41,13 @@ def post(coop, date, lines, memo="Transaksi uji", source_type="manual"):
     from kopdig.ledger.posting import Line, post
 
     with transaction.atomic():
-        return post(cooperative=coop, date=date, memo=memo, source_type=source_type,
-                    lines=[Line(k, debit=Decimal(d), credit=Decimal(c)) for k, d, c in lines])
+        return post(
+            cooperative=coop,
+            date=date,
+            memo=memo,
+            source_type=source_type,
+            lines=[Line(k, debit=Decimal(d), credit=Decimal(c)) for k, d, c in lines],
+        )
 
 
 def simpanan(coop, m, kind, amount, date):
@@ -47,8 +58,13 @@ def simpanan(coop, m, kind, amount, date):
     amount = Decimal(amount)
     with transaction.atomic():
         acc = services.account_of(coop, m, kind, date, lock=True)
-        entry = post(cooperative=coop, date=date, memo=f"Setoran {kind} {m.number}", source_type="savings.deposit",
-                     lines=[Line("kas", debit=amount), Line(acc.product.ledger_key, credit=amount)])
+        entry = post(
+            cooperative=coop,
+            date=date,
+            memo=f"Setoran {kind} {m.number}",
+            source_type="savings.deposit",
+            lines=[Line("kas", debit=amount), Line(acc.product.ledger_key, credit=amount)],
+        )
         services.record(account=acc, amount=amount, type="deposit", date=date, entry=entry)
 
 
@@ -60,9 +76,19 @@ def volume(coop, year, m, amount, kind="pembelian"):
 
 def books(coop, year, *, revenue="3000000", expense="1000000", non_member="0"):
     """Income and expense of the year: SHU = revenue + non_member - expense."""
-    post(coop, dt.date(year, 6, 30), [("kas", revenue, 0), ("pendapatan_jasa_pinjaman", 0, revenue)], "Jasa pinjaman")
+    post(
+        coop,
+        dt.date(year, 6, 30),
+        [("kas", revenue, 0), ("pendapatan_jasa_pinjaman", 0, revenue)],
+        "Jasa pinjaman",
+    )
     if Decimal(non_member):
-        post(coop, dt.date(year, 7, 31), [("kas", non_member, 0), ("pendapatan_bank", 0, non_member)], "Jasa bank")
+        post(
+            coop,
+            dt.date(year, 7, 31),
+            [("kas", non_member, 0), ("pendapatan_bank", 0, non_member)],
+            "Jasa bank",
+        )
     post(coop, dt.date(year, 9, 30), [("beban_gaji", expense, 0), ("kas", 0, expense)], "Gaji")
 
 

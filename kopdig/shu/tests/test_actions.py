@@ -19,15 +19,22 @@ pytestmark = pytest.mark.django_db
 
 
 def _setup(w, **kw):
-    return actions.shu_year_save(actor=w.pengurus_a, cooperative=w.coop_a, year=w.year, transaksi_basis="volume", **kw)
+    return actions.shu_year_save(
+        actor=w.pengurus_a, cooperative=w.coop_a, year=w.year, transaksi_basis="volume", **kw
+    )
 
 
 def _snapshot(coop):
     return (
         JournalEntry.objects.filter(cooperative=coop).count(),
-        list(AccountMonthBalance.objects.filter(cooperative=coop).order_by("id").values_list("debit", "credit")),
-        list(ShuMemberShare.objects.filter(cooperative=coop).order_by("id").values_list(
-            "status", "receipt_number", "total")),
+        list(
+            AccountMonthBalance.objects.filter(cooperative=coop).order_by("id").values_list("debit", "credit")
+        ),
+        list(
+            ShuMemberShare.objects.filter(cooperative=coop)
+            .order_by("id")
+            .values_list("status", "receipt_number", "total")
+        ),
         list(ShuYear.objects.filter(cooperative=coop).values_list("status", "year")),
     )
 
@@ -58,9 +65,11 @@ def test_allocation_not_totalling_100_refused_nothing_written(shu_world):
     w = shu_world
     _setup(w)
     before = _snapshot(w.coop_a), list(w.coop_a.shu_years.get().lines.values_list("name", "percent"))
-    bad = [{"name": "Cadangan", "percent": D("40"), "role": "cadangan"},
-           {"name": "JM", "percent": D("20"), "role": "jasa_modal"},
-           {"name": "JU", "percent": D("30"), "role": "jasa_usaha"}]
+    bad = [
+        {"name": "Cadangan", "percent": D("40"), "role": "cadangan"},
+        {"name": "JM", "percent": D("20"), "role": "jasa_modal"},
+        {"name": "JU", "percent": D("30"), "role": "jasa_usaha"},
+    ]
     with pytest.raises(AllocationInvalid, match="100%"):
         actions.shu_year_save(actor=w.pengurus_a, cooperative=w.coop_a, year=w.year, lines=bad)
     after = _snapshot(w.coop_a), list(w.coop_a.shu_years.get().lines.values_list("name", "percent"))
@@ -89,7 +98,11 @@ def test_close_zeroes_income_expense_keeps_balance_sheet_and_locks(shu_world):
 
     assert actions.CLOSING_SOURCE_TYPE in CLOSING_SOURCE_TYPES
     totals = statement_totals(coop, end)
-    assert (totals["pendapatan"], totals["beban"], totals["shu"]) == (D("3000000.00"), D("1000000.00"), D("2000000.00"))
+    assert (totals["pendapatan"], totals["beban"], totals["shu"]) == (
+        D("3000000.00"),
+        D("1000000.00"),
+        D("2000000.00"),
+    )
     assert totals["total_aset"] == totals["total_kewajiban"] + totals["total_ekuitas"]
     # The SHU is now read from the close.
     assert selectors.simulate(coop, sy).result.shu == D("2000000.00")
@@ -127,8 +140,13 @@ def _through_allocation(w, **kw):
     coop, year = w.coop_a, w.year
     _setup(w, **kw)
     actions.shu_year_close(actor=w.pengurus_a, cooperative=coop, year=year)
-    actions.shu_approve(actor=w.pengurus_a, cooperative=coop, year=year, rat_date=f.rat_date(year),
-                        rat_reference="01/RAT/2026")
+    actions.shu_approve(
+        actor=w.pengurus_a,
+        cooperative=coop,
+        year=year,
+        rat_date=f.rat_date(year),
+        rat_reference="01/RAT/2026",
+    )
     return actions.shu_allocate(actor=w.manajer_a, cooperative=coop, year=year)
 
 
@@ -187,8 +205,9 @@ def test_distribute_resumes_after_partial_run(shu_world):
         raise Stop  # crash after the first batch has committed
 
     with pytest.raises(Stop):
-        actions.shu_distribute(actor=w.manajer_a, cooperative=coop, year=year, date=rat, batch_size=1,
-                               progress=progress)
+        actions.shu_distribute(
+            actor=w.manajer_a, cooperative=coop, year=year, date=rat, batch_size=1, progress=progress
+        )
     sy = ShuYear.objects.get(cooperative=coop, year=year)
     assert sy.status == "allocated" and calls == [2]  # 1 payable + 1 paid
     assert ShuMemberShare.objects.filter(cooperative=coop, status="paid").count() == 1
@@ -223,9 +242,16 @@ def test_non_member_shu_allocated_separately(world):
     m = world.member_a
     f.simpanan(coop, m, "pokok", "100000", dt.date(year, 1, 1))
     f.volume(coop, year, m, "1000")
-    f.books(coop, year, revenue="3000000", non_member="1000000", expense="2000000")  # SHU 2,000,000, 1/4 non-member
-    actions.shu_year_save(actor=world.pengurus_a, cooperative=coop, year=year, transaksi_basis="volume",
-                          separate_non_member=True)
+    f.books(
+        coop, year, revenue="3000000", non_member="1000000", expense="2000000"
+    )  # SHU 2,000,000, 1/4 non-member
+    actions.shu_year_save(
+        actor=world.pengurus_a,
+        cooperative=coop,
+        year=year,
+        transaksi_basis="volume",
+        separate_non_member=True,
+    )
     sy = actions.shu_year_close(actor=world.pengurus_a, cooperative=coop, year=year)
     r = selectors.simulate(coop, sy).result
     assert r.non_member_shu == D("500000.00") and r.member_shu == D("1500000.00")
@@ -244,8 +270,9 @@ def test_roles_refused(shu_world):
         with pytest.raises(NotAllowed):
             actions.shu_distribute(actor=user, cooperative=coop, year=year)
     with pytest.raises(NotAllowed):
-        actions.shu_approve(actor=w.manajer_a, cooperative=coop, year=year, rat_date=f.rat_date(year),
-                            rat_reference="x")
+        actions.shu_approve(
+            actor=w.manajer_a, cooperative=coop, year=year, rat_date=f.rat_date(year), rat_reference="x"
+        )
     assert _snapshot(coop) == before
 
 
@@ -254,14 +281,21 @@ def test_volume_import_all_or_nothing(shu_world):
 
     w = shu_world
     coop, year = w.coop_a, w.year
-    before = list(MemberVolume.objects.filter(cooperative=coop).values_list("member__number", "kind", "amount"))
-    rows = [(2, {"no_anggota": "00001", "jenis": "pembelian", "jumlah": "750000"}),
-            (3, {"no_anggota": "99999", "jenis": "pembelian", "jumlah": "1"}),
-            (4, {"no_anggota": "00002", "jenis": "salah", "jumlah": "-5"})]
+    before = list(
+        MemberVolume.objects.filter(cooperative=coop).values_list("member__number", "kind", "amount")
+    )
+    rows = [
+        (2, {"no_anggota": "00001", "jenis": "pembelian", "jumlah": "750000"}),
+        (3, {"no_anggota": "99999", "jenis": "pembelian", "jumlah": "1"}),
+        (4, {"no_anggota": "00002", "jenis": "salah", "jumlah": "-5"}),
+    ]
     with pytest.raises(actions.VolumeImportError) as exc:
         actions.member_volume_import(actor=w.pengurus_a, cooperative=coop, year=year, rows=rows)
     assert len(exc.value.errors) == 3
-    assert list(MemberVolume.objects.filter(cooperative=coop).values_list("member__number", "kind", "amount")) == before
+    assert (
+        list(MemberVolume.objects.filter(cooperative=coop).values_list("member__number", "kind", "amount"))
+        == before
+    )
     n = actions.member_volume_import(actor=w.pengurus_a, cooperative=coop, year=year, rows=rows[:1])
     assert n == 1
     assert MemberVolume.objects.get(cooperative=coop, member=w.member_a).amount == D("750000.00")
@@ -274,7 +308,9 @@ def test_full_cycle_with_real_commits(shu_world):
     w = shu_world
     coop, year = w.coop_a, w.year
     _through_allocation(w, tax_percent=D("5"))
-    sy = actions.shu_distribute(actor=w.pengurus_a, cooperative=coop, year=year, date=f.rat_date(year), batch_size=3)
+    sy = actions.shu_distribute(
+        actor=w.pengurus_a, cooperative=coop, year=year, date=f.rat_date(year), batch_size=3
+    )
     assert sy.status == "distributed"
     assert f.cache_problems(coop) == []
     assets, liab_equity = f.balance_sheet_total(coop, f.rat_date(year))
@@ -291,7 +327,9 @@ def test_reopen_after_approval_clears_shares_and_close_refuses_open_years(shu_wo
     actions.shu_year_close(actor=w.pengurus_a, cooperative=coop, year=year)
     with pytest.raises(actions.WrongStatus):
         actions.shu_year_close(actor=w.pengurus_a, cooperative=coop, year=year)
-    actions.shu_approve(actor=w.pengurus_a, cooperative=coop, year=year, rat_date=f.rat_date(year), rat_reference="R")
+    actions.shu_approve(
+        actor=w.pengurus_a, cooperative=coop, year=year, rat_date=f.rat_date(year), rat_reference="R"
+    )
     assert ShuMemberShare.objects.filter(cooperative=coop).count() == 4
     with pytest.raises(actions.WrongStatus):
         actions.shu_year_save(actor=w.pengurus_a, cooperative=coop, year=year, tax_percent=D(5))

@@ -18,7 +18,9 @@ def test_demo_runs_and_is_idempotent(shu_world):
     from kopdig.tenancy.tests.factories import UserFactory
 
     w = shu_world
-    Role.objects.create(cooperative=w.coop_a, user=UserFactory(username=f"{w.coop_a.slug}-pengurus"), kind="pengurus")
+    Role.objects.create(
+        cooperative=w.coop_a, user=UserFactory(username=f"{w.coop_a.slug}-pengurus"), kind="pengurus"
+    )
     logs = []
     ctx = SimpleNamespace(today=dt.date.today(), showcase=[w.coop_a, w.coop_b], log=logs.append)
     demo.run(ctx)

@@ -14,8 +14,11 @@ D = Decimal
 
 def lines(jm="20", ju="30"):
     rest = D(100) - D(jm) - D(ju)
-    return [AllocLine("Cadangan", rest, "cadangan", "cadangan"), AllocLine("JM", D(jm), "jasa_modal"),
-            AllocLine("JU", D(ju), "jasa_usaha")]
+    return [
+        AllocLine("Cadangan", rest, "cadangan", "cadangan"),
+        AllocLine("JM", D(jm), "jasa_modal"),
+        AllocLine("JU", D(ju), "jasa_usaha"),
+    ]
 
 
 def test_domain_worked_example():
@@ -34,22 +37,37 @@ def test_default_pools_sum_to_shu():
     r = simulate(shu=D("1000000.01"), lines=default_lines(), simpanan={"1": D(1)}, transaksi={"1": D(1)})
     amounts = {ln.name: ln.amount for ln in r.lines}
     assert sum(amounts.values()) == D("1000000.01")
-    assert amounts["Cadangan"] == D("400000.01")  # the residue sen goes to the largest remainder, first line on ties
+    assert amounts["Cadangan"] == D(
+        "400000.01"
+    )  # the residue sen goes to the largest remainder, first line on ties
     assert amounts["Jasa modal"] == D("200000.00")
     assert amounts["Dana sosial"] == D("25000.00")
 
 
 def test_residue_sen_ties_go_to_lower_member_number():
     # JM pool 100.00 over three equal simpanan: 33.33 each + 0.01 residue to the first number.
-    r = simulate(shu=D("500"), lines=lines(jm="20", ju="20"),
-                 simpanan={"00003": D(1), "00001": D(1), "00002": D(1)}, transaksi={"00001": D(1)})
-    assert [(m.key, m.jm) for m in r.members] == [("00001", D("33.34")), ("00002", D("33.33")), ("00003", D("33.33"))]
+    r = simulate(
+        shu=D("500"),
+        lines=lines(jm="20", ju="20"),
+        simpanan={"00003": D(1), "00001": D(1), "00002": D(1)},
+        transaksi={"00001": D(1)},
+    )
+    assert [(m.key, m.jm) for m in r.members] == [
+        ("00001", D("33.34")),
+        ("00002", D("33.33")),
+        ("00003", D("33.33")),
+    ]
     assert r.members[0].ju == D("100.00")
 
 
 def test_tax_withheld_per_member():
-    r = simulate(shu=D("2000000"), lines=lines(), simpanan={"1": D(1), "2": D(3)}, transaksi={"1": D(1), "2": D(1)},
-                 tax_percent=D(10))
+    r = simulate(
+        shu=D("2000000"),
+        lines=lines(),
+        simpanan={"1": D(1), "2": D(3)},
+        transaksi={"1": D(1), "2": D(1)},
+        tax_percent=D(10),
+    )
     m = r.members[0]
     assert m.total == D("100000.00") + D("300000.00")
     assert m.tax == D("40000.00") and m.net == D("360000.00")
@@ -58,25 +76,45 @@ def test_tax_withheld_per_member():
 def test_weighted_mix_of_transaksi_bases():
     jasa = {"1": D(100), "2": D(0)}
     volume = {"1": D(0), "2": D(500)}
-    r = simulate(shu=D("1000"), lines=lines(jm="0", ju="100"), simpanan={"1": D(1)},
-                 transaksi=[(D(60), jasa), (D(40), volume)])
+    r = simulate(
+        shu=D("1000"),
+        lines=lines(jm="0", ju="100"),
+        simpanan={"1": D(1)},
+        transaksi=[(D(60), jasa), (D(40), volume)],
+    )
     assert [m.ju for m in r.members] == [D("600.00"), D("400.00")]
 
 
 def test_non_member_shu_allocated_separately():
-    nm = [AllocLine("Cadangan", D(60), "cadangan", "cadangan"), AllocLine("Pendidikan", D(40), "other", "dana_pendidikan")]
-    r = simulate(shu=D("1000000"), lines=lines(), simpanan={"1": D(1)}, transaksi={"1": D(1)},
-                 non_member_shu=D("250000"), non_member_lines=nm)
+    nm = [
+        AllocLine("Cadangan", D(60), "cadangan", "cadangan"),
+        AllocLine("Pendidikan", D(40), "other", "dana_pendidikan"),
+    ]
+    r = simulate(
+        shu=D("1000000"),
+        lines=lines(),
+        simpanan={"1": D(1)},
+        transaksi={"1": D(1)},
+        non_member_shu=D("250000"),
+        non_member_lines=nm,
+    )
     assert r.member_shu == D("750000.00")
     assert [ln.amount for ln in r.non_member_lines] == [D("150000.00"), D("100000.00")]
     assert r.jm_pool == D("150000.00") and r.ju_pool == D("225000.00")
 
 
-@pytest.mark.parametrize("bad", [
-    [AllocLine("A", D("50"), "jasa_modal"), AllocLine("B", D("49.99"), "jasa_usaha")],
-    [AllocLine("A", D("50"), "jasa_modal"), AllocLine("B", D("50"), "cadangan")],
-    [AllocLine("A", D("40"), "jasa_modal"), AllocLine("A2", D("10"), "jasa_modal"), AllocLine("B", D("50"), "jasa_usaha")],
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        [AllocLine("A", D("50"), "jasa_modal"), AllocLine("B", D("49.99"), "jasa_usaha")],
+        [AllocLine("A", D("50"), "jasa_modal"), AllocLine("B", D("50"), "cadangan")],
+        [
+            AllocLine("A", D("40"), "jasa_modal"),
+            AllocLine("A2", D("10"), "jasa_modal"),
+            AllocLine("B", D("50"), "jasa_usaha"),
+        ],
+    ],
+)
 def test_invalid_allocation_refused(bad):
     with pytest.raises(AllocationInvalid):
         simulate(shu=D("1000"), lines=bad, simpanan={"1": D(1)}, transaksi={"1": D(1)})
@@ -106,7 +144,9 @@ def test_member_shares_sum_exactly_to_pools(shu, jm, ju, simpanan, transaksi, ta
     transaksi = {f"{i:05d}": v for i, v in enumerate(transaksi)}
     simpanan["00000"] += D(1)  # never an all-zero basis
     transaksi["00000"] += D(1)
-    r = simulate(shu=shu, lines=lines(jm=str(jm), ju=str(ju)), simpanan=simpanan, transaksi=transaksi, tax_percent=tax)
+    r = simulate(
+        shu=shu, lines=lines(jm=str(jm), ju=str(ju)), simpanan=simpanan, transaksi=transaksi, tax_percent=tax
+    )
     assert sum(ln.amount for ln in r.lines) == shu
     assert sum(m.jm for m in r.members) == r.jm_pool
     assert sum(m.ju for m in r.members) == r.ju_pool
@@ -115,17 +155,24 @@ def test_member_shares_sum_exactly_to_pools(shu, jm, ju, simpanan, transaksi, ta
 
 
 @settings(max_examples=200, deadline=None)
-@given(total=st.decimals(min_value=0, max_value=10**10, places=2, allow_nan=False, allow_infinity=False),
-       weights=st.lists(money, min_size=1, max_size=30))
+@given(
+    total=st.decimals(min_value=0, max_value=10**10, places=2, allow_nan=False, allow_infinity=False),
+    weights=st.lists(money, min_size=1, max_size=30),
+)
 def test_split_exact_equals_lib_split(total, weights):
     weights[0] += D(1)
     assert split(total, weights) == decimal_largest_remainder(total, weights)
 
 
 @settings(max_examples=100, deadline=None)
-@given(total=st.decimals(min_value=0, max_value=10**8, places=2, allow_nan=False, allow_infinity=False),
-       weights=st.lists(st.decimals(min_value=0, max_value=10**6, places=4, allow_nan=False, allow_infinity=False),
-                        min_size=1, max_size=20))
+@given(
+    total=st.decimals(min_value=0, max_value=10**8, places=2, allow_nan=False, allow_infinity=False),
+    weights=st.lists(
+        st.decimals(min_value=0, max_value=10**6, places=4, allow_nan=False, allow_infinity=False),
+        min_size=1,
+        max_size=20,
+    ),
+)
 def test_split_exact_equals_lib_split_finer_weights(total, weights):
     weights[0] += D(1)
     assert split(total, weights) == decimal_largest_remainder(total, weights)

@@ -14,9 +14,11 @@ from . import factories as f
 D = Decimal
 pytestmark = pytest.mark.django_db
 
-ALLOC = [{"name": "Cadangan", "percent": "50", "role": "cadangan"},
-         {"name": "JM", "percent": "20", "role": "jasa_modal"},
-         {"name": "JU", "percent": "30", "role": "jasa_usaha"}]
+ALLOC = [
+    {"name": "Cadangan", "percent": "50", "role": "cadangan"},
+    {"name": "JM", "percent": "20", "role": "jasa_modal"},
+    {"name": "JU", "percent": "30", "role": "jasa_usaha"},
+]
 
 
 def _client(user):
@@ -35,8 +37,9 @@ def test_api_simulate_domain_example(world, api_client):
     f.volume(coop, year, m2, "14000000")
     actions.shu_year_save(actor=world.pengurus_a, cooperative=coop, year=year, transaksi_basis="volume")
     api_client.as_user(world.manajer_a)
-    resp = api_client.post(f"/api/v1/coops/{coop.slug}/shu/simulate",
-                           {"year": year, "shu": "2000000", "allocation": ALLOC})
+    resp = api_client.post(
+        f"/api/v1/coops/{coop.slug}/shu/simulate", {"year": year, "shu": "2000000", "allocation": ALLOC}
+    )
     assert resp.status_code == 200, resp.content
     body = resp.json()
     assert (body["jm_pool"], body["ju_pool"]) == ("400000.00", "600000.00")
@@ -50,7 +53,9 @@ def test_api_simulate_refuses_bad_allocation(world, api_client):
     bad = [dict(ALLOC[0], percent="49"), ALLOC[1], ALLOC[2]]
     resp = api_client.post(url, {"year": 2025, "shu": "1000", "allocation": bad})
     assert resp.status_code == 422 and "100%" in resp.json()["detail"]
-    resp = api_client.post(url, {"year": 2025, "shu": "1000", "allocation": [ALLOC[0], ALLOC[1], dict(ALLOC[2], role="other")]})
+    resp = api_client.post(
+        url, {"year": 2025, "shu": "1000", "allocation": [ALLOC[0], ALLOC[1], dict(ALLOC[2], role="other")]}
+    )
     assert resp.status_code == 422 and "jasa usaha" in resp.json()["detail"]
     assert not ShuYear.objects.exists()
 
@@ -67,7 +72,9 @@ def _distributed(w):
     coop, year = w.coop_a, w.year
     actions.shu_year_save(actor=w.pengurus_a, cooperative=coop, year=year, transaksi_basis="volume")
     actions.shu_year_close(actor=w.pengurus_a, cooperative=coop, year=year)
-    actions.shu_approve(actor=w.pengurus_a, cooperative=coop, year=year, rat_date=f.rat_date(year), rat_reference="RAT-1")
+    actions.shu_approve(
+        actor=w.pengurus_a, cooperative=coop, year=year, rat_date=f.rat_date(year), rat_reference="RAT-1"
+    )
     actions.shu_allocate(actor=w.pengurus_a, cooperative=coop, year=year)
     actions.shu_distribute(actor=w.pengurus_a, cooperative=coop, year=year, date=f.rat_date(year))
 
@@ -90,10 +97,15 @@ def test_year_page_recompute_and_export(shu_world):
     c = _client(w.manajer_a)
     resp = c.get(f"/k/{coop.slug}/shu/{year}/")
     assert resp.status_code == 200 and b"150.000,00" in resp.content
-    form = {"line_name": ["Cadangan", "JM", "JU"], "line_percent": ["50", "25", "25"],
-            "line_role": ["cadangan", "jasa_modal", "jasa_usaha"],
-            "line_account": ["cadangan", "dana_shu_anggota", "dana_shu_anggota"],
-            "transaksi_basis": "volume", "simpanan_kinds": ["pokok", "wajib"], "simpanan_basis": "average"}
+    form = {
+        "line_name": ["Cadangan", "JM", "JU"],
+        "line_percent": ["50", "25", "25"],
+        "line_role": ["cadangan", "jasa_modal", "jasa_usaha"],
+        "line_account": ["cadangan", "dana_shu_anggota", "dana_shu_anggota"],
+        "transaksi_basis": "volume",
+        "simpanan_kinds": ["pokok", "wajib"],
+        "simpanan_basis": "average",
+    }
     resp = c.post(f"/k/{coop.slug}/shu/{year}/hitung/", form, HTTP_HX_REQUEST="true")
     assert resp.status_code == 200
     assert b"187.500,00" in resp.content  # 00001: JM 62,500 + JU 125,000 with 25/25
@@ -138,9 +150,13 @@ def test_management_command_resumes(shu_world):
     coop, year = w.coop_a, w.year
     actions.shu_year_save(actor=w.pengurus_a, cooperative=coop, year=year, transaksi_basis="volume")
     actions.shu_year_close(actor=w.pengurus_a, cooperative=coop, year=year)
-    actions.shu_approve(actor=w.pengurus_a, cooperative=coop, year=year, rat_date=f.rat_date(year), rat_reference="R")
+    actions.shu_approve(
+        actor=w.pengurus_a, cooperative=coop, year=year, rat_date=f.rat_date(year), rat_reference="R"
+    )
     actions.shu_allocate(actor=w.pengurus_a, cooperative=coop, year=year)
-    call_command("shu_distribute", "--coop", coop.slug, "--year", str(year), "--date", f.rat_date(year).isoformat())
+    call_command(
+        "shu_distribute", "--coop", coop.slug, "--year", str(year), "--date", f.rat_date(year).isoformat()
+    )
     assert ShuYear.objects.get().status == "distributed"
     call_command("shu_distribute", "--coop", coop.slug, "--year", str(year))  # again: nothing paid twice
     assert ShuYear.objects.get().distribute_done == 4
@@ -198,11 +214,12 @@ def test_volume_import_page(shu_world):
     w = shu_world
     c = _client(w.pengurus_a)
     data = xlsx_bytes([("V", ["no_anggota", "jenis", "jumlah"], [["00002", "penyerahan", 250000]])])
-    resp = c.post(f"/k/{w.coop_a.slug}/shu/{w.year}/volume/",
-                  {"file": SimpleUploadedFile("v.xlsx", data)})
+    resp = c.post(f"/k/{w.coop_a.slug}/shu/{w.year}/volume/", {"file": SimpleUploadedFile("v.xlsx", data)})
     assert resp.status_code == 302
     assert MemberVolume.objects.get(member__number="00002", kind="penyerahan").amount == D("250000.00")
-    bad = xlsx_bytes([("V", ["no_anggota", "jenis", "jumlah"], [["00002", "penyerahan", 1], ["77777", "pembelian", 5]])])
+    bad = xlsx_bytes(
+        [("V", ["no_anggota", "jenis", "jumlah"], [["00002", "penyerahan", 1], ["77777", "pembelian", 5]])]
+    )
     resp = c.post(f"/k/{w.coop_a.slug}/shu/{w.year}/volume/", {"file": SimpleUploadedFile("v.xlsx", bad)})
     assert resp.status_code == 200 and "77777" in resp.content.decode()
     assert MemberVolume.objects.get(member__number="00002", kind="penyerahan").amount == D("250000.00")
@@ -218,11 +235,14 @@ def test_large_distribution_runs_as_background_task(shu_world, monkeypatch):
     coop, year = w.coop_a, w.year
     actions.shu_year_save(actor=w.pengurus_a, cooperative=coop, year=year, transaksi_basis="volume")
     actions.shu_year_close(actor=w.pengurus_a, cooperative=coop, year=year)
-    actions.shu_approve(actor=w.pengurus_a, cooperative=coop, year=year, rat_date=f.rat_date(year), rat_reference="R")
+    actions.shu_approve(
+        actor=w.pengurus_a, cooperative=coop, year=year, rat_date=f.rat_date(year), rat_reference="R"
+    )
     actions.shu_allocate(actor=w.pengurus_a, cooperative=coop, year=year)
     monkeypatch.setattr(views, "INLINE_LIMIT", 1)
-    resp = _client(w.manajer_a).post(f"/k/{coop.slug}/shu/{year}/bagikan/",
-                                     {"method": "tunai", "date": f.rat_date(year).isoformat()})
+    resp = _client(w.manajer_a).post(
+        f"/k/{coop.slug}/shu/{year}/bagikan/", {"method": "tunai", "date": f.rat_date(year).isoformat()}
+    )
     assert resp.status_code == 302
     assert ShuYear.objects.get().status == "allocated"  # queued, not yet run
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
@@ -252,7 +272,9 @@ def test_year_page_queries_do_not_grow_with_members(shu_world, django_assert_max
         f.volume(coop, year, m, "1000")
     assert count() == small  # simulation page
     actions.shu_year_close(actor=w.pengurus_a, cooperative=coop, year=year)
-    actions.shu_approve(actor=w.pengurus_a, cooperative=coop, year=year, rat_date=f.rat_date(year), rat_reference="R")
+    actions.shu_approve(
+        actor=w.pengurus_a, cooperative=coop, year=year, rat_date=f.rat_date(year), rat_reference="R"
+    )
     approved = count()
     f.member(coop, "00099")
     with django_assert_max_num_queries(approved):

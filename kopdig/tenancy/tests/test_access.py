@@ -61,11 +61,13 @@ def test_every_coop_view_declares_roles():
                 yield prefix + str(p.pattern), p.callback
 
     unchecked = [
-        route for route, cb in walk(get_resolver().url_patterns)
+        route
+        for route, cb in walk(get_resolver().url_patterns)
         if route.startswith("k/<slug:slug>/") and not hasattr(cb, "kopdig_roles")
     ]
     dinas_unchecked = [
-        route for route, cb in walk(get_resolver().url_patterns)
+        route
+        for route, cb in walk(get_resolver().url_patterns)
         if route.startswith("dinas/")
         and not any(hasattr(cb, mark) for mark in ("kopdig_dinas", "kopdig_roles", "kopdig_public"))
     ]
@@ -73,8 +75,9 @@ def test_every_coop_view_declares_roles():
 
 
 def test_register_cooperative_is_audited_and_gets_chart(world):
-    coop = cooperative_register(actor=world.dinas, kabupaten=world.kab, name="Kopwan Melati", jenis="simpan_pinjam",
-                                on_kopdig=True)
+    coop = cooperative_register(
+        actor=world.dinas, kabupaten=world.kab, name="Kopwan Melati", jenis="simpan_pinjam", on_kopdig=True
+    )
     log = AuditLog.objects.get(action="cooperative_register", cooperative=coop)
     assert log.actor == world.dinas and log.kabupaten_id == world.kab.pk
     assert log.after["name"] == "Kopwan Melati"
@@ -90,7 +93,9 @@ def test_other_kabupaten_officer_cannot_register(world):
 
 
 def test_role_grant_audit_records_before_and_after(world):
-    role_grant(actor=world.pengurus_a, cooperative=world.coop_a, user=world.kasir_a, kind="manajer", title="Manajer")
+    role_grant(
+        actor=world.pengurus_a, cooperative=world.coop_a, user=world.kasir_a, kind="manajer", title="Manajer"
+    )
     log = AuditLog.objects.filter(action="role_grant").latest("id")
     assert log.before == {"kind": "kasir", "title": ""}
     assert log.after == {"kind": "manajer", "title": "Manajer"}

@@ -10,10 +10,17 @@ from django.test import Client
 def _settings_in_subprocess(env_extra):
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update(env_extra)
-    code = ("import django,json;django.setup();from django.conf import settings as s;d=s.DATABASES['default'];"
-            "print(json.dumps([d['ENGINE'], str(d['NAME']), d.get('OPTIONS',{}).get('transaction_mode'), s.PASSWORD_HASHERS[0]]))")
-    out = subprocess.run([sys.executable, "-c", code], env={**env, "DJANGO_SETTINGS_MODULE": "kopdig.settings"},
-                         capture_output=True, text=True, check=True)
+    code = (
+        "import django,json;django.setup();from django.conf import settings as s;d=s.DATABASES['default'];"
+        "print(json.dumps([d['ENGINE'], str(d['NAME']), d.get('OPTIONS',{}).get('transaction_mode'), s.PASSWORD_HASHERS[0]]))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**env, "DJANGO_SETTINGS_MODULE": "kopdig.settings"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     import json
 
     return json.loads(out.stdout.strip().splitlines()[-1])

@@ -13,7 +13,10 @@ from django.db import connection
 
 # (table, column): why a single-column unique is right there.
 UNIQUE_EXCEPTIONS = {
-    ("members_member", "user_id"): "a login is the member of one cooperative (auth_user is not a tenant table)",
+    (
+        "members_member",
+        "user_id",
+    ): "a login is the member of one cooperative (auth_user is not a tenant table)",
     ("dinas_invitation", "token_hash"): "a secret's hash, looked up before the cooperative is known",
 }
 
@@ -65,7 +68,9 @@ def tenant_key_problems() -> list[str]:
         if src not in tenant:
             problems.append(f"{src}.{cols[0]} points at tenant table {tgt} but {src} has no cooperative_id")
         elif (src, tgt, ("cooperative_id", cols[0]), ("cooperative_id", "id")) not in composite:
-            problems.append(f"{src}.{cols[0]} -> {tgt} has no composite (cooperative_id, {cols[0]}) foreign key")
+            problems.append(
+                f"{src}.{cols[0]} -> {tgt} has no composite (cooperative_id, {cols[0]}) foreign key"
+            )
     for table, definition, cols in uniques:
         if table in tenant and "cooperative_id" not in cols and (table, cols[0]) not in UNIQUE_EXCEPTIONS:
             problems.append(f"unique without cooperative_id: {definition}")
@@ -85,11 +90,15 @@ def test_every_tenant_table_and_foreign_key_carries_the_tenant_key(pg):
 def test_the_catalog_check_finds_each_breach(pg):
     """A table added without the rule is caught (inside the test's transaction, rolled back)."""
     with connection.cursor() as cur:
-        cur.execute("CREATE TABLE kopdig_bad_child (id bigserial PRIMARY KEY,"
-                    " account_id bigint REFERENCES ledger_account (id))")
-        cur.execute("CREATE TABLE kopdig_bad_tenant (id bigserial PRIMARY KEY,"
-                    " cooperative_id bigint REFERENCES tenancy_cooperative (id),"
-                    " entry_id bigint REFERENCES ledger_journalentry (id), code text UNIQUE)")
+        cur.execute(
+            "CREATE TABLE kopdig_bad_child (id bigserial PRIMARY KEY,"
+            " account_id bigint REFERENCES ledger_account (id))"
+        )
+        cur.execute(
+            "CREATE TABLE kopdig_bad_tenant (id bigserial PRIMARY KEY,"
+            " cooperative_id bigint REFERENCES tenancy_cooperative (id),"
+            " entry_id bigint REFERENCES ledger_journalentry (id), code text UNIQUE)"
+        )
     assert sorted(tenant_key_problems()) == [
         "kopdig_bad_child.account_id points at tenant table ledger_account but kopdig_bad_child has no cooperative_id",
         "kopdig_bad_tenant.entry_id -> ledger_journalentry has no composite (cooperative_id, entry_id) foreign key",

@@ -16,16 +16,48 @@ def shop(world):
     from .. import actions
 
     coop = world.coop_a
-    producer = Member.objects.create(cooperative=coop, number="00002", nik="3513154101900002", name="Bu Sri",
-                                     gender="P", joined_on=dt.date(2024, 1, 2))
+    producer = Member.objects.create(
+        cooperative=coop,
+        number="00002",
+        nik="3513154101900002",
+        name="Bu Sri",
+        gender="P",
+        joined_on=dt.date(2024, 1, 2),
+    )
     a = world.pengurus_a
-    actions.product_create(actor=a, cooperative=coop, code="beras", name="Beras 5 kg", unit="karung",
-                           price_member="60000", price_non_member="65000", category="sembako")
-    actions.product_create(actor=a, cooperative=coop, code="keripik", name="Keripik Kentang", unit="bungkus",
-                           price_member="15000", price_non_member="18000", category="makanan", producer="00002",
-                           consignment=True, commission_percent="20", published=True, producer_consent=True)
-    prod = _create_cooperative(kabupaten=world.kab, name="Kopwan Srikandi", slug="kopwan-srikandi",
-                               jenis="produsen", kecamatan=coop.kecamatan, on_kopdig=True)
+    actions.product_create(
+        actor=a,
+        cooperative=coop,
+        code="beras",
+        name="Beras 5 kg",
+        unit="karung",
+        price_member="60000",
+        price_non_member="65000",
+        category="sembako",
+    )
+    actions.product_create(
+        actor=a,
+        cooperative=coop,
+        code="keripik",
+        name="Keripik Kentang",
+        unit="bungkus",
+        price_member="15000",
+        price_non_member="18000",
+        category="makanan",
+        producer="00002",
+        consignment=True,
+        commission_percent="20",
+        published=True,
+        producer_consent=True,
+    )
+    prod = _create_cooperative(
+        kabupaten=world.kab,
+        name="Kopwan Srikandi",
+        slug="kopwan-srikandi",
+        jenis="produsen",
+        kecamatan=coop.kecamatan,
+        on_kopdig=True,
+    )
     Role.objects.create(cooperative=prod, user=world.pengurus_b, kind="manajer")
     world.prod = prod
     world.producer = producer

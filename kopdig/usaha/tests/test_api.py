@@ -15,8 +15,13 @@ def test_market_products_are_public_and_hide_unpublished(shop):
 
 
 def test_sale_with_idempotency_key_posts_once(shop, api_client):
-    actions.purchase_record(actor=shop.kasir_a, cooperative=shop.coop_a, date=dt.date(2025, 3, 3), supplier_name="UD",
-                            lines=[{"product": "beras", "qty": 5, "unit_cost": "50000"}])
+    actions.purchase_record(
+        actor=shop.kasir_a,
+        cooperative=shop.coop_a,
+        date=dt.date(2025, 3, 3),
+        supplier_name="UD",
+        lines=[{"product": "beras", "qty": 5, "unit_cost": "50000"}],
+    )
     api = api_client.as_user(shop.kasir_a)
     body = {"lines": [{"product": "beras", "qty": "2"}], "member": "00001", "date": "2025-03-04"}
     url = f"/api/v1/coops/{shop.coop_a.slug}/sales"
@@ -25,12 +30,16 @@ def test_sale_with_idempotency_key_posts_once(shop, api_client):
     assert first.status_code == 201 and again.status_code == 201
     assert first.json() == again.json() and first.json()["total"] == "120000.00"
     assert Sale.objects.count() == 1
-    other = api.post(url, {**body, "lines": [{"product": "beras", "qty": "1"}]}, headers={"Idempotency-Key": "k-1"})
+    other = api.post(
+        url, {**body, "lines": [{"product": "beras", "qty": "1"}]}, headers={"Idempotency-Key": "k-1"}
+    )
     assert other.status_code == 422
     too_many = api.post(url, {"lines": [{"product": "beras", "qty": "9"}]})
     assert too_many.status_code == 422 and Sale.objects.count() == 1
     number = first.json()["number"]
-    assert api.get(f"/api/v1/coops/{shop.coop_a.slug}/sales/{number}").json()["lines"][0]["member_part"] is True
+    assert (
+        api.get(f"/api/v1/coops/{shop.coop_a.slug}/sales/{number}").json()["lines"][0]["member_part"] is True
+    )
     stock = api.get(f"/api/v1/coops/{shop.coop_a.slug}/products/beras/stock").json()
     assert stock["product"]["stock_qty"] == "3.000" and len(stock["movements"]) == 2
 

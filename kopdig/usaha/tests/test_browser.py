@@ -25,8 +25,13 @@ def _shot(page, name):
 
 
 def test_cashier_sells_on_the_pos_at_360px(shop, browser, live_server):
-    actions.purchase_record(actor=shop.kasir_a, cooperative=shop.coop_a, date=dt.date.today(), supplier_name="UD",
-                            lines=[{"product": "beras", "qty": 10, "unit_cost": "50000"}])
+    actions.purchase_record(
+        actor=shop.kasir_a,
+        cooperative=shop.coop_a,
+        date=dt.date.today(),
+        supplier_name="UD",
+        lines=[{"product": "beras", "qty": 10, "unit_cost": "50000"}],
+    )
     page = _phone(browser)
     login(page, live_server.url, shop.kasir_a.username, shop.password)
     page.goto(f"{live_server.url}/k/{shop.coop_a.slug}/usaha/kasir/")

@@ -14,18 +14,29 @@ from .conftest import books_ok
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_sales_of_the_last_item_never_go_below_zero(shop):
     if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: SQLite serialises writers (IMMEDIATE transactions), so no real race exists")
+        pytest.skip(
+            "needs PostgreSQL: SQLite serialises writers (IMMEDIATE transactions), so no real race exists"
+        )
     w = shop
-    actions.purchase_record(actor=w.kasir_a, cooperative=w.coop_a, date=w.day, supplier_name="UD",
-                            lines=[{"product": "beras", "qty": 1, "unit_cost": "50000"}])
+    actions.purchase_record(
+        actor=w.kasir_a,
+        cooperative=w.coop_a,
+        date=w.day,
+        supplier_name="UD",
+        lines=[{"product": "beras", "qty": 1, "unit_cost": "50000"}],
+    )
     barrier = threading.Barrier(3)
     results = []
 
     def sell(user):
         try:
             barrier.wait()
-            actions.sale_record(actor=user, cooperative=w.coop_a, date=dt.date(2025, 3, 4),
-                                lines=[{"product": "beras", "qty": 1}])
+            actions.sale_record(
+                actor=user,
+                cooperative=w.coop_a,
+                date=dt.date(2025, 3, 4),
+                lines=[{"product": "beras", "qty": 1}],
+            )
             results.append("ok")
         except NegativeStock:
             results.append("refused")

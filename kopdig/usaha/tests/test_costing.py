@@ -15,14 +15,14 @@ D = Decimal
 
 def test_moving_average_sequence_to_the_sen():
     s = Stock(D(0), ZERO)
-    s = costing.receive(s, 10, "10000")        # avg 1000
-    s = costing.receive(s, 5, "6500")          # 16500 / 15 = 1100
+    s = costing.receive(s, 10, "10000")  # avg 1000
+    s = costing.receive(s, 5, "6500")  # 16500 / 15 = 1100
     s, cost = costing.issue(s, 4)
     assert cost == D("4400.00") and s == Stock(D(11), D("12100.00"))
-    s = costing.receive(s, 3, "3350")          # 15450 / 14 = 1103.5714…
+    s = costing.receive(s, 3, "3350")  # 15450 / 14 = 1103.5714…
     s, cost = costing.issue(s, 1)
     assert cost == D("1103.57")
-    s, cost = costing.issue(s, 13)             # the whole rest: exactly the remaining value
+    s, cost = costing.issue(s, 13)  # the whole rest: exactly the remaining value
     assert cost == D("14346.43") and s == Stock(D(0), ZERO)
 
 

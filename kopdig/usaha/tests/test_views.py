@@ -23,17 +23,41 @@ def login(user):
 
 @pytest.fixture
 def stocked(shop):
-    actions.purchase_record(actor=shop.kasir_a, cooperative=shop.coop_a, date=dt.date.today(), supplier_name="UD",
-                            lines=[{"product": "beras", "qty": 10, "unit_cost": "50000"}])
+    actions.purchase_record(
+        actor=shop.kasir_a,
+        cooperative=shop.coop_a,
+        date=dt.date.today(),
+        supplier_name="UD",
+        lines=[{"product": "beras", "qty": 10, "unit_cost": "50000"}],
+    )
     return shop
 
 
 def test_staff_pages_render(stocked, settings, tmp_path):
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path},
+        },
+    }
     c, slug = login(stocked.pengurus_a), stocked.coop_a.slug
-    for path in ("", "kasir/", "produk/", "produk/baru/", "produk/beras/", "produk/beras/ubah/", "penjualan/",
-                 "pembelian/", "stok-opname/", "titip-jual/", "laporan/", "laporan/?by=month", "pesanan/", "profil/"):
+    for path in (
+        "",
+        "kasir/",
+        "produk/",
+        "produk/baru/",
+        "produk/beras/",
+        "produk/beras/ubah/",
+        "penjualan/",
+        "pembelian/",
+        "stok-opname/",
+        "titip-jual/",
+        "laporan/",
+        "laporan/?by=month",
+        "pesanan/",
+        "profil/",
+    ):
         assert c.get(f"/k/{slug}/usaha/{path}").status_code == 200, path
     assert c.get(f"/k/{slug}/usaha/produk/excel/")["Content-Type"].startswith("application/vnd.openxml")
     assert c.get(f"/k/{slug}/usaha/laporan/?format=xlsx").status_code == 200
@@ -41,8 +65,16 @@ def test_staff_pages_render(stocked, settings, tmp_path):
 
 def test_pos_sale_and_nota(stocked):
     c, slug = login(stocked.kasir_a), stocked.coop_a.slug
-    resp = c.post(f"/k/{slug}/usaha/kasir/", {"product": ["beras Beras 5 kg", ""], "qty": ["2", ""], "member": "00001",
-                                             "payment": "tunai", "discount": "0"})
+    resp = c.post(
+        f"/k/{slug}/usaha/kasir/",
+        {
+            "product": ["beras Beras 5 kg", ""],
+            "qty": ["2", ""],
+            "member": "00001",
+            "payment": "tunai",
+            "discount": "0",
+        },
+    )
     sale = Sale.objects.get(cooperative=stocked.coop_a)
     assert resp.status_code == 302 and sale.total == Decimal("120000.00")
     page = c.get(f"/k/{slug}/usaha/penjualan/{sale.number}/")
@@ -75,13 +107,20 @@ def _png(size=(2400, 1200)):
 
 
 def test_photo_upload_resized_and_bad_files_refused(shop, settings, tmp_path):
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path},
+        },
+    }
     c, slug = login(shop.pengurus_a), shop.coop_a.slug
     url = f"/k/{slug}/usaha/produk/keripik/foto/"
     c.post(url, {"photo": SimpleUploadedFile("x.png", b"not an image", content_type="image/png")})
     assert not ProductPhoto.objects.exists()
-    c.post(url, {"photo": SimpleUploadedFile("big.png", b"0" * (5 * 1024 * 1024 + 1), content_type="image/png")})
+    c.post(
+        url, {"photo": SimpleUploadedFile("big.png", b"0" * (5 * 1024 * 1024 + 1), content_type="image/png")}
+    )
     assert not ProductPhoto.objects.exists()
     c.post(url, {"photo": SimpleUploadedFile("k.png", _png(), content_type="image/png")})
     photo = ProductPhoto.objects.get()
@@ -97,7 +136,9 @@ def test_import_from_excel(shop):
     buf = io.BytesIO()
     wb.save(buf)
     c = login(shop.pengurus_a)
-    c.post(f"/k/{shop.coop_a.slug}/usaha/produk/impor/", {"file": SimpleUploadedFile("k.xlsx", buf.getvalue())})
+    c.post(
+        f"/k/{shop.coop_a.slug}/usaha/produk/impor/", {"file": SimpleUploadedFile("k.xlsx", buf.getvalue())}
+    )
     assert Product.objects.get(cooperative=shop.coop_a, code="teh").price_non_member == Decimal("6000.00")
 
 
@@ -115,7 +156,9 @@ def test_market_hides_unpublished_and_takes_inquiries(shop):
     url = f"/pasar/{shop.coop_a.slug}/keripik/pesan/"
     c.post(url, {"name": "Bot", "phone": "08123456789", "website": "http://spam"})
     assert not Inquiry.objects.exists()
-    resp = c.post(url, {"name": "<script>x</script>", "phone": "081234567890", "quantity": "3", "message": "<b>hi</b>"})
+    resp = c.post(
+        url, {"name": "<script>x</script>", "phone": "081234567890", "quantity": "3", "message": "<b>hi</b>"}
+    )
     assert resp.status_code == 302
     inq = Inquiry.objects.get()
     assert inq.quantity == 3 and inq.product.code == "keripik"
@@ -129,8 +172,12 @@ def test_market_hides_unpublished_and_takes_inquiries(shop):
 
 
 def test_dinas_turnover_page_reads_the_books(stocked):
-    actions.sale_record(actor=stocked.kasir_a, cooperative=stocked.coop_a, date=dt.date.today(),
-                        lines=[{"product": "beras", "qty": 2}])
+    actions.sale_record(
+        actor=stocked.kasir_a,
+        cooperative=stocked.coop_a,
+        date=dt.date.today(),
+        lines=[{"product": "beras", "qty": 2}],
+    )
     resp = login(stocked.dinas).get("/dinas/usaha/")
     assert resp.status_code == 200 and resp.context["t"]["total"] == Decimal("130000.00")
     assert "Kraksaan" in resp.content.decode()
@@ -139,8 +186,16 @@ def test_dinas_turnover_page_reads_the_books(stocked):
 
 def test_list_pages_query_count_does_not_grow(stocked, django_assert_max_num_queries):
     for i in range(30):
-        actions.product_create(actor=stocked.pengurus_a, cooperative=stocked.coop_a, code=f"x{i}", name=f"X {i}",
-                               price_member=1000, price_non_member=1200, published=True, producer="00002")
+        actions.product_create(
+            actor=stocked.pengurus_a,
+            cooperative=stocked.coop_a,
+            code=f"x{i}",
+            name=f"X {i}",
+            price_member=1000,
+            price_non_member=1200,
+            published=True,
+            producer="00002",
+        )
     cache.clear()
     c = login(stocked.pengurus_a)
     with django_assert_max_num_queries(15):

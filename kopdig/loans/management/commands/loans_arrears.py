@@ -27,10 +27,16 @@ class Command(BaseCommand):
             if not coops:
                 raise CommandError(f"koperasi {coop} tidak ditemukan")
         else:
-            ids = Loan.objects.filter(status=Loan.Status.ACTIVE).values_list("cooperative_id", flat=True).distinct()
+            ids = (
+                Loan.objects.filter(status=Loan.Status.ACTIVE)
+                .values_list("cooperative_id", flat=True)
+                .distinct()
+            )
             coops = list(Cooperative.objects.filter(pk__in=ids).order_by("slug"))
         for c in coops:
             run = arrears_run(actor=SYSTEM, cooperative=c, date=day)
             s = run.summary
-            self.stdout.write(f"{c.slug} {day}: {run.processed} pinjaman, RPM {s.get('rpm')}, "
-                              f"cadangan {s.get('required')} (penyesuaian {s.get('adjustment')})")
+            self.stdout.write(
+                f"{c.slug} {day}: {run.processed} pinjaman, RPM {s.get('rpm')}, "
+                f"cadangan {s.get('required')} (penyesuaian {s.get('adjustment')})"
+            )

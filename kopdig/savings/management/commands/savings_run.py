@@ -43,7 +43,9 @@ class Command(BaseCommand):
                 failed += 1
                 self.stderr.write(f"{c.slug}: {exc}")
                 continue
-            self.stdout.write(f"{c.slug}: {run.get_kind_display()} {month:%Y-%m} {run.status} "
-                              f"{run.done}/{run.total} ({time.monotonic() - started:.1f} s)")
+            self.stdout.write(
+                f"{c.slug}: {run.get_kind_display()} {month:%Y-%m} {run.status} "
+                f"{run.done}/{run.total} ({time.monotonic() - started:.1f} s)"
+            )
         if failed:
             raise CommandError(f"{failed} koperasi gagal.")

@@ -22,7 +22,9 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, required=True)
         parser.add_argument("--method", default="tunai", choices=["tunai", "sukarela"])
         parser.add_argument("--date", default=None, help="tanggal pembayaran (default: hari ini)")
-        parser.add_argument("--user", default=None, help="pengguna pengurus/manajer yang menjalankan (default: sistem)")
+        parser.add_argument(
+            "--user", default=None, help="pengguna pengurus/manajer yang menjalankan (default: sistem)"
+        )
         parser.add_argument("--batch", type=int, default=1000)
 
     def handle(self, *args, coop, year, method, date, user, batch, **options):
@@ -40,9 +42,19 @@ class Command(BaseCommand):
             self.stdout.write(f"{done}/{total}")
 
         try:
-            sy = shu_distribute(actor=actor, cooperative=cooperative, year=year, method=method, batch_size=batch,
-                                date=dt.date.fromisoformat(date) if date else None, progress=progress)
+            sy = shu_distribute(
+                actor=actor,
+                cooperative=cooperative,
+                year=year,
+                method=method,
+                batch_size=batch,
+                date=dt.date.fromisoformat(date) if date else None,
+                progress=progress,
+            )
         except DomainError as exc:
             raise CommandError(str(exc)) from None
-        self.stdout.write(self.style.SUCCESS(
-            f"SHU {year} {cooperative.slug}: {sy.get_status_display()}, {sy.distribute_done}/{sy.distribute_total} anggota"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"SHU {year} {cooperative.slug}: {sy.get_status_display()}, {sy.distribute_done}/{sy.distribute_total} anggota"
+            )
+        )

@@ -14,9 +14,19 @@ from .serve import serve
 # Each app may add a ``demo.py`` with ``run(ctx)``; they run in this order after the registry.
 DEMO_APPS = ["ledger", "members", "savings", "loans", "usaha", "shu", "dinas", "rat", "health", "programs"]
 # How each step is named in the (Indonesian) progress lines; a new app is named by its label.
-STEP_NAMES = {"tenancy": "registri", "ledger": "pembukuan", "members": "anggota", "savings": "simpanan",
-              "loans": "pinjaman", "shu": "SHU", "rat": "RAT", "dinas": "Dinas", "health": "kesehatan koperasi",
-              "programs": "program Dinas", "usaha": "unit usaha"}
+STEP_NAMES = {
+    "tenancy": "registri",
+    "ledger": "pembukuan",
+    "members": "anggota",
+    "savings": "simpanan",
+    "loans": "pinjaman",
+    "shu": "SHU",
+    "rat": "RAT",
+    "dinas": "Dinas",
+    "health": "kesehatan koperasi",
+    "programs": "program Dinas",
+    "usaha": "unit usaha",
+}
 BUDGET_SECONDS = 120  # the whole demo, all apps together (issue 14): say so when it is exceeded
 
 
@@ -64,7 +74,9 @@ class Command(BaseCommand):
         try:
             build(out=self.stdout)
         except KeyboardInterrupt:
-            self.stdout.write("\nDihentikan (Ctrl+C). Yang sudah selesai tersimpan; hapus folder data untuk membangun ulang.")
+            self.stdout.write(
+                "\nDihentikan (Ctrl+C). Yang sudah selesai tersimpan; hapus folder data untuk membangun ulang."
+            )
             raise SystemExit(130) from None
         self.stdout.write(self.style.SUCCESS("Demo siap. Semua akun memakai kata sandi: demo"))
 

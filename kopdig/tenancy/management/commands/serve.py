@@ -15,11 +15,28 @@ def serve(port: int, host: str = "127.0.0.1", demo: bool = False, stdout=None):
     if demo:
         env["KOPDIG_DEMO"] = "1"
     # Own sessions: Ctrl+C reaches this process only, which then stops both children in order.
-    worker = subprocess.Popen([sys.executable, "-m", "kopdig.cli", "db_worker"], env=env, start_new_session=True)
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "kopdig.cli", "db_worker"], env=env, start_new_session=True
+    )
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "kopdig.wsgi:application", "--bind", f"{host}:{port}",
-         "--workers", "2", "--threads", "4", "--graceful-timeout", "3", "--access-logfile", "-"],
-        env=env, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "kopdig.wsgi:application",
+            "--bind",
+            f"{host}:{port}",
+            "--workers",
+            "2",
+            "--threads",
+            "4",
+            "--graceful-timeout",
+            "3",
+            "--access-logfile",
+            "-",
+        ],
+        env=env,
+        start_new_session=True,
     )
     try:
         server.wait()

@@ -45,8 +45,11 @@ def nik_error(nik: str, *, gender: str | None = None, birth_date: dt.date | None
     if gender == "L" and day > 40:
         return f"NIK '{nik}' adalah NIK perempuan, jenis kelamin tercatat laki-laki."
     encoded = birth_date_from_nik(nik)
-    if birth_date and encoded and (encoded.day, encoded.month, encoded.year % 100) != (
-        birth_date.day, birth_date.month, birth_date.year % 100
+    if (
+        birth_date
+        and encoded
+        and (encoded.day, encoded.month, encoded.year % 100)
+        != (birth_date.day, birth_date.month, birth_date.year % 100)
     ):
         return f"Tanggal lahir {tanggal(birth_date)} tidak sesuai dengan NIK '{nik}'."
     return None
@@ -65,9 +68,46 @@ def _encoded_date(nik: str) -> dt.date | None:
 
 
 def _provinces() -> set[str]:
-    return {"11", "12", "13", "14", "15", "16", "17", "18", "19", "21", "31", "32", "33", "34", "35", "36", "51",
-            "52", "53", "61", "62", "63", "64", "65", "71", "72", "73", "74", "75", "76", "81", "82", "91", "92",
-            "93", "94", "95", "96"}
+    return {
+        "11",
+        "12",
+        "13",
+        "14",
+        "15",
+        "16",
+        "17",
+        "18",
+        "19",
+        "21",
+        "31",
+        "32",
+        "33",
+        "34",
+        "35",
+        "36",
+        "51",
+        "52",
+        "53",
+        "61",
+        "62",
+        "63",
+        "64",
+        "65",
+        "71",
+        "72",
+        "73",
+        "74",
+        "75",
+        "76",
+        "81",
+        "82",
+        "91",
+        "92",
+        "93",
+        "94",
+        "95",
+        "96",
+    }
 
 
 def make_nik(kecamatan_code: str, birth_date: dt.date, gender: str, serial: int) -> str:
