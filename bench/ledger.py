@@ -178,7 +178,7 @@ def bulk_load(coop, user, entries, batch=5000):
     with connection.cursor() as cur:
         next_id = {}
         for table in TABLES:
-            cur.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # noqa: S608 - constant table names
+            cur.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
             next_id[table] = cur.fetchone()[0] + 1
     seq = defaultdict(int)
     months = defaultdict(lambda: [Decimal(0), Decimal(0)])
@@ -255,7 +255,7 @@ def bulk_load(coop, user, entries, batch=5000):
             with connection.cursor() as cur:
                 for table in TABLES:
                     cur.execute(
-                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                         f"(SELECT MAX(id) FROM {table}))"
                     )
 

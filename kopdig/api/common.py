@@ -177,7 +177,7 @@ Offset = Annotated[
 ]
 
 
-def Text(max_length: int, *, min_length: int = 0, pattern: str | None = None):  # noqa: N802 - a type
+def Text(max_length: int, *, min_length: int = 0, pattern: str | None = None):
     """A text field of at most ``max_length`` characters (refusal in Indonesian)."""
 
     def check(value, info: ValidationInfo) -> str:
@@ -194,7 +194,7 @@ def Text(max_length: int, *, min_length: int = 0, pattern: str | None = None):  
     return Annotated[str, BeforeValidator(check), WithJsonSchema(schema)]
 
 
-def Choice(choices) -> type:  # noqa: N802 - a type
+def Choice(choices) -> type:
     """One of ``choices`` (e.g. a model's ``TextChoices.values``), documented as an enum."""
     values = [str(v) for v in choices]
 

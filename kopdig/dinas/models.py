@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kopdig.lib.money import MONEY_FIELD
-from kopdig.tenancy.models import opaque_code  # noqa: F401  (the migrations name it here)
+from kopdig.tenancy.models import opaque_code
 
 
 class DinasSettings(models.Model):

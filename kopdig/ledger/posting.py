@@ -242,14 +242,14 @@ def _orm_safe(*models) -> bool:
     return not any(signals.pre_save.has_listeners(m) or signals.post_save.has_listeners(m) for m in models)
 
 
-def post(
+def post(  # noqa: C901, PLR0913
     *,
     cooperative,
     date: dt.date,
     memo: str,
     lines,
     actor=None,
-    source_type: str = "manual",  # noqa: C901, PLR0913
+    source_type: str = "manual",
     source_ref: str = "",
     reversal_of: JournalEntry | None = None,
     approved_by=None,

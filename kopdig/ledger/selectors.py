@@ -30,9 +30,9 @@ def _next_month(date: dt.date) -> dt.date:
     return (date.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
-def net_movements(
+def net_movements(  # noqa: C901
     cooperative, *, end: dt.date, start: dt.date | None = None, account_ids=None
-) -> dict[int, tuple]:  # noqa: C901
+) -> dict[int, tuple]:
     """{account_id: (debit, credit)} of all postings in [start, end] (start None = from the beginning).
 
     Whole calendar months come from ``AccountMonthBalance`` (one query); the partial months at

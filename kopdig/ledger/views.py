@@ -668,7 +668,7 @@ def journal_import(request):
         upload.seek(0)
         try:
             rows = _read_upload(upload)
-        except Exception:  # noqa: BLE001 - any unreadable file is a user error here
+        except Exception:
             messages.error(
                 request, _("Berkas tidak dapat dibaca. Gunakan .xlsx atau .csv dengan kolom yang diminta.")
             )

@@ -13,7 +13,7 @@ MONEY_FIELD = {"max_digits": 20, "decimal_places": 2}
 MAX_WHOLE_DIGITS = MONEY_FIELD["max_digits"] - MONEY_FIELD["decimal_places"]
 
 
-def D(value) -> Decimal:  # noqa: N802 - reads like a literal
+def D(value) -> Decimal:
     """Coerce to Decimal exactly (ints, strings of ASCII digits, Decimals).
 
     Refused with ValueError: NaN, Infinity, booleans, non-ASCII digits ("１２３") and any value

@@ -187,7 +187,7 @@ def member_savings(cooperative, member, date) -> Decimal:
     return q(by_member.get(member.pk, ZERO))
 
 
-def loan_apply(
+def loan_apply(  # noqa: C901
     *,
     actor,
     cooperative,
@@ -195,7 +195,7 @@ def loan_apply(
     product: LoanProduct,
     principal,
     term: int,
-    purpose: str,  # noqa: C901
+    purpose: str,
     applied_on: dt.date | None = None,
     grace_months: int = 0,
     guarantors=(),
@@ -539,9 +539,9 @@ def loan_repay(
     return rep
 
 
-def repayment_reverse(
+def repayment_reverse(  # noqa: C901
     *, actor, cooperative, number: str, reason: str, date: dt.date | None = None
-) -> Repayment:  # noqa: C901
+) -> Repayment:
     """Reverse a wrong repayment (the loan's latest): mirror journal, schedule restored."""
     require_role(actor, cooperative, APPROVERS, "membatalkan pembayaran")
     reason = (reason or "").strip()

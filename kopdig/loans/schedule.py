@@ -96,13 +96,13 @@ def round_up(amount: Decimal, unit: Decimal) -> Decimal:
     return q((amount / unit).to_integral_value(rounding=ROUND_CEILING) * unit)
 
 
-def build_schedule(
+def build_schedule(  # noqa: C901
     *,
     principal,
     rate_monthly_percent,
     periods: int,
     method: str,
-    first_due_date: dt.date,  # noqa: C901
+    first_due_date: dt.date,
     frequency: str = MONTHLY,
     grace_periods: int = 0,
     rounding_unit=None,

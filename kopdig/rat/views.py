@@ -298,7 +298,7 @@ def rapb_save(request, code):
     if request.FILES.get("file"):
         try:
             _header, rows = read_xlsx_rows(request.FILES["file"])
-        except Exception:  # noqa: BLE001 (any unreadable upload is the same user error)
+        except Exception:
             messages.error(request, _("Berkas Excel tidak dapat dibaca."))
             return redirect("rat:report", request.coop.slug, code)
         lines = [

@@ -120,14 +120,14 @@ def _check_targets(cooperative, lines) -> None:
 # --- settings ------------------------------------------------------------------------------
 
 
-def shu_year_save(
+def shu_year_save(  # noqa: C901
     *,
     actor,
     cooperative,
     year: int,
     lines=None,
     non_member_lines=None,
-    shu_override=None,  # noqa: C901
+    shu_override=None,
     clear_override: bool = False,
     simpanan_kinds=None,
     simpanan_basis=None,
@@ -748,13 +748,13 @@ def _save_paid(cooperative, shares) -> None:
                 )
 
 
-def shu_distribute(
+def shu_distribute(  # noqa: C901
     *,
     actor,
     cooperative,
     year: int,
     method: str = ShuYear.Method.TUNAI,
-    date: dt.date | None = None,  # noqa: C901
+    date: dt.date | None = None,
     batch_size: int = 1000,
     progress=None,
 ) -> ShuYear:

@@ -135,11 +135,11 @@ def _split_by(pool: Decimal, keys: Sequence[str], basis: Mapping[str, Decimal], 
     return split(pool, weights)
 
 
-def simulate(
+def simulate(  # noqa: C901
     *,
     shu,
     lines: Sequence[AllocLine],
-    simpanan: Mapping[str, Decimal],  # noqa: C901
+    simpanan: Mapping[str, Decimal],
     transaksi: Mapping[str, Decimal] | Sequence[tuple[Decimal, Mapping[str, Decimal]]],
     non_member_shu=ZERO,
     non_member_lines: Sequence[AllocLine] = (),

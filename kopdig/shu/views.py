@@ -410,7 +410,7 @@ def volumes(request, year: int):
                 return redirect("shu:volumes", coop.slug, year)
             except DomainError as exc:
                 messages.error(request, str(exc))
-            except Exception:  # noqa: BLE001 - a broken spreadsheet is a user error, not a crash
+            except Exception:
                 messages.error(request, _("Berkas bukan file Excel (.xlsx) yang dapat dibaca."))
     qs = (
         MemberVolume.objects.filter(cooperative=coop, year=year)

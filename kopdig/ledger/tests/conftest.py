@@ -7,7 +7,7 @@ from kopdig.ledger.actions import journal_entry_post
 from kopdig.ledger.posting import Line
 
 
-def P(*pairs):  # noqa: N802 - reads like a literal
+def P(*pairs):
     """Lines from (account, debit, credit) triples with string amounts."""
     return [Line(acc, debit=Decimal(d or 0), credit=Decimal(c or 0)) for acc, d, c in pairs]
 

@@ -116,7 +116,7 @@ def test_a_close_racing_24_postings_lets_none_into_the_closed_month(world, pg):
                 )
         except PeriodClosed:
             refused.append(i)
-        except Exception as exc:  # noqa: BLE001 - reported below
+        except Exception as exc:
             errors.append(exc)
         finally:
             connections.close_all()
@@ -126,7 +126,7 @@ def test_a_close_racing_24_postings_lets_none_into_the_closed_month(world, pg):
             barrier.wait()
             period_close_month(actor=world.pengurus_a, cooperative=coop, year=2025, month=2)
             counted_after_close.append(_february(coop))
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             errors.append(exc)
         finally:
             connections.close_all()

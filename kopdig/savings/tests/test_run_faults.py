@@ -29,7 +29,7 @@ def test_two_concurrent_billing_commands_bill_every_cooperative_once(world, admi
             barrier.wait()
             call_command("savings_run", "billing", "--period", "2025-03", stdout=out, stderr=err)
             outputs.append(out.getvalue())
-        except BaseException as exc:  # noqa: BLE001 - the test reports every failure
+        except BaseException as exc:
             errors.append((exc, err.getvalue()))
         finally:
             connections.close_all()
