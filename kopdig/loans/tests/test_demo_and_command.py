@@ -53,7 +53,7 @@ def test_demo_portfolio_is_posted_and_idempotent(world, monkeypatch):
     counts = (loans.count(), Repayment.objects.count())
     demo.run(ctx)
     assert (Loan.objects.count(), Repayment.objects.count()) == counts
-    assert any("already" in line for line in ctx.lines)
+    assert any("sudah ada pinjaman" in line for line in ctx.lines)
 
 
 def test_demo_without_members_creates_nothing(world, monkeypatch):
@@ -65,7 +65,7 @@ def test_demo_without_members_creates_nothing(world, monkeypatch):
     ctx = Ctx([world.coop_a])
     demo.run(ctx)
     assert not Loan.objects.exists()
-    assert any("no members" in line for line in ctx.lines)
+    assert any("belum ada anggota" in line for line in ctx.lines)
 
 
 def test_arrears_command(world):
