@@ -154,9 +154,21 @@ def _eval(node, figures) -> Decimal:
     return _OPS[type(node.op)](left, right)
 
 
+_SYMBOLS = {ast.Add: "+", ast.Sub: "−", ast.Mult: "×", ast.Div: "/"}
+
+
 def _describe(node) -> str:
+    """A formula part in the reader's words: figure labels, not their keys."""
     if isinstance(node, ast.Name):
         return FIGURES.get(node.id, node.id)
+    if isinstance(node, ast.UnaryOp):
+        return f"−{_describe(node.operand)}"
+    if isinstance(node, ast.BinOp):
+        parts = [
+            f"({_describe(side)})" if isinstance(side, ast.BinOp) else _describe(side)
+            for side in (node.left, node.right)
+        ]
+        return f"{parts[0]} {_SYMBOLS[type(node.op)]} {parts[1]}"
     return ast.unparse(node)
 
 

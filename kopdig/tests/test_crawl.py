@@ -19,16 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 ROLES = ["dinas", "pengurus", "kasir", "pengawas", "anggota"]
 # Known findings left to their owners, named so the rest of the crawl stays strict: (path part,
 # problem kind) -> why. Remove an entry when its cause is fixed.
-KNOWN = {
-    (
-        "/kesehatan/penilaian-mandiri/",
-        "kode internal (snake_case)",
-    ): "health.scoring describes a zero divisor by figure keys (beban_usaha + …), not their labels",
-    (
-        "/dinas/kesehatan/rubrik/",
-        "nilai Python mentah",
-    ): "health/rubric_detail.html prints an indicator's score ladder as a raw list of dicts",
-}
+KNOWN: dict = {}
 
 
 def _unknown(problems):

@@ -388,3 +388,12 @@ def test_reason_names_the_band_in_indonesian_notation():
         ind(PERDEP, "rpm_pinjaman"), {"rpm": D(40), "piutang_pinjaman": D(100)}, {}, {}, D(100)
     )
     assert res.reason == "-2 per 1% dari 45% → skor 10"
+
+
+def test_zero_divisor_is_named_in_the_readers_words():
+    figures = {"total_aset": D(5), "beban_usaha": D(0), "beban_perkoperasian": D(0)}
+    with pytest.raises(scoring.NotComputable) as err:
+        scoring.evaluate_formula("total_aset / (beban_usaha + beban_perkoperasian)", figures)
+    labels = f"{scoring.FIGURES['beban_usaha']} + {scoring.FIGURES['beban_perkoperasian']}"
+    assert str(err.value) == f"pembagi «{labels}» bernilai nol"
+    assert "beban_usaha" not in str(err.value)
