@@ -12,8 +12,10 @@ from django.http import Http404
 from django.utils import timezone
 
 from kopdig.dinas import selectors as dinas_selectors
+from kopdig.health import selectors as health_selectors
 from kopdig.members.models import Member
 from kopdig.tenancy.models import Cooperative
+from kopdig.usaha.models import Product
 
 from . import cohorts
 from .models import (
@@ -380,8 +382,9 @@ def reach(kabupaten_ids, year: int, *, today: dt.date | None = None) -> dict:
 
 def before_after(event) -> list[dict]:
     """For each cooperative on Kopdig that took part: its indicators for the book year before the
-    event and for the event's year (RAT held, members, assets, turnover), from the Dinas's annual
-    figures (computed from the books)."""
+    event and for the event's year: RAT held, members, assets, turnover (the Dinas's annual figures,
+    computed from the books), the health predicate of that book year's approved examination, and
+    the products it had online (published in the market) by the end of that year."""
     coops = list(
         Cooperative.objects.filter(
             pk__in=event.participations.filter(status=REGISTERED)
@@ -397,19 +400,38 @@ def before_after(event) -> list[dict]:
         r.cooperative.pk: r for r in dinas_selectors.annual_table([event.kabupaten_id], y0, coops=coops)
     }
     after = {r.cooperative.pk: r for r in dinas_selectors.annual_table([event.kabupaten_id], y1, coops=coops)}
+    extra = {y: _health_and_market([event.kabupaten_id], coops, y) for y in (y0, y1)}
     return [
         {
             "coop": c,
             "year_before": y0,
             "year_after": y1,
-            "before": _indicators(before[c.pk]),
-            "after": _indicators(after[c.pk]),
+            "before": _indicators(before[c.pk], *extra[y0][c.pk]),
+            "after": _indicators(after[c.pk], *extra[y1][c.pk]),
         }
         for c in coops
     ]
 
 
-def _indicators(row) -> dict:
+def _health_and_market(kabupaten_ids, coops, year: int) -> dict[int, tuple]:
+    """Per cooperative: (predicate label or "", products online by 31 December of ``year``)."""
+    predicates = {
+        e.cooperative_id: e.get_predicate_display()
+        for e in health_selectors.latest_results(kabupaten_ids, year)
+        if e.predicate
+    }
+    online = dict(
+        Product.objects.filter(
+            cooperative__in=coops, published=True, created_at__date__lte=dt.date(year, 12, 31)
+        )
+        .values("cooperative_id")
+        .annotate(n=Count("id"))
+        .values_list("cooperative_id", "n")
+    )
+    return {c.pk: (predicates.get(c.pk, ""), online.get(c.pk, 0)) for c in coops}
+
+
+def _indicators(row, predicate: str, online: int) -> dict:
     def value(name):
         fig = row.figures.get(name)
         return fig.value if fig is not None else None
@@ -420,4 +442,6 @@ def _indicators(row) -> dict:
         "anggota": None if None in members else sum(members),
         "aset": value("aset"),
         "volume": value("volume_usaha"),
+        "predikat": predicate,
+        "online": online,
     }
