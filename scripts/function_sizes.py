@@ -21,7 +21,9 @@ def _excluded(path: Path, with_tests: bool) -> bool:
     parts = path.parts
     if "migrations" in parts or path.name.startswith("demo") or "demo" in path.stem.split("_"):
         return True
-    return not with_tests and ("tests" in parts or path.name.startswith("test_") or path.name == "conftest.py")
+    return not with_tests and (
+        "tests" in parts or path.name.startswith("test_") or path.name == "conftest.py"
+    )
 
 
 def function_lengths(root: Path, with_tests: bool = False) -> list[tuple[int, str]]:
