@@ -26,6 +26,7 @@ from kopdig.tenancy.models import Region, Role
 from kopdig.tenancy.numbering import next_number
 
 from .models import Member, MemberStatusChange
+from .selectors import REGISTER_COLUMNS
 
 EDIT_FIELDS = [
     "name",
@@ -429,22 +430,7 @@ def member_login_set(*, actor, cooperative, number: str, password: str):
 
 # --- import ---------------------------------------------------------------------------------
 
-IMPORT_COLUMNS = [
-    "nik",
-    "nama",
-    "jenis_kelamin",
-    "tempat_lahir",
-    "tanggal_lahir",
-    "alamat",
-    "kecamatan",
-    "desa",
-    "no_hp",
-    "pekerjaan",
-    "ahli_waris",
-    "hubungan_ahli_waris",
-    "golongan",
-    "tanggal_masuk",
-]
+IMPORT_COLUMNS = [*REGISTER_COLUMNS, "tanggal_masuk"]
 
 
 class ImportErrors(MemberError):
