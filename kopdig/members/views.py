@@ -136,22 +136,10 @@ def member_detail(request, number):
 @coop_view(STAFF)
 def member_edit(request, number):
     member = _member_or_404(request, number)
-    fields = [
-        "name",
-        "gender",
-        "birth_place",
-        "birth_date",
-        "address",
-        "kecamatan",
-        "desa",
-        "phone",
-        "occupation",
-        "heir_name",
-        "heir_relation",
-        "member_class",
-    ]
     form = EditForm(
-        request.POST or None, cooperative=request.coop, initial={f: getattr(member, f) for f in fields}
+        request.POST or None,
+        cooperative=request.coop,
+        initial={f: getattr(member, f) for f in actions.EDIT_FIELDS},
     )
     if request.method == "POST" and form.is_valid():
         try:
