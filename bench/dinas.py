@@ -34,17 +34,118 @@ def _setup_django():
     call_command("migrate", verbosity=0)
 
 
-def build(n_coops: int, years: list[int]):  # noqa: C901
-    """The regency: n cooperatives (3 of them keeping books on Kopdig), annual reports and RAT records."""
+# The helpers below import Django models locally: this module is imported before django.setup().
+
+
+def _book_coops(kab, kecs, years) -> None:
+    """Three cooperatives keeping their books on Kopdig, with income and expense every half-year."""
     import datetime as dt
-    import random
     from decimal import Decimal
+
+    from kopdig.ledger.posting import Line, post
+    from kopdig.tenancy.actions import _create_cooperative
+
+    books = [
+        _create_cooperative(
+            kabupaten=kab,
+            name=f"Bench Kopdig {i}",
+            slug=f"bench-kopdig-{i}",
+            jenis="simpan_pinjam",
+            kecamatan=kecs[i],
+            on_kopdig=True,
+            founded_on=dt.date(years[0] - 2, 1, 1),
+        )
+        for i in range(3)
+    ]
+    income = [
+        Line("kas", debit=Decimal("1500000.00")),
+        Line("pendapatan_jasa_pinjaman", credit=Decimal("1500000.00")),
+    ]
+    salary = [Line("beban_gaji", debit=Decimal("900000.00")), Line("kas", credit=Decimal("900000.00"))]
+    for coop in books:
+        for y in years:
+            for m in (3, 9):
+                post(cooperative=coop, date=dt.date(y, m, 10), memo="Jasa", lines=income)
+                post(cooperative=coop, date=dt.date(y, m, 20), memo="Gaji", lines=salary)
+
+
+def _registry_coops(rng, kab, kecs, n: int, years) -> list:
+    """``n`` registered cooperatives that report to the Dinas but keep no books on Kopdig."""
+    import datetime as dt
+
+    from kopdig.tenancy.models import Cooperative
+
+    desa = {k.pk: list(k.children.all()) for k in kecs}
+    jenis = ["konsumen"] * 55 + ["simpan_pinjam"] * 13 + ["produsen"] * 9 + ["jasa", "pemasaran"]
+    kelompok = [v for v, _ in Cooperative.Kelompok.choices]
+    coops = []
+    for i in range(n):
+        k = rng.choice(kecs)
+        coops.append(
+            Cooperative(
+                name=f"Koperasi Bench {i}",
+                slug=f"kop-bench-{i}",
+                jenis=rng.choice(jenis),
+                kelompok=rng.choice(kelompok),
+                kabupaten=kab,
+                kecamatan=k,
+                desa=rng.choice(desa[k.pk]),
+                nik=f"3513{i:09d}",
+                status="aktif" if rng.random() < 0.79 else "tidak_aktif",
+                founded_on=dt.date(rng.randint(1975, years[-1]), 1, 1),
+            )
+        )
+    return Cooperative.objects.bulk_create(coops, batch_size=500)
+
+
+def _annual_report(rng, coop, year, size):
+    from decimal import Decimal
+
+    from kopdig.dinas.models import AnnualReport
+
+    aset = (size * 400_000_000).quantize(Decimal("0.01"))
+    return AnnualReport(
+        cooperative=coop,
+        year=year,
+        anggota_l=rng.randint(10, 200),
+        anggota_p=rng.randint(10, 200),
+        manajer=1,
+        karyawan=rng.randint(0, 5),
+        modal_sendiri=aset / 2,
+        modal_luar=aset / 2,
+        aset=aset,
+        volume_usaha=aset * Decimal("1.7"),
+        shu=aset / 25,
+    )
+
+
+def _reports_and_rats(rng, coops, years) -> None:
+    """Every year's annual report since founding and, for most active ones, its RAT record."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from kopdig.dinas.models import AnnualReport, RatRecord
+
+    reports, rats = [], []
+    for c in coops:
+        size = Decimal(str(round(rng.lognormvariate(0, 1), 3)))
+        for y in years:
+            if y < c.founded_on.year:
+                continue
+            reports.append(_annual_report(rng, c, y, size))
+            if c.status == "aktif" and rng.random() < 0.9:
+                held_on = dt.date(y + 1, rng.randint(2, 9), 15)
+                rats.append(RatRecord(cooperative=c, year=y, held_on=held_on, source="dinas"))
+    AnnualReport.objects.bulk_create(reports, batch_size=1000)
+    RatRecord.objects.bulk_create(rats, batch_size=1000)
+
+
+def build(n_coops: int, years: list[int]):
+    """The regency: n cooperatives (3 of them keeping books on Kopdig), annual reports and RAT records."""
+    import random
 
     from django.db import transaction
 
-    from kopdig.dinas.models import AnnualReport, RatRecord
-    from kopdig.ledger.posting import Line, post
-    from kopdig.tenancy.actions import _create_cooperative
     from kopdig.tenancy.models import Cooperative, DinasRole, Region, User
     from kopdig.tenancy.regions import load_kabupaten
 
@@ -56,95 +157,10 @@ def build(n_coops: int, years: list[int]):  # noqa: C901
     officer, _ = User.objects.get_or_create(username="bench-dinas", defaults={"name": "Petugas"})
     DinasRole.objects.get_or_create(user=officer, kabupaten=kab)
     kecs = list(Region.objects.filter(parent=kab))
-    desa = {k.pk: list(k.children.all()) for k in kecs}
-    jenis = ["konsumen"] * 55 + ["simpan_pinjam"] * 13 + ["produsen"] * 9 + ["jasa", "pemasaran"]
-    kelompok = [v for v, _ in Cooperative.Kelompok.choices]
     with transaction.atomic():
-        books = []
-        for i in range(3):
-            books.append(
-                _create_cooperative(
-                    kabupaten=kab,
-                    name=f"Bench Kopdig {i}",
-                    slug=f"bench-kopdig-{i}",
-                    jenis="simpan_pinjam",
-                    kecamatan=kecs[i],
-                    on_kopdig=True,
-                    founded_on=dt.date(years[0] - 2, 1, 1),
-                )
-            )
-        for coop in books:
-            for y in years:
-                for m in (3, 9):
-                    post(
-                        cooperative=coop,
-                        date=dt.date(y, m, 10),
-                        memo="Jasa",
-                        lines=[
-                            Line("kas", debit=Decimal("1500000.00")),
-                            Line("pendapatan_jasa_pinjaman", credit=Decimal("1500000.00")),
-                        ],
-                    )
-                    post(
-                        cooperative=coop,
-                        date=dt.date(y, m, 20),
-                        memo="Gaji",
-                        lines=[
-                            Line("beban_gaji", debit=Decimal("900000.00")),
-                            Line("kas", credit=Decimal("900000.00")),
-                        ],
-                    )
-        coops = []
-        for i in range(n_coops - 3):
-            k = rng.choice(kecs)
-            coops.append(
-                Cooperative(
-                    name=f"Koperasi Bench {i}",
-                    slug=f"kop-bench-{i}",
-                    jenis=rng.choice(jenis),
-                    kelompok=rng.choice(kelompok),
-                    kabupaten=kab,
-                    kecamatan=k,
-                    desa=rng.choice(desa[k.pk]),
-                    nik=f"3513{i:09d}",
-                    status="aktif" if rng.random() < 0.79 else "tidak_aktif",
-                    founded_on=dt.date(rng.randint(1975, years[-1]), 1, 1),
-                )
-            )
-        coops = Cooperative.objects.bulk_create(coops, batch_size=500)
-        reports, rats = [], []
-        for c in coops:
-            size = Decimal(str(round(rng.lognormvariate(0, 1), 3)))
-            for y in years:
-                if y < c.founded_on.year:
-                    continue
-                aset = (size * 400_000_000).quantize(Decimal("0.01"))
-                reports.append(
-                    AnnualReport(
-                        cooperative=c,
-                        year=y,
-                        anggota_l=rng.randint(10, 200),
-                        anggota_p=rng.randint(10, 200),
-                        manajer=1,
-                        karyawan=rng.randint(0, 5),
-                        modal_sendiri=aset / 2,
-                        modal_luar=aset / 2,
-                        aset=aset,
-                        volume_usaha=aset * Decimal("1.7"),
-                        shu=aset / 25,
-                    )
-                )
-                if c.status == "aktif" and rng.random() < 0.9:
-                    rats.append(
-                        RatRecord(
-                            cooperative=c,
-                            year=y,
-                            held_on=dt.date(y + 1, rng.randint(2, 9), 15),
-                            source="dinas",
-                        )
-                    )
-        AnnualReport.objects.bulk_create(reports, batch_size=1000)
-        RatRecord.objects.bulk_create(rats, batch_size=1000)
+        _book_coops(kab, kecs, years)
+        coops = _registry_coops(rng, kab, kecs, n_coops - 3, years)
+        _reports_and_rats(rng, coops, years)
     return kab, officer
 
 

@@ -18,7 +18,7 @@ from kopdig.lib.money import ZERO, q
 from kopdig.lib.transactions import batch
 from kopdig.savings.actions import savings_sukarela_credit
 from kopdig.tenancy.access import user_of
-from kopdig.tenancy.numbering import next_number
+from kopdig.tenancy.numbering import next_document_number
 
 from . import policy
 from .errors import LoanError, Overpayment
@@ -54,7 +54,7 @@ def lock_loan(cooperative, **lookup) -> Loan:
 
 def repayment_number(cooperative, date: dt.date) -> str:
     """The next kuitansi pinjaman number, gapless per cooperative and year: KP-2025-000001."""
-    return f"KP-{date.year}-{next_number(cooperative, 'loan_repayment', date.year):06d}"
+    return next_document_number(cooperative, "loan_repayment", "KP", date.year)
 
 
 def installments_of(loan: Loan) -> list[Installment]:

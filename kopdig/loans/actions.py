@@ -25,7 +25,7 @@ from kopdig.savings.actions import savings_sukarela_credit
 from kopdig.savings.selectors import simpanan_by_member
 from kopdig.tenancy.access import APPROVERS, BOARD, STAFF, require_role, user_of
 from kopdig.tenancy.models import Role
-from kopdig.tenancy.numbering import next_number
+from kopdig.tenancy.numbering import next_document_number
 
 from ._repayments import apply_repayment, lock_loan, repay_from_exit, repayment_number
 from .errors import LoanError
@@ -187,27 +187,8 @@ def member_savings(cooperative, member, date) -> Decimal:
     return q(by_member.get(member.pk, ZERO))
 
 
-def loan_apply(  # noqa: C901
-    *,
-    actor,
-    cooperative,
-    member: Member,
-    product: LoanProduct,
-    principal,
-    term: int,
-    purpose: str,
-    applied_on: dt.date | None = None,
-    grace_months: int = 0,
-    guarantors=(),
-    collaterals=(),
-    analysis_notes: str = "",
-) -> Loan:
-    """Enter a loan application. ``collaterals``: [(kind, description, value)], ``guarantors``: [Member]."""
-    require_role(actor, cooperative, STAFF, "mengajukan pinjaman")
-    applied_on = applied_on or timezone.localdate()
-    principal = q(principal)
-    term = int(term)
-    grace_months = int(grace_months or 0)
+def _application_terms_ok(cooperative, member, product, purpose, principal, term, grace_months) -> None:
+    """Refuse an application whose member, product, amount, term or grace the product does not allow."""
     if member.cooperative_id != cooperative.pk or product.cooperative_id != cooperative.pk:
         raise LoanError("Anggota atau produk tidak ditemukan di koperasi ini.")
     if member.status != Member.Status.AKTIF:
@@ -226,44 +207,92 @@ def loan_apply(  # noqa: C901
         raise LoanError(
             f"Masa tenggang maksimal {product.max_grace_months} bulan dan lebih pendek dari jangka waktu."
         )
+
+
+def _checked_guarantors(cooperative, member, product, guarantors) -> list:
     guarantors = list(guarantors)
     if any(g.pk == member.pk or g.cooperative_id != cooperative.pk for g in guarantors):
         raise LoanError("Penjamin harus anggota lain dari koperasi ini.")
     if len({g.pk for g in guarantors}) < product.required_guarantors:
         raise LoanError(f"Produk ini mewajibkan {product.required_guarantors} penjamin.")
+    return guarantors
+
+
+def _checked_collaterals(product, collaterals) -> list:
     collaterals = [(str(k).strip(), str(desc or "").strip(), q(v)) for k, desc, v in collaterals]
     if any(not k or v <= 0 for k, _d, v in collaterals):
         raise LoanError("Agunan harus memiliki jenis dan nilai taksiran lebih dari nol.")
     if product.collateral_required and not collaterals:
         raise LoanError("Produk ini mewajibkan agunan.")
-    if product.max_savings_multiple:
-        savings = member_savings(cooperative, member, applied_on)
-        limit = q(savings * product.max_savings_multiple)
-        if principal > limit:
-            raise LoanError(
-                f"Jumlah pinjaman melebihi {product.max_savings_multiple}× simpanan anggota "
-                f"(maksimal {rupiah(limit)})."
-            )
-    periods = periods_for(product.frequency, term)
-    grace_periods = periods_for(product.frequency, grace_months) if grace_months else 0
+    return collaterals
+
+
+def _savings_limit_ok(cooperative, member, product, principal, applied_on) -> None:
+    if not product.max_savings_multiple:
+        return
+    savings = member_savings(cooperative, member, applied_on)
+    limit = q(savings * product.max_savings_multiple)
+    if principal > limit:
+        raise LoanError(
+            f"Jumlah pinjaman melebihi {product.max_savings_multiple}× simpanan anggota "
+            f"(maksimal {rupiah(limit)})."
+        )
+
+
+def _loan_create(cooperative, member, product, principal, term, grace_months, applied_on, **fields) -> Loan:
+    """The application row, numbered PJ-<year>-<n> from the cooperative's gapless series."""
+    return Loan.objects.create(
+        cooperative=cooperative,
+        number=next_document_number(cooperative, "loan", "PJ", applied_on.year),
+        member=member,
+        product=product,
+        principal=principal,
+        term=term,
+        periods=periods_for(product.frequency, term),
+        grace_periods=periods_for(product.frequency, grace_months) if grace_months else 0,
+        method=product.method,
+        frequency=product.frequency,
+        rate_monthly_percent=monthly_rate(product),
+        provisi_amount=fee_amount(product.provisi_kind, product.provisi_value, principal),
+        admin_amount=fee_amount(product.admin_kind, product.admin_value, principal),
+        applied_on=applied_on,
+        **fields,
+    )
+
+
+def loan_apply(
+    *,
+    actor,
+    cooperative,
+    member: Member,
+    product: LoanProduct,
+    principal,
+    term: int,
+    purpose: str,
+    applied_on: dt.date | None = None,
+    grace_months: int = 0,
+    guarantors=(),
+    collaterals=(),
+    analysis_notes: str = "",
+) -> Loan:
+    """Enter a loan application. ``collaterals``: [(kind, description, value)], ``guarantors``: [Member]."""
+    require_role(actor, cooperative, STAFF, "mengajukan pinjaman")
+    applied_on = applied_on or timezone.localdate()
+    principal, term, grace_months = q(principal), int(term), int(grace_months or 0)
+    _application_terms_ok(cooperative, member, product, purpose, principal, term, grace_months)
+    guarantors = _checked_guarantors(cooperative, member, product, guarantors)
+    collaterals = _checked_collaterals(product, collaterals)
+    _savings_limit_ok(cooperative, member, product, principal, applied_on)
     with action_atomic():
-        seq = next_number(cooperative, "loan", applied_on.year)
-        loan = Loan.objects.create(
-            cooperative=cooperative,
-            number=f"PJ-{applied_on.year}-{seq:06d}",
-            member=member,
-            product=product,
+        loan = _loan_create(
+            cooperative,
+            member,
+            product,
+            principal,
+            term,
+            grace_months,
+            applied_on,
             purpose=purpose.strip()[:255],
-            principal=principal,
-            term=term,
-            periods=periods,
-            grace_periods=grace_periods,
-            method=product.method,
-            frequency=product.frequency,
-            rate_monthly_percent=monthly_rate(product),
-            provisi_amount=fee_amount(product.provisi_kind, product.provisi_value, principal),
-            admin_amount=fee_amount(product.admin_kind, product.admin_value, principal),
-            applied_on=applied_on,
             entered_by=user_of(actor),
             analysis_notes=analysis_notes or "",
         )
@@ -407,8 +436,8 @@ def loan_disburse(
         )
 
 
-def _disburse(loan, *, actor, date, first_due_date=None, to=None, cash_account="kas") -> Loan:
-    cooperative = loan.cooperative
+def _disbursement_terms(loan, date, first_due_date, to):
+    """Refuse a disbursement the loan's state or dates do not allow; (to, first_due_date)."""
     if loan.status != Loan.Status.APPROVED:
         raise LoanError(f"Pinjaman {loan.number} belum disetujui atau sudah dicairkan.")
     if loan.approved_on and date < loan.approved_on:
@@ -419,50 +448,54 @@ def _disburse(loan, *, actor, date, first_due_date=None, to=None, cash_account="
     first_due_date = first_due_date or default_first_due(loan.frequency, date)
     if first_due_date <= date:
         raise LoanError("Jatuh tempo pertama harus setelah tanggal pencairan.")
-    rows = loan_schedule(loan, first_due_date)
-    fees = loan.provisi_amount + loan.admin_amount
-    net = loan.principal - fees
-    if net <= 0:
-        raise LoanError("Biaya melebihi jumlah pinjaman.")
-    memo = f"Pencairan pinjaman {loan.number} a.n. {loan.member.name}"
-    if to == LoanProduct.DisburseTo.KAS:
-        lines = [Line("piutang_pinjaman", debit=loan.principal), Line(cash_account, credit=net)]
-        if fees > 0:
-            lines.append(Line("pendapatan_provisi", credit=fees))
+    return to, first_due_date
+
+
+def _disburse_to_cash(loan, actor, date, cash_account, net, fees, memo):
+    lines = [Line("piutang_pinjaman", debit=loan.principal), Line(cash_account, credit=net)]
+    if fees > 0:
+        lines.append(Line("pendapatan_provisi", credit=fees))
+    return post(
+        cooperative=loan.cooperative,
+        date=date,
+        memo=memo,
+        lines=lines,
+        actor=actor,
+        source_type="loans.disbursement",
+        source_ref=loan.number,
+    )
+
+
+def _disburse_to_sukarela(loan, actor, date, net, fees, memo):
+    """The fees posted on their own, the net credited to the member's simpanan sukarela."""
+    entry = None
+    if fees > 0:
         entry = post(
-            cooperative=cooperative,
+            cooperative=loan.cooperative,
             date=date,
-            memo=memo,
-            lines=lines,
+            memo=f"Provisi/administrasi pinjaman {loan.number}",
+            lines=[Line("piutang_pinjaman", debit=fees), Line("pendapatan_provisi", credit=fees)],
             actor=actor,
             source_type="loans.disbursement",
             source_ref=loan.number,
         )
-    else:
-        entry = None
-        if fees > 0:
-            entry = post(
-                cooperative=cooperative,
-                date=date,
-                memo=f"Provisi/administrasi pinjaman {loan.number}",
-                lines=[Line("piutang_pinjaman", debit=fees), Line("pendapatan_provisi", credit=fees)],
-                actor=actor,
-                source_type="loans.disbursement",
-                source_ref=loan.number,
-            )
-        with batch():
-            [credited] = savings_sukarela_credit(
-                actor=actor,
-                cooperative=cooperative,
-                date=date,
-                contra_account="piutang_pinjaman",
-                source_type="loans.disbursement",
-                credits=[(loan.member, net, memo, loan.number)],
-            )
-        entry = entry or credited.entry
+    with batch():
+        [credited] = savings_sukarela_credit(
+            actor=actor,
+            cooperative=loan.cooperative,
+            date=date,
+            contra_account="piutang_pinjaman",
+            source_type="loans.disbursement",
+            credits=[(loan.member, net, memo, loan.number)],
+        )
+    return entry or credited.entry
+
+
+def _activate(loan, actor, date, to, entry, rows) -> None:
+    """The schedule's installments written and the loan active from ``date``."""
     Installment.objects.bulk_create(
         Installment(
-            cooperative=cooperative,
+            cooperative=loan.cooperative,
             loan=loan,
             number=r.number,
             due_date=r.due_date,
@@ -488,10 +521,25 @@ def _disburse(loan, *, actor, date, first_due_date=None, to=None, cash_account="
             "outstanding",
         ]
     )
+
+
+def _disburse(loan, *, actor, date, first_due_date=None, to=None, cash_account="kas") -> Loan:
+    to, first_due_date = _disbursement_terms(loan, date, first_due_date, to)
+    rows = loan_schedule(loan, first_due_date)
+    fees = loan.provisi_amount + loan.admin_amount
+    net = loan.principal - fees
+    if net <= 0:
+        raise LoanError("Biaya melebihi jumlah pinjaman.")
+    memo = f"Pencairan pinjaman {loan.number} a.n. {loan.member.name}"
+    if to == LoanProduct.DisburseTo.KAS:
+        entry = _disburse_to_cash(loan, actor, date, cash_account, net, fees, memo)
+    else:
+        entry = _disburse_to_sukarela(loan, actor, date, net, fees, memo)
+    _activate(loan, actor, date, to, entry, rows)
     audit.record(
         actor,
         "loan_disburse",
-        cooperative=cooperative,
+        cooperative=loan.cooperative,
         obj=loan,
         ref=loan.number,
         summary=f"Dicairkan {rupiah(loan.principal)} (bersih {rupiah(net)}) ke {to}",
@@ -539,7 +587,56 @@ def loan_repay(
     return rep
 
 
-def repayment_reverse(  # noqa: C901
+def _reversible(cooperative, number):
+    """The repayment to reverse and its loan, locked; refused unless it is the loan's latest."""
+    loan_id = (
+        Repayment.objects.filter(cooperative=cooperative, number=number)
+        .values_list("loan_id", flat=True)
+        .first()
+    )
+    if loan_id is None:
+        raise LoanError(f"Kuitansi {number} tidak ditemukan.")
+    loan = lock_loan(cooperative, pk=loan_id)
+    rep = Repayment.objects.select_related("entry").get(cooperative=cooperative, number=number)
+    if rep.reversed:
+        raise LoanError(f"Kuitansi {number} sudah dibatalkan.")
+    if rep.kind == Repayment.Kind.RECOVERY:
+        raise LoanError("Pemulihan dibatalkan dengan membalik jurnalnya di buku besar.")
+    if rep.to_sukarela > 0:
+        raise LoanError(
+            "Pembayaran yang kelebihannya sudah dipindah ke simpanan sukarela tidak dapat dibatalkan di sini."
+        )
+    later = Repayment.objects.filter(
+        cooperative=cooperative, loan=loan, reversed=False, pk__gt=rep.pk
+    ).exists()
+    if later:
+        raise LoanError(
+            "Hanya pembayaran terakhir pinjaman ini yang dapat dibatalkan; batalkan yang lebih "
+            "baru terlebih dahulu."
+        )
+    if loan.status not in (Loan.Status.ACTIVE, Loan.Status.CLOSED):
+        raise LoanError(f"Pinjaman {loan.number} berstatus {loan.get_status_display()}.")
+    return loan, rep
+
+
+def _unapply(cooperative, loan, rep) -> None:
+    """Take the repayment's allocations off the installments it paid."""
+    by_number = {a["n"]: a for a in rep.allocations}
+    insts = list(Installment.objects.filter(cooperative=cooperative, loan=loan, number__in=list(by_number)))
+    for inst in insts:
+        a = by_number[inst.number]
+        inst.denda_paid -= D(a["denda"])
+        inst.jasa_paid -= D(a["jasa"])
+        inst.pokok_paid -= D(a["pokok"])
+        inst.jasa_waived -= D(a.get("waived", "0"))
+        if not inst.is_paid:
+            inst.paid_on = None
+    Installment.objects.bulk_update(
+        insts, ["denda_paid", "jasa_paid", "pokok_paid", "jasa_waived", "paid_on"]
+    )
+
+
+def repayment_reverse(
     *, actor, cooperative, number: str, reason: str, date: dt.date | None = None
 ) -> Repayment:
     """Reverse a wrong repayment (the loan's latest): mirror journal, schedule restored."""
@@ -548,34 +645,7 @@ def repayment_reverse(  # noqa: C901
     if not reason:
         raise LoanError("Alasan pembatalan wajib diisi.")
     with action_atomic():
-        loan_id = (
-            Repayment.objects.filter(cooperative=cooperative, number=number)
-            .values_list("loan_id", flat=True)
-            .first()
-        )
-        if loan_id is None:
-            raise LoanError(f"Kuitansi {number} tidak ditemukan.")
-        loan = lock_loan(cooperative, pk=loan_id)
-        rep = Repayment.objects.select_related("entry").get(cooperative=cooperative, number=number)
-        if rep.reversed:
-            raise LoanError(f"Kuitansi {number} sudah dibatalkan.")
-        if rep.kind == Repayment.Kind.RECOVERY:
-            raise LoanError("Pemulihan dibatalkan dengan membalik jurnalnya di buku besar.")
-        if rep.to_sukarela > 0:
-            raise LoanError(
-                "Pembayaran yang kelebihannya sudah dipindah ke simpanan sukarela tidak dapat "
-                "dibatalkan di sini."
-            )
-        later = Repayment.objects.filter(
-            cooperative=cooperative, loan=loan, reversed=False, pk__gt=rep.pk
-        ).exists()
-        if later:
-            raise LoanError(
-                "Hanya pembayaran terakhir pinjaman ini yang dapat dibatalkan; batalkan yang lebih "
-                "baru terlebih dahulu."
-            )
-        if loan.status not in (Loan.Status.ACTIVE, Loan.Status.CLOSED):
-            raise LoanError(f"Pinjaman {loan.number} berstatus {loan.get_status_display()}.")
+        loan, rep = _reversible(cooperative, number)
         date = date or timezone.localdate()
         rev_entry = reverse(
             entry=rep.entry,
@@ -583,21 +653,7 @@ def repayment_reverse(  # noqa: C901
             actor=actor,
             memo=f"Pembatalan kuitansi {rep.number}: {reason}"[:255],
         )
-        by_number = {a["n"]: a for a in rep.allocations}
-        insts = list(
-            Installment.objects.filter(cooperative=cooperative, loan=loan, number__in=list(by_number))
-        )
-        for inst in insts:
-            a = by_number[inst.number]
-            inst.denda_paid -= D(a["denda"])
-            inst.jasa_paid -= D(a["jasa"])
-            inst.pokok_paid -= D(a["pokok"])
-            inst.jasa_waived -= D(a.get("waived", "0"))
-            if not inst.is_paid:
-                inst.paid_on = None
-        Installment.objects.bulk_update(
-            insts, ["denda_paid", "jasa_paid", "pokok_paid", "jasa_waived", "paid_on"]
-        )
+        _unapply(cooperative, loan, rep)
         before = {"outstanding": str(loan.outstanding), "status": loan.status}
         loan.outstanding += rep.pokok
         if loan.status == Loan.Status.CLOSED:

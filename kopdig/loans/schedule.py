@@ -96,7 +96,53 @@ def round_up(amount: Decimal, unit: Decimal) -> Decimal:
     return q((amount / unit).to_integral_value(rounding=ROUND_CEILING) * unit)
 
 
-def build_schedule(  # noqa: C901
+def _checked_kind(principal, method, frequency) -> None:
+    if method not in METHODS:
+        raise ScheduleError(f"metode tidak dikenal: {method}")
+    if frequency not in FREQUENCIES:
+        raise ScheduleError(f"frekuensi tidak dikenal: {frequency}")
+    if principal <= 0:
+        raise ScheduleError("pokok pinjaman harus lebih dari nol")
+
+
+def _checked_terms(periods, grace_periods, rate_monthly_percent) -> tuple[int, int, Decimal]:
+    """(periods, grace_periods, monthly rate) as numbers, refused when out of range."""
+    periods, grace_periods = int(periods), int(grace_periods or 0)
+    if periods < 1:
+        raise ScheduleError("jangka waktu minimal 1 angsuran")
+    if grace_periods < 0 or grace_periods >= periods:
+        raise ScheduleError("masa tenggang harus lebih pendek dari jangka waktu")
+    rate = D(rate_monthly_percent)
+    if rate < 0:
+        raise ScheduleError("suku jasa tidak boleh negatif")
+    return periods, grace_periods, rate
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What every installment of one schedule is computed from."""
+
+    method: str
+    periods: int
+    grace_periods: int
+    r: Decimal
+    equal_pokok: Decimal
+    flat_jasa: Decimal
+    annuity: Decimal | None
+    unit: Decimal | None
+
+
+def _pokok(plan: _Plan, k: int, remaining: Decimal, jasa: Decimal) -> Decimal:
+    """Installment ``k``'s principal before rounding up to the unit and capping at ``remaining``."""
+    if k < plan.grace_periods:
+        return ZERO
+    if k == plan.periods - 1:
+        return remaining
+    pokok = plan.annuity - jasa if plan.method == ANUITAS else plan.equal_pokok
+    return max(pokok, ZERO)
+
+
+def build_schedule(
     *,
     principal,
     rate_monthly_percent,
@@ -108,48 +154,30 @@ def build_schedule(  # noqa: C901
     rounding_unit=None,
 ) -> list[Installment]:
     principal = q(principal)
-    if method not in METHODS:
-        raise ScheduleError(f"metode tidak dikenal: {method}")
-    if frequency not in FREQUENCIES:
-        raise ScheduleError(f"frekuensi tidak dikenal: {frequency}")
-    if principal <= 0:
-        raise ScheduleError("pokok pinjaman harus lebih dari nol")
-    periods = int(periods)
-    grace_periods = int(grace_periods or 0)
-    if periods < 1:
-        raise ScheduleError("jangka waktu minimal 1 angsuran")
-    if grace_periods < 0 or grace_periods >= periods:
-        raise ScheduleError("masa tenggang harus lebih pendek dari jangka waktu")
-    rate = D(rate_monthly_percent)
-    if rate < 0:
-        raise ScheduleError("suku jasa tidak boleh negatif")
+    _checked_kind(principal, method, frequency)
+    periods, grace_periods, rate = _checked_terms(periods, grace_periods, rate_monthly_percent)
     unit = q(rounding_unit) if rounding_unit else None
-    if unit is not None and unit <= 0:
-        unit = None
     r = period_rate(rate, frequency)
-    dates = due_dates(first_due_date, periods, frequency)
     m = periods - grace_periods
-    equal_pokok = q(principal / m)
-    flat_jasa = q(principal * r)
-    annuity = annuity_payment(principal, r, m) if method == ANUITAS else None
-
+    plan = _Plan(
+        method=method,
+        periods=periods,
+        grace_periods=grace_periods,
+        r=r,
+        equal_pokok=q(principal / m),
+        flat_jasa=q(principal * r),
+        annuity=annuity_payment(principal, r, m) if method == ANUITAS else None,
+        unit=unit if unit is not None and unit > 0 else None,
+    )
+    dates = due_dates(first_due_date, periods, frequency)
     out: list[Installment] = []
     remaining = principal
     for k in range(periods):
         last = k == periods - 1
-        jasa = flat_jasa if method == FLAT else q(remaining * r)
-        if k < grace_periods:
-            pokok = ZERO
-        elif last:
-            pokok = remaining
-        elif method == ANUITAS:
-            pokok = annuity - jasa
-        else:
-            pokok = equal_pokok
-        if pokok < 0:
-            pokok = ZERO
-        if unit is not None and not last:
-            pokok += round_up(pokok + jasa, unit) - (pokok + jasa)
+        jasa = plan.flat_jasa if method == FLAT else q(remaining * r)
+        pokok = _pokok(plan, k, remaining, jasa)
+        if plan.unit is not None and not last:
+            pokok += round_up(pokok + jasa, plan.unit) - (pokok + jasa)
         pokok = min(pokok, remaining)
         remaining -= pokok
         out.append(Installment(k + 1, dates[k], q(pokok), jasa, q(pokok + jasa), q(remaining)))

@@ -147,56 +147,49 @@ def member_loans(cooperative, member):
     return [(loan, nexts.get(loan.pk)) for loan in loans]
 
 
-def portfolio(cooperative, *, date: dt.date, top: int = 20) -> dict:
-    """Outstanding by product and collectibility, PAR 30/90, top arrears with contacts."""
-    active = Loan.objects.filter(cooperative=cooperative, status=Loan.Status.ACTIVE)
-    by_product = list(
-        active.values("product__code", "product__name")
-        .annotate(n=Count("id"), outstanding=Sum("outstanding"))
-        .order_by("product__code")
-    )
+# Weight of each collectibility class in the portfolio's RPM (the weighted outstanding at risk).
+_RPM_WEIGHTS = {
+    Kolektibilitas.LANCAR: Decimal(0),
+    Kolektibilitas.KURANG_LANCAR: Decimal("0.5"),
+    Kolektibilitas.DIRAGUKAN: Decimal("0.75"),
+    Kolektibilitas.MACET: Decimal(1),
+}
+
+
+def _share(amount: Decimal, total: Decimal) -> Decimal:
+    return (amount * 100 / total).quantize(Decimal("0.01")) if total else ZERO
+
+
+def _collectibility(active) -> tuple[list, Decimal, Decimal]:
+    """(one row per collectibility class, total outstanding, RPM) of the active loans."""
     kol_rows = {
         r["kolektibilitas"]: r
         for r in active.values("kolektibilitas").annotate(n=Count("id"), outstanding=Sum("outstanding"))
     }
     total = q(sum((r["outstanding"] or ZERO for r in kol_rows.values()), ZERO))
-    weights = {
-        Kolektibilitas.LANCAR: Decimal(0),
-        Kolektibilitas.KURANG_LANCAR: Decimal("0.5"),
-        Kolektibilitas.DIRAGUKAN: Decimal("0.75"),
-        Kolektibilitas.MACET: Decimal(1),
-    }
-    kol_table = []
-    rpm = ZERO
+    kol_table, rpm = [], ZERO
     for value, label in Kolektibilitas.choices:
         row = kol_rows.get(value, {})
         amount = q(row.get("outstanding") or ZERO)
-        rpm += q(amount * weights[value])
+        rpm += q(amount * _RPM_WEIGHTS[value])
         kol_table.append(
             {
                 "value": value,
                 "label": label,
                 "n": row.get("n", 0),
                 "outstanding": amount,
-                "share": (amount * 100 / total).quantize(Decimal("0.01")) if total else ZERO,
+                "share": _share(amount, total),
             }
         )
-    par = {}
-    for days in (30, 90):
-        amount = q(active.filter(days_past_due__gt=days).aggregate(s=Sum("outstanding"))["s"] or ZERO)
-        par[days] = {
-            "amount": amount,
-            "ratio": (amount * 100 / total).quantize(Decimal("0.01")) if total else ZERO,
-        }
-    top_rows = list(
-        active.filter(days_past_due__gt=0)
-        .select_related("member", "product")
-        .order_by("-days_past_due", "-outstanding")[:top]
-    )
+    return kol_table, total, rpm
+
+
+def _overdue_amounts(cooperative, loans, date) -> dict:
+    """{loan id: pokok + jasa + denda due before ``date`` and unpaid} of ``loans``."""
     overdue = defaultdict(lambda: ZERO)
     for row in (
         Installment.objects.filter(
-            cooperative=cooperative, loan__in=top_rows, due_date__lt=date, paid_on__isnull=True
+            cooperative=cooperative, loan__in=loans, due_date__lt=date, paid_on__isnull=True
         )
         .values("loan_id")
         .annotate(
@@ -212,7 +205,28 @@ def portfolio(cooperative, *, date: dt.date, top: int = 20) -> dict:
         overdue[row["loan_id"]] = (
             row["p"] - row["pp"] + row["j"] - row["jp"] - row["jw"] + row["d"] - row["dp"]
         )
-    last_run = ArrearsRun.objects.filter(cooperative=cooperative, status=ArrearsRun.Status.DONE).first()
+    return overdue
+
+
+def portfolio(cooperative, *, date: dt.date, top: int = 20) -> dict:
+    """Outstanding by product and collectibility, PAR 30/90, top arrears with contacts."""
+    active = Loan.objects.filter(cooperative=cooperative, status=Loan.Status.ACTIVE)
+    by_product = list(
+        active.values("product__code", "product__name")
+        .annotate(n=Count("id"), outstanding=Sum("outstanding"))
+        .order_by("product__code")
+    )
+    kol_table, total, rpm = _collectibility(active)
+    par = {}
+    for days in (30, 90):
+        amount = q(active.filter(days_past_due__gt=days).aggregate(s=Sum("outstanding"))["s"] or ZERO)
+        par[days] = {"amount": amount, "ratio": _share(amount, total)}
+    top_rows = list(
+        active.filter(days_past_due__gt=0)
+        .select_related("member", "product")
+        .order_by("-days_past_due", "-outstanding")[:top]
+    )
+    overdue = _overdue_amounts(cooperative, top_rows, date)
     return {
         "by_product": by_product,
         "kol_table": kol_table,
@@ -220,7 +234,7 @@ def portfolio(cooperative, *, date: dt.date, top: int = 20) -> dict:
         "rpm": rpm,
         "par": par,
         "top": [(loan, overdue[loan.pk]) for loan in top_rows],
-        "last_run": last_run,
+        "last_run": ArrearsRun.objects.filter(cooperative=cooperative, status=ArrearsRun.Status.DONE).first(),
         "count": sum(r["n"] for r in kol_table),
     }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
@@ -25,6 +26,7 @@ from kopdig.tenancy.models import Region, Role
 from kopdig.tenancy.numbering import next_number
 
 from .models import Member, MemberStatusChange
+from .selectors import REGISTER_COLUMNS
 
 EDIT_FIELDS = [
     "name",
@@ -50,7 +52,32 @@ class InvalidNik(MemberError):
     pass
 
 
-def _clean(cooperative, data: dict, *, member: Member | None = None) -> dict:  # noqa: C901
+def _clean_phone(phone) -> str:
+    try:
+        return normalize_phone(str(phone))
+    except ValueError:
+        raise MemberError(f"No. HP '{phone}' tidak valid (contoh: 0812 3456 7890).") from None
+
+
+def _clean_regions(out: dict) -> None:
+    """The kecamatan and desa checked against each other; a desa alone brings its kecamatan."""
+    kec, desa = out.get("kecamatan"), out.get("desa")
+    if kec is not None and (not isinstance(kec, Region) or kec.level != Region.Level.KECAMATAN):
+        raise MemberError("Kecamatan tidak valid.")
+    if desa is None:
+        return
+    if not isinstance(desa, Region) or desa.level != Region.Level.DESA:
+        raise MemberError("Desa/kelurahan tidak valid.")
+    if kec is not None and desa.parent_id != kec.pk:
+        raise MemberError("Desa/kelurahan tidak berada di kecamatan yang dipilih.")
+    if kec is None:
+        out["kecamatan"] = desa.parent
+
+
+_STRIPPED_FIELDS = ("birth_place", "address", "occupation", "heir_name", "heir_relation", "member_class")
+
+
+def _clean(cooperative, data: dict, *, member: Member | None = None) -> dict:
     """Validate and normalise member fields; raise MemberError with the first problem."""
     out = dict(data)
     if "name" in out:
@@ -60,21 +87,9 @@ def _clean(cooperative, data: dict, *, member: Member | None = None) -> dict:  #
     if "gender" in out and out["gender"] not in Member.Gender.values:
         raise MemberError("Jenis kelamin harus L atau P.")
     if out.get("phone"):
-        try:
-            out["phone"] = normalize_phone(str(out["phone"]))
-        except ValueError:
-            raise MemberError(f"No. HP '{out['phone']}' tidak valid (contoh: 0812 3456 7890).") from None
-    kec, desa = out.get("kecamatan"), out.get("desa")
-    if kec is not None and (not isinstance(kec, Region) or kec.level != Region.Level.KECAMATAN):
-        raise MemberError("Kecamatan tidak valid.")
-    if desa is not None:
-        if not isinstance(desa, Region) or desa.level != Region.Level.DESA:
-            raise MemberError("Desa/kelurahan tidak valid.")
-        if kec is not None and desa.parent_id != kec.pk:
-            raise MemberError("Desa/kelurahan tidak berada di kecamatan yang dipilih.")
-        if kec is None:
-            out["kecamatan"] = desa.parent
-    for key in ("birth_place", "address", "occupation", "heir_name", "heir_relation", "member_class"):
+        out["phone"] = _clean_phone(out["phone"])
+    _clean_regions(out)
+    for key in _STRIPPED_FIELDS:
         if key in out:
             out[key] = str(out[key] or "").strip()
     return out
@@ -415,22 +430,7 @@ def member_login_set(*, actor, cooperative, number: str, password: str):
 
 # --- import ---------------------------------------------------------------------------------
 
-IMPORT_COLUMNS = [
-    "nik",
-    "nama",
-    "jenis_kelamin",
-    "tempat_lahir",
-    "tanggal_lahir",
-    "alamat",
-    "kecamatan",
-    "desa",
-    "no_hp",
-    "pekerjaan",
-    "ahli_waris",
-    "hubungan_ahli_waris",
-    "golongan",
-    "tanggal_masuk",
-]
+IMPORT_COLUMNS = [*REGISTER_COLUMNS, "tanggal_masuk"]
 
 
 class ImportErrors(MemberError):
@@ -446,53 +446,80 @@ def _as_date(value):
         raise MemberError(f"Tanggal '{value}' tidak valid (pakai 31-12-1980).") from None
 
 
-def import_rows(cooperative, rows) -> tuple[list, list]:  # noqa: C901
+def _import_kwargs(r: dict) -> dict:
+    """A sheet row's columns as admission kwargs (not yet validated)."""
+    return {
+        "nik": "".join(str(r.get("nik") or "").split()).replace(".0", ""),
+        "name": r.get("nama"),
+        "gender": str(r.get("jenis_kelamin") or "").strip().upper()[:1],
+        "birth_place": r.get("tempat_lahir") or "",
+        "birth_date": _as_date(r.get("tanggal_lahir")),
+        "address": r.get("alamat") or "",
+        "phone": str(r.get("no_hp") or ""),
+        "occupation": r.get("pekerjaan") or "",
+        "heir_name": r.get("ahli_waris") or "",
+        "heir_relation": r.get("hubungan_ahli_waris") or "",
+        "member_class": str(r.get("golongan") or ""),
+        "joined_on": _as_date(r.get("tanggal_masuk")),
+    }
+
+
+@dataclass
+class _ImportRegions:
+    """The kabupaten's kecamatan by lower-case name and their desa by kecamatan and name."""
+
+    kabupaten: Region
+    kecamatan: dict
+    desa_by_kec: dict
+
+    @classmethod
+    def of(cls, kabupaten) -> _ImportRegions:
+        desa_by_kec = {}
+        for d in Region.objects.filter(parent__parent=kabupaten, level=Region.Level.DESA):
+            desa_by_kec.setdefault(d.parent_id, {})[d.name.lower()] = d
+        return cls(
+            kabupaten, {r.name.lower(): r for r in Region.objects.filter(parent=kabupaten)}, desa_by_kec
+        )
+
+    def place(self, r: dict, kw: dict) -> None:
+        """Set kw's kecamatan and desa from the row's names; MemberError for an unknown name."""
+        kec_name = str(r.get("kecamatan") or "").strip().lower()
+        if not kec_name:
+            return
+        kec = self.kecamatan.get(kec_name)
+        if kec is None:
+            raise MemberError(f"Kecamatan '{r.get('kecamatan')}' tidak dikenal di {self.kabupaten}.")
+        kw["kecamatan"] = kec
+        desa_name = str(r.get("desa") or "").strip().lower()
+        if desa_name:
+            desa = self.desa_by_kec.get(kec.pk, {}).get(desa_name)
+            if desa is None:
+                raise MemberError(f"Desa '{r.get('desa')}' tidak ada di Kecamatan {kec.name}.")
+            kw["desa"] = desa
+
+
+def _import_row(cooperative, r: dict, regions: _ImportRegions, niks: set) -> dict:
+    """One row as admission kwargs, or MemberError with its first problem."""
+    kw = _import_kwargs(r)
+    nik = kw["nik"]
+    problem = nik_error(nik, gender=kw["gender"], birth_date=kw["birth_date"])
+    if problem:
+        raise MemberError(problem)
+    if nik in niks:
+        raise MemberError(f"NIK {nik} tercantum dua kali di berkas.")
+    niks.add(nik)
+    regions.place(r, kw)
+    _clean(cooperative, {k: kw[k] for k in ("name", "gender", "phone")})
+    return kw
+
+
+def import_rows(cooperative, rows) -> tuple[list, list]:
     """Parse sheet rows into admission kwargs; (good [(row, kwargs)], errors [(row, message)])."""
-    kecamatan = {r.name.lower(): r for r in Region.objects.filter(parent=cooperative.kabupaten)}
-    desa_by_kec = {}
-    for d in Region.objects.filter(parent__parent=cooperative.kabupaten, level=Region.Level.DESA):
-        desa_by_kec.setdefault(d.parent_id, {})[d.name.lower()] = d
+    regions = _ImportRegions.of(cooperative.kabupaten)
     good, errors, niks = [], [], set()
     for row_no, r in rows:
         try:
-            nik = "".join(str(r.get("nik") or "").split()).replace(".0", "")
-            gender = str(r.get("jenis_kelamin") or "").strip().upper()[:1]
-            kw = {
-                "nik": nik,
-                "name": r.get("nama"),
-                "gender": gender,
-                "birth_place": r.get("tempat_lahir") or "",
-                "birth_date": _as_date(r.get("tanggal_lahir")),
-                "address": r.get("alamat") or "",
-                "phone": str(r.get("no_hp") or ""),
-                "occupation": r.get("pekerjaan") or "",
-                "heir_name": r.get("ahli_waris") or "",
-                "heir_relation": r.get("hubungan_ahli_waris") or "",
-                "member_class": str(r.get("golongan") or ""),
-                "joined_on": _as_date(r.get("tanggal_masuk")),
-            }
-            problem = nik_error(nik, gender=gender, birth_date=kw["birth_date"])
-            if problem:
-                raise MemberError(problem)
-            if nik in niks:
-                raise MemberError(f"NIK {nik} tercantum dua kali di berkas.")
-            niks.add(nik)
-            kec_name = str(r.get("kecamatan") or "").strip().lower()
-            if kec_name:
-                kec = kecamatan.get(kec_name)
-                if kec is None:
-                    raise MemberError(
-                        f"Kecamatan '{r.get('kecamatan')}' tidak dikenal di {cooperative.kabupaten}."
-                    )
-                kw["kecamatan"] = kec
-                desa_name = str(r.get("desa") or "").strip().lower()
-                if desa_name:
-                    desa = desa_by_kec.get(kec.pk, {}).get(desa_name)
-                    if desa is None:
-                        raise MemberError(f"Desa '{r.get('desa')}' tidak ada di Kecamatan {kec.name}.")
-                    kw["desa"] = desa
-            _clean(cooperative, {k: kw[k] for k in ("name", "gender", "phone")})
-            good.append((row_no, kw))
+            good.append((row_no, _import_row(cooperative, r, regions, niks)))
         except MemberError as exc:
             errors.append((row_no, str(exc)))
     existing = set(

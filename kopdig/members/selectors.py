@@ -35,3 +35,46 @@ def status_history(cooperative, member):
 
 def own_member(cooperative, user) -> Member | None:
     return Member.objects.filter(cooperative=cooperative, user=user).first()
+
+
+# The register's columns in a spreadsheet, shared by the export and the import (members.actions).
+REGISTER_COLUMNS = [
+    "nik",
+    "nama",
+    "jenis_kelamin",
+    "tempat_lahir",
+    "tanggal_lahir",
+    "alamat",
+    "kecamatan",
+    "desa",
+    "no_hp",
+    "pekerjaan",
+    "ahli_waris",
+    "hubungan_ahli_waris",
+    "golongan",
+]
+EXPORT_COLUMNS = ["no_anggota", *REGISTER_COLUMNS, "status", "tanggal_masuk", "tanggal_keluar"]
+
+
+def export_rows(members):
+    """One row of ``EXPORT_COLUMNS`` per member (a generator over ``members.iterator()``)."""
+    for m in members.iterator():
+        yield [
+            m.number,
+            m.nik,
+            m.name,
+            m.gender,
+            m.birth_place,
+            m.birth_date,
+            m.address,
+            m.kecamatan.name if m.kecamatan_id else "",
+            m.desa.name if m.desa_id else "",
+            m.phone,
+            m.occupation,
+            m.heir_name,
+            m.heir_relation,
+            m.member_class,
+            m.status,
+            m.joined_on,
+            m.left_on,
+        ]

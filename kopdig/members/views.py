@@ -46,48 +46,8 @@ def member_list(request):
         gender=g.get("gender", ""),
     )
     if g.get("format") == "xlsx":
-        header = [
-            "no_anggota",
-            "nik",
-            "nama",
-            "jenis_kelamin",
-            "tempat_lahir",
-            "tanggal_lahir",
-            "alamat",
-            "kecamatan",
-            "desa",
-            "no_hp",
-            "pekerjaan",
-            "ahli_waris",
-            "hubungan_ahli_waris",
-            "golongan",
-            "status",
-            "tanggal_masuk",
-            "tanggal_keluar",
-        ]
-        rows = (
-            [
-                m.number,
-                m.nik,
-                m.name,
-                m.gender,
-                m.birth_place,
-                m.birth_date,
-                m.address,
-                m.kecamatan.name if m.kecamatan_id else "",
-                m.desa.name if m.desa_id else "",
-                m.phone,
-                m.occupation,
-                m.heir_name,
-                m.heir_relation,
-                m.member_class,
-                m.status,
-                m.joined_on,
-                m.left_on,
-            ]
-            for m in qs.iterator()
-        )
-        return xlsx_response(f"anggota-{request.coop.slug}.xlsx", [("Anggota", header, rows)])
+        sheet = ("Anggota", selectors.EXPORT_COLUMNS, selectors.export_rows(qs))
+        return xlsx_response(f"anggota-{request.coop.slug}.xlsx", [sheet])
     page = Paginator(qs, 50).get_page(g.get("page"))
     kecamatan = Region.objects.filter(parent=request.coop.kabupaten).order_by("name")
     return render(
@@ -176,22 +136,10 @@ def member_detail(request, number):
 @coop_view(STAFF)
 def member_edit(request, number):
     member = _member_or_404(request, number)
-    fields = [
-        "name",
-        "gender",
-        "birth_place",
-        "birth_date",
-        "address",
-        "kecamatan",
-        "desa",
-        "phone",
-        "occupation",
-        "heir_name",
-        "heir_relation",
-        "member_class",
-    ]
     form = EditForm(
-        request.POST or None, cooperative=request.coop, initial={f: getattr(member, f) for f in fields}
+        request.POST or None,
+        cooperative=request.coop,
+        initial={f: getattr(member, f) for f in actions.EDIT_FIELDS},
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -19,7 +19,7 @@ from kopdig.ledger.models import Account
 from kopdig.ledger.posting import Line, post
 from kopdig.lib.money import q
 from kopdig.tenancy.access import user_of
-from kopdig.tenancy.numbering import lock_series, next_number
+from kopdig.tenancy.numbering import lock_series, next_document_number, next_number
 
 from .errors import SavingsError
 from .models import (
@@ -146,7 +146,7 @@ def receipt_number(cooperative, date: dt.date) -> str:
     """Reserve the next kuitansi number (gapless per cooperative and year) BEFORE posting, so the
     journal entry is written once, whole, with the receipt as its ``source_ref``."""
     _require_atomic()
-    return f"KW-{date.year}-{next_number(cooperative, 'kuitansi', date.year):06d}"
+    return next_document_number(cooperative, "kuitansi", "KW", date.year)
 
 
 def lock_receipt_numbers(cooperative, date: dt.date) -> None:

@@ -120,7 +120,97 @@ def _check_targets(cooperative, lines) -> None:
 # --- settings ------------------------------------------------------------------------------
 
 
-def shu_year_save(  # noqa: C901
+_SETTINGS_FIELDS = [
+    "status",
+    "shu_override",
+    "simpanan_kinds",
+    "simpanan_basis",
+    "transaksi_basis",
+    "volume_kinds",
+    "jasa_weight",
+    "tax_percent",
+    "separate_non_member",
+]
+
+
+def _alloc_lines(raw) -> list:
+    return [ln if isinstance(ln, engine.AllocLine) else engine.AllocLine(**ln) for ln in raw]
+
+
+def _checked_lines(cooperative, lines, non_member_lines):
+    """The allocation lines as ``AllocLine``s, validated (None: left as they are)."""
+    if lines is not None:
+        lines = _alloc_lines(lines)
+        engine.validate_lines(lines)
+        _check_targets(cooperative, lines)
+    if non_member_lines is not None:
+        non_member_lines = _alloc_lines(non_member_lines)
+        if non_member_lines:
+            engine.validate_lines(non_member_lines, member_pool=False)
+            _check_targets(cooperative, non_member_lines)
+    return lines, non_member_lines
+
+
+def _checked_percents(tax_percent, jasa_weight) -> None:
+    if tax_percent is not None and not (0 <= D(tax_percent) <= 100):
+        raise ShuError("Persentase pajak SHU harus antara 0 dan 100.")
+    if jasa_weight is not None and not (0 <= D(jasa_weight) <= 100):
+        raise ShuError("Bobot jasa pinjaman harus antara 0 dan 100.")
+
+
+def _checked_kinds(simpanan_kinds):
+    if simpanan_kinds is None:
+        return None
+    simpanan_kinds = [k for k in simpanan_kinds if k]
+    if not simpanan_kinds:
+        raise ShuError("Pilih paling sedikit satu jenis simpanan sebagai dasar jasa modal.")
+    return simpanan_kinds
+
+
+def _settings_snapshot(sy: ShuYear, fields) -> dict:
+    snap = audit.snapshot(sy, list(fields))
+    snap["lines"] = [f"{ln.name} {ln.percent}" for ln in sy.lines.all()]
+    return snap
+
+
+# How each setting given to ``shu_year_save`` is stored on the ShuYear.
+_SETTING_CONVERTERS = {
+    "simpanan_kinds": ",".join,
+    "simpanan_basis": ShuYear.SimpananBasis,
+    "transaksi_basis": ShuYear.TransaksiBasis,
+    "volume_kinds": lambda kinds: ",".join(k for k in kinds if k),
+    "jasa_weight": D,
+    "tax_percent": D,
+    "separate_non_member": bool,
+}
+
+
+def _apply_settings(sy: ShuYear, settings: dict, shu_override, clear_override: bool) -> None:
+    if clear_override:
+        sy.shu_override = None
+    elif shu_override is not None:
+        sy.shu_override = q(shu_override)
+    for field, convert in _SETTING_CONVERTERS.items():
+        if settings.get(field) is not None:
+            setattr(sy, field, convert(settings[field]))
+    if sy.status == S.DRAFT:
+        sy.status = S.SIMULATED
+    sy.save()
+
+
+def _replace_lines(sy: ShuYear, lines, non_member_lines) -> None:
+    if lines is None and non_member_lines is None:
+        return
+    _write_lines(
+        sy,
+        lines if lines is not None else selectors.allocation_lines(sy),
+        non_member_lines
+        if non_member_lines is not None
+        else selectors.allocation_lines(sy, ShuAllocationLine.Pool.NON_ANGGOTA),
+    )
+
+
+def shu_year_save(
     *,
     actor,
     cooperative,
@@ -143,76 +233,25 @@ def shu_year_save(  # noqa: C901
     100% (or lacks exactly one JM/JU line) is refused and nothing is written.
     """
     require_role(actor, cooperative, APPROVERS, "mengubah pengaturan SHU")
-    if lines is not None:
-        lines = [ln if isinstance(ln, engine.AllocLine) else engine.AllocLine(**ln) for ln in lines]
-        engine.validate_lines(lines)
-        _check_targets(cooperative, lines)
-    if non_member_lines is not None:
-        non_member_lines = [
-            ln if isinstance(ln, engine.AllocLine) else engine.AllocLine(**ln) for ln in non_member_lines
-        ]
-        if non_member_lines:
-            engine.validate_lines(non_member_lines, member_pool=False)
-            _check_targets(cooperative, non_member_lines)
-    if tax_percent is not None and not (0 <= D(tax_percent) <= 100):
-        raise ShuError("Persentase pajak SHU harus antara 0 dan 100.")
-    if jasa_weight is not None and not (0 <= D(jasa_weight) <= 100):
-        raise ShuError("Bobot jasa pinjaman harus antara 0 dan 100.")
-    if simpanan_kinds is not None:
-        simpanan_kinds = [k for k in simpanan_kinds if k]
-        if not simpanan_kinds:
-            raise ShuError("Pilih paling sedikit satu jenis simpanan sebagai dasar jasa modal.")
+    lines, non_member_lines = _checked_lines(cooperative, lines, non_member_lines)
+    _checked_percents(tax_percent, jasa_weight)
+    settings = {
+        "simpanan_kinds": _checked_kinds(simpanan_kinds),
+        "simpanan_basis": simpanan_basis,
+        "transaksi_basis": transaksi_basis,
+        "volume_kinds": volume_kinds,
+        "jasa_weight": jasa_weight,
+        "tax_percent": tax_percent,
+        "separate_non_member": separate_non_member,
+    }
     with action_atomic():
         sy = _year_for_update(cooperative, year, create=True)
         if sy.is_locked_for_settings:
             raise WrongStatus("SHU tahun ini sudah disetujui RAT; pengaturannya tidak dapat diubah.")
-        before = audit.snapshot(
-            sy,
-            [
-                "status",
-                "shu_override",
-                "simpanan_kinds",
-                "simpanan_basis",
-                "transaksi_basis",
-                "volume_kinds",
-                "jasa_weight",
-                "tax_percent",
-                "separate_non_member",
-            ],
-        )
-        before["lines"] = [f"{ln.name} {ln.percent}" for ln in sy.lines.all()]
-        if clear_override:
-            sy.shu_override = None
-        elif shu_override is not None:
-            sy.shu_override = q(shu_override)
-        if simpanan_kinds is not None:
-            sy.simpanan_kinds = ",".join(simpanan_kinds)
-        if simpanan_basis is not None:
-            sy.simpanan_basis = ShuYear.SimpananBasis(simpanan_basis)
-        if transaksi_basis is not None:
-            sy.transaksi_basis = ShuYear.TransaksiBasis(transaksi_basis)
-        if volume_kinds is not None:
-            sy.volume_kinds = ",".join(k for k in volume_kinds if k)
-        if jasa_weight is not None:
-            sy.jasa_weight = D(jasa_weight)
-        if tax_percent is not None:
-            sy.tax_percent = D(tax_percent)
-        if separate_non_member is not None:
-            sy.separate_non_member = bool(separate_non_member)
-        if sy.status == S.DRAFT:
-            sy.status = S.SIMULATED
-        sy.save()
-        if lines is not None or non_member_lines is not None:
-            _write_lines(
-                sy,
-                lines if lines is not None else selectors.allocation_lines(sy),
-                non_member_lines
-                if non_member_lines is not None
-                else selectors.allocation_lines(sy, ShuAllocationLine.Pool.NON_ANGGOTA),
-            )
-        after = audit.snapshot(sy, list(before.keys() - {"lines"}))
-        after["lines"] = [f"{ln.name} {ln.percent}" for ln in sy.lines.all()]
-        b, a = audit.diff(before, after)
+        before = _settings_snapshot(sy, _SETTINGS_FIELDS)
+        _apply_settings(sy, settings, shu_override, clear_override)
+        _replace_lines(sy, lines, non_member_lines)
+        b, a = audit.diff(before, _settings_snapshot(sy, before.keys() - {"lines"}))
         audit.record(
             actor,
             "shu_year_save",
@@ -226,7 +265,61 @@ def shu_year_save(  # noqa: C901
     return sy
 
 
-def member_volume_import(*, actor, cooperative, year: int, rows) -> int:  # noqa: C901
+def _volume_amount(raw):
+    """A row's jumlah as exact rupiah, or None when it is not a non-negative number."""
+    try:
+        if isinstance(raw, float):
+            raw = repr(raw)
+        amount = q(D(raw))
+    except (ValueError, TypeError, ArithmeticError):
+        return None
+    return None if amount < 0 else amount
+
+
+def _volume_row(n, r, members, kinds, seen, errors):
+    """One spreadsheet row as (member, kind, amount), or None with its errors appended."""
+    number = str(r.get("no_anggota") or "").strip()
+    kind = str(r.get("jenis") or "").strip().lower()
+    raw = r.get("jumlah")
+    if not number:
+        errors.append(f"baris {n}: no_anggota kosong")
+        return None
+    member = members.get(number)
+    if member is None:
+        errors.append(f"baris {n}: anggota {number} tidak ditemukan")
+    if kind not in kinds:
+        errors.append(f"baris {n}: jenis '{kind}' tidak dikenal (pilihan: {', '.join(sorted(kinds))})")
+    amount = _volume_amount(raw)
+    if amount is None:
+        errors.append(f"baris {n}: jumlah '{repr(raw) if isinstance(raw, float) else raw}' tidak valid")
+        return None
+    if member is None or kind not in kinds:
+        return None
+    if (number, kind) in seen:
+        errors.append(f"baris {n}: anggota {number} jenis {kind} sudah ada di baris {seen[(number, kind)]}")
+        return None
+    seen[(number, kind)] = n
+    return member, kind, amount
+
+
+def _parsed_volumes(cooperative, rows) -> list:
+    """Every row validated: [(member, kind, amount)], or VolumeImportError with all the errors."""
+    kinds = set(MemberVolume.Kind.values)
+    errors, parsed, seen = [], [], {}
+    numbers = {str(r.get("no_anggota") or "").strip() for _, r in rows}
+    members = {m.number: m for m in Member.objects.filter(cooperative=cooperative, number__in=numbers)}
+    for n, r in rows:
+        row = _volume_row(n, r, members, kinds, seen, errors)
+        if row is not None:
+            parsed.append(row)
+    if not rows:
+        errors.append("berkas tidak berisi baris data")
+    if errors:
+        raise VolumeImportError(errors)
+    return parsed
+
+
+def member_volume_import(*, actor, cooperative, year: int, rows) -> int:
     """Import members' volumes for the year from spreadsheet rows: all or nothing.
 
     ``rows`` are ``(row_number, {"no_anggota", "jenis", "jumlah"})`` (``read_xlsx_rows``). Every
@@ -235,44 +328,7 @@ def member_volume_import(*, actor, cooperative, year: int, rows) -> int:  # noqa
     """
 
     require_role(actor, cooperative, APPROVERS, "mengimpor volume transaksi")
-    kinds = set(MemberVolume.Kind.values)
-    errors, parsed, seen = [], [], {}
-    numbers = {str(r.get("no_anggota") or "").strip() for _, r in rows}
-    members = {m.number: m for m in Member.objects.filter(cooperative=cooperative, number__in=numbers)}
-    for n, r in rows:
-        number = str(r.get("no_anggota") or "").strip()
-        kind = str(r.get("jenis") or "").strip().lower()
-        raw = r.get("jumlah")
-        if not number:
-            errors.append(f"baris {n}: no_anggota kosong")
-            continue
-        member = members.get(number)
-        if member is None:
-            errors.append(f"baris {n}: anggota {number} tidak ditemukan")
-        if kind not in kinds:
-            errors.append(f"baris {n}: jenis '{kind}' tidak dikenal (pilihan: {', '.join(sorted(kinds))})")
-        try:
-            if isinstance(raw, float):
-                raw = repr(raw)
-            amount = q(D(raw))
-            if amount < 0:
-                raise ValueError
-        except (ValueError, TypeError, ArithmeticError):
-            errors.append(f"baris {n}: jumlah '{raw}' tidak valid")
-            continue
-        if member is None or kind not in kinds:
-            continue
-        if (number, kind) in seen:
-            errors.append(
-                f"baris {n}: anggota {number} jenis {kind} sudah ada di baris {seen[(number, kind)]}"
-            )
-            continue
-        seen[(number, kind)] = n
-        parsed.append((member, kind, amount))
-    if not rows:
-        errors.append("berkas tidak berisi baris data")
-    if errors:
-        raise VolumeImportError(errors)
+    parsed = _parsed_volumes(cooperative, rows)
     with action_atomic():
         sy = _year_for_update(cooperative, year, create=True)
         if sy.is_locked_for_settings:
@@ -301,7 +357,65 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def shu_year_close(*, actor, cooperative, year: int):  # noqa: C901
+def _close_checks(cooperative, sy, year, start, end):
+    """Refusals of a close; the lock date the books had before it."""
+    if sy.status not in (S.DRAFT, S.SIMULATED):
+        raise WrongStatus(f"Tahun buku {year} sudah ditutup.")
+    lock = periods.closed_through(cooperative)
+    if lock and lock >= end:
+        raise ShuError(f"Buku sudah terkunci sampai {tanggal(lock)}; tahun {year} tidak dapat ditutup lagi.")
+    earlier = [
+        (a, d, c)
+        for a, d, c in selectors.income_expense_movements(
+            cooperative, dt.date(1900, 1, 1), start - dt.timedelta(days=1)
+        )
+        if d != c
+    ]
+    if earlier:
+        raise ShuError(
+            f"Tutup dulu tahun buku sebelum {year}: masih ada saldo pendapatan/beban yang belum ditutup."
+        )
+    return lock
+
+
+def _closing_lines(cooperative, start, end):
+    """The lines zeroing every pendapatan and beban account; (lines, revenue, revenue_nm, expense)."""
+    lines, revenue, revenue_nm, expense = [], ZERO, ZERO, ZERO
+    for account, d, c in selectors.income_expense_movements(cooperative, start, end):
+        net = c - d  # credit-positive
+        if account.type == Account.Type.PENDAPATAN:
+            revenue += net
+            if account.participation == Account.Participation.NON_ANGGOTA:
+                revenue_nm += net
+        else:
+            expense -= net
+        if net > 0:
+            lines.append(posting.Line(account, debit=net, memo="Penutupan"))
+        elif net < 0:
+            lines.append(posting.Line(account, credit=-net, memo="Penutupan"))
+    return lines, revenue, revenue_nm, expense
+
+
+def _post_closing(actor, cooperative, year, end, lines, shu):
+    """The closing entry into SHU Tahun Berjalan, or None when no account has a balance."""
+    if not lines:
+        return None
+    if shu > 0:
+        lines.append(posting.Line("shu_tahun_berjalan", credit=shu))
+    elif shu < 0:
+        lines.append(posting.Line("shu_tahun_berjalan", debit=-shu))
+    return posting.post(
+        cooperative=cooperative,
+        date=end,
+        memo=f"Jurnal penutup tahun buku {year}",
+        lines=lines,
+        actor=actor,
+        source_type=CLOSING_SOURCE_TYPE,
+        source_ref=f"SHU-{year}",
+    )
+
+
+def shu_year_close(*, actor, cooperative, year: int):
     """Close the book year: one entry dated 31 Dec zeroing every pendapatan and beban account
     into SHU Tahun Berjalan (skipped when they have no balance), then lock the books through
     31 Dec. The balance sheet totals are unchanged."""
@@ -314,53 +428,10 @@ def shu_year_close(*, actor, cooperative, year: int):  # noqa: C901
         raise ShuError(f"Tahun buku {year} belum berakhir; penutupan dilakukan setelah 31 Desember {year}.")
     with action_atomic():
         sy = _year_for_update(cooperative, year, create=True)
-        if sy.status not in (S.DRAFT, S.SIMULATED):
-            raise WrongStatus(f"Tahun buku {year} sudah ditutup.")
-        lock = periods.closed_through(cooperative)
-        if lock and lock >= end:
-            raise ShuError(
-                f"Buku sudah terkunci sampai {tanggal(lock)}; tahun {year} tidak dapat ditutup lagi."
-            )
-        earlier = [
-            (a, d, c)
-            for a, d, c in selectors.income_expense_movements(
-                cooperative, dt.date(1900, 1, 1), start - dt.timedelta(days=1)
-            )
-            if d != c
-        ]
-        if earlier:
-            raise ShuError(
-                f"Tutup dulu tahun buku sebelum {year}: masih ada saldo pendapatan/beban yang belum ditutup."
-            )
-        lines, revenue, revenue_nm, expense = [], ZERO, ZERO, ZERO
-        for account, d, c in selectors.income_expense_movements(cooperative, start, end):
-            net = c - d  # credit-positive
-            if account.type == Account.Type.PENDAPATAN:
-                revenue += net
-                if account.participation == Account.Participation.NON_ANGGOTA:
-                    revenue_nm += net
-            else:
-                expense -= net
-            if net > 0:
-                lines.append(posting.Line(account, debit=net, memo="Penutupan"))
-            elif net < 0:
-                lines.append(posting.Line(account, credit=-net, memo="Penutupan"))
+        lock = _close_checks(cooperative, sy, year, start, end)
+        lines, revenue, revenue_nm, expense = _closing_lines(cooperative, start, end)
         shu = revenue - expense
-        entry = None
-        if lines:
-            if shu > 0:
-                lines.append(posting.Line("shu_tahun_berjalan", credit=shu))
-            elif shu < 0:
-                lines.append(posting.Line("shu_tahun_berjalan", debit=-shu))
-            entry = posting.post(
-                cooperative=cooperative,
-                date=end,
-                memo=f"Jurnal penutup tahun buku {year}",
-                lines=lines,
-                actor=actor,
-                source_type=CLOSING_SOURCE_TYPE,
-                source_ref=f"SHU-{year}",
-            )
+        entry = _post_closing(actor, cooperative, year, end, lines, shu)
         sy.lock_before_close = lock
         periods.lock_through(cooperative=cooperative, date=end)
         sy.closing_entry = entry
@@ -748,7 +819,138 @@ def _save_paid(cooperative, shares) -> None:
                 )
 
 
-def shu_distribute(  # noqa: C901
+def _done_count(cooperative, sy) -> int:
+    return (
+        ShuMemberShare.objects.filter(cooperative=cooperative, shu_year=sy)
+        .exclude(status=ShuMemberShare.Status.PENDING)
+        .count()
+    )
+
+
+def _distribution_start(actor, cooperative, sy, method, date) -> None:
+    """The first run's checks and its method, date and member count, stored on the ShuYear."""
+    if date < sy.rat_date:
+        raise ShuError("Tanggal pembagian tidak boleh sebelum tanggal keputusan RAT.")
+    if date > _today():
+        raise ShuError("Tanggal pembagian tidak boleh di masa depan.")
+    sy.method, sy.distribute_date, sy.distribute_started_at = method, date, timezone.now()
+    sy.distribute_total = ShuMemberShare.objects.filter(cooperative=cooperative, shu_year=sy).count()
+    sy.save()
+    audit.record(
+        actor,
+        "shu_distribute_start",
+        cooperative=cooperative,
+        obj=sy,
+        ref=str(sy.year),
+        summary=f"Mulai pembagian SHU {sy.year} ({sy.get_method_display()})",
+        after={"method": method, "date": date, "members": sy.distribute_total},
+    )
+
+
+def _mark_payable(actor, cooperative, sy) -> None:
+    """Members who are no longer active: payable, not paid now."""
+    payable = (
+        ShuMemberShare.objects.filter(
+            cooperative=cooperative, shu_year=sy, status=ShuMemberShare.Status.PENDING
+        )
+        .exclude(member__status=Member.Status.AKTIF)
+        .update(status=ShuMemberShare.Status.PAYABLE)
+    )
+    sy.distribute_done = _done_count(cooperative, sy)
+    sy.save(update_fields=["distribute_done", "updated_at"])
+    if payable:
+        audit.record(
+            actor,
+            "shu_payable_mark",
+            cooperative=cooperative,
+            obj=sy,
+            ref=str(sy.year),
+            summary=f"{payable} bagian SHU mantan anggota dicatat sebagai utang",
+            after={"count": payable},
+        )
+
+
+def _distribution_prepare(actor, cooperative, year, method, date) -> ShuYear:
+    """Start (or resume) the distribution; the ShuYear, already distributed or ready to pay."""
+    with action_atomic():
+        sy = _year_for_update(cooperative, year)
+        if sy.status == S.DISTRIBUTED:
+            return sy
+        if sy.status != S.ALLOCATED:
+            raise WrongStatus(f"SHU {year} harus dialokasikan dulu sebelum dibagikan.")
+        if sy.distribute_started_at is None:
+            _distribution_start(actor, cooperative, sy, method, date)
+        _mark_payable(actor, cooperative, sy)
+    return sy
+
+
+def _distribution_finish(actor, cooperative, sy) -> None:
+    sy.status = S.DISTRIBUTED
+    sy.distribute_done = _done_count(cooperative, sy)
+    sy.distribute_finished_at = timezone.now()
+    sy.save()
+    audit.record(
+        actor,
+        "shu_distribute",
+        cooperative=cooperative,
+        obj=sy,
+        ref=str(sy.year),
+        summary=f"Pembagian SHU {sy.year} selesai",
+        after=selectors.status_counts(cooperative, sy),
+    )
+
+
+def _distribution_pay(actor, cooperative, sy, shares) -> None:
+    """Pay one batch of shares by the run's method and mark them paid."""
+    year = sy.year
+    if ShuYear.Method(sy.method) == ShuYear.Method.TUNAI:
+        first, last = shares[0].member.number, shares[-1].member.number
+        _pay_cash(
+            cooperative,
+            sy,
+            shares,
+            sy.distribute_date,
+            actor,
+            f"Pembayaran SHU {year} tunai, anggota {first}–{last}",
+        )
+    else:
+        _credit_sukarela(cooperative, sy, shares, sy.distribute_date, actor)
+    _save_paid(cooperative, shares)
+    sy.distribute_done += len(shares)
+    sy.save(update_fields=["distribute_done", "updated_at"])
+    audit.record(
+        actor,
+        "shu_distribute_batch",
+        cooperative=cooperative,
+        obj=sy,
+        ref=str(year),
+        summary=f"SHU {year}: {len(shares)} anggota dibayar",
+        after={
+            "paid": len(shares),
+            "total": sum((s.total for s in shares), ZERO),
+            "done": sy.distribute_done,
+        },
+    )
+
+
+def _distribution_batch(actor, cooperative, sy_pk, batch_size) -> tuple[ShuYear, bool]:
+    """One durable batch: pay up to ``batch_size`` pending shares, or finish; (ShuYear, finished)."""
+    with action_atomic():
+        sy = ShuYear.objects.select_for_update().get(pk=sy_pk)
+        shares = list(
+            ShuMemberShare.objects.select_for_update(of=("self",))
+            .filter(cooperative=cooperative, shu_year=sy, status=ShuMemberShare.Status.PENDING)
+            .select_related("member")
+            .order_by("id")[:batch_size]  # ids follow member-number order
+        )
+        if not shares:
+            _distribution_finish(actor, cooperative, sy)
+            return sy, True
+        _distribution_pay(actor, cooperative, sy, shares)
+    return sy, False
+
+
+def shu_distribute(
     *,
     actor,
     cooperative,
@@ -764,117 +966,18 @@ def shu_distribute(  # noqa: C901
     marked payable (``shu_share_pay`` pays it later). Each batch is one durable transaction that
     posts and marks its members paid; re-running continues with the unpaid members only and
     pays nobody twice. Progress is stored on the ``ShuYear``. Returns the updated ``ShuYear``.
-    Not to be called inside another transaction (each batch commits).
+    Not to be called inside another transaction (each batch commits). A resumed run keeps the
+    first run's method and date.
     """
 
     require_role(actor, cooperative, APPROVERS, "membagikan SHU")
-    method = ShuYear.Method(method)
-    date = date or _today()
-    with action_atomic():
-        sy = _year_for_update(cooperative, year)
-        if sy.status == S.DISTRIBUTED:
-            return sy
-        if sy.status != S.ALLOCATED:
-            raise WrongStatus(f"SHU {year} harus dialokasikan dulu sebelum dibagikan.")
-        if sy.distribute_started_at is None:
-            if date < sy.rat_date:
-                raise ShuError("Tanggal pembagian tidak boleh sebelum tanggal keputusan RAT.")
-            if date > _today():
-                raise ShuError("Tanggal pembagian tidak boleh di masa depan.")
-            sy.method, sy.distribute_date, sy.distribute_started_at = method, date, timezone.now()
-            sy.distribute_total = ShuMemberShare.objects.filter(cooperative=cooperative, shu_year=sy).count()
-            sy.save()
-            audit.record(
-                actor,
-                "shu_distribute_start",
-                cooperative=cooperative,
-                obj=sy,
-                ref=str(year),
-                summary=f"Mulai pembagian SHU {year} ({sy.get_method_display()})",
-                after={"method": method, "date": date, "members": sy.distribute_total},
-            )
-        # A resumed run keeps the first run's method and date.
-        method, date = ShuYear.Method(sy.method), sy.distribute_date
-        # Members who are no longer active: payable, not paid now.
-        payable = (
-            ShuMemberShare.objects.filter(
-                cooperative=cooperative, shu_year=sy, status=ShuMemberShare.Status.PENDING
-            )
-            .exclude(member__status=Member.Status.AKTIF)
-            .update(status=ShuMemberShare.Status.PAYABLE)
-        )
-        sy.distribute_done = (
-            ShuMemberShare.objects.filter(cooperative=cooperative, shu_year=sy)
-            .exclude(status=ShuMemberShare.Status.PENDING)
-            .count()
-        )
-        sy.save(update_fields=["distribute_done", "updated_at"])
-        if payable:
-            audit.record(
-                actor,
-                "shu_payable_mark",
-                cooperative=cooperative,
-                obj=sy,
-                ref=str(year),
-                summary=f"{payable} bagian SHU mantan anggota dicatat sebagai utang",
-                after={"count": payable},
-            )
-    sy_pk = sy.pk
+    sy = _distribution_prepare(actor, cooperative, year, ShuYear.Method(method), date or _today())
+    if sy.status == S.DISTRIBUTED:
+        return sy
     while True:
-        with action_atomic():
-            sy = ShuYear.objects.select_for_update().get(pk=sy_pk)
-            shares = list(
-                ShuMemberShare.objects.select_for_update(of=("self",))
-                .filter(cooperative=cooperative, shu_year=sy, status=ShuMemberShare.Status.PENDING)
-                .select_related("member")
-                .order_by("id")[:batch_size]  # ids follow member-number order
-            )
-            if not shares:
-                sy.status = S.DISTRIBUTED
-                sy.distribute_done = (
-                    ShuMemberShare.objects.filter(cooperative=cooperative, shu_year=sy)
-                    .exclude(status=ShuMemberShare.Status.PENDING)
-                    .count()
-                )
-                sy.distribute_finished_at = timezone.now()
-                sy.save()
-                audit.record(
-                    actor,
-                    "shu_distribute",
-                    cooperative=cooperative,
-                    obj=sy,
-                    ref=str(year),
-                    summary=f"Pembagian SHU {year} selesai",
-                    after=selectors.status_counts(cooperative, sy),
-                )
-                break
-            if method == ShuYear.Method.TUNAI:
-                _pay_cash(
-                    cooperative,
-                    sy,
-                    shares,
-                    date,
-                    actor,
-                    f"Pembayaran SHU {year} tunai, anggota {shares[0].member.number}–{shares[-1].member.number}",
-                )
-            else:
-                _credit_sukarela(cooperative, sy, shares, date, actor)
-            _save_paid(cooperative, shares)
-            sy.distribute_done += len(shares)
-            sy.save(update_fields=["distribute_done", "updated_at"])
-            audit.record(
-                actor,
-                "shu_distribute_batch",
-                cooperative=cooperative,
-                obj=sy,
-                ref=str(year),
-                summary=f"SHU {year}: {len(shares)} anggota dibayar",
-                after={
-                    "paid": len(shares),
-                    "total": sum((s.total for s in shares), ZERO),
-                    "done": sy.distribute_done,
-                },
-            )
+        sy, finished = _distribution_batch(actor, cooperative, sy.pk, batch_size)
+        if finished:
+            break
         if progress:
             progress(sy.distribute_done, sy.distribute_total)
     return sy

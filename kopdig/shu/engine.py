@@ -135,67 +135,56 @@ def _split_by(pool: Decimal, keys: Sequence[str], basis: Mapping[str, Decimal], 
     return split(pool, weights)
 
 
-def simulate(  # noqa: C901
-    *,
-    shu,
-    lines: Sequence[AllocLine],
-    simpanan: Mapping[str, Decimal],
-    transaksi: Mapping[str, Decimal] | Sequence[tuple[Decimal, Mapping[str, Decimal]]],
-    non_member_shu=ZERO,
-    non_member_lines: Sequence[AllocLine] = (),
-    tax_percent=ZERO,
-    order: Sequence[str] | None = None,
-) -> Result:
-    """Pools and every member's JM, JU, total, tax and net. ``order`` is the member order for
-    ties (default: sorted keys, i.e. member-number order)."""
-    shu = q(shu)
-    non_member_shu = q(non_member_shu or 0)
-    tax_percent = D(tax_percent or 0)
+def _checked_amounts(shu, non_member_shu, tax_percent, lines, non_member_lines) -> None:
     if shu <= 0:
         raise ShuNotDivisible("SHU tahun ini nol atau negatif (rugi): tidak ada SHU untuk dibagi.")
     if tax_percent < 0 or tax_percent > HUNDRED:
         raise AllocationInvalid("Persentase pajak SHU harus antara 0 dan 100.")
-    lines = list(lines)
     validate_lines(lines)
     if non_member_shu:
         if non_member_shu < 0 or non_member_shu > shu:
             raise AllocationInvalid("SHU non-anggota harus antara nol dan SHU seluruhnya.")
         validate_lines(list(non_member_lines), member_pool=False)
-    member_shu = shu - non_member_shu
-    pooled = _pools(member_shu, lines)
-    nm_pooled = _pools(non_member_shu, non_member_lines) if non_member_shu else []
-    jm_pool = next(ln.amount for ln in pooled if ln.role == JASA_MODAL)
-    ju_pool = next(ln.amount for ln in pooled if ln.role == JASA_USAHA)
 
-    # Transaksi: one basis, or weighted sub-bases each with its own sub-pool.
+
+def _transaksi_bases(transaksi) -> list[tuple[Decimal, Mapping[str, Decimal]]]:
+    """Transaksi: one basis, or weighted sub-bases each with its own sub-pool."""
     if isinstance(transaksi, Mapping):
-        bases = [(HUNDRED, transaksi)]
-    else:
-        bases = [(D(w), b) for w, b in transaksi if D(w) > 0]
-        if not bases or sum((w for w, _ in bases), Decimal(0)) != HUNDRED:
-            raise AllocationInvalid("Bobot dasar transaksi harus berjumlah tepat 100%.")
+        return [(HUNDRED, transaksi)]
+    bases = [(D(w), b) for w, b in transaksi if D(w) > 0]
+    if not bases or sum((w for w, _ in bases), Decimal(0)) != HUNDRED:
+        raise AllocationInvalid("Bobot dasar transaksi harus berjumlah tepat 100%.")
+    return bases
 
+
+def _member_keys(simpanan, bases, order) -> list[str]:
+    """Every member with a simpanan or transaksi figure: ``order`` first, the rest sorted."""
     keys = set(simpanan)
     for _, b in bases:
         keys.update(b)
-    keys = [k for k in (order if order is not None else sorted(keys)) if k in keys]
-    seen = set(keys)
-    keys += sorted(k for k in set(simpanan).union(*[set(b) for _, b in bases]) if k not in seen)
+    ordered = [k for k in (order if order is not None else sorted(keys)) if k in keys]
+    seen = set(ordered)
+    return ordered + sorted(k for k in set(simpanan).union(*[set(b) for _, b in bases]) if k not in seen)
 
-    jm = _split_by(jm_pool, keys, simpanan, "simpanan")
+
+def _jasa_usaha(ju_pool: Decimal, keys, bases) -> list[Decimal]:
     ju = [ZERO] * len(keys)
     sub_pools = split(ju_pool, [w for w, _ in bases])
     for (_, basis), sub_pool in zip(bases, sub_pools, strict=True):
         for i, part in enumerate(_split_by(sub_pool, keys, basis, "transaksi")):
             ju[i] += part
+    return ju
 
-    rate = tax_percent / HUNDRED
-    svals = [simpanan.get(k) or ZERO for k in keys]
+
+def _transaksi_values(keys, bases) -> list[Decimal]:
     if len(bases) == 1:
         only = bases[0][1]
-        tvals = [only.get(k) or ZERO for k in keys]
-    else:
-        tvals = [sum(((b.get(k) or ZERO) for _, b in bases), ZERO) for k in keys]
+        return [only.get(k) or ZERO for k in keys]
+    return [sum(((b.get(k) or ZERO) for _, b in bases), ZERO) for k in keys]
+
+
+def _member_results(keys, svals, tvals, jm, ju, tax_percent) -> list[MemberResult]:
+    rate = tax_percent / HUNDRED
     members = []
     for k, sv, tv, jm_i, ju_i in zip(keys, svals, tvals, jm, ju, strict=True):
         total = jm_i + ju_i
@@ -212,8 +201,38 @@ def simulate(  # noqa: C901
                 total - tax,
             )
         )
-    simpanan_total = sum(svals, ZERO)
-    transaksi_total = sum(tvals, ZERO)
+    return members
+
+
+def simulate(
+    *,
+    shu,
+    lines: Sequence[AllocLine],
+    simpanan: Mapping[str, Decimal],
+    transaksi: Mapping[str, Decimal] | Sequence[tuple[Decimal, Mapping[str, Decimal]]],
+    non_member_shu=ZERO,
+    non_member_lines: Sequence[AllocLine] = (),
+    tax_percent=ZERO,
+    order: Sequence[str] | None = None,
+) -> Result:
+    """Pools and every member's JM, JU, total, tax and net. ``order`` is the member order for
+    ties (default: sorted keys, i.e. member-number order)."""
+    shu = q(shu)
+    non_member_shu = q(non_member_shu or 0)
+    tax_percent = D(tax_percent or 0)
+    lines = list(lines)
+    _checked_amounts(shu, non_member_shu, tax_percent, lines, non_member_lines)
+    member_shu = shu - non_member_shu
+    pooled = _pools(member_shu, lines)
+    nm_pooled = _pools(non_member_shu, non_member_lines) if non_member_shu else []
+    jm_pool = next(ln.amount for ln in pooled if ln.role == JASA_MODAL)
+    ju_pool = next(ln.amount for ln in pooled if ln.role == JASA_USAHA)
+    bases = _transaksi_bases(transaksi)
+    keys = _member_keys(simpanan, bases, order)
+    jm = _split_by(jm_pool, keys, simpanan, "simpanan")
+    ju = _jasa_usaha(ju_pool, keys, bases)
+    svals = [simpanan.get(k) or ZERO for k in keys]
+    tvals = _transaksi_values(keys, bases)
     return Result(
         shu=shu,
         member_shu=member_shu,
@@ -222,9 +241,9 @@ def simulate(  # noqa: C901
         non_member_lines=nm_pooled,
         jm_pool=jm_pool,
         ju_pool=ju_pool,
-        members=members,
-        simpanan_total=simpanan_total,
-        transaksi_total=transaksi_total,
+        members=_member_results(keys, svals, tvals, jm, ju, tax_percent),
+        simpanan_total=sum(svals, ZERO),
+        transaksi_total=sum(tvals, ZERO),
     )
 
 

@@ -75,3 +75,10 @@ def lock_series(cooperative, series: str, year: int = 0) -> None:
 def format_number(year: int, n: int, width: int = 6) -> str:
     """2025, 123 -> '2025-000123'."""
     return f"{year}-{n:0{width}d}" if year else f"{n:0{width}d}"
+
+
+def next_document_number(cooperative, series: str, prefix: str, year: int) -> str:
+    """The next number of a yearly document series with its prefix: 'KW', 2025 -> 'KW-2025-000045'.
+
+    The one format of kuitansi and loan numbers (savings KW-, loan PJ-, loan repayment KP-)."""
+    return f"{prefix}-{format_number(year, next_number(cooperative, series, year))}"

@@ -4,7 +4,11 @@
 - every foreign key between two tenant tables is backed by a composite foreign key
   ``(cooperative_id, x_id) → (cooperative_id, id)`` (``TenantForeignKey`` in a migration);
 - every unique constraint of a tenant table includes ``cooperative_id`` (listed exceptions only).
-A tenant table is one with a ``cooperative_id`` column referencing ``tenancy_cooperative``.
+A tenant table is one with a ``cooperative_id`` column referencing ``tenancy_cooperative``,
+unless it is a Dinas table keyed by kabupaten (a NOT NULL ``kabupaten_id``: programmes, the
+business network), whose ``cooperative_id`` is an optional reference to one cooperative. Such a
+table's foreign keys to tenant tables are backed by the composite key all the same (a row that
+names a cooperative points only at that cooperative's rows; a row without one is not checked).
 SQLite is exempt (no composite foreign keys are added there).
 """
 
@@ -20,15 +24,16 @@ UNIQUE_EXCEPTIONS = {
     ("dinas_invitation", "token_hash"): "a secret's hash, looked up before the cooperative is known",
 }
 
-# Apps merged after the tenant-key migrations of the existing apps: their owners add
-# ``TenantForeignKey`` operations to their own migrations and remove the app from this set.
-PENDING_APPS = {"health", "rat", "usaha", "programs"}
-
 TENANT_TABLES = """
 SELECT c.conrelid::regclass::text FROM pg_constraint c
   JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
  WHERE c.contype = 'f' AND c.confrelid = 'tenancy_cooperative'::regclass AND a.attname = 'cooperative_id'
    AND cardinality(c.conkey) = 1
+"""
+
+KABUPATEN_TABLES = """
+SELECT table_name FROM information_schema.columns
+ WHERE table_schema = current_schema() AND column_name = 'kabupaten_id' AND is_nullable = 'NO'
 """
 
 FOREIGN_KEYS = """
@@ -53,19 +58,19 @@ def tenant_key_problems() -> list[str]:
     """Every breach of the tenant key in the current schema, as sentences."""
     with connection.cursor() as cur:
         cur.execute(TENANT_TABLES)
-        tenant = {r[0] for r in cur.fetchall()}
+        with_coop = {r[0] for r in cur.fetchall()}
+        cur.execute(KABUPATEN_TABLES)
+        tenant = with_coop - {r[0] for r in cur.fetchall()}
         cur.execute(FOREIGN_KEYS)
         fks = cur.fetchall()
         cur.execute(UNIQUES)
         uniques = cur.fetchall()
     problems = []
-    fks = [fk for fk in fks if fk[0].split("_")[0] not in PENDING_APPS]
-    uniques = [u for u in uniques if u[0].split("_")[0] not in PENDING_APPS]
     composite = {(src, tgt, tuple(cols), tuple(ref)) for src, tgt, cols, ref in fks if len(cols) == 2}
     for src, tgt, cols, _ref in fks:
         if tgt not in tenant or len(cols) != 1:
             continue
-        if src not in tenant:
+        if src not in with_coop:
             problems.append(f"{src}.{cols[0]} points at tenant table {tgt} but {src} has no cooperative_id")
         elif (src, tgt, ("cooperative_id", cols[0]), ("cooperative_id", "id")) not in composite:
             problems.append(
@@ -104,4 +109,24 @@ def test_the_catalog_check_finds_each_breach(pg):
         "kopdig_bad_tenant.entry_id -> ledger_journalentry has no composite (cooperative_id, entry_id) foreign key",
         "unique without cooperative_id: CREATE UNIQUE INDEX kopdig_bad_tenant_code_key ON public.kopdig_bad_tenant "
         "USING btree (code)",
+    ]
+
+
+def test_a_kabupaten_table_is_no_tenant_table_but_its_cooperative_references_are_checked(pg):
+    """A Dinas table (NOT NULL kabupaten_id) may be pointed at without cooperative_id and its
+    uniques are keyed by kabupaten; its own foreign key to a tenant table needs the composite."""
+    with connection.cursor() as cur:
+        cur.execute(
+            "CREATE TABLE kopdig_dinas_list (id bigserial PRIMARY KEY,"
+            " kabupaten_id bigint NOT NULL REFERENCES tenancy_region (id),"
+            " cooperative_id bigint REFERENCES tenancy_cooperative (id),"
+            " member_id bigint REFERENCES members_member (id), code text UNIQUE)"
+        )
+        cur.execute(
+            "CREATE TABLE kopdig_dinas_child (id bigserial PRIMARY KEY,"
+            " kabupaten_id bigint NOT NULL REFERENCES tenancy_region (id),"
+            " list_id bigint REFERENCES kopdig_dinas_list (id))"
+        )
+    assert tenant_key_problems() == [
+        "kopdig_dinas_list.member_id -> members_member has no composite (cooperative_id, member_id) foreign key"
     ]
