@@ -339,6 +339,7 @@ def account_delete(*, actor, cooperative, code: str) -> None:
             actor, "account_delete", cooperative=cooperative, obj=acc, ref=acc.code, summary=acc.name
         )
         acc.month_balances.all().delete()
+        acc.day_balances.all().delete()
         acc.delete()
 
 
