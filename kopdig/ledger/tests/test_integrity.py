@@ -291,9 +291,9 @@ def test_net_movements_equal_a_scan_for_any_range(world):
 
 @pytest.mark.django_db
 def test_day_balances_run_through_later_days_and_verify_proves_them(world):
+    from kopdig.ledger.chart import account_for
     from kopdig.ledger.models import AccountDayBalance
     from kopdig.ledger.selectors import account_balance, net_movements
-    from kopdig.ledger.chart import account_for
 
     d = dt.date
     post(world, d(2025, 3, 10), "Satu", ("kas", "100", 0), ("pendapatan_lain", 0, "100"))
