@@ -1,19 +1,25 @@
-"""Ledger benchmark: a cooperative with N journal lines (default 1,000,000).
+"""Ledger benchmark: cooperatives with N journal lines each (default one of 1,000,000).
 
-    python -m bench ledger -- --lines 1000000 [--post 10000] [--no-tools]
+    python -m bench ledger -- --sizes 100000,1000000,10000000 [--post 10000] [--clients 8] [--no-tools]
+    python -m bench ledger -- --lines 2370000          # one size: the hledger/beancount reference
 
 Runs on whatever DATABASE_URL says; without it, SQLite in KOPDIG_DATA_DIR, which defaults
 here to ``var/bench`` (a separate database, recreated on each run when it is that default).
 
-1. Bulk-loads N lines (entries of 2–4 lines over three years) by a fast path that writes the
-   same rows as ``journal_entry_post`` — entries with gapless numbers, lines, month caches,
-   document counters and audit rows — and proves it with ``verify``.
-2. (a) Posting rate through the real action ``journal_entry_post`` (one durable transaction
-   per entry) on --post entries; reference: the bulk path's rate.
-3. (b) Trial balance and balance sheet at a mid-month date (median of repeated runs, ms);
-   reference: a naive full scan of the journal lines for the same balances.
-4. (c) The same balance sheet computed by beancount (load + realize) and hledger (``bal``)
-   from Kopdig's own export of the ledger; totals must agree to the rupiah.
+1. Per size, bulk-loads N lines (entries of 2–4 lines over three years) into a new cooperative
+   by a fast path that writes the same rows as ``journal_entry_post`` — entries with gapless
+   numbers, lines, running day balances, month caches, document counters and audit rows — and
+   proves it with ``verify``.
+2. (b) Per size (the curve): the balances of every account, trial balance, balance sheet at a
+   mid-month date and the income statement over a range off month boundaries (median ms);
+   reference: the database's own aggregate over the lines for the same balances.
+3. (a) At the last size: the posting rate through the real action ``journal_entry_post`` (one
+   durable transaction per entry) on --post entries, with statements and round trips per
+   entry; reference: the bulk path's rate. On PostgreSQL also --clients processes posting
+   into cooperatives of their own at once: the aggregate rate against the single client and
+   the ``pg_locks`` samples in which a lock was waited for.
+4. (c) At the last size: the same balance sheet computed by beancount (load + realize) and
+   hledger (``bal``) from Kopdig's own export of the ledger; totals must agree to the rupiah.
 """
 
 from __future__ import annotations
@@ -85,14 +91,14 @@ def _setup(args):
     call_command("migrate", verbosity=0)
 
 
-def _coop():
+def _coop(prefix: str = "bench-ledger"):
     from kopdig.tenancy.actions import _create_cooperative
     from kopdig.tenancy.models import Cooperative, Region, Role, User
     from kopdig.tenancy.regions import load_kabupaten
 
     load_kabupaten("35.13")
     kab = Region.objects.get(code="35.13")
-    slug = f"bench-ledger-{int(time.time())}"
+    slug = f"{prefix}-{time.time_ns() // 1000}"
     coop = _create_cooperative(
         kabupaten=kab,
         name="KSU Bench Ledger",
@@ -165,7 +171,7 @@ def bulk_load(coop, user, entries, batch=5000):
     from django.utils import timezone
 
     from kopdig.audit.models import AuditLog
-    from kopdig.ledger.models import Account, AccountMonthBalance, JournalEntry
+    from kopdig.ledger.models import Account, AccountDayBalance, AccountMonthBalance, JournalEntry
     from kopdig.tenancy.models import DocumentCounter
     from kopdig.tenancy.numbering import format_number
 
@@ -241,6 +247,7 @@ def bulk_load(coop, user, entries, batch=5000):
             cur.executemany(LINE_SQL, line_rows)
             cur.executemany(AUDIT_SQL, audit_rows)
     with transaction.atomic(durable=True):
+        AccountDayBalance.objects.bulk_create(_day_balances(coop, entries, accounts), batch_size=5000)
         AccountMonthBalance.objects.bulk_create(
             (
                 AccountMonthBalance(cooperative=coop, account_id=a, year=y, month=m, debit=d, credit=c)
@@ -260,14 +267,38 @@ def bulk_load(coop, user, entries, batch=5000):
                     )
 
 
+def _day_balances(coop, entries, accounts):
+    """The running day balances of the planned entries (what ``posting.post`` keeps)."""
+    from kopdig.ledger.models import AccountDayBalance
+
+    days = defaultdict(lambda: [0, 0])
+    for date, _memo, lines in entries:
+        for key, d, c in lines:
+            m = days[(accounts[key], date)]
+            m[0] += int(d * 100)
+            m[1] += int(c * 100)
+    totals = defaultdict(lambda: [0, 0])
+    for (acc, date), (d, c) in sorted(days.items()):
+        t = totals[acc]
+        t[0] += d
+        t[1] += c
+        yield AccountDayBalance(
+            cooperative=coop, account_id=acc, date=date, debit_to_date=t[0], credit_to_date=t[1]
+        )
+
+
 def _median_ms(fn, repeat=7):
-    times = []
+    """(median wall ms, median CPU ms of this process, result). The CPU time is the honest figure
+    on a shared machine: SQLite runs in this process, so it is the query's own cost; PostgreSQL's
+    server time is outside it."""
+    times, cpus = [], []
     result = None
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         result = fn()
         times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times), result
+        cpus.append((time.process_time() - c0) * 1000)
+    return statistics.median(times), statistics.median(cpus), result
 
 
 def _naive_balances(coop, date):
@@ -284,12 +315,14 @@ def _naive_balances(coop, date):
     )
 
 
-def main(argv):  # noqa: C901
+def _args(argv):
     parser = argparse.ArgumentParser(prog="bench ledger")
-    parser.add_argument("--lines", type=int, default=1_000_000)
     parser.add_argument(
-        "--post", type=int, default=10_000, help="entries posted through the action (≥10,000)"
+        "--sizes", default="", help="comma-separated line counts, one bench cooperative each (the curve)"
     )
+    parser.add_argument("--lines", type=int, default=1_000_000, help="one size (when --sizes is not given)")
+    parser.add_argument("--post", type=int, default=10_000, help="entries posted through the action")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent posting clients (PostgreSQL)")
     parser.add_argument("--no-tools", action="store_true", help="skip the beancount/hledger comparison")
     parser.add_argument(
         "--reuse",
@@ -297,46 +330,48 @@ def main(argv):  # noqa: C901
         help="measure the last bench cooperative already in the database instead of loading a new one",
     )
     args = parser.parse_args(argv)
-    _setup(args)
+    args.sizes = [int(x) for x in args.sizes.split(",") if x.strip()] or [args.lines]
+    return args
 
-    from django.db import connection
 
-    from kopdig.ledger import export, statements
-    from kopdig.ledger.actions import journal_entry_post
-    from kopdig.ledger.export_check import beancount_totals, hledger_totals
-    from kopdig.ledger.posting import Line
+def _reuse():
+    from kopdig.ledger.models import JournalEntry, JournalLine
+    from kopdig.tenancy.models import Cooperative, User
+
+    coop = Cooperative.objects.filter(slug__startswith="bench-ledger-").order_by("-pk").first()
+    if coop is None:
+        raise SystemExit("--reuse: no bench cooperative in this database; run without --reuse first")
+    user = User.objects.get(username=f"{coop.slug}-pengurus")
+    n_entries = JournalEntry.objects.filter(cooperative=coop).count()
+    n_lines = JournalLine.objects.filter(cooperative=coop).count()
+    print(f"reusing {coop.slug}: {n_entries:,} entries, {n_lines:,} lines")
+    return coop, user, None
+
+
+def _load(size: int):
+    """A new bench cooperative with ``size`` lines over three full years; (coop, user, bulk rate)."""
+    coop, user = _coop()
+    today = dt.date.today()
+    rng = random.Random(20250101 + size)
+    start = dt.date(today.year - 3, 1, 1)
+    days = (dt.date(today.year - 1, 12, 31) - start).days + 1
+    t0 = time.perf_counter()
+    entries, n_lines = _plan(size, start, days, rng)
+    t_plan = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    bulk_load(coop, user, entries)
+    t_bulk = time.perf_counter() - t0
+    rate = len(entries) / t_bulk
+    print(
+        f"bulk load: {len(entries):,} entries, {n_lines:,} lines in {t_bulk:.1f} s "
+        f"({rate:,.0f} entries/s, {n_lines / t_bulk:,.0f} lines/s; planning {t_plan:.1f} s)"
+    )
+    return coop, user, rate
+
+
+def _verify(coop):
     from kopdig.ledger.selectors import verify
 
-    print(f"database: {connection.vendor} ({connection.settings_dict['NAME']})")
-    today = dt.date.today()
-    if args.reuse:
-        from kopdig.ledger.models import JournalEntry, JournalLine
-        from kopdig.tenancy.models import Cooperative, User
-
-        coop = Cooperative.objects.filter(slug__startswith="bench-ledger-").order_by("-pk").first()
-        if coop is None:
-            raise SystemExit("--reuse: no bench cooperative in this database; run without --reuse first")
-        user = User.objects.get(username=f"{coop.slug}-pengurus")
-        n_entries = JournalEntry.objects.filter(cooperative=coop).count()
-        n_lines = JournalLine.objects.filter(cooperative=coop).count()
-        print(f"reusing {coop.slug}: {n_entries:,} entries, {n_lines:,} lines")
-        bulk_rate = None
-    else:
-        coop, user = _coop()
-        rng = random.Random(20250101)
-        start = dt.date(today.year - 3, 1, 1)
-        days = (dt.date(today.year - 1, 12, 31) - start).days + 1  # bulk history: three full years
-        t0 = time.perf_counter()
-        entries, n_lines = _plan(args.lines, start, days, rng)
-        t_plan = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        bulk_load(coop, user, entries)
-        t_bulk = time.perf_counter() - t0
-        bulk_rate = len(entries) / t_bulk
-        print(
-            f"bulk load: {len(entries):,} entries, {n_lines:,} lines in {t_bulk:.1f} s "
-            f"({bulk_rate:,.0f} entries/s, {n_lines / t_bulk:,.0f} lines/s; planning {t_plan:.1f} s)"
-        )
     t0 = time.perf_counter()
     problems = verify(coop)
     print(
@@ -347,13 +382,51 @@ def main(argv):  # noqa: C901
             print("  ", p)
         raise SystemExit(1)
 
-    # (a) posting through the real action, one durable transaction per entry.
-    post_rng = random.Random(7)
-    if args.post <= 0:
-        print("(a) skipped (--post 0)")
+
+def _reads(coop, size: int) -> dict:
+    """(b) balances and statements at a mid-month date and over a range off month boundaries,
+    against the database's own aggregate over the lines; returns the balance sheet."""
+    from kopdig.ledger import statements
+    from kopdig.ledger.selectors import balances_at
+
+    year = dt.date.today().year - 1
+    at, start = dt.date(year, 6, 15), dt.date(year, 1, 10)
+    ms_bal, cpu_bal, bal = _median_ms(lambda: balances_at(coop, at))
+    ms_tb, cpu_tb, tb = _median_ms(lambda: statements.trial_balance(coop, at))
+    ms_bs, cpu_bs, bs = _median_ms(lambda: statements.balance_sheet(coop, at))
+    ms_is, cpu_is, _ = _median_ms(lambda: statements.income_statement(coop, start, at))
+    ms_naive, cpu_naive, naive = _median_ms(lambda: _naive_balances(coop, at), repeat=3)
+    assert tb["balanced"] and bs["balanced"]
+    assert {a for a, (d, c) in naive.items() if d or c} == set(bal)
+    print(
+        f"(b) {size:>10,} lines, at {at}, ms wall (CPU): balances of every account {ms_bal:.2f} ({cpu_bal:.2f}), "
+        f"trial balance {ms_tb:.1f} ({cpu_tb:.1f}), balance sheet {ms_bs:.1f} ({cpu_bs:.1f}), income statement "
+        f"{start}–{at} {ms_is:.1f} ({cpu_is:.1f}); database aggregate over the lines {ms_naive:.1f} "
+        f"({cpu_naive:.1f}) = {ms_naive / ms_bal:,.0f}x the balances"
+    )
+    return {"bs": bs, "ms_bs": ms_bs, "at": at}
+
+
+class _Counter:
+    """Counts the statements a block sends (``connection.execute_wrapper``)."""
+
+    def __init__(self):
+        self.n = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.n += 1
+        return execute(sql, params, many, context)
+
+
+def _post_entries(coop, user, n: int, seed: int = 7) -> float:
+    """Post ``n`` two-line entries through ``journal_entry_post`` (one durable transaction each); seconds."""
+    from kopdig.ledger.actions import journal_entry_post
+    from kopdig.ledger.posting import Line
+
+    rng, today = random.Random(seed), dt.date.today()
     t0 = time.perf_counter()
-    for i in range(max(args.post, 0)):
-        amount = Decimal(post_rng.randrange(1_000, 5_000_000))
+    for i in range(n):
+        amount = Decimal(rng.randrange(1_000, 5_000_000))
         journal_entry_post(
             actor=user,
             cooperative=coop,
@@ -361,82 +434,152 @@ def main(argv):  # noqa: C901
             memo="Penjualan (bench)",
             lines=[Line("kas", debit=amount), Line("penjualan_anggota", credit=amount)],
         )
-    t_post = time.perf_counter() - t0
-    post_rate = args.post / t_post if args.post > 0 else 0
-    ref = (
-        f"; bulk path {bulk_rate:,.0f} entries/s, ratio action/bulk = {post_rate / bulk_rate:.3f}"
-        if bulk_rate
-        else ""
-    )
-    if args.post > 0:
-        print(
-            f"(a) journal_entry_post: {args.post:,} entries in {t_post:.1f} s = {post_rate:,.0f} entries/s "
-            f"({1000 * t_post / args.post:.2f} ms each){ref}"
-        )
+    return time.perf_counter() - t0
 
-    # (b) statements at a mid-month date, from the caches.
-    at = dt.date(today.year - 1, 6, 15)
-    ms_tb, tb = _median_ms(lambda: statements.trial_balance(coop, at))
-    ms_bs, bs = _median_ms(lambda: statements.balance_sheet(coop, at))
-    ms_naive, _ = _median_ms(lambda: _naive_balances(coop, at), repeat=3)
-    assert tb["balanced"] and bs["balanced"]
+
+def _posting(coop, user, n: int, bulk_rate) -> float:
+    """(a) posting through the real action, single client; statements per entry counted."""
+    from django.db import connection
+
+    counter = _Counter()
+    with connection.execute_wrapper(counter):
+        _post_entries(coop, user, 100, seed=1)
+    per_entry = counter.n / 100
+    # PostgreSQL: each statement is a round trip, and so are BEGIN and COMMIT.
+    trips = per_entry + 2 if connection.vendor == "postgresql" else 0
+    c0 = time.process_time()
+    t = _post_entries(coop, user, n)
+    cpu = (time.process_time() - c0) * 1000 / n
+    rate = n / t
+    ref = f"; bulk path {bulk_rate:,.0f} entries/s (ratio {rate / bulk_rate:.3f})" if bulk_rate else ""
+    trips_text = f", {trips:.0f} round trips" if trips else " (in-process: no round trips)"
     print(
-        f"(b) at {at}: trial balance {ms_tb:.1f} ms, balance sheet {ms_bs:.1f} ms; naive scan of the lines "
-        f"{ms_naive:.1f} ms; ratio scan/balance sheet = {ms_naive / ms_bs:.1f}x"
+        f"(a) journal_entry_post: {n:,} entries in {t:.1f} s = {rate:,.0f} entries/s ({1000 * t / n:.2f} ms "
+        f"each, {cpu:.2f} ms CPU of this process); {per_entry:.0f} statements per entry{trips_text}{ref}"
     )
+    return rate
+
+
+def _client(slug: str, n: int, out) -> None:
+    """One posting client (a forked process, its own connection and cooperative)."""
+    from django.db import connection
+
+    from kopdig.tenancy.models import Cooperative, User
+
+    connection.close()
+    coop = Cooperative.objects.get(slug=slug)
+    user = User.objects.get(username=f"{slug}-pengurus")
+    out.put(_post_entries(coop, user, n, seed=hash(slug) % 1000))
+
+
+def _lock_waits(stop, out) -> None:
+    """Sample pg_locks every 5 ms: (samples, samples with a lock not granted, waits seen)."""
+    import psycopg
+    from django.db import connection
+
+    s = connection.settings_dict
+    dsn = f"host={s['HOST']} port={s['PORT'] or 5432} dbname={s['NAME']} user={s['USER']}"
+    samples = waiting = 0
+    seen = set()
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        while not stop.is_set():
+            rows = conn.execute(
+                "SELECT locktype, classid, objid, pid FROM pg_locks WHERE NOT granted AND database = "
+                "(SELECT oid FROM pg_database WHERE datname = current_database())"
+            ).fetchall()
+            samples += 1
+            waiting += bool(rows)
+            seen.update(rows)
+            time.sleep(0.005)
+    out.put((samples, waiting, sorted(seen, key=str)[:5]))
+
+
+def _concurrent(n_clients: int, n: int, single_rate: float) -> None:
+    """(a') ``n_clients`` processes, each posting ``n`` entries into its own cooperative (PostgreSQL)."""
+    import multiprocessing as mp
+
+    from django.db import connection
+
+    slugs = [_coop("bench-client")[0].slug for _ in range(n_clients)]
+    connection.close()
+    ctx = mp.get_context("fork")
+    out, locks, stop = ctx.Queue(), ctx.Queue(), ctx.Event()
+    sampler = ctx.Process(target=_lock_waits, args=(stop, locks))
+    sampler.start()
+    clients = [ctx.Process(target=_client, args=(slug, n, out)) for slug in slugs]
+    t0 = time.perf_counter()
+    for p in clients:
+        p.start()
+    times = [out.get() for _ in clients]
+    wall = time.perf_counter() - t0
+    for p in clients:
+        p.join()
+    stop.set()
+    samples, waiting, seen = locks.get()
+    sampler.join()
+    rate = n_clients * n / wall
     print(
-        f"    total aset {bs['assets'].total:,.2f}, kewajiban {bs['liabilities'].total:,.2f}, "
-        f"ekuitas {bs['equity'].total:,.2f}"
-    )
-    month_end = dt.date(at.year, 6, 30)
-    ms_tb_me, _ = _median_ms(lambda: statements.trial_balance(coop, month_end))
-    ms_bs_me, _ = _median_ms(lambda: statements.balance_sheet(coop, month_end))
-    ms_is_me, _ = _median_ms(lambda: statements.income_statement(coop, dt.date(at.year, 1, 1), month_end))
-    print(
-        f"    at month end {month_end} (caches only): trial balance {ms_tb_me:.1f} ms, balance sheet "
-        f"{ms_bs_me:.1f} ms, income statement Jan–Jun {ms_is_me:.1f} ms"
+        f"(a') {n_clients} clients of different cooperatives: {n_clients * n:,} entries in {wall:.1f} s = "
+        f"{rate:,.0f} entries/s aggregate = {rate / single_rate:.2f}x the single client "
+        f"(slowest client {max(times):.1f} s); pg_locks: {waiting} of {samples} samples had a lock "
+        f"waiting{f' {seen}' if seen else ''}"
     )
 
-    if args.no_tools:
-        return
-    # (c) the same balance sheet by beancount and hledger from Kopdig's export.
+
+def _tools(coop, bs, ms_bs, at) -> None:
+    """(c) the same balance sheet by beancount and hledger from Kopdig's export."""
+    import shutil
+
+    from kopdig.ledger import export
+    from kopdig.ledger.export_check import beancount_totals, hledger_totals
+
     kopdig = {
         "Assets": bs["assets"].total,
         "Liabilities": bs["liabilities"].total,
         "EquityAll": bs["equity"].total,
     }
     with tempfile.TemporaryDirectory() as tmp:
-        t0 = time.perf_counter()
         bean_path, hl_path = Path(tmp) / "bench.beancount", Path(tmp) / "bench.journal"
-        with bean_path.open("w") as f:
-            for chunk in export.iter_beancount(coop, end=at):
-                f.write(chunk)
-        t_exp_b = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        with hl_path.open("w") as f:
-            for chunk in export.iter_hledger(coop, end=at):
-                f.write(chunk)
-        t_exp_h = time.perf_counter() - t0
-        print(
-            f"(c) export up to {at}: beancount {t_exp_b:.1f} s ({bean_path.stat().st_size / 1e6:.0f} MB), "
-            f"hledger {t_exp_h:.1f} s ({hl_path.stat().st_size / 1e6:.0f} MB)"
-        )
+        for path, chunks in ((bean_path, export.iter_beancount), (hl_path, export.iter_hledger)):
+            t0 = time.perf_counter()
+            with path.open("w") as f:
+                for chunk in chunks(coop, end=at):
+                    f.write(chunk)
+            print(
+                f"(c) export up to {at}: {path.name} {time.perf_counter() - t0:.1f} s ({path.stat().st_size / 1e6:.0f} MB)"
+            )
         t0 = time.perf_counter()
         bean = beancount_totals(bean_path.read_text(), at)
         t_bean = (time.perf_counter() - t0) * 1000
+        agree = "agree" if bean == kopdig else f"DIFFER {bean} vs {kopdig}"
         print(
-            f"    beancount load+realize {t_bean:,.0f} ms; ratio to Kopdig balance sheet = {t_bean / ms_bs:,.0f}x; "
-            f"totals {'agree' if bean == kopdig else f'DIFFER {bean} vs {kopdig}'}"
+            f"    beancount load+realize {t_bean:,.0f} ms = {t_bean / ms_bs:,.0f}x Kopdig's balance sheet; totals {agree}"
         )
-        import shutil
-
-        if shutil.which("hledger"):
-            t0 = time.perf_counter()
-            hl = hledger_totals(str(hl_path), at)
-            t_hl = (time.perf_counter() - t0) * 1000
-            print(
-                f"    hledger bal {t_hl:,.0f} ms; ratio to Kopdig balance sheet = {t_hl / ms_bs:,.0f}x; "
-                f"totals {'agree' if hl == kopdig else f'DIFFER {hl} vs {kopdig}'}"
-            )
-        else:
+        if not shutil.which("hledger"):
             print("    hledger: binary not found, skipped")
+            return
+        t0 = time.perf_counter()
+        hl = hledger_totals(str(hl_path), at)
+        t_hl = (time.perf_counter() - t0) * 1000
+        agree = "agree" if hl == kopdig else f"DIFFER {hl} vs {kopdig}"
+        print(f"    hledger bal {t_hl:,.0f} ms = {t_hl / ms_bs:,.0f}x Kopdig's balance sheet; totals {agree}")
+
+
+def main(argv):
+    args = _args(argv)
+    _setup(args)
+    from django.db import connection
+
+    print(f"database: {connection.vendor} ({connection.settings_dict['NAME']})")
+    for i, size in enumerate(args.sizes):
+        coop, user, bulk_rate = _reuse() if args.reuse else _load(size)
+        _verify(coop)
+        read = _reads(coop, size)
+        if i < len(args.sizes) - 1:
+            continue
+        if args.post > 0:
+            rate = _posting(coop, user, args.post, bulk_rate)
+            if connection.vendor == "postgresql" and args.clients > 1:
+                _concurrent(args.clients, max(args.post // 2, 100), rate)
+        if not args.no_tools:
+            _tools(coop, read["bs"], read["ms_bs"], read["at"])

@@ -263,6 +263,7 @@ def _cleanup():
         "members_member",
         "ledger_journalline",
         "ledger_accountmonthbalance",
+        "ledger_accountdaybalance",
         "ledger_journalentry",
         "audit_auditlog",
         "tenancy_documentcounter",

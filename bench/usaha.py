@@ -283,6 +283,7 @@ def _cleanup():
         "usaha_product",
         "ledger_journalline",
         "ledger_accountmonthbalance",
+        "ledger_accountdaybalance",
         "ledger_journalentry",
         "audit_auditlog",
         "tenancy_documentcounter",

@@ -339,6 +339,7 @@ def account_delete(*, actor, cooperative, code: str) -> None:
             actor, "account_delete", cooperative=cooperative, obj=acc, ref=acc.code, summary=acc.name
         )
         acc.month_balances.all().delete()
+        acc.day_balances.all().delete()
         acc.delete()
 
 
@@ -462,7 +463,97 @@ class ImportRejected(DomainError):
 IMPORT_COLUMNS = ("tanggal", "no_bukti", "akun", "keterangan", "debit", "kredit")
 
 
-def parse_import_rows(cooperative, rows) -> tuple[list, list]:  # noqa: C901
+def _import_date(raw):
+    """A cell's date (a date, a datetime or text in one of three formats), or None."""
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    text = str(raw or "").strip()
+    for fmt in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _import_account(codes: dict, raw, err):
+    code = str(raw or "").strip()
+    if code.endswith(".0"):
+        code = code[:-2]
+    acc = codes.get(code)
+    if acc is None:
+        err(f"akun {code!r} tidak ada di bagan akun")
+    elif acc.is_group or acc.closed:
+        err(f"akun {code} tidak dapat diposting")
+    return acc
+
+
+def _import_amounts(row, err) -> tuple:
+    """(debit, credit) of a row; zeros when a cell is not a number (reported through ``err``)."""
+    amounts = []
+    for col in ("debit", "kredit"):
+        value = row[col]
+        if value in (None, ""):
+            amounts.append(ZERO)
+            continue
+        try:
+            amounts.append(cell_amount(value))
+        except (ValueError, TypeError):
+            err(f"{col} bukan angka: {value!r}")
+            amounts.append(None)
+    if None in amounts:
+        return ZERO, ZERO
+    debit, credit = amounts
+    if debit < 0 or credit < 0 or (debit > 0) == (credit > 0):
+        err("isi debit atau kredit (salah satu, lebih dari nol)")
+    return debit, credit
+
+
+def _import_row(number, row, codes, closed, groups, errors) -> None:
+    """Check one row and add it to its voucher's group (errors appended as (row number, text))."""
+
+    def err(text):
+        errors.append((number, text))
+
+    row = {str(k).strip().lower(): v for k, v in row.items() if k is not None}
+    missing = [c for c in IMPORT_COLUMNS if c not in row]
+    if missing:
+        return err("kolom tidak ada: " + ", ".join(missing))
+    date = _import_date(row["tanggal"])
+    if date is None:
+        err(f"tanggal tidak valid: {row['tanggal']!r}")
+    elif closed and date <= closed:
+        err(f"periode sampai {tanggal(closed)} sudah ditutup")
+    voucher = str(row["no_bukti"] or "").strip()
+    if not voucher:
+        err("no_bukti wajib diisi")
+    acc = _import_account(codes, row["akun"], err)
+    debit, credit = _import_amounts(row, err)
+    memo = str(row["keterangan"] or "").strip()
+    if voucher and date and acc is not None:
+        group = groups.setdefault(voucher, {"date": date, "memo": memo, "lines": [], "rows": []})
+        if group["date"] != date:
+            err(f"tanggal berbeda dengan baris lain no_bukti {voucher}")
+        group["lines"].append(posting.Line(acc, debit=debit, credit=credit, memo=memo))
+        group["rows"].append(number)
+        group["memo"] = group["memo"] or memo
+    return None
+
+
+def _check_import_group(voucher, g, errors) -> None:
+    d = sum((ln.debit for ln in g["lines"]), ZERO)
+    c = sum((ln.credit for ln in g["lines"]), ZERO)
+    if len(g["lines"]) < 2:
+        errors.append((g["rows"][0], f"no_bukti {voucher}: jurnal harus memiliki paling sedikit dua baris"))
+    elif d != c:
+        errors.append((g["rows"][0], f"no_bukti {voucher} tidak seimbang: debit {d} ≠ kredit {c}"))
+    if not g["memo"]:
+        g["memo"] = f"Impor {voucher}"
+
+
+def parse_import_rows(cooperative, rows) -> tuple[list, list]:
     """Validate rows [(row number, {column: value})]; return (groups, errors).
 
     groups: [(no_bukti, date, memo, [Line...], first row)] in file order.
@@ -471,77 +562,9 @@ def parse_import_rows(cooperative, rows) -> tuple[list, list]:  # noqa: C901
     closed = periods.closed_through(cooperative)
     errors, groups = [], {}
     for number, row in rows:
-        row = {str(k).strip().lower(): v for k, v in row.items() if k is not None}
-        missing = [c for c in IMPORT_COLUMNS if c not in row]
-        if missing:
-            errors.append((number, "kolom tidak ada: " + ", ".join(missing)))
-            continue
-        raw_date = row["tanggal"]
-        date = None
-        if isinstance(raw_date, dt.datetime):
-            date = raw_date.date()
-        elif isinstance(raw_date, dt.date):
-            date = raw_date
-        else:
-            text = str(raw_date or "").strip()
-            for fmt in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"):
-                try:
-                    date = dt.datetime.strptime(text, fmt).date()
-                    break
-                except ValueError:
-                    continue
-        if date is None:
-            errors.append((number, f"tanggal tidak valid: {raw_date!r}"))
-        elif closed and date <= closed:
-            errors.append((number, f"periode sampai {tanggal(closed)} sudah ditutup"))
-        voucher = str(row["no_bukti"] or "").strip()
-        if not voucher:
-            errors.append((number, "no_bukti wajib diisi"))
-        code = str(row["akun"] or "").strip()
-        if code.endswith(".0"):
-            code = code[:-2]
-        acc = codes.get(code)
-        if acc is None:
-            errors.append((number, f"akun {code!r} tidak ada di bagan akun"))
-        elif acc.is_group or acc.closed:
-            errors.append((number, f"akun {code} tidak dapat diposting"))
-        amounts = []
-        for col in ("debit", "kredit"):
-            value = row[col]
-            if value in (None, ""):
-                amounts.append(ZERO)
-                continue
-            try:
-                amt = cell_amount(value)
-            except (ValueError, TypeError):
-                errors.append((number, f"{col} bukan angka: {value!r}"))
-                amt = None
-            amounts.append(amt)
-        if None not in amounts:
-            debit, credit = amounts
-            if debit < 0 or credit < 0 or (debit > 0) == (credit > 0):
-                errors.append((number, "isi debit atau kredit (salah satu, lebih dari nol)"))
-        else:
-            debit = credit = ZERO
-        memo = str(row["keterangan"] or "").strip()
-        if voucher and date and acc is not None:
-            group = groups.setdefault(voucher, {"date": date, "memo": memo, "lines": [], "rows": []})
-            if group["date"] != date:
-                errors.append((number, f"tanggal berbeda dengan baris lain no_bukti {voucher}"))
-            group["lines"].append(posting.Line(acc, debit=debit, credit=credit, memo=memo))
-            group["rows"].append(number)
-            group["memo"] = group["memo"] or memo
+        _import_row(number, row, codes, closed, groups, errors)
     for voucher, g in groups.items():
-        d = sum((ln.debit for ln in g["lines"]), ZERO)
-        c = sum((ln.credit for ln in g["lines"]), ZERO)
-        if len(g["lines"]) < 2:
-            errors.append(
-                (g["rows"][0], f"no_bukti {voucher}: jurnal harus memiliki paling sedikit dua baris")
-            )
-        elif d != c:
-            errors.append((g["rows"][0], f"no_bukti {voucher} tidak seimbang: debit {d} ≠ kredit {c}"))
-        if not g["memo"]:
-            g["memo"] = f"Impor {voucher}"
+        _check_import_group(voucher, g, errors)
     errors.sort(key=lambda e: e[0])
     return [(v, g["date"], g["memo"], g["lines"], g["rows"][0]) for v, g in groups.items()], errors
 

@@ -3,7 +3,8 @@
 Invariants (architecture §3): lines are one-sided and positive (CheckConstraints); an entry's
 debits equal its credits (checked by ``posting.post`` and, on PostgreSQL, by a deferred
 constraint trigger); posted entries are immutable (corrections are reversals); no posting on or
-before the cooperative's ``closed_through`` date; ``AccountMonthBalance`` rows are updated in
+before the cooperative's ``closed_through`` date; ``AccountDayBalance`` (running totals per
+account and day) and ``AccountMonthBalance`` (sums per account and month) rows are updated in
 the posting transaction and can always be recomputed from the lines (``kopdig ledger verify``).
 """
 
@@ -164,6 +165,28 @@ class AccountMonthBalance(models.Model):
             )
         ]
         indexes = [models.Index(fields=["cooperative", "year", "month"])]
+
+
+class AccountDayBalance(models.Model):
+    """Running totals of one account at the end of a day it moved (a cache of the lines).
+
+    ``debit_to_date``/``credit_to_date``: the account's debits and credits of every line dated
+    on or before ``date``, in sen (integers, so exact on SQLite as on PostgreSQL). The totals at
+    any date are the latest row on or before it: one index seek per account, whatever the size
+    of the journal (``selectors.net_movements``). ``posting.post`` inserts the day's row and
+    adds the entry to it and to every later row of the account, in the posting transaction.
+    """
+
+    cooperative = models.ForeignKey("tenancy.Cooperative", on_delete=models.CASCADE, related_name="+")
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="day_balances")
+    date = models.DateField()
+    debit_to_date = models.BigIntegerField(default=0)
+    credit_to_date = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["cooperative", "account", "date"], name="day_balance_unique")
+        ]
 
 
 class JournalDraft(models.Model):

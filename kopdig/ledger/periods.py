@@ -32,6 +32,12 @@ class PeriodError(DomainError):
 # before the close commits into the closed month. The lock queue is fair: postings arriving
 # while a close waits queue behind it.
 PERIOD_LOCK = 7301
+# PostgreSQL advisory lock class of a cooperative's running balances (key: the cooperative's id):
+# every posting holds it exclusively until it commits (``posting_sql._locks``), so the day
+# balances after an entry's date are added to by one posting at a time. Postings of one
+# cooperative in one year already queue on the journal number counter; other cooperatives
+# never wait.
+BALANCE_LOCK = 7302
 
 
 def _settings_for_update(cooperative) -> LedgerSettings:

@@ -1,19 +1,17 @@
-"""Ledger reads. Balances come from the month caches plus the lines of the date's own month,
-never from a scan of the journal."""
+"""Ledger reads. Balances at any date come from the running day balances (one index seek per
+account), never from a scan of the journal."""
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
-from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import OuterRef, Subquery, Sum
 
 from kopdig.lib.money import ZERO, q
 
 from . import verifiers
-from .models import Account, AccountMonthBalance, JournalLine
+from .models import Account, AccountDayBalance, AccountMonthBalance, JournalLine
 
 
 def money(value) -> Decimal:
@@ -22,69 +20,48 @@ def money(value) -> Decimal:
     return q(value) if value is not None else ZERO
 
 
-def _month_end(date: dt.date) -> dt.date:
-    return date.replace(day=calendar.monthrange(date.year, date.month)[1])
+def from_sen(sen: int) -> Decimal:
+    """Integer sen (the day caches) as rupiah."""
+    return Decimal(sen).scaleb(-2)
 
 
-def _next_month(date: dt.date) -> dt.date:
-    return (date.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+def _to_date(cooperative, date: dt.date, column: str) -> Subquery:
+    """The account's running total ``column`` at the end of ``date``: its latest day row on or
+    before it (one seek in the ``day_balance_unique`` index)."""
+    rows = AccountDayBalance.objects.filter(cooperative=cooperative, account=OuterRef("pk"), date__lte=date)
+    return Subquery(rows.order_by("-date").values(column)[:1])
 
 
-def net_movements(  # noqa: C901
+def net_movements(
     cooperative, *, end: dt.date, start: dt.date | None = None, account_ids=None
 ) -> dict[int, tuple]:
     """{account_id: (debit, credit)} of all postings in [start, end] (start None = from the beginning).
 
-    Whole calendar months come from ``AccountMonthBalance`` (one query); the partial months at
-    either edge from the lines (at most one more query). A range on month boundaries reads no
-    line at all.
+    One query whatever the range and the size of the journal: per account, the running totals
+    at ``end`` minus those at the day before ``start``, each the latest ``AccountDayBalance``
+    row on or before the date. Accounts without a line in the range are left out.
     """
-    sums: dict[int, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
-
-    def add(rows):
-        for acc, d, c in rows:
-            sums[acc][0] += money(d)
-            sums[acc][1] += money(c)
-
     if start is not None and start > end:
         return {}
-    acc_filter = {"account_id__in": account_ids} if account_ids is not None else {}
-    # Whole months: from first_full (inclusive) to last_full (inclusive).
-    first_full = None if start is None else (start if start.day == 1 else _next_month(start))
-    last_full = end.replace(day=1) if end == _month_end(end) else end.replace(day=1) - dt.timedelta(days=1)
-    last_full = last_full.replace(day=1)
-    if first_full is None or first_full <= last_full:
-        month_q = Q(year__lt=last_full.year) | Q(year=last_full.year, month__lte=last_full.month)
-        if first_full is not None:
-            month_q &= Q(year__gt=first_full.year) | Q(year=first_full.year, month__gte=first_full.month)
-        add(
-            AccountMonthBalance.objects.filter(month_q, cooperative=cooperative, **acc_filter)
-            .values("account_id")
-            .annotate(d=Sum("debit"), c=Sum("credit"))
-            .values_list("account_id", "d", "c")
-        )
-    # Partial months from the lines: the head [start, end of start's month] when start is not
-    # a 1st, and the tail [1st of end's month, end] when end is not a month end.
-    ranges = []
-    if start is not None and start.day != 1:
-        ranges.append((start, min(end, _month_end(start))))
-    if end != _month_end(end):
-        lo = end.replace(day=1)
-        if start is not None:
-            lo = max(lo, start)
-        if not ranges or lo > ranges[0][1]:
-            ranges.append((lo, end))
-    if ranges:
-        date_q = Q()
-        for lo, hi in ranges:
-            date_q |= Q(date__gte=lo, date__lte=hi)
-        add(
-            JournalLine.objects.filter(date_q, cooperative=cooperative, **acc_filter)
-            .values("account_id")
-            .annotate(d=Sum("debit"), c=Sum("credit"))
-            .values_list("account_id", "d", "c")
-        )
-    return {k: (v[0], v[1]) for k, v in sums.items()}
+    accounts = Account.objects.filter(cooperative=cooperative).order_by()
+    if account_ids is not None:
+        accounts = accounts.filter(pk__in=account_ids)
+    columns = {
+        "d": _to_date(cooperative, end, "debit_to_date"),
+        "c": _to_date(cooperative, end, "credit_to_date"),
+    }
+    if start is not None and start > dt.date.min:
+        before = start - dt.timedelta(days=1)
+        columns["d0"] = _to_date(cooperative, before, "debit_to_date")
+        columns["c0"] = _to_date(cooperative, before, "credit_to_date")
+    out = {}
+    for pk, d, c, *opening in accounts.annotate(**columns).values_list("pk", *columns):
+        if d is None:
+            continue
+        d0, c0 = opening if opening and opening[0] is not None else (0, 0)
+        if (d, c) != (d0, c0):
+            out[pk] = (from_sen(d - d0), from_sen(c - c0))
+    return out
 
 
 def balances_at(cooperative, date: dt.date) -> dict[int, Decimal]:
@@ -103,8 +80,43 @@ def account_balance(account: Account, date: dt.date) -> Decimal:
     return (d - c) if account.normal_side == Account.Side.DEBIT else (c - d)
 
 
+def _day_balance_problems(coop, codes: dict) -> list[str]:
+    """Every ``AccountDayBalance`` row equals the running totals of its account's lines through
+    its date, and every day with lines has its row."""
+    days = (
+        JournalLine.objects.filter(cooperative=coop)
+        .values("account_id", "date")
+        .annotate(d=Sum("debit"), c=Sum("credit"))
+        .order_by("account_id", "date")
+        .values_list("account_id", "date", "d", "c")
+    )
+    totals: dict[int, tuple[int, int]] = {}
+    want = {}
+    for account_id, date, d, c in days.iterator(chunk_size=5000):
+        td, tc = totals.get(account_id, (0, 0))
+        totals[account_id] = td, tc = td + int(money(d) * 100), tc + int(money(c) * 100)
+        want[(account_id, date)] = (td, tc)
+    have = {
+        (a, day): (d, c)
+        for a, day, d, c in AccountDayBalance.objects.filter(cooperative=coop).values_list(
+            "account_id", "date", "debit_to_date", "credit_to_date"
+        )
+    }
+    problems = []
+    for key in sorted(set(want) | set(have)):
+        if want.get(key) != have.get(key):
+            acc, day = key
+            got = have.get(key, ("-", "-"))
+            exp = want.get(key, ("-", "-"))
+            problems.append(
+                f"{coop.slug}: saldo harian akun {codes.get(acc, acc)} {day}: cache debit {got[0]} kredit "
+                f"{got[1]} sen, dihitung ulang debit {exp[0]} kredit {exp[1]} sen"
+            )
+    return problems
+
+
 def verify(cooperative=None) -> list[str]:
-    """Prove the books: every entry balances, every month cache equals its lines, and every
+    """Prove the books: every entry balances, every month and day cache equals its lines, and every
     product cache registered in ``verifiers`` equals its source and its control account.
 
     Returns a list of human-readable problems (empty = clean). This is the one place that
@@ -171,6 +183,8 @@ def verify(cooperative=None) -> list[str]:
                     f"{coop.slug}: saldo bulanan akun {codes.get(acc, acc)} {y}-{m:02d}: cache debit {have[0]} "
                     f"kredit {have[1]}, dihitung ulang debit {want[0]} kredit {want[1]}"
                 )
-        # 3. Product caches (savings balances, loan outstanding) against their sources and the ledger.
+        # 3. Running day balances against running totals of the lines.
+        problems += _day_balance_problems(coop, codes)
+        # 4. Product caches (savings balances, loan outstanding) against their sources and the ledger.
         problems += verifiers.run(coop)
     return problems

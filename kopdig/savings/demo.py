@@ -29,7 +29,7 @@ from django.utils import timezone
 from kopdig import audit
 from kopdig.audit.models import AuditLog
 from kopdig.ledger.models import Account, JournalEntry, JournalLine
-from kopdig.ledger.posting import LedgerError, Line, bump_month_balances, check_open, post
+from kopdig.ledger.posting import LedgerError, Line, bump_balances, check_open, post
 from kopdig.lib.dates import month_end
 from kopdig.lib.formats import tanggal
 from kopdig.lib.money import ZERO, q
@@ -318,8 +318,8 @@ class Builder:
         return entry
 
     def _flush_entries(self):
-        """Number the month's entries (gapless, in date order), write them, their lines, the month
-        balances (``bump_month_balances``) and one audit row each, as ``journal_entry_post`` does."""
+        """Number the month's entries (gapless, in date order), write them, their lines, the day and
+        month balances (``bump_balances``) and one audit row each, as ``journal_entry_post`` does."""
         if not self.buf_entries:
             return
         self.buf_entries.sort(key=lambda e: e[0].date)
@@ -330,7 +330,7 @@ class Builder:
         for i, (entry, _rows, _n) in enumerate(self.buf_entries):
             entry.number = format_number(year, first + i)
         JournalEntry.objects.bulk_create([e for e, _r, _n in self.buf_entries])
-        lines, month_rows = [], []
+        lines, day_rows = [], defaultdict(list)
         for entry, rows, _n in self.buf_entries:
             for account, debit, credit, memo in rows:
                 lines.append(
@@ -344,10 +344,10 @@ class Builder:
                         memo=memo,
                     )
                 )
-                month_rows.append((account, debit, credit))
+                day_rows[entry.date].append((account, debit, credit))
         JournalLine.objects.bulk_create(lines, batch_size=1000)
-        first_day = self.buf_entries[0][0].date
-        bump_month_balances(self.coop, first_day.year, first_day.month, month_rows)
+        for day in sorted(day_rows):
+            bump_balances(self.coop, day, day_rows[day])
         AuditLog.objects.bulk_create(
             [
                 AuditLog(

@@ -287,3 +287,35 @@ def test_net_movements_equal_a_scan_for_any_range(world):
             want = qs.aggregate(d=Sum("debit"))["d"] or Decimal("0.00")
             got = net_movements(coop, start=start, end=end).get(kas, (Decimal("0.00"), Decimal("0.00")))[0]
             assert got == want, (start, end)
+
+
+@pytest.mark.django_db
+def test_day_balances_run_through_later_days_and_verify_proves_them(world):
+    from kopdig.ledger.chart import account_for
+    from kopdig.ledger.models import AccountDayBalance
+    from kopdig.ledger.selectors import account_balance, net_movements
+
+    d = dt.date
+    post(world, d(2025, 3, 10), "Satu", ("kas", "100", 0), ("pendapatan_lain", 0, "100"))
+    post(world, d(2025, 3, 20), "Dua", ("kas", "50.25", 0), ("pendapatan_lain", 0, "50.25"))
+    post(world, d(2025, 3, 5), "Mundur", ("kas", "30", 0), ("pendapatan_lain", 0, "30"))
+    post(world, d(2025, 3, 10), "Hari yang sama", ("pendapatan_lain", "7", 0), ("kas", 0, "7"))
+    kas = account_for(world.coop_a, "kas")
+    rows = list(
+        AccountDayBalance.objects.filter(account=kas)
+        .order_by("date")
+        .values_list("date", "debit_to_date", "credit_to_date")
+    )
+    assert rows == [(d(2025, 3, 5), 3000, 0), (d(2025, 3, 10), 13000, 700), (d(2025, 3, 20), 18025, 700)]
+    assert account_balance(kas, d(2025, 3, 9)) == Decimal("30.00")
+    assert account_balance(kas, d(2025, 3, 19)) == Decimal("123.00")
+    assert account_balance(kas, d(2025, 12, 31)) == Decimal("173.25")
+    assert net_movements(world.coop_a, start=d(2025, 3, 6), end=d(2025, 3, 20))[kas.pk] == (
+        Decimal("150.25"),
+        Decimal("7.00"),
+    )
+    assert net_movements(world.coop_a, start=d(2025, 3, 21), end=d(2025, 3, 31)) == {}
+    assert verify(world.coop_a) == []
+    AccountDayBalance.objects.filter(account=kas, date=d(2025, 3, 20)).update(debit_to_date=18026)
+    problems = verify(world.coop_a)
+    assert len(problems) == 1 and "saldo harian akun 1101 2025-03-20" in problems[0]
