@@ -55,3 +55,48 @@ def test_concurrent_withdrawals_cannot_overdraw(world, admit, sukarela):
     assert SavingsAccount.objects.get(number=number).balance == Decimal("400000.00")
     assert SavingsTransaction.objects.filter(account__number=number, type="withdrawal").count() == 1
     assert_books_ok(world.coop_a)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_200_concurrent_deposits_keep_gapless_receipts_and_exact_balances(world, admit, sukarela):
+    """20 tellers × 10 deposits into 4 accounts at once: every deposit is posted once, the
+    kuitansi numbers of the year are gapless, balances and the ledger agree to the rupiah."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serialises writers")
+    from kopdig.savings.models import Receipt
+
+    numbers = [sukarela(admit(name=f"Anggota {n}", n=n)) for n in range(1, 5)]
+    before = Receipt.objects.filter(cooperative=world.coop_a).count()
+    barrier = threading.Barrier(20)
+    errors = []
+
+    def teller(i):
+        try:
+            barrier.wait()
+            for k in range(10):
+                actions.savings_deposit(
+                    actor=world.kasir_a,
+                    cooperative=world.coop_a,
+                    account=numbers[(i + k) % 4],
+                    amount=str(1000 + i),
+                    date=dt.date(2025, 2, 3),
+                )
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=teller, args=(i,)) for i in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    got = sorted(Receipt.objects.filter(cooperative=world.coop_a).values_list("number", flat=True))
+    assert got == [f"KW-2025-{n:06d}" for n in range(1, before + 201)]
+    deposits = SavingsTransaction.objects.filter(account__number__in=numbers, type="deposit")
+    assert deposits.count() == 200
+    # Σ over tellers i of 10 × (1000 + i) = 10 × (20 × 1000 + 190)
+    total = sum(SavingsAccount.objects.get(number=n).balance for n in numbers)
+    assert total == Decimal("201900.00")
+    assert_books_ok(world.coop_a)
