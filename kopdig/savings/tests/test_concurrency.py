@@ -100,3 +100,68 @@ def test_200_concurrent_deposits_keep_gapless_receipts_and_exact_balances(world,
     total = sum(SavingsAccount.objects.get(number=n).balance for n in numbers)
     assert total == Decimal("201900.00")
     assert_books_ok(world.coop_a)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deposits_racing_a_month_close_never_land_in_the_closed_month(world, admit, sukarela):
+    """12 tellers deposit in February in a loop while February is closed (the reproduction of
+    issue 11.2): every February deposit that exists afterwards was there when the close
+    committed; the tellers' later deposits are refused and write nothing."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serialises writers")
+    from kopdig.ledger.actions import period_close_month
+    from kopdig.ledger.models import JournalEntry
+    from kopdig.ledger.posting import PeriodClosed
+
+    numbers = [sukarela(admit(name=f"Anggota {n}", n=n)) for n in range(1, 4)]
+    period_close_month(actor=world.pengurus_a, cooperative=world.coop_a, year=2025, month=1)
+    barrier = threading.Barrier(13)
+    refused, errors, at_close = [], [], []
+
+    def february():
+        return (
+            JournalEntry.objects.filter(cooperative=world.coop_a, date__month=2).count(),
+            SavingsTransaction.objects.filter(account__number__in=numbers, date__month=2).count(),
+        )
+
+    def teller(i):
+        try:
+            barrier.wait()
+            for k in range(30):
+                actions.savings_deposit(
+                    actor=world.kasir_a,
+                    cooperative=world.coop_a,
+                    account=numbers[(i + k) % 3],
+                    amount="5000",
+                    date=dt.date(2025, 2, 1 + (i + k) % 28),
+                )
+        except PeriodClosed:
+            refused.append(i)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    def close():
+        try:
+            barrier.wait()
+            period_close_month(actor=world.pengurus_a, cooperative=world.coop_a, year=2025, month=2)
+            at_close.append(february())
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=teller, args=(i,)) for i in range(12)] + [
+        threading.Thread(target=close)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert sorted(refused) == list(range(12))
+    entries, deposits = february()
+    assert (entries, deposits) == at_close[0] and entries == deposits
+    assert sum(SavingsAccount.objects.get(number=n).balance for n in numbers) == Decimal(5000 * deposits)
+    assert_books_ok(world.coop_a)
