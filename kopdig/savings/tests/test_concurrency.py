@@ -102,6 +102,21 @@ def test_200_concurrent_deposits_keep_gapless_receipts_and_exact_balances(world,
     assert_books_ok(world.coop_a)
 
 
+def _in_threads(barrier, errors, target, *args):
+    """A thread running ``target(*args)`` after the barrier; unexpected errors are collected."""
+
+    def run():
+        try:
+            barrier.wait()
+            target(*args)
+        except Exception as exc:  # pragma: no cover - reported by the test
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    return threading.Thread(target=run)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_deposits_racing_a_month_close_never_land_in_the_closed_month(world, admit, sukarela):
     """12 tellers deposit in February in a loop while February is closed (the reproduction of
@@ -126,7 +141,6 @@ def test_deposits_racing_a_month_close_never_land_in_the_closed_month(world, adm
 
     def teller(i):
         try:
-            barrier.wait()
             for k in range(30):
                 actions.savings_deposit(
                     actor=world.kasir_a,
@@ -137,24 +151,13 @@ def test_deposits_racing_a_month_close_never_land_in_the_closed_month(world, adm
                 )
         except PeriodClosed:
             refused.append(i)
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
 
     def close():
-        try:
-            barrier.wait()
-            period_close_month(actor=world.pengurus_a, cooperative=world.coop_a, year=2025, month=2)
-            at_close.append(february())
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        period_close_month(actor=world.pengurus_a, cooperative=world.coop_a, year=2025, month=2)
+        at_close.append(february())
 
-    threads = [threading.Thread(target=teller, args=(i,)) for i in range(12)] + [
-        threading.Thread(target=close)
-    ]
+    threads = [_in_threads(barrier, errors, teller, i) for i in range(12)]
+    threads.append(_in_threads(barrier, errors, close))
     for t in threads:
         t.start()
     for t in threads:
