@@ -117,7 +117,15 @@ def verify(cooperative=None) -> list[str]:
 
     from .models import JournalEntry
 
-    coops = [cooperative] if cooperative is not None else list(Cooperative.objects.order_by("slug"))
+    if cooperative is not None:
+        coops = [cooperative]
+    else:
+        # The cooperatives with books: a chart of accounts or any journal line (a registry-only
+        # cooperative has neither, and no product cache can exist without its ledger accounts).
+        with_books = Q(pk__in=Account.objects.values("cooperative_id")) | Q(
+            pk__in=JournalLine.objects.values("cooperative_id")
+        )
+        coops = list(Cooperative.objects.filter(with_books).order_by("slug"))
     problems: list[str] = []
     for coop in coops:
         codes = dict(Account.objects.filter(cooperative=coop).values_list("id", "code"))
