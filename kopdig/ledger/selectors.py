@@ -103,6 +103,17 @@ def account_balance(account: Account, date: dt.date) -> Decimal:
     return (d - c) if account.normal_side == Account.Side.DEBIT else (c - d)
 
 
+def _cooperatives_with_books() -> list:
+    """The cooperatives with a chart of accounts or any journal line (a registry-only
+    cooperative has neither, and no product cache can move without its ledger accounts)."""
+    from kopdig.tenancy.models import Cooperative
+
+    with_books = Q(pk__in=Account.objects.values("cooperative_id")) | Q(
+        pk__in=JournalLine.objects.values("cooperative_id")
+    )
+    return list(Cooperative.objects.filter(with_books).order_by("slug"))
+
+
 def verify(cooperative=None) -> list[str]:
     """Prove the books: every entry balances, every month cache equals its lines, and every
     product cache registered in ``verifiers`` equals its source and its control account.
@@ -113,19 +124,9 @@ def verify(cooperative=None) -> list[str]:
     from django.db.models import Count, F
     from django.db.models.functions import ExtractMonth, ExtractYear
 
-    from kopdig.tenancy.models import Cooperative
-
     from .models import JournalEntry
 
-    if cooperative is not None:
-        coops = [cooperative]
-    else:
-        # The cooperatives with books: a chart of accounts or any journal line (a registry-only
-        # cooperative has neither, and no product cache can exist without its ledger accounts).
-        with_books = Q(pk__in=Account.objects.values("cooperative_id")) | Q(
-            pk__in=JournalLine.objects.values("cooperative_id")
-        )
-        coops = list(Cooperative.objects.filter(with_books).order_by("slug"))
+    coops = [cooperative] if cooperative is not None else _cooperatives_with_books()
     problems: list[str] = []
     for coop in coops:
         codes = dict(Account.objects.filter(cooperative=coop).values_list("id", "code"))
