@@ -2,7 +2,9 @@
 
 kopdig demo [--port N] [--no-serve]   build the demo regency and serve it
 kopdig serve [--port N]               serve (gunicorn) with the background worker
-kopdig ledger verify [--coop SLUG]    recompute balances from the journal lines
+kopdig ledger verify [--coop SLUG]    prove every cache against its source (exit 1 on a difference)
+kopdig backup [--dir DIR]             timestamped copy of the database (consistent while serving)
+kopdig restore FILE --yes             replace the database from a backup, then ledger verify
 kopdig <django command> …             e.g. kopdig migrate, kopdig createsuperuser
 """
 

@@ -115,6 +115,17 @@ def _day_balance_problems(coop, codes: dict) -> list[str]:
     return problems
 
 
+def _cooperatives_with_books() -> list:
+    """The cooperatives with a chart of accounts or any journal line (a registry-only
+    cooperative has neither, and no product cache can move without its ledger accounts)."""
+    from kopdig.tenancy.models import Cooperative
+
+    with_books = Q(pk__in=Account.objects.values("cooperative_id")) | Q(
+        pk__in=JournalLine.objects.values("cooperative_id")
+    )
+    return list(Cooperative.objects.filter(with_books).order_by("slug"))
+
+
 def verify(cooperative=None) -> list[str]:
     """Prove the books: every entry balances, every month and day cache equals its lines, and every
     product cache registered in ``verifiers`` equals its source and its control account.
@@ -125,11 +136,9 @@ def verify(cooperative=None) -> list[str]:
     from django.db.models import Count, F
     from django.db.models.functions import ExtractMonth, ExtractYear
 
-    from kopdig.tenancy.models import Cooperative
-
     from .models import JournalEntry
 
-    coops = [cooperative] if cooperative is not None else list(Cooperative.objects.order_by("slug"))
+    coops = [cooperative] if cooperative is not None else _cooperatives_with_books()
     problems: list[str] = []
     for coop in coops:
         codes = dict(Account.objects.filter(cooperative=coop).values_list("id", "code"))

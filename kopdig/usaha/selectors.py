@@ -20,7 +20,7 @@ from django.db.models.functions import TruncMonth
 from kopdig.ledger.models import Account, AccountMonthBalance, JournalLine
 from kopdig.ledger.selectors import net_movements
 from kopdig.ledger.statements import CLOSING_SOURCE_TYPES
-from kopdig.lib.money import ZERO
+from kopdig.lib.money import ZERO, q
 from kopdig.members.models import Member
 from kopdig.tenancy.models import Cooperative
 
@@ -89,12 +89,12 @@ def stock_verify(cooperative) -> list[str]:
     }
     for p in Product.objects.filter(cooperative=cooperative):
         row = sums.get(p.pk, {"q": 0, "v": ZERO})
-        if (row["q"] or 0) != p.stock_qty or _z(row["v"]) != p.stock_value:
+        qty, val = Decimal(str(row["q"] or 0)).quantize(Decimal("0.001")), q(_z(row["v"]))
+        if qty != p.stock_qty or val != p.stock_value:
             problems.append(
-                f"{cooperative.slug}: stok {p.code} cache {p.stock_qty}/{p.stock_value} ≠ "
-                f"mutasi {row['q']}/{row['v']}"
+                f"{cooperative.slug}: stok {p.code} cache {p.stock_qty}/{p.stock_value} ≠ mutasi {qty}/{val}"
             )
-    value = _z(Product.objects.filter(cooperative=cooperative).aggregate(v=Sum("stock_value"))["v"])
+    value = q(_z(Product.objects.filter(cooperative=cooperative).aggregate(v=Sum("stock_value"))["v"]))
     acc = Account.objects.filter(cooperative=cooperative, system_key="persediaan").first()
     if acc is not None:
         d, c = net_movements(cooperative, end=dt.date(9999, 12, 31), account_ids=[acc.pk]).get(

@@ -145,3 +145,33 @@ def test_a_close_racing_24_postings_lets_none_into_the_closed_month(world, pg):
 
 def _february(coop):
     return JournalEntry.objects.filter(cooperative=coop, date__year=2025, date__month=2).count()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "column, value",
+    [
+        ("source_type", "'savings.deposit'"),
+        ("source_ref", "'KW-2025-999999'"),
+        ("posted_by_id", "NULL"),
+        ("approved_by_id", "{user}"),
+        ("posted_at", "'2020-01-01 00:00:00'"),
+        ("memo", "'diubah'"),
+        ("total", "total + 1"),
+    ],
+)
+def test_every_column_of_a_posted_entry_is_immutable(world, column, value):
+    """UPDATE of any column of a posted entry is refused by the database (both databases);
+    the row is unchanged afterwards."""
+    entry = journal_entry_post(
+        actor=world.kasir_a,
+        cooperative=world.coop_a,
+        date=dt.date(2025, 1, 10),
+        memo="Tetap",
+        lines=[Line("kas", debit=Decimal("100")), Line("pendapatan_lain", credit=Decimal("100"))],
+    )
+    before = JournalEntry.objects.filter(pk=entry.pk).values().get()
+    sql_value = value.format(user=world.pengurus_a.pk)
+    with pytest.raises(Exception, match="immutable"), transaction.atomic(), connection.cursor() as cur:
+        cur.execute(f"UPDATE ledger_journalentry SET {column} = {sql_value} WHERE id = %s", [entry.pk])
+    assert JournalEntry.objects.filter(pk=entry.pk).values().get() == before
