@@ -82,6 +82,12 @@ def test_member_votes_by_login_and_by_personal_link(voting_world):
     }
     assert "sudah tercatat" in anon.get(f"/rat/{w.coop_a.slug}/{token}/").content.decode()
     assert anon.get(f"/rat/{w.coop_a.slug}/bukan-token/").status_code == 404
+    report = anon.get(f"/rat/{w.coop_a.slug}/{token}/laporan/")  # read on the phone, no password
+    assert report.status_code == 200
+    text = report.content.decode()
+    assert "Laporan tahunan" in text and "Rp 2.000.000,00" in text and "Simpan RAPB" not in text
+    assert anon.get(f"/rat/{w.coop_a.slug}/bukan-token/laporan/").status_code == 404
+    assert anon.get(f"/rat/{w.coop_b.slug}/{token}/laporan/").status_code == 404
     assert Invitation.objects.get(member__number="00002").token_hash != token
 
 
