@@ -36,7 +36,7 @@ def _seed(n: int):
 
     from kopdig.ledger.posting import Line, post
     from kopdig.members.models import Member
-    from kopdig.savings import services as savings
+    from kopdig.savings import _postings as savings
     from kopdig.savings.models import SavingsAccount, SavingsTransaction
     from kopdig.tenancy.actions import _create_cooperative
     from kopdig.tenancy.models import Cooperative, Region, Role

@@ -421,6 +421,12 @@ def rat_record_save(*, actor, cooperative, year: int, held_on: dt.date | None) -
             year=year,
             defaults={"held_on": held_on, "source": source, "recorded_by": actor},
         )
+        if not created and rec.source == RatRecord.Source.KOPDIG:
+            # The RAT held on Kopdig takes precedence over a typed record.
+            raise DomainError(
+                f"RAT tahun buku {year} diselenggarakan di Kopdig; catatannya diisi dari rapat itu "
+                "dan tidak dapat diubah dengan tangan."
+            )
         before = None if created else {"held_on": rec.held_on, "source": rec.source}
         if not created:
             rec.held_on, rec.source, rec.recorded_by = held_on, source, actor

@@ -58,6 +58,12 @@ class RatError(DomainError):
     pass
 
 
+class RatDuplicate(RatError):
+    """A second check-in or vote of the same member (the unique row refused it): 409 in the API."""
+
+    status = 409
+
+
 def _today() -> dt.date:
     return timezone.localdate()
 
@@ -580,7 +586,7 @@ def attendance_check_in(
                 after={"mode": att.mode},
             )
     except IntegrityError:  # the unique (meeting, member) row: also a concurrent double check-in
-        raise RatError(f"Anggota {member.number} sudah tercatat hadir.") from None
+        raise RatDuplicate(f"Anggota {member.number} sudah tercatat hadir.") from None
     return att
 
 
@@ -765,7 +771,7 @@ def vote_cast(
                 else {"member": member.number, "choice": choice, "candidate": cand.name if cand else None},
             )
     except IntegrityError:
-        raise RatError(f"Anggota {member.number} sudah memberikan suara untuk mata acara ini.") from None
+        raise RatDuplicate(f"Anggota {member.number} sudah memberikan suara untuk mata acara ini.") from None
     return {
         "item": item.code,
         "member": member.number,

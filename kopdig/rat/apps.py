@@ -12,3 +12,7 @@ class RatConfig(AppConfig):
         from kopdig.tenancy import nav
 
         nav.register(_("RAT"), "rat:index", roles=nav.ALL_COOP, order=65)
+
+        from .audit_labels import register
+
+        register()

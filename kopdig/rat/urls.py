@@ -29,4 +29,5 @@ urlpatterns = [
     path(M + "berita-acara.pdf", views.minutes_pdf, name="minutes_pdf"),
     path(M + "buku-rat.pdf", views.book_pdf, name="book_pdf"),
     path("rat/<slug:slug>/<str:token>/", views.token_ballot, name="token_ballot"),
+    path("rat/<slug:slug>/<str:token>/laporan/", views.token_report, name="token_report"),
 ]

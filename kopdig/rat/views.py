@@ -437,6 +437,30 @@ def token_ballot(request, slug, token):
     return _ballot_page(request, coop, m, member, reverse("rat:token_ballot", args=[slug, token]), token)
 
 
+@public_view
+def token_report(request, slug, token):
+    """The laporan tahunan, read on the phone through the member's personal link (no password)."""
+    coop = Cooperative.objects.filter(slug=slug).first()
+    if coop is None:
+        raise Http404
+    try:
+        m, _member = actions.invitation_member(coop, token)
+    except DomainError:
+        raise Http404 from None
+    return render(
+        request,
+        "rat/report.html",
+        {
+            "coop": coop,
+            "meeting": m,
+            **selectors.annual_report(coop, m),
+            "role": "anggota",
+            "token": token,
+            "groups": RapbLine.Group.choices,
+        },
+    )
+
+
 # --- documents -----------------------------------------------------------------------------
 
 

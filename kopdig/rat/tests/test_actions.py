@@ -412,3 +412,22 @@ def test_vote_query_count_guard(voting, django_assert_max_num_queries):
             candidate_code=cand.code,
             token=w.tokens["00002"],
         )
+
+
+def test_kopdig_rat_record_takes_precedence_over_typing(voting):
+    w = voting
+    from kopdig.dinas import actions as dinas_actions
+
+    RatRecord.objects.create(cooperative=w.coop_a, year=w.year, held_on=None, source="dinas")
+    _decide_everything(w)
+    actions.meeting_close(actor=w.pengurus_a, cooperative=w.coop_a, code=w.meeting.code)
+    rows = AuditLog.objects.count()
+    typed = w.meeting.date - dt.timedelta(days=1)
+    for who in (w.dinas, w.pengurus_a):
+        with pytest.raises(DomainError, match="diselenggarakan di Kopdig"):
+            dinas_actions.rat_record_save(actor=who, cooperative=w.coop_a, year=w.year, held_on=typed)
+    rec = RatRecord.objects.get(cooperative=w.coop_a, year=w.year)
+    assert (rec.source, rec.held_on) == ("kopdig", w.meeting.date)
+    assert AuditLog.objects.count() == rows
+    # the typed record's values stay in the history
+    assert AuditLog.objects.get(action="rat_held_record").before == {"held_on": None, "source": "dinas"}

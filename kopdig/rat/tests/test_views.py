@@ -82,6 +82,12 @@ def test_member_votes_by_login_and_by_personal_link(voting_world):
     }
     assert "sudah tercatat" in anon.get(f"/rat/{w.coop_a.slug}/{token}/").content.decode()
     assert anon.get(f"/rat/{w.coop_a.slug}/bukan-token/").status_code == 404
+    report = anon.get(f"/rat/{w.coop_a.slug}/{token}/laporan/")  # read on the phone, no password
+    assert report.status_code == 200
+    text = report.content.decode()
+    assert "Laporan tahunan" in text and "Rp 2.000.000,00" in text and "Simpan RAPB" not in text
+    assert anon.get(f"/rat/{w.coop_a.slug}/bukan-token/laporan/").status_code == 404
+    assert anon.get(f"/rat/{w.coop_b.slug}/{token}/laporan/").status_code == 404
     assert Invitation.objects.get(member__number="00002").token_hash != token
 
 
@@ -122,3 +128,29 @@ def test_minutes_and_book_show_the_figures(voting_world):
     assert "hadir 6" in book
     resp = login(w.pengurus_a).get(f"/k/{w.coop_a.slug}/rat/{w.meeting.code}/berita-acara.pdf")
     assert resp.status_code == 200 and resp.content.startswith(b"%PDF")
+
+
+def test_audit_page_shows_human_labels_of_rat_actions(voting_world):
+    w = voting_world
+    from kopdig.audit.labels import action_label, key_label
+
+    lpj = f.item(w.meeting, "lpj")
+    actions.item_open(actor=w.pengurus_a, cooperative=w.coop_a, code=lpj.code)
+    actions.vote_cast(
+        actor=None, cooperative=w.coop_a, item_code=lpj.code, choice="for", token=w.tokens["00002"]
+    )
+    actions.item_close(actor=w.pengurus_a, cooperative=w.coop_a, item_code=lpj.code)
+    assert action_label("vote_cast") == "Suara diberikan"
+    assert action_label("meeting_publish") == "RAT diumumkan"
+    assert key_label("against", "rat.AgendaItem") == "tidak setuju"
+    html = login(w.pengurus_a).get(f"/k/{w.coop_a.slug}/audit/").content.decode()
+    for label in (
+        "RAT diumumkan",
+        "Kehadiran RAT",
+        "Pemungutan suara dibuka",
+        "Suara diberikan",
+        "Mata acara diputuskan",
+    ):
+        assert label in html, label
+    for raw in ("vote_cast", "meeting_publish", "item_close", "Vote cast", "Item close"):
+        assert raw not in html, raw
