@@ -15,6 +15,7 @@ from django.utils import timezone
 from kopdig.dinas import selectors as dinas_selectors
 from kopdig.health import selectors as health_selectors
 from kopdig.lib.money import ZERO
+from kopdig.programs import selectors as program_selectors
 from kopdig.usaha import selectors as usaha_selectors
 
 from . import matching
@@ -117,6 +118,40 @@ def candidates(need: Listing, *, limit: int = 20) -> list[tuple[Listing, matchin
     return [(by_code[m.offer.code], m) for m in ranked]
 
 
+def meeting(event) -> dict:
+    """A temu usaha (a programme event): its participants' parties (the cooperatives they
+    represent, the organisations of the others), their active offers and needs, for each need the
+    participants' offers that fit it (ranked by ``matching``), and the introductions made there."""
+    parts = [
+        p for p in program_selectors.participants(event) if p.status == "registered" and p.role == "peserta"
+    ]
+    coop_ids = {p.cooperative_id for p in parts if p.cooperative_id}
+    org_ids = {p.person.organisation_id for p in parts if not p.cooperative_id and p.person.organisation_id}
+    listings = list(
+        listing_list([event.kabupaten_id]).filter(
+            Q(cooperative_id__in=coop_ids) | Q(organisation_id__in=org_ids)
+        )
+    )
+    offers = [x for x in listings if x.kind == Listing.Kind.OFFER]
+    needs = [x for x in listings if x.kind == Listing.Kind.NEED]
+    predicates, rat = _trust([event.kabupaten_id], {x.cooperative_id for x in listings if x.cooperative_id})
+    sides = {x.code: _side(x, predicates, rat) for x in listings}
+    by_code = {x.code: x for x in offers}
+    pairs = []
+    for need in needs:
+        own = [o for o in offers if o.party != need.party]
+        ranked = matching.rank(sides[need.code], [sides[o.code] for o in own], limit=5)
+        pairs.append((need, [(by_code[m.offer.code], m) for m in ranked]))
+    return {
+        "event": event,
+        "parties": len(coop_ids) + len(org_ids),
+        "offers": offers,
+        "needs": needs,
+        "pairs": pairs,
+        "introductions": list(introductions([event.kabupaten_id]).filter(event=event)),
+    }
+
+
 def introductions_for(cooperative):
     return Introduction.objects.filter(
         Q(need__cooperative=cooperative) | Q(offer__cooperative=cooperative)
@@ -174,10 +209,13 @@ def _party_months(agreement, party) -> tuple[str, dict]:
     return "reported", {m: (v, val) for m, v, val in rows}
 
 
-def realised_by_month(agreement) -> tuple[dict, dict, list]:
+def realised_by_month(agreement, party=None) -> tuple[dict, dict, list]:
     """({month: volume}, {month: value}, per-party sources) of the agreement. What was traded is
-    counted once, on the sellers' side; only when no seller has figures, on the buyers' side."""
-    per_party = [(p, *_party_months(agreement, p)) for p in agreement.parties.all()]
+    counted once, on the sellers' side; only when no seller has figures, on the buyers' side.
+    With ``party``: that party's own figures only (what a cooperative party may see: another
+    party's books and reports stay private to it and the Dinas)."""
+    parties = [party] if party is not None else list(agreement.parties.all())
+    per_party = [(p, *_party_months(agreement, p)) for p in parties]
     sellers = [x for x in per_party if x[0].role == AgreementParty.Role.SELLER and x[2]]
     counted = sellers or [x for x in per_party if x[0].role != AgreementParty.Role.SELLER and x[2]]
     volume, value = defaultdict(lambda: ZERO), defaultdict(lambda: ZERO)
@@ -188,11 +226,13 @@ def realised_by_month(agreement) -> tuple[dict, dict, list]:
     return dict(volume), dict(value), [{"party": p, "source": s} for p, s, _m in per_party]
 
 
-def agreement_progress(agreement, today: dt.date | None = None) -> dict:
+def agreement_progress(agreement, today: dt.date | None = None, party=None) -> dict:
+    """Planned against realised per month up to ``today`` (or the end); with ``party``, against
+    that party's own figures only (``realised_by_month``)."""
     today = today or timezone.localdate()
     end = min(agreement.end or today, today)
     months = kernel.months_between(agreement.start, max(end, agreement.start))
-    volume, value, sources = realised_by_month(agreement)
+    volume, value, sources = realised_by_month(agreement, party)
     rows = kernel.planned_vs_realised(months, agreement.planned_value, value)
     for row in rows:
         row["volume"] = volume.get(row["month"], ZERO)
