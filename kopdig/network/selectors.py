@@ -120,13 +120,21 @@ def candidates(need: Listing, *, limit: int = 20) -> list[tuple[Listing, matchin
 
 def meeting(event) -> dict:
     """A temu usaha (a programme event): its participants' parties (the cooperatives they
-    represent, the organisations of the others), their active offers and needs, for each need the
+    represent, the organisations of the others, and the parties of the introductions recorded
+    there), their active offers and needs, for each need the
     participants' offers that fit it (ranked by ``matching``), and the introductions made there."""
     parts = [
         p for p in program_selectors.participants(event) if p.status == "registered" and p.role == "peserta"
     ]
     coop_ids = {p.cooperative_id for p in parts if p.cooperative_id}
     org_ids = {p.person.organisation_id for p in parts if not p.cooperative_id and p.person.organisation_id}
+    intros = list(introductions([event.kabupaten_id]).filter(event=event))
+    for i in intros:  # parties met there (a partner's delegate may not be on the list)
+        for x in (i.need, i.offer):
+            if x.cooperative_id:
+                coop_ids.add(x.cooperative_id)
+            else:
+                org_ids.add(x.organisation_id)
     listings = list(
         listing_list([event.kabupaten_id]).filter(
             Q(cooperative_id__in=coop_ids) | Q(organisation_id__in=org_ids)
@@ -148,7 +156,7 @@ def meeting(event) -> dict:
         "offers": offers,
         "needs": needs,
         "pairs": pairs,
-        "introductions": list(introductions([event.kabupaten_id]).filter(event=event)),
+        "introductions": intros,
     }
 
 
