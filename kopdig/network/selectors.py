@@ -380,7 +380,7 @@ def graph(kabupaten_ids, *, commodity: str = "", kecamatan: str = "", year: int 
             keys.append(key)
         for i, x in enumerate(keys):
             for y in keys[i + 1 :]:
-                edge = edges[tuple(sorted((x, y)))]
+                edge = edges[(x, y) if x <= y else (y, x)]
                 edge["value"] += value.get(aid, ZERO)
                 edge["agreements"] += 1
     return {"nodes": nodes, "edges": dict(edges), "agreements": len(parties)}

@@ -4,6 +4,8 @@ evaluation report and the graph. Views validate input, read through selectors, c
 
 from __future__ import annotations
 
+import heapq
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -429,7 +431,7 @@ def network_graph(request):
         kecamatan=request.GET.get("kecamatan", ""),
         year=year,
     )
-    edges = sorted(g["edges"].items(), key=lambda kv: -kv[1]["value"])[:100]
+    edges = heapq.nlargest(100, g["edges"].items(), key=lambda kv: kv[1]["value"])
     rows = [{"a": g["nodes"][a]["name"], "b": g["nodes"][b]["name"], **e} for (a, b), e in edges]
     return render(
         request,
