@@ -14,11 +14,11 @@ from decimal import Decimal
 from django.utils import timezone
 
 from kopdig import audit
+from kopdig.lib.dates import add_months
 from kopdig.lib.errors import DomainError, NotAllowed
 from kopdig.lib.transactions import action_atomic
 from kopdig.tenancy.access import APPROVERS, SYSTEM, require_dinas, require_role
 
-from . import realisation as kernel
 from .models import AgreementEvaluation, AgreementParty, Introduction, Listing, Realisation, TradeAgreement
 
 LISTING_FIELDS = [
@@ -290,7 +290,7 @@ def trade_agreement_create(
                     kabupaten=kabupaten,
                     agreement=agreement,
                     months_after=m,
-                    due_on=kernel.add_months(start, m),
+                    due_on=add_months(start, m),
                 )
                 for m in months
             ]

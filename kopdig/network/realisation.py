@@ -15,17 +15,6 @@ def months_between(start: dt.date, end: dt.date) -> list[dt.date]:
     return out
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    y, m = divmod(day.month - 1 + months, 12)
-    year, month = day.year + y, m + 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, d)
-        except ValueError:
-            continue
-    raise ValueError(day)
-
-
 def achievement(planned: Decimal | None, realised: Decimal) -> Decimal | None:
     """Realised as a percentage of planned (one decimal), None when nothing was planned."""
     if not planned:

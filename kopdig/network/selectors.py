@@ -7,15 +7,18 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
+from functools import lru_cache
 
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.http import Http404
 from django.utils import timezone
 
 from kopdig.dinas import selectors as dinas_selectors
 from kopdig.health import selectors as health_selectors
 from kopdig.lib.money import ZERO
+from kopdig.programs import selectors as program_selectors
 from kopdig.usaha import selectors as usaha_selectors
+from kopdig.usaha.models import PurchaseLine, SaleLine
 
 from . import matching
 from . import realisation as kernel
@@ -58,6 +61,13 @@ def listing_get(kabupaten_ids, code: str) -> Listing:
     return obj
 
 
+@lru_cache(maxsize=4096)
+def _split(code: str) -> tuple[str, ...]:
+    """'35.13.14.2001' → ('35', '35.13', '35.13.14', '35.13.14.2001')."""
+    parts = code.split(".") if code else []
+    return tuple(".".join(parts[: i + 1]) for i in range(len(parts)))
+
+
 def _regions(listing) -> tuple[str, ...]:
     """Province, kabupaten, kecamatan, desa codes of a party (as far as known)."""
     if listing.cooperative_id:
@@ -69,8 +79,7 @@ def _regions(listing) -> tuple[str, ...]:
             if listing.organisation and listing.organisation.region_id
             else ""
         )
-    parts = code.split(".") if code else []
-    return tuple(".".join(parts[: i + 1]) for i in range(len(parts)))
+    return _split(code)
 
 
 def _trust(kabupaten_ids, coop_ids) -> tuple[dict, dict]:
@@ -99,22 +108,93 @@ def _side(listing, predicates, rat) -> matching.Side:
     )
 
 
+OFFER_COLUMNS = (
+    "pk",
+    "code",
+    "commodity",
+    "category",
+    "quantity_per_month",
+    "cooperative_id",
+    "cooperative__desa__code",
+    "cooperative__kecamatan__code",
+    "organisation__region__code",
+)
+
+
 def candidates(need: Listing, *, limit: int = 20) -> list[tuple[Listing, matching.Match]]:
-    """The offers that may serve the need, ranked by the stated signals (``matching``)."""
+    """The offers that may serve the need, ranked by the stated signals (``matching``). The SQL
+    pre-filter keeps offers of the same category or sharing a word of the commodity; they are
+    read as plain rows (bench/network: 20,000 offers), only the top ``limit`` as listings."""
     words = matching.words(need.commodity)
     text = Q(category=need.category)
     for w in words:
         text |= Q(commodity__icontains=w)
-    offers = list(
-        listing_list([need.kabupaten_id], kind=Listing.Kind.OFFER)
+    rows = list(
+        Listing.objects.filter(kabupaten_id=need.kabupaten_id, kind=Listing.Kind.OFFER, active=True)
         .filter(text)
         .exclude(cooperative=need.cooperative_id, organisation=need.organisation_id)
+        .values_list(*OFFER_COLUMNS)
     )
-    coop_ids = {o.cooperative_id for o in offers if o.cooperative_id}
+    coop_ids = {r[5] for r in rows if r[5]} | ({need.cooperative_id} if need.cooperative_id else set())
     predicates, rat = _trust([need.kabupaten_id], coop_ids)
-    by_code = {o.code: o for o in offers}
-    ranked = matching.rank(_side(need, predicates, rat), [_side(o, predicates, rat) for o in offers], limit)
-    return [(by_code[m.offer.code], m) for m in ranked]
+    offers = [
+        matching.Side(
+            code=code,
+            commodity=commodity,
+            category=category,
+            quantity=qty,
+            regions=_split(desa or kec or org_region or ""),
+            predicate=predicates.get(coop) if coop else None,
+            rat_held=rat.get(coop) if coop else None,
+            listed=pk,
+        )
+        for pk, code, commodity, category, qty, coop, desa, kec, org_region in rows
+    ]
+    ranked = matching.rank(_side(need, predicates, rat), offers, limit)
+    by_pk = Listing.objects.select_related(*LISTING_RELATED).in_bulk([m.offer.listed for m in ranked])
+    return [(by_pk[m.offer.listed], m) for m in ranked]
+
+
+def meeting(event) -> dict:
+    """A temu usaha (a programme event): its participants' parties (the cooperatives they
+    represent, the organisations of the others, and the parties of the introductions recorded
+    there), their active offers and needs, for each need the
+    participants' offers that fit it (ranked by ``matching``), and the introductions made there."""
+    parts = [
+        p for p in program_selectors.participants(event) if p.status == "registered" and p.role == "peserta"
+    ]
+    coop_ids = {p.cooperative_id for p in parts if p.cooperative_id}
+    org_ids = {p.person.organisation_id for p in parts if not p.cooperative_id and p.person.organisation_id}
+    intros = list(introductions([event.kabupaten_id]).filter(event=event))
+    for i in intros:  # parties met there (a partner's delegate may not be on the list)
+        for x in (i.need, i.offer):
+            if x.cooperative_id:
+                coop_ids.add(x.cooperative_id)
+            else:
+                org_ids.add(x.organisation_id)
+    listings = list(
+        listing_list([event.kabupaten_id]).filter(
+            Q(cooperative_id__in=coop_ids) | Q(organisation_id__in=org_ids)
+        )
+    )
+    offers = [x for x in listings if x.kind == Listing.Kind.OFFER]
+    needs = [x for x in listings if x.kind == Listing.Kind.NEED]
+    predicates, rat = _trust([event.kabupaten_id], {x.cooperative_id for x in listings if x.cooperative_id})
+    sides = {x.code: _side(x, predicates, rat) for x in listings}
+    by_code = {x.code: x for x in offers}
+    pairs = []
+    for need in needs:
+        own = [o for o in offers if o.party != need.party]
+        ranked = matching.rank(sides[need.code], [sides[o.code] for o in own], limit=5)
+        pairs.append((need, [(by_code[m.offer.code], m) for m in ranked]))
+    return {
+        "event": event,
+        "parties": len(coop_ids) + len(org_ids),
+        "offers": offers,
+        "needs": needs,
+        "pairs": pairs,
+        "introductions": intros,
+    }
 
 
 def introductions_for(cooperative):
@@ -170,14 +250,16 @@ def _party_months(agreement, party) -> tuple[str, dict]:
     if party.cooperative_id and party.cooperative.on_kopdig:
         side = "purchase" if party.role == AgreementParty.Role.BUYER else "sale"
         return "books", usaha_selectors.trade_totals(party.cooperative, agreement.code, side=side)
-    rows = Realisation.objects.filter(party=party).values_list("month", "volume", "value")
-    return "reported", {m: (v, val) for m, v, val in rows}
+    return "reported", {r.month: (r.volume, r.value) for r in party.realisations.all()}
 
 
-def realised_by_month(agreement) -> tuple[dict, dict, list]:
+def realised_by_month(agreement, party=None) -> tuple[dict, dict, list]:
     """({month: volume}, {month: value}, per-party sources) of the agreement. What was traded is
-    counted once, on the sellers' side; only when no seller has figures, on the buyers' side."""
-    per_party = [(p, *_party_months(agreement, p)) for p in agreement.parties.all()]
+    counted once, on the sellers' side; only when no seller has figures, on the buyers' side.
+    With ``party``: that party's own figures only (what a cooperative party may see: another
+    party's books and reports stay private to it and the Dinas)."""
+    parties = [party] if party is not None else list(agreement.parties.all())
+    per_party = [(p, *_party_months(agreement, p)) for p in parties]
     sellers = [x for x in per_party if x[0].role == AgreementParty.Role.SELLER and x[2]]
     counted = sellers or [x for x in per_party if x[0].role != AgreementParty.Role.SELLER and x[2]]
     volume, value = defaultdict(lambda: ZERO), defaultdict(lambda: ZERO)
@@ -188,11 +270,13 @@ def realised_by_month(agreement) -> tuple[dict, dict, list]:
     return dict(volume), dict(value), [{"party": p, "source": s} for p, s, _m in per_party]
 
 
-def agreement_progress(agreement, today: dt.date | None = None) -> dict:
+def agreement_progress(agreement, today: dt.date | None = None, party=None) -> dict:
+    """Planned against realised per month up to ``today`` (or the end); with ``party``, against
+    that party's own figures only (``realised_by_month``)."""
     today = today or timezone.localdate()
     end = min(agreement.end or today, today)
     months = kernel.months_between(agreement.start, max(end, agreement.start))
-    volume, value, sources = realised_by_month(agreement)
+    volume, value, sources = realised_by_month(agreement, party)
     rows = kernel.planned_vs_realised(months, agreement.planned_value, value)
     for row in rows:
         row["volume"] = volume.get(row["month"], ZERO)
@@ -220,7 +304,12 @@ def due_evaluations(kabupaten_ids, today: dt.date | None = None):
 def network_report(kabupaten_ids, event) -> dict:
     """The evaluation of one network: every agreement that came out of one temu usaha, how many
     were signed, active, realised, with the values — the question the Dinas has to answer."""
-    agreements = list(agreement_list(kabupaten_ids).filter(event=event).order_by("code"))
+    agreements = list(
+        agreement_list(kabupaten_ids)
+        .filter(event=event)
+        .prefetch_related("evaluations", "parties__realisations")
+        .order_by("code")
+    )
     rows = []
     for a in agreements:
         p = agreement_progress(a)
@@ -251,40 +340,90 @@ def network_report(kabupaten_ids, event) -> dict:
 
 
 def graph(kabupaten_ids, *, commodity: str = "", kecamatan: str = "", year: int | None = None) -> dict:
-    """Nodes (parties) and edges (agreements between each pair, weighted by realised value)."""
-    agreements = agreement_list(kabupaten_ids, commodity=commodity, year=year)
+    """Nodes (parties) and edges (agreements between each pair, weighted by realised value).
+    Three queries whatever the size (bench/network: 5,000 agreements), plus the books of the few
+    agreements with a party on Kopdig; parties are read as plain rows, not models."""
+    qs = TradeAgreement.objects.filter(kabupaten_id__in=kabupaten_ids)
+    if commodity:
+        qs = qs.filter(commodity__icontains=commodity)
+    if year:
+        qs = qs.filter(start__year=year)
     if kecamatan:
-        agreements = agreements.filter(parties__cooperative__kecamatan__code=kecamatan).distinct()
-    agreements = list(agreements)
-    value = _realised_values(agreements)
+        qs = qs.filter(parties__cooperative__kecamatan__code=kecamatan)
+    ids = qs.values("pk")
+    parties = defaultdict(list)
+    for row in (
+        AgreementParty.objects.filter(agreement__in=ids)
+        .order_by("agreement_id", "pk")
+        .values_list(
+            "agreement_id",
+            "role",
+            "cooperative_id",
+            "cooperative__name",
+            "cooperative__on_kopdig",
+            "organisation_id",
+            "organisation__name",
+            "pk",
+            "agreement__code",
+        )
+    ):
+        parties[row[0]].append(row)
+    value = _realised_values(ids, parties)
     nodes, edges = {}, defaultdict(lambda: {"value": ZERO, "agreements": 0})
-    for a in agreements:
+    for aid, rows in parties.items():
         keys = []
-        for p in a.parties.all():
-            key = ("c", p.cooperative_id) if p.cooperative_id else ("o", p.organisation_id)
-            nodes.setdefault(key, {"name": p.party_name, "external": p.cooperative_id is None, "value": ZERO})
-            nodes[key]["value"] += value.get(a.pk, ZERO)
+        for _a, _role, coop_id, coop_name, _on, org_id, org_name, _pk, _code in rows:
+            key = ("c", coop_id) if coop_id else ("o", org_id)
+            name = coop_name if coop_id else org_name
+            nodes.setdefault(key, {"name": name, "external": coop_id is None, "value": ZERO})
+            nodes[key]["value"] += value.get(aid, ZERO)
             keys.append(key)
         for i, x in enumerate(keys):
             for y in keys[i + 1 :]:
-                edge = edges[tuple(sorted((x, y)))]
-                edge["value"] += value.get(a.pk, ZERO)
+                edge = edges[(x, y) if x <= y else (y, x)]
+                edge["value"] += value.get(aid, ZERO)
                 edge["agreements"] += 1
-    return {"nodes": nodes, "edges": dict(edges), "agreements": len(agreements)}
+    return {"nodes": nodes, "edges": dict(edges), "agreements": len(parties)}
 
 
-def _realised_values(agreements) -> dict[int, Decimal]:
-    """{agreement id: realised value}, counted as ``realised_by_month`` counts it: reported figures
-    in one query; an agreement with a party whose books are on Kopdig is read from the books."""
-    reported = defaultdict(lambda: ZERO)
-    for aid, role, val in Realisation.objects.filter(agreement__in=agreements).values_list(
-        "agreement_id", "party__role", "value"
-    ):
-        reported[(aid, role == AgreementParty.Role.SELLER)] += val
+def _realised_values(ids, parties: dict) -> dict[int, Decimal]:
+    """{agreement id: realised value}, counted as ``realised_by_month`` counts it (the sellers'
+    figures, else the buyers'; a party on Kopdig from its books, the others as reported) with
+    one SQL aggregate per source instead of one read per agreement (bench/network). The books
+    are the sums ``usaha.selectors.trade_totals`` makes: sale lines net of discounts for a
+    seller, purchase lines for a buyer, carrying the agreement's code."""
+    reported = dict(
+        Realisation.objects.filter(agreement__in=ids)
+        .values_list("party_id")
+        .annotate(v=Sum("value"))
+        .order_by()
+    )
+    on_books = [r for rows in parties.values() for r in rows if r[4]]
+    coop_ids, refs = {r[2] for r in on_books}, {r[8] for r in on_books}
+    sales = {
+        (c, ref): v
+        for c, ref, v in SaleLine.objects.filter(cooperative_id__in=coop_ids, sale__trade_ref__in=refs)
+        .values_list("cooperative_id", "sale__trade_ref")
+        .annotate(v=Sum("net"))
+        .order_by()
+    }
+    purchases = {
+        (c, ref): v
+        for c, ref, v in PurchaseLine.objects.filter(
+            cooperative_id__in=coop_ids, purchase__trade_ref__in=refs
+        )
+        .values_list("cooperative_id", "purchase__trade_ref")
+        .annotate(v=Sum("total"))
+        .order_by()
+    }
     out = {}
-    for a in agreements:
-        if any(p.cooperative_id and p.cooperative.on_kopdig for p in a.parties.all()):
-            out[a.pk] = sum(realised_by_month(a)[1].values(), ZERO)
-        else:
-            out[a.pk] = reported.get((a.pk, True)) or reported.get((a.pk, False), ZERO)
+    for aid, rows in parties.items():
+        figures = []
+        for _a, role, coop_id, _n, on_kopdig, _o, _on, pk, code in rows:
+            books = purchases if role == AgreementParty.Role.BUYER else sales
+            value = books.get((coop_id, code)) if on_kopdig else reported.get(pk)
+            if value is not None:
+                figures.append((role == AgreementParty.Role.SELLER, value))
+        counted = [v for seller, v in figures if seller] or [v for seller, v in figures if not seller]
+        out[aid] = sum(counted, ZERO)
     return out

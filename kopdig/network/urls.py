@@ -20,6 +20,8 @@ urlpatterns = [
     path(D + "kerja-sama/<str:code>/realisasi/", views.agreement_realisation, name="agreement_realisation"),
     path(D + "kerja-sama/<str:code>/evaluasi/<int:months>/", views.evaluation, name="evaluation"),
     path(D + "evaluasi/", views.evaluations_due, name="evaluations_due"),
-    path(D + "temu-usaha/<str:code>/", views.network_report, name="network_report"),
+    path(D + "temu-usaha/", views.meetings, name="meetings"),
+    path(D + "temu-usaha/<str:code>/", views.meeting, name="meeting"),
+    path(D + "temu-usaha/<str:code>/evaluasi/", views.network_report, name="network_report"),
     path(D + "graf/", views.network_graph, name="graph"),
 ]

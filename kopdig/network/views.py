@@ -4,6 +4,8 @@ evaluation report and the graph. Views validate input, read through selectors, c
 
 from __future__ import annotations
 
+import heapq
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -113,7 +115,7 @@ def coop_propose(request, code):
     return redirect("network:coop_home", slug=coop.slug)
 
 
-def _propose(request, need):
+def _propose(request, need, event=None):
     offer = selectors.listing_get([need.kabupaten_id], request.POST.get("offer", ""))
     match = next((m for o, m in selectors.candidates(need, limit=200) if o.pk == offer.pk), None)
     try:
@@ -121,6 +123,7 @@ def _propose(request, need):
             actor=request.user,
             need=need,
             offer=offer,
+            event=event,
             score=match.score if match else 0,
             reasons=[f"{k}: {v}" for k, v in (match.signals.items() if match else [])],
         )
@@ -172,7 +175,10 @@ def coop_agreement(request, code):
         {
             "coop": coop,
             "agreement": agreement,
-            "progress": selectors.agreement_progress(agreement),
+            # a party sees its own figures; the whole agreement's only the Dinas (privacy rule)
+            "progress": selectors.agreement_progress(
+                agreement, party=None if request.access.dinas else mine.first()
+            ),
             "form": form if not coop.on_kopdig else None,
         },
     )
@@ -367,6 +373,25 @@ def evaluation(request, code, months):
     return redirect("network:agreement", code=code)
 
 
+@dinas_view
+def meetings(request):
+    """The temu usaha (programme events of that kind): their meeting pages and evaluations."""
+    events = program_selectors.event_list(request.kabupaten_ids, kind="temu_usaha").order_by("-start_date")
+    return render(request, "network/meetings.html", {"events": events})
+
+
+@dinas_view
+def meeting(request, code):
+    """One temu usaha: the participants' offers and needs, the fitting pairs among them, and the
+    introductions made at the meeting (proposed here, recorded with the event)."""
+    event = program_selectors.event_get(request.kabupaten_ids, code)
+    if request.method == "POST":
+        need = selectors.listing_get(request.kabupaten_ids, request.POST.get("need", ""))
+        _propose(request, need, event=event)
+        return redirect("network:meeting", code=code)
+    return render(request, "network/meeting.html", {"m": selectors.meeting(event), "event": event})
+
+
 def _network_event(request, code):
     event = program_selectors.event_get(request.kabupaten_ids, code)
     return event, selectors.network_report(request.kabupaten_ids, event)
@@ -406,7 +431,7 @@ def network_graph(request):
         kecamatan=request.GET.get("kecamatan", ""),
         year=year,
     )
-    edges = sorted(g["edges"].items(), key=lambda kv: -kv[1]["value"])[:100]
+    edges = heapq.nlargest(100, g["edges"].items(), key=lambda kv: kv[1]["value"])
     rows = [{"a": g["nodes"][a]["name"], "b": g["nodes"][b]["name"], **e} for (a, b), e in edges]
     return render(
         request,

@@ -12,7 +12,19 @@ from kopdig.tenancy.models import Role
 from .serve import serve
 
 # Each app may add a ``demo.py`` with ``run(ctx)``; they run in this order after the registry.
-DEMO_APPS = ["ledger", "members", "savings", "loans", "usaha", "shu", "dinas", "rat", "health", "programs"]
+DEMO_APPS = [
+    "ledger",
+    "members",
+    "savings",
+    "loans",
+    "usaha",
+    "shu",
+    "dinas",
+    "rat",
+    "health",
+    "programs",
+    "network",
+]
 # How each step is named in the (Indonesian) progress lines; a new app is named by its label.
 STEP_NAMES = {
     "tenancy": "registri",
@@ -26,6 +38,7 @@ STEP_NAMES = {
     "health": "kesehatan koperasi",
     "programs": "program Dinas",
     "usaha": "unit usaha",
+    "network": "jejaring usaha",
 }
 BUDGET_SECONDS = 120  # the whole demo, all apps together (issue 14): say so when it is exceeded
 
