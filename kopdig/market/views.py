@@ -157,7 +157,15 @@ def sitemap(request):
     return HttpResponse(body, content_type="application/xml")
 
 
+# The only uploads that are public by nature: product photos, logos and the cooperative's photo.
+# Everything else under MEDIA_ROOT (programme MoUs and evidence, Dinas import files) is served,
+# if at all, by its own app's view after an access check.
+PUBLIC_MEDIA = ("usaha/produk/", "usaha/logo/", "usaha/foto/")
+
+
 @public_view
 def media(request, path):
-    """Uploaded photos and logos (public by nature: they are shown on the public market)."""
+    """Uploaded product photos and logos (shown on the public market); any other path is a 404."""
+    if not path.startswith(PUBLIC_MEDIA) or ".." in path.split("/"):
+        raise Http404
     return serve(request, path, document_root=settings.MEDIA_ROOT)

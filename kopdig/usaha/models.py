@@ -144,8 +144,8 @@ class Purchase(models.Model):
         "members.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     supplier_name = models.CharField(_("pemasok"), max_length=150, blank=True, default="")
-    payment = models.CharField(max_length=8, choices=Payment.choices, default=Payment.TUNAI)
-    consignment = models.BooleanField(default=False)
+    payment = models.CharField(_("cara bayar"), max_length=8, choices=Payment.choices, default=Payment.TUNAI)
+    consignment = models.BooleanField(_("titipan"), default=False)
     total = models.DecimalField(**MONEY_FIELD, default=ZERO)
     paid = models.DecimalField(**MONEY_FIELD, default=ZERO)
     trade_ref = models.CharField(_("referensi perjanjian dagang"), max_length=40, blank=True, default="")
@@ -198,7 +198,7 @@ class Sale(models.Model):
         "members.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     buyer_name = models.CharField(_("pembeli"), max_length=150, blank=True, default="")
-    payment = models.CharField(max_length=8, choices=Payment.choices, default=Payment.TUNAI)
+    payment = models.CharField(_("cara bayar"), max_length=8, choices=Payment.choices, default=Payment.TUNAI)
     gross = models.DecimalField(**MONEY_FIELD, default=ZERO)
     discount = models.DecimalField(**MONEY_FIELD, default=ZERO)
     total = models.DecimalField(**MONEY_FIELD, default=ZERO)
@@ -295,7 +295,7 @@ class SalePayment(models.Model):
     sale = models.ForeignKey(Sale, on_delete=models.PROTECT, related_name="payments")
     date = models.DateField()
     amount = models.DecimalField(**MONEY_FIELD)
-    method = models.CharField(max_length=10, choices=Method.choices)
+    method = models.CharField(_("cara bayar"), max_length=10, choices=Method.choices)
     reference = models.CharField(max_length=30, blank=True, default="")  # journal or savings receipt number
 
 
