@@ -1126,6 +1126,9 @@ def shop_profile_update(*, actor, cooperative, logo=None, photo=None, **fields) 
             cooperative=cooperative,
             obj=profile,
             ref=cooperative.slug,
-            summary=", ".join(sorted(fields)),
+            summary=", ".join(
+                str(ShopProfile._meta.get_field(f).verbose_name)
+                for f in sorted([*fields, *(["logo"] if logo else []), *(["photo"] if photo else [])])
+            ),
         )
     return profile

@@ -1,7 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-
 AUDIT_LABELS = {
     "consignment_payout": _("Pembayaran titip jual ke anggota"),
     "consignment_return": _("Titipan dikembalikan ke anggota"),
