@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from kopdig.lib import validation
 from kopdig.lib.cells import cell_date
 from kopdig.lib.documents import pdf_response, read_xlsx_rows, xlsx_response
-from kopdig.lib import validation
 from kopdig.lib.errors import DomainError
 from kopdig.members.selectors import own_member
 from kopdig.tenancy.access import ALL_COOP, APPROVERS, BOARD, READERS, STAFF, coop_view, dinas_view
