@@ -1102,7 +1102,7 @@ def inquiry_status_set(*, actor, cooperative, code: str, status: str) -> Inquiry
     return inquiry
 
 
-PROFILE_FIELDS = ("published", "story", "whatsapp", "show_rat_date", "last_rat_date")
+PROFILE_FIELDS = ("published", "story", "whatsapp", "show_rat_date", "last_rat_date", "show_health")
 
 
 def shop_profile_update(*, actor, cooperative, logo=None, photo=None, **fields) -> ShopProfile:

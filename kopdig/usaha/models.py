@@ -374,6 +374,7 @@ class ShopProfile(models.Model):
     whatsapp = models.CharField(_("no. WhatsApp"), max_length=20, blank=True, default="")
     show_rat_date = models.BooleanField(_("tampilkan tanggal RAT terakhir"), default=False)
     last_rat_date = models.DateField(_("tanggal RAT terakhir"), null=True, blank=True)
+    show_health = models.BooleanField(_("tampilkan predikat kesehatan terakhir"), default=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["cooperative"], name="usaha_profile_unique")]

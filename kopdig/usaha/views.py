@@ -539,6 +539,7 @@ def profile(request):
                 story=p.get("story", ""),
                 whatsapp=p.get("whatsapp", "").strip(),
                 show_rat_date=p.get("show_rat_date") == "on",
+                show_health=p.get("show_health") == "on",
                 last_rat_date=_posted_date(p.get("last_rat_date"), _("Tanggal RAT terakhir")),
                 logo=images.prepare(logo, "logo") if logo else None,
                 photo=images.prepare(photo, "foto") if photo else None,

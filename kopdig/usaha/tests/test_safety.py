@@ -259,3 +259,29 @@ def test_profile_update_is_audited_in_words(shop):
     )
     row = AuditLog.objects.get(action="shop_profile_update")
     assert row.summary == "cerita koperasi, no. WhatsApp"
+
+
+def test_profile_shows_the_health_predicate_only_with_consent(shop):
+    from kopdig.health import models as health_models
+    from kopdig.health.models import Examination, Rubric
+    from kopdig.health.rubrics import shipped_rubrics, write_rubric
+
+    if not Rubric.objects.exists():
+        for data in shipped_rubrics():
+            write_rubric(health_models, data)
+    exam = dict(
+        cooperative=shop.coop_a,
+        rubric=Rubric.objects.first(),
+        figures_source="reported",
+        examiner=shop.dinas,
+        total="80.00",
+    )
+    Examination.objects.create(year=2024, status="published", predicate="sehat", **exam)
+    Examination.objects.create(year=2025, status="approved", predicate="dalam_pengawasan", **exam)
+    url = f"/pasar/{shop.coop_a.slug}/"
+    cache.clear()
+    assert 'data-testid="coop-health"' not in Client().get(url).content.decode()
+    actions.shop_profile_update(actor=shop.pengurus_a, cooperative=shop.coop_a, show_health=True)
+    cache.clear()
+    body = Client().get(url).content.decode()
+    assert "tahun buku 2024): Sehat" in body and "Dalam Pengawasan" not in body
