@@ -122,7 +122,8 @@ def test_audit_rows_of_the_business_unit_read_in_words(traded):
         "/k/ksu-sejahtera/usaha/laporan/?start=0001-01-01",
         "/k/ksu-sejahtera/usaha/penjualan/?start=x&page=zzz&q=%00",
         "/k/ksu-sejahtera/usaha/produk/?kategori=entah&page=-1",
-        "/k/ksu-sejahtera/usaha/pesanan/?status=entah",
+        "/k/ksu-sejahtera/usaha/pesanan/?status=entah%00",
+        "/k/ksu-sejahtera/usaha/produk/?q=%00&kategori=%00",
     ],
 )
 def test_bad_query_strings_do_not_break_staff_pages(traded, path):
