@@ -18,6 +18,7 @@ from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_POST
 from django.views.static import serve
 
+from kopdig.health import selectors as health_selectors
 from kopdig.lib.errors import DomainError
 from kopdig.tenancy.access import public_view
 from kopdig.usaha import actions as usaha_actions
@@ -138,7 +139,12 @@ def coop(request, slug):
         raise Http404
     c, profile = found
     products = usaha.market_products(coop=slug)[:60]
-    return render(request, "market/coop.html", {"c": c, "profile": profile, "products": products})
+    health = None
+    if profile.show_health:  # the cooperative agreed: its last published examination's predicate
+        health = health_selectors.examinations_of(c, published_only=True).exclude(predicate="").first()
+    return render(
+        request, "market/coop.html", {"c": c, "profile": profile, "products": products, "health": health}
+    )
 
 
 @public_view
@@ -157,7 +163,15 @@ def sitemap(request):
     return HttpResponse(body, content_type="application/xml")
 
 
+# The only uploads that are public by nature: product photos, logos and the cooperative's photo.
+# Everything else under MEDIA_ROOT (programme MoUs and evidence, Dinas import files) is served,
+# if at all, by its own app's view after an access check.
+PUBLIC_MEDIA = ("usaha/produk/", "usaha/logo/", "usaha/foto/")
+
+
 @public_view
 def media(request, path):
-    """Uploaded photos and logos (public by nature: they are shown on the public market)."""
+    """Uploaded product photos and logos (shown on the public market); any other path is a 404."""
+    if not path.startswith(PUBLIC_MEDIA) or ".." in path.split("/"):
+        raise Http404
     return serve(request, path, document_root=settings.MEDIA_ROOT)

@@ -346,6 +346,17 @@ IMPORT_COLUMNS = (
 )
 
 
+def _whole_number(value, column: str) -> int | None:
+    if value in (None, ""):
+        return None
+    text = str(value).strip()
+    if text.endswith(".0"):  # a number cell read back from Excel
+        text = text[:-2]
+    if not text.isdigit():
+        raise UsahaError(f"{column} harus bilangan bulat tidak negatif")
+    return int(text)
+
+
 def _import_row(row: dict) -> dict:
     def flag(v):
         return str(v or "").strip().lower() in ("1", "ya", "y", "true", "x")
@@ -360,7 +371,7 @@ def _import_row(row: dict) -> dict:
         "consignment": flag(row.get("titip_jual")),
         "commission_percent": row.get("komisi_persen"),
         "packaging": str(row.get("kemasan") or ""),
-        "weight_grams": int(row["berat_gram"]) if row.get("berat_gram") else None,
+        "weight_grams": _whole_number(row.get("berat_gram"), "berat_gram"),
         "pirt_number": str(row.get("pirt") or ""),
         "halal_number": str(row.get("halal") or ""),
         "min_order": row.get("minimum") or 1,
@@ -1091,7 +1102,7 @@ def inquiry_status_set(*, actor, cooperative, code: str, status: str) -> Inquiry
     return inquiry
 
 
-PROFILE_FIELDS = ("published", "story", "whatsapp", "show_rat_date", "last_rat_date")
+PROFILE_FIELDS = ("published", "story", "whatsapp", "show_rat_date", "last_rat_date", "show_health")
 
 
 def shop_profile_update(*, actor, cooperative, logo=None, photo=None, **fields) -> ShopProfile:
@@ -1115,6 +1126,9 @@ def shop_profile_update(*, actor, cooperative, logo=None, photo=None, **fields) 
             cooperative=cooperative,
             obj=profile,
             ref=cooperative.slug,
-            summary=", ".join(sorted(fields)),
+            summary=", ".join(
+                str(ShopProfile._meta.get_field(f).verbose_name)
+                for f in sorted([*fields, *(["logo"] if logo else []), *(["photo"] if photo else [])])
+            ),
         )
     return profile

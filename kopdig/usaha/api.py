@@ -3,31 +3,85 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
+from typing import Annotated
 
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
+from pydantic import BeforeValidator, ValidationInfo, WithJsonSchema
 
-from kopdig.api.common import api_coop, page
+from kopdig.api.common import (
+    Choice,
+    EventDate,
+    Limit,
+    Money,
+    Offset,
+    Rate,
+    Text,
+    api_coop,
+    event_dates,
+    page,
+    responses,
+)
 from kopdig.api.idempotency import run_once
+from kopdig.lib import validation
 from kopdig.tenancy.access import APPROVERS, READERS, STAFF
 
 from . import actions, selectors
+from .models import QTY_FIELD, Category, Inquiry, Payment, StockMovement
 
 router = Router(tags=["usaha"])
 
-
-class Paging(Schema):
-    limit: int = 50
-    offset: int = 0
+_QTY_WHOLE = QTY_FIELD["max_digits"] - QTY_FIELD["decimal_places"]
 
 
-class MarketQuery(Paging):
-    q: str = ""
-    category: str = ""
-    kecamatan: str = ""
-    coop: str = ""
+def _qty(value, info: ValidationInfo) -> Decimal:
+    return validation.amount(value, info.field_name or "jumlah", **QTY_FIELD)
+
+
+# A quantity: a decimal string (up to 3 decimals) or an integer, >= 0.
+Qty = Annotated[
+    Decimal,
+    BeforeValidator(_qty),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": rf"^[0-9]{{1,{_QTY_WHOLE}}}(\.[0-9]{{1,3}})?$"},
+                {"type": "integer", "minimum": 0, "maximum": 10**_QTY_WHOLE - 1},
+            ],
+            "description": 'Jumlah barang: teks desimal ("2.5") atau bilangan bulat.',
+        }
+    ),
+]
+
+
+# --- public market -------------------------------------------------------------------------
+
+
+class MarketQuery(Schema):
+    q: Text(80) = ""
+    category: Text(20) = ""
+    kecamatan: Text(20) = ""
+    coop: Text(60) = ""
+    limit: Limit = 50
+    offset: Offset = 0
+
+
+class MarketProductOut(Schema):
+    coop: str
+    coop_name: str
+    code: str
+    name: str
+    category: Choice(Category.values)
+    unit: str
+    price: str
+    min_order: str
+    url: str
+
+
+class MarketProductList(Schema):
+    items: list[MarketProductOut]
+    count: int
 
 
 def market_out(p) -> dict:
@@ -44,13 +98,44 @@ def market_out(p) -> dict:
     }
 
 
-@router.get("/market/products", auth=None)
+@router.get("/market/products", response=responses(MarketProductList), auth=None)
 def market_products(request, params: Query[MarketQuery]):
     """Published products of the market (public: no token)."""
     qs = selectors.market_products(
-        search=params.q[:80], category=params.category, kecamatan=params.kecamatan, coop=params.coop
+        search=params.q, category=params.category, kecamatan=params.kecamatan, coop=params.coop
     )
     return page(qs, params.limit, params.offset, market_out)
+
+
+# --- the cooperative's catalogue -------------------------------------------------------------
+
+
+class ProductsQuery(Schema):
+    q: Text(80) = ""
+    category: Text(20) = ""
+    limit: Limit = 50
+    offset: Offset = 0
+
+
+class UsahaProductOut(Schema):
+    code: str
+    name: str
+    category: Choice(Category.values)
+    unit: str
+    barcode: str
+    producer: str | None
+    consignment: bool
+    price_member: str
+    price_non_member: str
+    published: bool
+    active: bool
+    stock_qty: str
+    stock_value: str
+
+
+class UsahaProductList(Schema):
+    items: list[UsahaProductOut]
+    count: int
 
 
 def product_out(p) -> dict:
@@ -71,8 +156,9 @@ def product_out(p) -> dict:
     }
 
 
-@router.get("/coops/{slug}/products")
-def products(request, slug: str, params: Query[MarketQuery]):
+@router.get("/coops/{slug}/products", response=responses(UsahaProductList))
+def products(request, slug: str, params: Query[ProductsQuery]):
+    """The cooperative's catalogue (published or not) with stock on hand."""
     access = api_coop(request, slug, READERS, dinas_read=True)
     return page(
         selectors.product_list(access.cooperative, search=params.q, category=params.category),
@@ -82,32 +168,48 @@ def products(request, slug: str, params: Query[MarketQuery]):
     )
 
 
-class ProductIn(Schema):
-    code: str
-    name: str
-    price_member: Decimal
-    price_non_member: Decimal
-    category: str = "lainnya"
-    unit: str = "pcs"
-    producer: str = ""
+class UsahaProductIn(Schema):
+    code: Text(40, min_length=1, pattern=r"[A-Za-z0-9_-]+")
+    name: Text(150, min_length=1)
+    price_member: Money
+    price_non_member: Money
+    category: Choice(Category.values) = Category.LAINNYA
+    unit: Text(20, min_length=1) = "pcs"
+    producer: Text(20) = ""
     consignment: bool = False
-    commission_percent: Decimal | None = None
+    commission_percent: Rate | None = None
     published: bool = False
 
 
-@router.post("/coops/{slug}/products", response={201: dict})
-def product_create(request, slug: str, data: ProductIn):
+@router.post("/coops/{slug}/products", response=responses({201: UsahaProductOut}))
+def product_create(request, slug: str, data: UsahaProductIn):
+    """Add a product to the catalogue (pengurus/manajer); stock comes from purchases or titipan."""
     access = api_coop(request, slug, APPROVERS)
     fields = data.dict()
     p = actions.product_create(actor=request.user, cooperative=access.cooperative, **fields)
     return Status(201, product_out(p))
 
 
-@router.get("/coops/{slug}/products/{code}/stock")
+class StockMovementOut(Schema):
+    date: str
+    kind: Choice(StockMovement.Kind.values)
+    qty: str
+    value: str
+    ref: str
+    balance_qty: str
+    balance_value: str
+
+
+class StockCardOut(Schema):
+    product: UsahaProductOut
+    movements: list[StockMovementOut]
+
+
+@router.get("/coops/{slug}/products/{code}/stock", response=responses(StockCardOut))
 def stock(request, slug: str, code: str):
     """The product's stock and its stock card (latest movements first)."""
     access = api_coop(request, slug, READERS, dinas_read=True)
-    p = selectors.product_get(access.cooperative, code)
+    p = selectors.product_get(access.cooperative, code[:40])
     if p is None:
         raise HttpError(404, "Tidak ditemukan.")
     moves = selectors.stock_card(access.cooperative, p)
@@ -128,20 +230,44 @@ def stock(request, slug: str, code: str):
     }
 
 
+# --- sales -----------------------------------------------------------------------------------
+
+
 class SaleLineIn(Schema):
-    product: str
-    qty: Decimal
-    price: Decimal | None = None
+    product: Text(40, min_length=1)
+    qty: Qty
+    price: Money | None = None
 
 
 class SaleIn(Schema):
     lines: list[SaleLineIn]
-    date: dt.date | None = None
-    member: str = ""
-    buyer_name: str = ""
-    payment: str = "tunai"
-    discount: Decimal = Decimal(0)
-    trade_ref: str = ""
+    date: EventDate | None = None
+    member: Text(20) = ""
+    buyer_name: Text(150) = ""
+    payment: Choice(Payment.values) = Payment.TUNAI
+    discount: Money = Decimal(0)
+    trade_ref: Text(40) = ""
+
+
+class SaleLineOut(Schema):
+    product: str
+    qty: str
+    price: str
+    net: str
+    member_part: bool
+
+
+class SaleOut(Schema):
+    number: str
+    date: str
+    member: str | None
+    buyer_name: str
+    payment: Choice(Payment.values)
+    gross: str
+    discount: str
+    total: str
+    receivable: str
+    lines: list[SaleLineOut]
 
 
 def sale_out(sale) -> dict:
@@ -168,12 +294,13 @@ def sale_out(sale) -> dict:
     }
 
 
-@router.post("/coops/{slug}/sales", response={201: dict})
+@router.post("/coops/{slug}/sales", response=responses({201: SaleOut}, 409))
 def sale_create(request, slug: str, data: SaleIn):
     """A POS sale. Send an ``Idempotency-Key`` header: a retry with the same key and body answers
     the first response and sells nothing more."""
     access = api_coop(request, slug, STAFF)
     coop = access.cooperative
+    event_dates(coop, date=data.date)
     body = data.dict()
 
     def fn():
@@ -190,41 +317,70 @@ def sale_create(request, slug: str, data: SaleIn):
         )
         return 201, sale_out(selectors.sale_get(coop, sale.number))
 
-    status, payload = run_once(
-        user=request.user,
-        cooperative=coop,
-        endpoint="usaha.sales",
-        key=request.headers.get("Idempotency-Key"),
-        body=body,
-        fn=fn,
+    return Status(
+        *run_once(
+            user=request.user,
+            cooperative=coop,
+            endpoint="usaha.sales",
+            key=request.headers.get("Idempotency-Key"),
+            body=body,
+            fn=fn,
+        )
     )
-    return Status(status, payload)
 
 
-@router.get("/coops/{slug}/sales/{number}")
+@router.get("/coops/{slug}/sales/{number}", response=responses(SaleOut))
 def sale_get(request, slug: str, number: str):
+    """One sale with its lines."""
     access = api_coop(request, slug, READERS, dinas_read=True)
-    sale = selectors.sale_get(access.cooperative, number)
+    sale = selectors.sale_get(access.cooperative, number[:30])
     if sale is None:
         raise HttpError(404, "Tidak ditemukan.")
     return sale_out(sale)
 
 
-@router.get("/coops/{slug}/inquiries")
-def inquiries(request, slug: str, params: Query[Paging], status: str = ""):
+# --- inquiries -------------------------------------------------------------------------------
+
+
+class InquiriesQuery(Schema):
+    status: Choice(["", *Inquiry.Status.values]) = ""
+    limit: Limit = 50
+    offset: Offset = 0
+
+
+class InquiryOut(Schema):
+    code: str
+    product: str | None
+    name: str
+    phone: str
+    quantity: str
+    message: str
+    status: Choice(Inquiry.Status.values)
+    created_at: str
+
+
+class InquiryList(Schema):
+    items: list[InquiryOut]
+    count: int
+
+
+def inquiry_out(i) -> dict:
+    return {
+        "code": i.code,
+        "product": i.product.code if i.product else None,
+        "name": i.name,
+        "phone": i.phone,
+        "quantity": str(i.quantity),
+        "message": i.message,
+        "status": i.status,
+        "created_at": i.created_at.isoformat(),
+    }
+
+
+@router.get("/coops/{slug}/inquiries", response=responses(InquiryList))
+def inquiries(request, slug: str, params: Query[InquiriesQuery]):
+    """Order inquiries from the public market, newest first (staff)."""
     access = api_coop(request, slug, STAFF)
     return page(
-        selectors.inquiries(access.cooperative, status),
-        params.limit,
-        params.offset,
-        lambda i: {
-            "code": i.code,
-            "product": i.product.code if i.product else None,
-            "name": i.name,
-            "phone": i.phone,
-            "quantity": str(i.quantity),
-            "message": i.message,
-            "status": i.status,
-            "created_at": i.created_at.isoformat(),
-        },
+        selectors.inquiries(access.cooperative, params.status), params.limit, params.offset, inquiry_out
     )

@@ -144,8 +144,8 @@ class Purchase(models.Model):
         "members.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     supplier_name = models.CharField(_("pemasok"), max_length=150, blank=True, default="")
-    payment = models.CharField(max_length=8, choices=Payment.choices, default=Payment.TUNAI)
-    consignment = models.BooleanField(default=False)
+    payment = models.CharField(_("cara bayar"), max_length=8, choices=Payment.choices, default=Payment.TUNAI)
+    consignment = models.BooleanField(_("titipan"), default=False)
     total = models.DecimalField(**MONEY_FIELD, default=ZERO)
     paid = models.DecimalField(**MONEY_FIELD, default=ZERO)
     trade_ref = models.CharField(_("referensi perjanjian dagang"), max_length=40, blank=True, default="")
@@ -198,7 +198,7 @@ class Sale(models.Model):
         "members.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     buyer_name = models.CharField(_("pembeli"), max_length=150, blank=True, default="")
-    payment = models.CharField(max_length=8, choices=Payment.choices, default=Payment.TUNAI)
+    payment = models.CharField(_("cara bayar"), max_length=8, choices=Payment.choices, default=Payment.TUNAI)
     gross = models.DecimalField(**MONEY_FIELD, default=ZERO)
     discount = models.DecimalField(**MONEY_FIELD, default=ZERO)
     total = models.DecimalField(**MONEY_FIELD, default=ZERO)
@@ -295,7 +295,7 @@ class SalePayment(models.Model):
     sale = models.ForeignKey(Sale, on_delete=models.PROTECT, related_name="payments")
     date = models.DateField()
     amount = models.DecimalField(**MONEY_FIELD)
-    method = models.CharField(max_length=10, choices=Method.choices)
+    method = models.CharField(_("cara bayar"), max_length=10, choices=Method.choices)
     reference = models.CharField(max_length=30, blank=True, default="")  # journal or savings receipt number
 
 
@@ -369,11 +369,12 @@ class ShopProfile(models.Model):
     cooperative = models.ForeignKey("tenancy.Cooperative", on_delete=models.PROTECT, related_name="+")
     published = models.BooleanField(_("tampilkan profil di pasar daring"), default=True)
     story = models.TextField(_("cerita koperasi"), blank=True, default="")
-    logo = models.ImageField(upload_to="usaha/logo/", blank=True)
-    photo = models.ImageField(upload_to="usaha/foto/", blank=True)
+    logo = models.ImageField(_("logo"), upload_to="usaha/logo/", blank=True)
+    photo = models.ImageField(_("foto"), upload_to="usaha/foto/", blank=True)
     whatsapp = models.CharField(_("no. WhatsApp"), max_length=20, blank=True, default="")
     show_rat_date = models.BooleanField(_("tampilkan tanggal RAT terakhir"), default=False)
     last_rat_date = models.DateField(_("tanggal RAT terakhir"), null=True, blank=True)
+    show_health = models.BooleanField(_("tampilkan predikat kesehatan terakhir"), default=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["cooperative"], name="usaha_profile_unique")]

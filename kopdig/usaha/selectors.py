@@ -56,7 +56,14 @@ def _z(value) -> Decimal:
 # --- catalogue and stock --------------------------------------------------------------------
 
 
+def _search_text(value) -> str:
+    """What a search box sent, as a safe filter: no NUL (PostgreSQL text cannot hold it), trimmed,
+    at most 80 characters."""
+    return str(value or "").replace("\x00", "").strip()[:80]
+
+
 def product_list(cooperative, *, search: str = "", category: str = "", active_only: bool = False):
+    search, category = _search_text(search), _search_text(category)
     qs = Product.objects.filter(cooperative=cooperative).select_related("producer")
     if search:
         qs = qs.filter(Q(name__icontains=search) | Q(code__icontains=search) | Q(barcode=search))
@@ -125,6 +132,7 @@ def sale_lines(sale: Sale):
 
 
 def sales_list(cooperative, *, start=None, end=None, search=""):
+    search = _search_text(search)
     qs = Sale.objects.filter(cooperative=cooperative).select_related("buyer_member")
     if start:
         qs = qs.filter(date__gte=start)
@@ -183,6 +191,7 @@ def _members(cooperative, ids):
 
 
 def inquiries(cooperative, status: str = ""):
+    status = _search_text(status)
     qs = Inquiry.objects.filter(cooperative=cooperative).select_related("product")
     return qs.filter(status=status) if status else qs
 
@@ -406,6 +415,7 @@ def member_consigned_sales(cooperative, member, limit: int = 50):
 
 def market_products(*, search: str = "", category: str = "", kecamatan: str = "", coop: str = ""):
     """Published, active products of the cooperatives keeping their books on Kopdig."""
+    search, category, kecamatan, coop = map(_search_text, (search, category, kecamatan, coop))
     qs = (
         Product.objects.filter(published=True, active=True, cooperative__on_kopdig=True)
         .select_related("cooperative", "cooperative__kecamatan")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from kopdig.lib import validation
 from kopdig.lib.cells import cell_date
 from kopdig.lib.documents import pdf_response, read_xlsx_rows, xlsx_response
 from kopdig.lib.errors import DomainError
@@ -27,11 +28,28 @@ from .models import Category, Inquiry, Payment
 POS_ROWS = 5
 
 
+def _query_date(request, key: str) -> dt.date | None:
+    """A date from the query string; an unreadable or out-of-range one is ignored (the default)."""
+    try:
+        day = cell_date((request.GET.get(key) or "")[:20])
+        return validation.query_date(day, key) if day else None
+    except (ValueError, DomainError):
+        return None
+
+
+def _posted_date(value, label) -> dt.date | None:
+    try:
+        day = cell_date((value or "")[:20])
+    except ValueError:
+        raise validation.InvalidValue(str(label), _("tanggal tidak dapat dibaca.")) from None
+    return validation.query_date(day, str(label)) if day else None
+
+
 def _period(request) -> tuple[dt.date, dt.date]:
     today = timezone.localdate()
-    start = cell_date(request.GET.get("start")) or today.replace(day=1)
-    end = cell_date(request.GET.get("end")) or today
-    return start, end
+    start = _query_date(request, "start") or today.replace(day=1)
+    end = _query_date(request, "end") or today
+    return (start, end) if start <= end else (end, start)
 
 
 def _fail(request, exc) -> None:
@@ -521,7 +539,8 @@ def profile(request):
                 story=p.get("story", ""),
                 whatsapp=p.get("whatsapp", "").strip(),
                 show_rat_date=p.get("show_rat_date") == "on",
-                last_rat_date=cell_date(p.get("last_rat_date")),
+                show_health=p.get("show_health") == "on",
+                last_rat_date=_posted_date(p.get("last_rat_date"), _("Tanggal RAT terakhir")),
                 logo=images.prepare(logo, "logo") if logo else None,
                 photo=images.prepare(photo, "foto") if photo else None,
             )
@@ -542,7 +561,11 @@ def my_sales(request):
 
 @dinas_view
 def dinas_turnover(request):
-    year = int(request.GET.get("tahun") or timezone.localdate().year)
+    today = timezone.localdate()
+    try:
+        year = validation.year(int((request.GET.get("tahun") or "")[:4] or today.year))
+    except (ValueError, DomainError):
+        year = today.year
     kab = request.kabupaten_ids
     return render(
         request,
