@@ -22,7 +22,33 @@ from .models import ApiToken
 
 log = logging.getLogger(__name__)
 
-api = NinjaAPI(
+
+class KopdigAPI(NinjaAPI):
+    """The API whose contract documents every error it can answer: each operation lists 404 and
+    422 (a missing object, a refused value), and 401 and 403 when it needs a token. The exception
+    handlers below answer them as ``{"detail": ...}`` whatever the router declared, so the
+    contract is completed here, in one place, rather than trusted to every app's ``response=``."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+        schemas.setdefault("Detail", Detail.model_json_schema())
+        for path, operations in schema["paths"].items():
+            if path.endswith(("/openapi.json", "/docs")):
+                continue
+            for operation in operations.values():
+                codes = ("404", "422") + (("401", "403") if operation.get("security") else ())
+                for code in codes:
+                    operation["responses"].setdefault(code, _ERROR_RESPONSE)
+        return schema
+
+
+_ERROR_RESPONSE = {
+    "description": 'Error: {"detail": message}',
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Detail"}}},
+}
+
+api = KopdigAPI(
     title="Kopdig API",
     version="1",
     urls_namespace="api",

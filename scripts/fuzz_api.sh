@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# The OpenAPI fuzz step of CI (issue 12): schemathesis over the whole API against a live server
+# (gunicorn) on PostgreSQL, once as a pengurus, once as the Dinas officer and once anonymous,
+# with a fixed seed, a bounded number of examples per operation and the stateful phase (links
+# inferred from the schema and the Location headers). Fails on any 5xx, undocumented status,
+# wrong content type or response that breaks its schema.
+#
+#   scripts/fuzz_api.sh            (PostgreSQL on 127.0.0.1:5432, role root, as in .ci/run)
+#   FUZZ_KEEP_DB=kopdig_fuzz scripts/fuzz_api.sh   reuse (and keep) that database: the demo is
+#                                                  built once, later runs start at the fuzzing
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${BIN:-.venv/bin}
+PORT=${FUZZ_PORT:-8741}
+DB=${FUZZ_KEEP_DB:-kopdig_fuzz_$$}
+OUT="$PWD/var/fuzz-$DB"
+PSQL=(psql -h 127.0.0.1 -U root -d postgres -v ON_ERROR_STOP=1 -q)
+SERVER_PID=""
+
+cleanup() {
+  if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+  if [ -z "${FUZZ_KEEP_DB:-}" ]; then "${PSQL[@]}" -c "DROP DATABASE IF EXISTS ${DB}" || true; rm -rf "$OUT"; fi
+}
+trap cleanup EXIT
+
+if [ -z "${FUZZ_KEEP_DB:-}" ] || ! "${PSQL[@]}" -tc "SELECT 1 FROM pg_database WHERE datname='${DB}'" | grep -q 1; then
+  "${PSQL[@]}" -c "CREATE DATABASE ${DB}"
+fi
+export DATABASE_URL="postgres://root@127.0.0.1:5432/${DB}"
+export KOPDIG_DATA_DIR="$OUT/data"
+export KOPDIG_DEBUG=false KOPDIG_ALLOWED_HOSTS=127.0.0.1 KOPDIG_LOG_LEVEL=ERROR
+# A fuzzed token endpoint must not lock the fuzzing out of anything else; 429 stays documented.
+export KOPDIG_LOGIN_FAILURE_LIMIT=1000000
+mkdir -p "$KOPDIG_DATA_DIR"
+
+echo "== fuzz world (demo regency on ${DB})"
+"$BIN/python" scripts/fuzz_world.py "$OUT"
+# shellcheck disable=SC1091
+. "$OUT/tokens.env"
+
+"$BIN/python" -m gunicorn kopdig.wsgi:application --bind "127.0.0.1:${PORT}" --workers 2 --threads 2 \
+  --timeout 60 --error-logfile "$OUT/server.log" --log-level warning &
+SERVER_PID=$!
+URL="http://127.0.0.1:${PORT}/api/v1/openapi.json"
+for _ in $(seq 60); do curl -fsS -o /dev/null "$URL" && break; sleep 1; done
+
+status=0
+run() {
+  local who=$1; shift
+  echo "== schemathesis as ${who}"
+  "$BIN/schemathesis" --config-file "$OUT/schemathesis.toml" run "$URL" \
+    --phases examples,coverage,fuzzing,stateful "$@" --report junit --report-dir "$OUT/report-${who}" || status=1
+}
+started=$(date +%s)
+run pengurus -H "Authorization: Bearer ${FUZZ_TOKEN_PENGURUS}"
+run dinas -H "Authorization: Bearer ${FUZZ_TOKEN_DINAS}"
+run anonymous
+echo "== fuzzing took $(( $(date +%s) - started )) s"
+if grep -q "Traceback" "$OUT/server.log" 2>/dev/null; then
+  echo "server errors:"; grep -B2 -A20 "Traceback" "$OUT/server.log" | head -80; status=1
+fi
+exit $status
