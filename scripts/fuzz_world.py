@@ -66,8 +66,8 @@ def _identifiers(coop) -> dict[str, list]:
             model = apps.get_model(label)
         except LookupError:
             return []
-        qs = model.objects.filter(cooperative=coop, **filters).exclude(**{field: ""})
-        return [str(v) for v in qs.order_by("-pk").values_list(field, flat=True)[:n]]
+        qs = model.objects.filter(cooperative=coop, **filters).order_by("-pk")
+        return [str(v) for v in qs.values_list(field, flat=True)[:n] if v not in (None, "")]
 
     numbers = (
         values("members.Member", "number")

@@ -148,7 +148,8 @@ def read_csv_rows(fileobj, *, max_rows: int | None = None) -> list[tuple[int, di
         io.StringIO(text), delimiter=";" if sample.count(";") > sample.count(",") else ","
     )
     out = []
-    for number, row in enumerate(reader, start=2):
+    for row in reader:
+        number = reader.line_num  # the line in the file (a blank line is skipped, not counted)
         if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
             continue
         if len(out) >= max_rows:
