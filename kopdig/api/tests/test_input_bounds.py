@@ -252,3 +252,23 @@ def test_an_unexpected_error_is_json_500(world, api_client, monkeypatch):
     c.raise_request_exception = False
     resp = c.get("/api/v1/coops")
     assert resp.status_code == 500 and resp.json() == {"detail": "Terjadi kesalahan pada server."}
+
+
+def test_a_multipart_body_without_boundary_is_a_json_400_not_a_500(world, client):
+    """Found by the fuzz step: django-axes reads request.POST of a failed token request, and a
+    multipart type without boundary raised MultiPartParserError (500)."""
+    resp = client.post(
+        "/api/v1/auth/token", data=b'{"username": "x", "password": "y"}', content_type="multipart/form-data"
+    )
+    assert resp.status_code == 400 and resp.json() == {
+        "detail": "Isi permintaan tidak dapat dibaca (kirim JSON yang sah)."
+    }
+
+
+def test_a_body_that_is_not_json_is_a_documented_400(world, api_client):
+    before = _snapshot()
+    resp = api_client.as_user(world.pengurus_a).post(f"{A}/journal", b"\x00", content_type="application/json")
+    assert resp.status_code == 400 and resp.json()["detail"].startswith("Isi permintaan tidak dapat dibaca")
+    assert _snapshot() == before
+    op = api_client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/coops/{slug}/journal"]["post"]
+    assert {"400", "401", "403", "404", "422"} <= set(op["responses"])
