@@ -39,7 +39,7 @@ echo "== fuzz world (demo regency on ${DB})"
 . "$OUT/tokens.env"
 
 "$BIN/python" -m gunicorn kopdig.wsgi:application --bind "127.0.0.1:${PORT}" --workers 2 --threads 2 \
-  --timeout 60 >"$OUT/server.log" 2>&1 &
+  --timeout 60 --limit-request-line 0 >"$OUT/server.log" 2>&1 &
 SERVER_PID=$!
 BASE="http://127.0.0.1:${PORT}"
 fetch_schema() {
