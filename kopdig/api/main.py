@@ -1,13 +1,15 @@
 """The REST API (django-ninja): /api/v1/, OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs."""
 
+import copy
 import logging
 from datetime import timedelta
 from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
 from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -22,7 +24,45 @@ from .models import ApiToken
 
 log = logging.getLogger(__name__)
 
-api = NinjaAPI(
+
+class KopdigAPI(NinjaAPI):
+    """The API whose contract documents every error it can answer: each operation lists 400 (a
+    body or query Django cannot read), 404 and 422 (a missing object, a refused value), and 401
+    and 403 when it needs a token. The exception
+    handlers below answer them as ``{"detail": ...}`` whatever the router declared, so the
+    contract is completed here, in one place, rather than trusted to every app's ``response=``."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        # Built once per process: the routers do not change after start, and building it
+        # walks every operation's pydantic models (seconds on a busy machine).
+        key = (path_prefix, tuple(sorted((path_params or {}).items())))
+        cache = self.__dict__.setdefault("_kopdig_schemas", {})
+        if key not in cache:
+            cache[key] = self._complete(
+                super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+            )
+        return copy.deepcopy(cache[key])
+
+    @staticmethod
+    def _complete(schema):
+        schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+        schemas.setdefault("Detail", Detail.model_json_schema())
+        for path, operations in schema["paths"].items():
+            if path.endswith(("/openapi.json", "/docs")):
+                continue
+            for operation in operations.values():
+                codes = ("400", "404", "422") + (("401", "403") if operation.get("security") else ())
+                for code in codes:
+                    operation["responses"].setdefault(code, _ERROR_RESPONSE)
+        return schema
+
+
+_ERROR_RESPONSE = {
+    "description": 'Error: {"detail": message}',
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Detail"}}},
+}
+
+api = KopdigAPI(
     title="Kopdig API",
     version="1",
     urls_namespace="api",
@@ -59,7 +99,20 @@ def invalid(request, exc):
 
 @api.exception_handler(HttpError)
 def http_error(request, exc):
-    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+    # ninja's own 400 ("Cannot parse request body") is said in the API's language.
+    detail = UNREADABLE if exc.status_code == 400 else str(exc)
+    return api.create_response(request, {"detail": detail}, status=exc.status_code)
+
+
+UNREADABLE = "Isi permintaan tidak dapat dibaca (kirim JSON yang sah)."
+
+
+@api.exception_handler(MultiPartParserError)
+@api.exception_handler(SuspiciousOperation)
+def unreadable(request, exc):
+    """A request Django cannot read (a multipart type without boundary, too many fields, too
+    large): 400, never a 500."""
+    return api.create_response(request, {"detail": UNREADABLE}, status=400)
 
 
 @api.exception_handler(Exception)

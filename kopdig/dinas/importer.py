@@ -11,15 +11,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from kopdig import audit
 from kopdig.lib import validation
 from kopdig.lib.cells import cell_date, cell_number
-from kopdig.lib.documents import TooManyRows, read_xlsx_rows
+from kopdig.lib.documents import UploadRefused, read_xlsx_rows
 from kopdig.lib.errors import DomainError
+from kopdig.lib.transactions import action_atomic
 from kopdig.tenancy.access import require_dinas
+from kopdig.tenancy.actions import _create_cooperative
 from kopdig.tenancy.models import Cooperative, Region
 
 from .actions import _apply_registry, _report_upsert, clean_figures
@@ -166,10 +167,8 @@ def _read_rows(fileobj, plan: ImportPlan):
     """The data rows with canonical headers, or None after recording why the file is refused."""
     try:
         header, rows = read_xlsx_rows(fileobj, max_rows=settings.KOPDIG_IMPORT_MAX_ROWS)
-    except TooManyRows as exc:
-        plan.errors.append(
-            (1, f"Berkas berisi lebih dari {exc.limit} baris data; bagi menjadi beberapa berkas.")
-        )
+    except UploadRefused as exc:
+        plan.errors.append((1, str(exc)))
         return None
     except Exception:  # openpyxl raises many kinds for a file that is not a workbook
         plan.errors.append((1, "Berkas bukan Excel (.xlsx) yang dapat dibaca."))
@@ -357,74 +356,25 @@ def _row_match(number: int, name: str, nik: str, bh: str, lookups: _Lookups, err
     return coop
 
 
-def registry_import(*, actor, kabupaten: Region, plan: ImportPlan) -> dict:  # noqa: C901
+def registry_import(*, actor, kabupaten: Region, plan: ImportPlan) -> dict:
     """Apply a validated plan in one transaction: new cooperatives are registered, existing ones
     updated (audited before/after), figures stored as reported by import for ``plan.year``, the
     last RAT year recorded, the ketua kept in the officers list. Refuses a plan with errors."""
-    from kopdig.tenancy.actions import _create_cooperative
-
     require_dinas(actor, kabupaten.pk)
     if not plan.ok:
         raise DomainError("Berkas ditolak: perbaiki baris yang salah lalu unggah lagi.")
     created = updated = 0
-    with transaction.atomic(durable=True):
+    with action_atomic():
         for row in plan.rows:
-            fields = dict(row.fields)
             if row.cooperative is None:
-                name, jenis = fields.pop("name"), fields.pop("jenis")
-                coop = _create_cooperative(kabupaten=kabupaten, name=name, jenis=jenis, **fields)
-                audit.record(
-                    actor,
-                    "cooperative_register",
-                    cooperative=coop,
-                    obj=coop,
-                    ref=coop.slug,
-                    summary=f"{name} (impor Excel baris {row.number})",
-                    after=audit.snapshot(coop, ["name", "jenis", "kelompok", "status", "on_kopdig"]),
-                )
+                coop = _register_row(actor, kabupaten, row)
                 created += 1
             else:
-                coop = Cooperative.objects.select_for_update().get(pk=row.cooperative.pk)
-                if _apply_registry(
-                    actor, coop, fields, "cooperative_update", summary=f"impor Excel baris {row.number}"
-                ):
-                    updated += 1
-            if row.figures:
-                report, before, after = _report_upsert(coop, plan.year, row.figures, "import")
-                if after:
-                    audit.record(
-                        actor,
-                        "annual_report_save",
-                        cooperative=coop,
-                        obj=report,
-                        ref=str(plan.year),
-                        summary=f"Data tahunan {plan.year} (impor)",
-                        before=before,
-                        after=after,
-                    )
-            if row.rat_year and not RatRecord.objects.filter(cooperative=coop, year=row.rat_year).exists():
-                RatRecord.objects.create(
-                    cooperative=coop, year=row.rat_year, held_on=None, source="import", recorded_by=actor
-                )
-                audit.record(
-                    actor,
-                    "rat_record_save",
-                    cooperative=coop,
-                    ref=str(row.rat_year),
-                    summary=f"RAT tahun buku {row.rat_year} (impor)",
-                    after={"held_on": None, "source": "import"},
-                )
-            if row.ketua:
-                ketua = CoopOfficer.objects.filter(
-                    cooperative=coop, body="pengurus", position="ketua"
-                ).first()
-                if ketua is None:
-                    CoopOfficer.objects.create(
-                        cooperative=coop, body="pengurus", position="ketua", name=row.ketua, phone=row.phone
-                    )
-                elif (ketua.name, ketua.phone) != (row.ketua, row.phone or ketua.phone):
-                    ketua.name, ketua.phone = row.ketua, row.phone or ketua.phone
-                    ketua.save(update_fields=["name", "phone"])
+                coop, changed = _update_row(actor, row)
+                updated += changed
+            _import_figures(actor, coop, row, plan.year)
+            _import_rat_year(actor, coop, row)
+            _import_ketua(coop, row)
         audit.record(
             actor,
             "registry_import",
@@ -434,6 +384,81 @@ def registry_import(*, actor, kabupaten: Region, plan: ImportPlan) -> dict:  # n
             after={"rows": len(plan.rows)},
         )
     return {"created": created, "updated": updated, "rows": len(plan.rows)}
+
+
+def _register_row(actor, kabupaten: Region, row: RowPlan) -> Cooperative:
+    """A new cooperative of the kabupaten from one row, audited as a registration."""
+    fields = dict(row.fields)
+    name, jenis = fields.pop("name"), fields.pop("jenis")
+    coop = _create_cooperative(kabupaten=kabupaten, name=name, jenis=jenis, **fields)
+    audit.record(
+        actor,
+        "cooperative_register",
+        cooperative=coop,
+        obj=coop,
+        ref=coop.slug,
+        summary=f"{name} (impor Excel baris {row.number})",
+        after=audit.snapshot(coop, ["name", "jenis", "kelompok", "status", "on_kopdig"]),
+    )
+    return coop
+
+
+def _update_row(actor, row: RowPlan) -> tuple[Cooperative, bool]:
+    """The matched cooperative, locked and updated from the row; (cooperative, whether it changed)."""
+    coop = Cooperative.objects.select_for_update().get(pk=row.cooperative.pk)
+    changed = _apply_registry(
+        actor, coop, dict(row.fields), "cooperative_update", summary=f"impor Excel baris {row.number}"
+    )
+    return coop, bool(changed)
+
+
+def _import_figures(actor, coop: Cooperative, row: RowPlan, year: int) -> None:
+    """The row's annual figures, stored as reported by import for ``year`` (audited when changed)."""
+    if not row.figures:
+        return
+    report, before, after = _report_upsert(coop, year, row.figures, "import")
+    if after:
+        audit.record(
+            actor,
+            "annual_report_save",
+            cooperative=coop,
+            obj=report,
+            ref=str(year),
+            summary=f"Data tahunan {year} (impor)",
+            before=before,
+            after=after,
+        )
+
+
+def _import_rat_year(actor, coop: Cooperative, row: RowPlan) -> None:
+    """The last RAT year, recorded once (a year already on record is kept as it is)."""
+    if not row.rat_year or RatRecord.objects.filter(cooperative=coop, year=row.rat_year).exists():
+        return
+    RatRecord.objects.create(
+        cooperative=coop, year=row.rat_year, held_on=None, source="import", recorded_by=actor
+    )
+    audit.record(
+        actor,
+        "rat_record_save",
+        cooperative=coop,
+        ref=str(row.rat_year),
+        summary=f"RAT tahun buku {row.rat_year} (impor)",
+        after={"held_on": None, "source": "import"},
+    )
+
+
+def _import_ketua(coop: Cooperative, row: RowPlan) -> None:
+    """The ketua in the officers list: added, or renamed (a phone left empty keeps the old one)."""
+    if not row.ketua:
+        return
+    ketua = CoopOfficer.objects.filter(cooperative=coop, body="pengurus", position="ketua").first()
+    if ketua is None:
+        CoopOfficer.objects.create(
+            cooperative=coop, body="pengurus", position="ketua", name=row.ketua, phone=row.phone
+        )
+    elif (ketua.name, ketua.phone) != (row.ketua, row.phone or ketua.phone):
+        ketua.name, ketua.phone = row.ketua, row.phone or ketua.phone
+        ketua.save(update_fields=["name", "phone"])
 
 
 def export_rows(coops, last_rat: dict, figures: dict):

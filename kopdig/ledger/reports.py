@@ -315,14 +315,14 @@ def table_xlsx(coop, table: Table) -> bytes:
     ws = wb.active
     ws.title = table.title[:31]
     for i, line in enumerate(identity_lines(coop)):
-        ws.append([line])
+        xlsx_append(ws, [line])  # the cooperative's name and address are user text
         if i == 0:
             ws.cell(row=ws.max_row, column=1).font = Font(bold=True, size=13)
-    ws.append([table.title])
+    xlsx_append(ws, [table.title])
     ws.cell(row=ws.max_row, column=1).font = Font(bold=True)
-    ws.append([table.subtitle])
-    ws.append([])
-    ws.append(table.columns)
+    xlsx_append(ws, [table.subtitle])
+    xlsx_append(ws, [])
+    xlsx_append(ws, table.columns)
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
     for row in table.rows:

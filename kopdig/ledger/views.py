@@ -7,10 +7,8 @@ post; pengurus/manajer approve, close periods and edit the chart; only pengurus 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse, StreamingHttpResponse
@@ -25,7 +23,7 @@ from kopdig.audit.models import AuditLog
 from kopdig.lib import validation
 from kopdig.lib.cells import cell_amount
 from kopdig.lib.dates import month_end
-from kopdig.lib.documents import pdf_response, read_xlsx_rows
+from kopdig.lib.documents import UploadRefused, pdf_response, read_csv_rows, read_xlsx_rows
 from kopdig.lib.errors import DomainError
 from kopdig.lib.formats import tanggal
 from kopdig.lib.money import ZERO
@@ -643,16 +641,8 @@ def opening(request):
 
 
 def _read_upload(upload):
-    name = (upload.name or "").lower()
-    if name.endswith(".csv"):
-        text = upload.read().decode("utf-8-sig")
-        sample = text[:2048]
-        delim = ";" if sample.count(";") > sample.count(",") else ","
-        reader = csv.DictReader(io.StringIO(text), delimiter=delim)
-        return [
-            (i, row) for i, row in enumerate(reader, start=2) if any((v or "").strip() for v in row.values())
-        ]
-
+    if (upload.name or "").lower().endswith(".csv"):
+        return read_csv_rows(upload)
     _header, rows = read_xlsx_rows(upload)
     return rows
 
@@ -668,6 +658,8 @@ def journal_import(request):
         upload.seek(0)
         try:
             rows = _read_upload(upload)
+        except UploadRefused as exc:
+            messages.error(request, str(exc))
         except Exception:
             messages.error(
                 request, _("Berkas tidak dapat dibaca. Gunakan .xlsx atau .csv dengan kolom yang diminta.")

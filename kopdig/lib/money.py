@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from .errors import DomainError
+
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 MONEY_FIELD = {"max_digits": 20, "decimal_places": 2}
@@ -13,10 +15,21 @@ MONEY_FIELD = {"max_digits": 20, "decimal_places": 2}
 MAX_WHOLE_DIGITS = MONEY_FIELD["max_digits"] - MONEY_FIELD["decimal_places"]
 
 
+class AmountOutOfRange(DomainError, ValueError):
+    """An amount (given or computed: a schedule's interest at an absurd rate) beyond what the
+    money field holds. A ValueError for the callers that parse, a DomainError (422) for the API
+    and the forms, so such an input is refused, never a server error."""
+
+    def __init__(self, value):
+        super().__init__(
+            f"Jumlah di luar batas: paling banyak {MAX_WHOLE_DIGITS} digit sebelum koma ({value!r})."
+        )
+
+
 def D(value) -> Decimal:
     """Coerce to Decimal exactly (ints, strings of ASCII digits, Decimals).
 
-    Refused with ValueError: NaN, Infinity, booleans, non-ASCII digits ("１２３") and any value
+    Refused with ValueError (``AmountOutOfRange``, a DomainError too): NaN, Infinity, booleans, non-ASCII digits ("１２３") and any value
     with more whole digits than the money field holds (``1e9999``); floats with TypeError."""
     if isinstance(value, float):
         raise TypeError("float is not allowed for money; pass a str or Decimal")
@@ -31,7 +44,7 @@ def D(value) -> Decimal:
         except (InvalidOperation, ValueError) as exc:
             raise ValueError(f"not a number: {value!r}") from exc
     if not value.is_finite() or (value and value.adjusted() >= MAX_WHOLE_DIGITS):
-        raise ValueError(f"not a finite amount within {MAX_WHOLE_DIGITS} digits: {value!r}")
+        raise AmountOutOfRange(value)
     return value
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kopdig.api.idempotency import run_once
-from kopdig.lib.documents import pdf_response, read_xlsx_rows, xlsx_response
+from kopdig.lib.documents import UploadRefused, pdf_response, read_xlsx_rows, xlsx_response
 from kopdig.lib.errors import DomainError
 from kopdig.lib.tokens import form_token
 from kopdig.savings import selectors as savings_selectors
@@ -265,6 +265,9 @@ def member_import(request):
     if request.method == "POST" and form.is_valid():
         try:
             _header, rows = read_xlsx_rows(form.cleaned_data["file"])
+        except UploadRefused as exc:
+            form.add_error("file", str(exc))
+            rows = None
         except Exception:  # openpyxl raises many kinds for a file that is not a workbook
             form.add_error("file", _("Berkas bukan file Excel (.xlsx) yang valid."))
             rows = None

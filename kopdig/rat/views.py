@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kopdig.lib.documents import pdf_response, read_xlsx_rows
+from kopdig.lib.documents import UploadRefused, pdf_response, read_xlsx_rows
 from kopdig.lib.errors import DomainError
 from kopdig.members import selectors as member_selectors
 from kopdig.tenancy.access import ALL_COOP, BOARD, READERS, STAFF, SUPERVISORS, coop_view, public_view
@@ -298,6 +298,9 @@ def rapb_save(request, code):
     if request.FILES.get("file"):
         try:
             _header, rows = read_xlsx_rows(request.FILES["file"])
+        except UploadRefused as exc:
+            messages.error(request, str(exc))
+            return redirect("rat:report", request.coop.slug, code)
         except Exception:
             messages.error(request, _("Berkas Excel tidak dapat dibaca."))
             return redirect("rat:report", request.coop.slug, code)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kopdig.api.idempotency import run_once
-from kopdig.lib.documents import pdf_response, read_xlsx_rows, xlsx_response
+from kopdig.lib.documents import UploadRefused, pdf_response, read_xlsx_rows, xlsx_response
 from kopdig.lib.errors import DomainError
 from kopdig.lib.tokens import form_token
 from kopdig.members import selectors as member_selectors
@@ -358,6 +358,9 @@ def payroll(request):
         d = form.cleaned_data
         try:
             _h, rows = read_xlsx_rows(d["file"])
+        except UploadRefused as exc:
+            rows = None
+            form.add_error("file", str(exc))
         except Exception:  # not a workbook: openpyxl raises several kinds
             rows = None
             form.add_error("file", _("Berkas bukan file Excel (.xlsx) yang valid."))

@@ -97,9 +97,12 @@ def coop_a_objects(world):
     import datetime as dt
     from decimal import Decimal
 
+    from kopdig.ledger.actions import journal_entry_post
+    from kopdig.ledger.posting import Line
     from kopdig.loans.actions import loan_apply, loan_product_save
     from kopdig.savings.actions import savings_account_open, savings_products_setup
     from kopdig.shu.actions import shu_year_save
+    from kopdig.usaha.actions import product_create
 
     coop, kasir, pengurus = world.coop_a, world.kasir_a, world.pengurus_a
     day = dt.date.today() - dt.timedelta(days=5)
@@ -134,11 +137,40 @@ def coop_a_objects(world):
     )
     year = day.year - 1
     shu_year_save(actor=pengurus, cooperative=coop, year=year)
+    entry = journal_entry_post(
+        actor=pengurus,
+        cooperative=coop,
+        date=day,
+        memo="Setoran modal",
+        lines=[
+            Line("kas", debit=Decimal("500000")),
+            Line("pendapatan_jasa_pinjaman", credit=Decimal("500000")),
+        ],
+    )
+    product_create(
+        actor=pengurus,
+        cooperative=coop,
+        code="beras",
+        name="Beras 5 kg",
+        price_member="60000",
+        price_non_member="65000",
+    )
     return {
         "/members/{number}": world.member_a.number,
         "/savings/accounts/{number}": account.number,
         "/loans/{number}": loan.number,
         "/shu/{year}": str(year),
+        "/products/{code}": "beras",
+        # web pages (kopdig/*/urls.py), by the route before the parameter
+        "anggota/<str:number>": world.member_a.number,
+        "simpanan/anggota/<str:number>": world.member_a.number,
+        "simpanan/rekening/<str:number>": account.number,
+        "simpanan/produk/<slug:code>": "sukarela",
+        "pinjaman/<str:number>": loan.number,
+        "pinjaman/produk/<str:code>": "REG",
+        "buku/jurnal/<str:number>": entry.number,
+        "shu/<int:year>": str(year),
+        "usaha/produk/<slug:code>": "beras",
     }
 
 
@@ -180,3 +212,36 @@ def test_outsider_gets_404_on_every_coop_api_read(world, api_client, coop_a_obje
         resp = api_client.get(url, _query(ops))
         assert resp.status_code == 404, (path, resp.status_code, resp.content[:200])
     assert len(checked) >= 10 and "/api/v1/coops/{slug}/loans/{number}" in checked, checked
+
+
+def _real_page(route, slug, objects):
+    """The page's URL with coop A's real identifiers, or None when a parameter has no known value."""
+    url = route.replace("<slug:slug>", slug)
+    for pattern, value in sorted(objects.items(), key=lambda kv: -len(kv[0])):
+        if "<" in pattern and url.startswith(f"k/{slug}/{pattern}"):
+            url = url.replace(pattern, pattern.rsplit("/", 1)[0] + "/" + value, 1)
+            break
+    return None if "<" in url else "/" + url
+
+
+def test_outsider_gets_404_on_every_coop_page_with_real_identifiers(world, coop_a_objects):
+    """Cooperative B's pengurus opens cooperative A's pages of REAL objects (member, account, loan,
+    journal entry, SHU year, loan and savings products, a usaha product): each answers 200 to A's own pengurus and 404
+    to B's, so the 404 proves isolation, not a missing row."""
+    own, outsider = Client(), Client()
+    own.force_login(world.pengurus_a)
+    outsider.force_login(world.pengurus_b)
+    checked, failures = [], []
+    for route in coop_routes():
+        if "<" not in route.replace("<slug:slug>", ""):
+            continue
+        url = _real_page(route, world.coop_a.slug, coop_a_objects)
+        if url is None or own.get(url).status_code != 200:
+            continue  # an object this fixture does not build, or a POST-only action
+        checked.append(route)
+        for method in ("get", "post"):
+            status = getattr(outsider, method)(url).status_code
+            if status != 404:
+                failures.append((method, route, status))
+    assert failures == []
+    assert len(checked) >= 15 and "k/<slug:slug>/usaha/produk/<slug:code>/" in checked, checked

