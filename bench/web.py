@@ -147,12 +147,12 @@ def _gunicorn(args):
     proc = subprocess.Popen(cmd, env=_env(args), start_new_session=True)
     import requests
 
-    for _ in range(200):
+    for _ in range(300):
         try:
-            requests.get(f"http://127.0.0.1:{args.port}/masuk/", timeout=2)
+            requests.get(f"http://127.0.0.1:{args.port}/masuk/", timeout=30)
             return proc
-        except requests.ConnectionError:
-            time.sleep(0.1)
+        except requests.RequestException:
+            time.sleep(0.2)
     proc.terminate()
     raise SystemExit("gunicorn did not start")
 
@@ -185,7 +185,9 @@ def _roles(args) -> list[str]:
         "print(' '.join(sorted({r.user.username for r in Role.objects.select_related('user')"
         ".filter(user__username__regex=r'-(pengurus|kasir|manajer|pengawas|anggota)$')})))"
     )
-    out = subprocess.run([sys.executable, "-c", code], env=_env(args), capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=_env(args), capture_output=True, text=True, check=True
+    )
     return ["dinas", *out.stdout.split()]
 
 
@@ -319,7 +321,11 @@ def report_sweep(data):
 
 def _locust(args, base, data, users, think, duration) -> dict:
     targets = [
-        {"path": row["path"], "role": key.rsplit("(", 1)[1].rstrip(")"), "api": row["route"].startswith("api ")}
+        {
+            "path": row["path"],
+            "role": key.rsplit("(", 1)[1].rstrip(")"),
+            "api": row["route"].startswith("api "),
+        }
         for key, row in data["pages"].items()
         if _often(row["route"])
     ]
@@ -382,7 +388,9 @@ def main(argv):
     args = parser.parse_args(argv)
     args.data_dir = args.data_dir or tempfile.mkdtemp(prefix="kopdig-bench-web-")
     db = "PostgreSQL" if args.database_url else "SQLite"
-    print(f"bench web: {db}, data in {args.data_dir}, gunicorn {args.workers} workers × {args.threads} threads")
+    print(
+        f"bench web: {db}, data in {args.data_dir}, gunicorn {args.workers} workers × {args.threads} threads"
+    )
     if not args.skip_build:
         _build(args)
     base = f"http://127.0.0.1:{args.port}"
