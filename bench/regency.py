@@ -73,9 +73,9 @@ def _book_coop(kab, kecs, i, founded):
 
     coop = _create_cooperative(
         kabupaten=kab,
-        name=f"KSP Regency {i:03d}",
+        name=f"KSU Regency {i:03d}",
         slug=f"regency-{i:03d}",
-        jenis=Cooperative.Jenis.SIMPAN_PINJAM,
+        jenis=Cooperative.Jenis.SERBA_USAHA,  # bench/ledger's entries use the trading accounts too
         kecamatan=kecs[i % len(kecs)],
         on_kopdig=True,
         has_usp=True,
@@ -87,8 +87,6 @@ def _book_coop(kab, kecs, i, founded):
 
 
 def _members_and_savings(coop, n: int, joined: dt.date):
-    from django.db import connection
-
     from kopdig.members.models import Member
     from kopdig.savings import _postings as services
     from kopdig.savings.models import SavingsAccount
@@ -127,7 +125,6 @@ def _members_and_savings(coop, n: int, joined: dt.date):
             )
     SavingsAccount.objects.bulk_create(accounts, batch_size=5000)
     DocumentCounter.objects.create(cooperative=coop, series="savings_account", year=0, last=2 * n)
-    del connection.queries_log[:]
     return ids
 
 

@@ -178,7 +178,7 @@ def _login(base, username, password="demo"):
 
 
 def _roles(args) -> list[str]:
-    """The demo's staff logins: the Dinas and every role of the first cooperatives on Kopdig."""
+    """The demo's logins: the Dinas and every role of the first cooperative on Kopdig (by slug)."""
     code = (
         "import django; django.setup();"
         "from kopdig.tenancy.models import Role;"
@@ -188,7 +188,9 @@ def _roles(args) -> list[str]:
     out = subprocess.run(
         [sys.executable, "-c", code], env=_env(args), capture_output=True, text=True, check=True
     )
-    return ["dinas", *out.stdout.split()]
+    names = out.stdout.split()
+    first = names[0].rsplit("-", 1)[0] if names else ""
+    return ["dinas", *(n for n in names if n.rsplit("-", 1)[0] == first)]
 
 
 def _route(path: str) -> str | None:
@@ -202,8 +204,10 @@ def _route(path: str) -> str | None:
 
 
 def _discover(base, session, depth=2) -> dict[str, str]:
-    """One URL per URL pattern reachable from the role's home (pattern name -> path)."""
-    seen_routes: dict[str, str] = {}
+    """One URL per URL pattern reachable from the role's home (pattern name -> path) that
+    answers 200 with a page."""
+    found: dict[str, str] = {}
+    queued: set[str] = set()
     frontier = ["/"]
     visited = set()
     for _ in range(depth + 1):
@@ -217,8 +221,8 @@ def _discover(base, session, depth=2) -> dict[str, str]:
             if r.status_code != 200 or "text/html" not in r.headers.get("Content-Type", ""):
                 continue
             route = _route(final)
-            if route and route not in seen_routes:
-                seen_routes[route] = final
+            if route and route not in found:
+                found[route] = final
             parser = _Links()
             parser.feed(r.text)
             for href in parser.links:
@@ -226,11 +230,11 @@ def _discover(base, session, depth=2) -> dict[str, str]:
                 if url.netloc != urlsplit(base).netloc or SKIP.search(url.path) or url.query:
                     continue
                 r_name = _route(url.path)
-                if r_name and r_name not in seen_routes and url.path not in visited:
-                    seen_routes.setdefault(r_name, "")
+                if r_name and r_name not in found and r_name not in queued:
+                    queued.add(r_name)
                     nxt.append(url.path)
         frontier = nxt
-    return {k: v for k, v in seen_routes.items() if v}
+    return found
 
 
 def _api_paths(base, session, token, slug) -> dict[str, str]:
