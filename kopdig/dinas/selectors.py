@@ -527,6 +527,9 @@ def _existed(coop, year: int) -> bool:
     return coop.founded_on is None or coop.founded_on <= dt.date(year, 12, 31)
 
 
+RAT_COOP_FIELDS = ("pk", "name", "slug", "status", "founded_on", "kabupaten_id", "kecamatan__name")
+
+
 def rat_compliance(
     kabupaten_ids, year: int, *, months: int | None = None, today: dt.date | None = None, coops=None
 ) -> list[RatStatus]:
@@ -535,7 +538,13 @@ def rat_compliance(
     today = today or timezone.localdate()
     months = months or deadline_months(kabupaten_ids)
     if coops is None:
-        coops = Cooperative.objects.filter(kabupaten_id__in=kabupaten_ids).select_related("kecamatan")
+        # Only what the compliance rows show (the page and the API list every cooperative of the
+        # regency: a thousand full rows cost more than the rest of the page).
+        coops = (
+            Cooperative.objects.filter(kabupaten_id__in=kabupaten_ids)
+            .select_related("kecamatan")
+            .only(*RAT_COOP_FIELDS)
+        )
     coops = [c for c in coops if _existed(c, year) and c.status != Cooperative.Status.DIBUBARKAN]
     records = defaultdict(dict)
     for cid, y, held_on in RatRecord.objects.filter(
