@@ -229,11 +229,11 @@ def build(args, rng):
     members = _shares(args.books, args.members, rng)
     lines = _shares(args.books, args.lines, rng)
     start = dt.date(years[-3], 1, 1)
-    days = (args.today - start).days
+    days = (args.month_end - start).days
     for i in range(args.books):
         coop, user = _book_coop(kab, kecs, i, start)
         ids = _members_and_savings(coop, members[i], start)
-        _loans(coop, user, ids, max(1, members[i] // 10), args.today)
+        _loans(coop, user, ids, max(1, members[i] // 10), args.month_end)
         entries, _count = ledger_bench._plan(lines[i], start, days, rng)
         ledger_bench.bulk_load(coop, user, entries)
         if i % 25 == 0:
@@ -264,12 +264,13 @@ def _month_end(args) -> dict:
     """The month-end commands, as cron runs them, on every cooperative, timed one by one."""
     from django.core.management import call_command
 
-    period = f"{args.today.year}-{args.today.month:02d}"
+    end = args.month_end
+    period = f"{end.year}-{end.month:02d}"
     out = {}
     for name, cmd in [
         ("wajib billing", ("savings_run", "billing", "--period", period)),
         ("jasa simpanan", ("savings_run", "interest", "--period", period)),
-        ("loan arrears", ("loans_arrears", "--date", args.today.isoformat())),
+        ("loan arrears", ("loans_arrears", "--date", end.isoformat())),
     ]:
         t = time.perf_counter()
         call_command(*cmd, stdout=open(os.devnull, "w"))
@@ -354,6 +355,7 @@ def main(argv):
     args.members = max(args.books * 10, round(200_000 * args.scale))
     args.lines = max(args.books * 10, round(10_000_000 * args.scale))
     args.today = dt.date.today()
+    args.month_end = args.today.replace(day=1) - dt.timedelta(days=1)  # the month-end just past
     _setup(args)
     from django.db import connection
 
