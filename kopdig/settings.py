@@ -109,6 +109,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "kopdig.lib.middleware.ServerTimingMiddleware",  # only with KOPDIG_SERVER_TIMING (benchmarks)
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -122,6 +123,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+# Server-Timing header (app and database time of each request): on in benchmarks, off by default.
+KOPDIG_SERVER_TIMING = env_bool("KOPDIG_SERVER_TIMING", False)
 
 ROOT_URLCONF = "kopdig.urls"
 WSGI_APPLICATION = "kopdig.wsgi.application"

@@ -196,3 +196,16 @@ class Invitation(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+
+class DashboardSnapshot(models.Model):
+    """The Dinas home page's numbers (``selectors.dashboard``) as last computed for a set of
+    kabupaten on a day, with the fingerprint of the data they came from. A cache, not a record:
+    ``selectors.dashboard_snapshot`` serves it while the fingerprint and the day still match and
+    rebuilds it otherwise; deleting every row is always safe."""
+
+    key = models.CharField(max_length=200, unique=True)  # the kabupaten ids, sorted, and the years shown
+    day = models.DateField()
+    fingerprint = models.CharField(max_length=400)
+    data = models.BinaryField()
+    built_at = models.DateTimeField(auto_now=True)

@@ -2,17 +2,20 @@
 
 Every function takes the kabupaten ids (or the cooperative) explicitly. Figures of cooperatives
 that keep their books on Kopdig are computed from their ledger, member register and staff list
-(domain §8) in a bounded number of queries; nothing computed is stored.
+(domain §8) in a bounded number of queries; nothing computed is stored, except the Dinas home
+page's snapshot (``dashboard_snapshot``), a cache checked against the data on every read.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+import pickle
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
 from django.db.models.functions import ExtractYear
 from django.http import Http404
@@ -27,7 +30,16 @@ from kopdig.loans.models import Loan
 from kopdig.members.models import Member
 from kopdig.tenancy.models import Cooperative, Region
 
-from .models import COUNT_FIGURES, FIGURES, MONEY_FIGURES, AnnualReport, CoopStaff, DinasSettings, RatRecord
+from .models import (
+    COUNT_FIGURES,
+    FIGURES,
+    MONEY_FIGURES,
+    AnnualReport,
+    CoopStaff,
+    DashboardSnapshot,
+    DinasSettings,
+    RatRecord,
+)
 
 BOOKS = "books"
 REPORTED = "reported"
@@ -515,6 +527,9 @@ def _existed(coop, year: int) -> bool:
     return coop.founded_on is None or coop.founded_on <= dt.date(year, 12, 31)
 
 
+RAT_COOP_FIELDS = ("pk", "name", "slug", "status", "founded_on", "kabupaten_id", "kecamatan__name")
+
+
 def rat_compliance(
     kabupaten_ids, year: int, *, months: int | None = None, today: dt.date | None = None, coops=None
 ) -> list[RatStatus]:
@@ -523,7 +538,13 @@ def rat_compliance(
     today = today or timezone.localdate()
     months = months or deadline_months(kabupaten_ids)
     if coops is None:
-        coops = Cooperative.objects.filter(kabupaten_id__in=kabupaten_ids).select_related("kecamatan")
+        # Only what the compliance rows show (the page and the API list every cooperative of the
+        # regency: a thousand full rows cost more than the rest of the page).
+        coops = (
+            Cooperative.objects.filter(kabupaten_id__in=kabupaten_ids)
+            .select_related("kecamatan")
+            .only(*RAT_COOP_FIELDS)
+        )
     coops = [c for c in coops if _existed(c, year) and c.status != Cooperative.Status.DIBUBARKAN]
     records = defaultdict(dict)
     for cid, y, held_on in RatRecord.objects.filter(
@@ -597,6 +618,58 @@ def dashboard(kabupaten_ids, *, today: dt.date | None = None, n_years: int = 10)
         "rat_this_year": rat_trend[-1] if rat_trend else None,
         "totals": _totals_by_year(base, kabupaten_ids, years),
     }
+
+
+# The tables the dashboard reads, each fingerprinted by its newest row: an action's write shows as
+# a new audit row; a write that bypasses the actions (bulk loads, imports of the demo, tests)
+# adds rows to one of these. The registry is fingerprinted by count and newest row per kabupaten.
+_FINGERPRINT_TABLES = (
+    AuditLog,
+    AnnualReport,
+    RatRecord,
+    CoopStaff,
+    JournalEntry,
+    Member,
+    Loan,
+    DinasSettings,
+)
+
+
+def _fingerprint(kabupaten_ids) -> str:
+    """One query: what the dashboard's numbers depend on, as a string that changes with any write."""
+    ids = sorted(int(k) for k in kabupaten_ids)
+    marks = ", ".join(f"(SELECT MAX(id) FROM {m._meta.db_table})" for m in _FINGERPRINT_TABLES)
+    coop = Cooperative._meta.db_table
+    in_ids = ", ".join(["%s"] * len(ids)) or "NULL"
+    sql = f"SELECT COUNT(*), MAX(id), {marks} FROM {coop} WHERE kabupaten_id IN ({in_ids})"
+    with connection.cursor() as cur:
+        cur.execute(sql, ids)
+        return ":".join(str(v) for v in cur.fetchone())
+
+
+def dashboard_snapshot(kabupaten_ids, *, today: dt.date | None = None, n_years: int = 10) -> dict:
+    """``dashboard`` served from its snapshot while nothing it reads has changed since (and on the
+    same day: deadlines pass with the date); rebuilt and stored otherwise. Every write the
+    dashboard depends on moves the fingerprint (see ``_FINGERPRINT_TABLES``), so a snapshot is
+    never served stale; a change that neither adds a row nor goes through an audited action (an
+    UPDATE from the shell) waits for the next write or the next day."""
+    today = today or timezone.localdate()
+    key = f"{','.join(str(k) for k in sorted(kabupaten_ids))}|{n_years}"
+    fingerprint = _fingerprint(kabupaten_ids)
+    snap = DashboardSnapshot.objects.filter(key=key).only("day", "fingerprint", "data").first()
+    if snap is not None and snap.day == today and snap.fingerprint == fingerprint:
+        return pickle.loads(bytes(snap.data))  # written by the branch below, never by a user
+    d = dashboard(kabupaten_ids, today=today, n_years=n_years)
+    values = {"day": today, "fingerprint": fingerprint, "data": pickle.dumps(d)}
+    try:  # one statement either way: a rebuild costs the same number of queries as the first build
+        with transaction.atomic():
+            if snap is not None:
+                DashboardSnapshot.objects.filter(pk=snap.pk).update(**values, built_at=timezone.now())
+            else:
+                DashboardSnapshot.objects.create(key=key, **values)
+    except IntegrityError:  # another request stored the same snapshot first
+        pass
+    return d
 
 
 REGISTRY_GROUPS = ("status", "jenis", "kelompok", "kecamatan_id", "on_kopdig")
@@ -742,6 +815,7 @@ __all__ = [
     "coop_get",
     "coop_list",
     "dashboard",
+    "dashboard_snapshot",
     "rat_compliance",
     "rat_deadline",
     "suggested_status",

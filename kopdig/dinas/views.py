@@ -62,7 +62,7 @@ def _kabupaten(request) -> Region:
 @dinas_view
 def home(request):
     """Regency overview: counts, RAT compliance, totals and trends, each chart with its table."""
-    d = selectors.dashboard(request.kabupaten_ids)
+    d = selectors.dashboard_snapshot(request.kabupaten_ids)
     year = d["book_year"]
     millions = [
         {

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
-from babel.dates import format_date
+from babel.dates import format_date, get_month_names
 from babel.numbers import format_decimal
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -17,12 +18,24 @@ def _locale() -> str:
     return "en_US" if (get_language() or "id").startswith("en") else "id_ID"
 
 
+# Separators of the two languages Kopdig speaks: (grouping, decimal). Formatting a number through
+# Babel parses its pattern and locale on every call (~0.1 ms; a list page has hundreds of amounts),
+# Python's own format() gives the same digits (ROUND_HALF_EVEN, as Babel) in a microsecond.
+_SEPARATORS = {"id_ID": (".", ","), "en_US": (",", ".")}
+_SWAP = str.maketrans({",": ".", ".": ","})
+
+
 def number(value, decimals: int = 2) -> str:
     """1234567.5 -> '1.234.567,50' (id) or '1,234,567.50' (en)."""
     if value is None or value == "":
         return ""
+    value = q(value) if decimals == 2 else D(value)
+    locale = _locale()
+    if locale in _SEPARATORS and value.is_finite():
+        text = f"{value:,.{decimals}f}"
+        return text.translate(_SWAP) if _SEPARATORS[locale][0] == "." else text
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(q(value) if decimals == 2 else D(value), format=pattern, locale=_locale())
+    return format_decimal(value, format=pattern, locale=locale)
 
 
 def rupiah(value, decimals: int = 2, parens: bool = False) -> str:
@@ -42,8 +55,16 @@ def tanggal(value, fmt: str = "d MMMM y") -> str:
         return ""
     if isinstance(value, dt.datetime):
         value = timezone.localtime(value) if timezone.is_aware(value) else value
-        return format_date(value.date(), format=fmt, locale=_locale())
-    return format_date(value, format=fmt, locale=_locale())
+        value = value.date()
+    locale = _locale()
+    if fmt == "d MMMM y":  # the usual one, without Babel's per-call pattern parsing
+        return f"{value.day} {_month_names(locale)[value.month]} {value.year}"
+    return format_date(value, format=fmt, locale=locale)
+
+
+@functools.cache
+def _month_names(locale: str) -> dict:
+    return dict(get_month_names("wide", locale=locale))
 
 
 def tanggal_waktu(value) -> str:
