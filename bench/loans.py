@@ -35,12 +35,7 @@ def _setup_django():
 
 
 def _seed(n: int, run_date: dt.date):
-    from django.db import transaction
 
-    from kopdig.lib.dates import add_months
-    from kopdig.loans import schedule
-    from kopdig.loans.actions import loan_product_save
-    from kopdig.loans.models import Installment, Loan
     from kopdig.members.models import Member
     from kopdig.tenancy.actions import _create_cooperative
     from kopdig.tenancy.models import Cooperative, Region, Role
@@ -58,19 +53,6 @@ def _seed(n: int, run_date: dt.date):
     )
     user = UserFactory(username="bench-pengurus")
     Role.objects.create(cooperative=coop, user=user, kind=Role.Kind.PENGURUS)
-    product = loan_product_save(
-        actor=user,
-        cooperative=coop,
-        code="REG",
-        name="Pinjaman Reguler",
-        method="flat",
-        rate_percent=Decimal("1.5"),
-        max_term=36,
-        denda_basis="per_hari",
-        denda_kind="persen",
-        denda_value=Decimal("0.1"),
-        denda_grace_days=3,
-    )
     members = max(1, n // 2)
     Member.objects.bulk_create(
         (
@@ -87,39 +69,67 @@ def _seed(n: int, run_date: dt.date):
         batch_size=5000,
     )
     member_ids = list(Member.objects.filter(cooperative=coop).order_by("number").values_list("id", flat=True))
+    seed_loans(coop, user, member_ids, n, run_date)
+    return coop, user
+
+
+def seed_loans(
+    coop, user, member_ids, n: int, run_date: dt.date, *, periods: int = INSTALLMENTS, stride: int = 1
+):
+    """n active flat loans of ``coop`` with their schedules, written in bulk (no postings): one in
+    five stopped paying at some installment, the others were disbursed within the last five
+    months and paid every installment due. Member ``(i * stride) % len(member_ids)`` borrows the
+    i-th loan. Also used by ``bench/regency``."""
+    from django.db import transaction
+
+    from kopdig.lib.dates import add_months
+    from kopdig.loans import schedule
+    from kopdig.loans.actions import loan_product_save
+    from kopdig.loans.models import Installment, Loan
+
+    product = loan_product_save(
+        actor=user,
+        cooperative=coop,
+        code="REG",
+        name="Pinjaman Reguler",
+        method="flat",
+        rate_percent=Decimal("1.5"),
+        max_term=36,
+        denda_basis="per_hari",
+        denda_kind="persen",
+        denda_value=Decimal("0.1"),
+        denda_grace_days=3,
+    )
     with transaction.atomic():
-        loans = []
-        plans = []
+        loans, plans = [], []
         for i in range(n):
             principal = Decimal(1_000_000 + (i * 7919) % 40 * 500_000)
-            late = i % 5 == 0  # one loan in five stopped paying at some installment
-            # the others were disbursed within the last five months and paid every installment due
+            late = i % 5 == 0
             disbursed = run_date - dt.timedelta(days=30 + (i * 104729) % (300 if late else 150))
             first_due = add_months(disbursed, 1)
             rows = schedule.build_schedule(
                 principal=principal,
                 rate_monthly_percent=Decimal("1.5"),
-                periods=INSTALLMENTS,
+                periods=periods,
                 method="flat",
                 first_due_date=first_due,
             )
-            paid_upto = (i // 5) % INSTALLMENTS if late else INSTALLMENTS
-            paid = [r for r in rows if r.number <= paid_upto and r.due_date <= run_date]
-            outstanding = principal - sum((r.pokok for r in paid), Decimal(0))
-            if outstanding == 0:  # fully repaid already: keep it active with the last installment open
-                paid = paid[:-1]
-                outstanding = rows[-1].pokok
+            paid_upto = (i // 5) % periods if late else periods
+            paid = {r.number for r in rows if r.number <= paid_upto and r.due_date <= run_date}
+            if len(paid) == len(rows):  # fully repaid already: keep it active with the last installment open
+                paid.discard(rows[-1].number)
+            outstanding = principal - sum((r.pokok for r in rows if r.number in paid), Decimal(0))
             loans.append(
                 Loan(
                     cooperative=coop,
                     number=f"PJ-{disbursed.year}-{i + 1:07d}",
-                    member_id=member_ids[i % members],
+                    member_id=member_ids[(i * stride) % len(member_ids)],
                     product=product,
                     status=Loan.Status.ACTIVE,
                     purpose="bench",
                     principal=principal,
-                    term=INSTALLMENTS,
-                    periods=INSTALLMENTS,
+                    term=periods,
+                    periods=periods,
                     method="flat",
                     frequency="monthly",
                     rate_monthly_percent=Decimal("1.5"),
@@ -134,31 +144,27 @@ def _seed(n: int, run_date: dt.date):
                     outstanding=outstanding,
                 )
             )
-            plans.append((rows, {r.number for r in paid}))
+            plans.append((rows, paid))
         Loan.objects.bulk_create(loans, batch_size=5000)
         ids = list(Loan.objects.filter(cooperative=coop).order_by("pk").values_list("pk", flat=True))
-        batch = []
-        for loan_id, (rows, paid) in zip(ids, plans, strict=True):
-            for r in rows:
-                done = r.number in paid
-                batch.append(
-                    Installment(
-                        cooperative=coop,
-                        loan_id=loan_id,
-                        number=r.number,
-                        due_date=r.due_date,
-                        pokok=r.pokok,
-                        jasa=r.jasa,
-                        pokok_paid=r.pokok if done else 0,
-                        jasa_paid=r.jasa if done else 0,
-                        paid_on=r.due_date if done else None,
-                    )
+        Installment.objects.bulk_create(
+            (
+                Installment(
+                    cooperative=coop,
+                    loan_id=loan_id,
+                    number=r.number,
+                    due_date=r.due_date,
+                    pokok=r.pokok,
+                    jasa=r.jasa,
+                    pokok_paid=r.pokok if r.number in paid else 0,
+                    jasa_paid=r.jasa if r.number in paid else 0,
+                    paid_on=r.due_date if r.number in paid else None,
                 )
-            if len(batch) >= 20_000:
-                Installment.objects.bulk_create(batch, batch_size=5000)
-                batch = []
-        Installment.objects.bulk_create(batch, batch_size=5000)
-    return coop, user
+                for loan_id, (rows, paid) in zip(ids, plans, strict=True)
+                for r in rows
+            ),
+            batch_size=5000,
+        )
 
 
 def _raw_reference(coop, run_date) -> tuple[float, int, int]:

@@ -128,97 +128,12 @@ def _members_and_savings(coop, n: int, joined: dt.date):
     return ids
 
 
-def _loans(coop, user, member_ids, n: int, run_date: dt.date):
-    """n active loans (one in five stopped paying), with their schedules: bench/loans' shape."""
-    from kopdig.lib.dates import add_months
-    from kopdig.loans import schedule
-    from kopdig.loans.actions import loan_product_save
-    from kopdig.loans.models import Installment, Loan
-
-    product = loan_product_save(
-        actor=user,
-        cooperative=coop,
-        code="REG",
-        name="Pinjaman Reguler",
-        method="flat",
-        rate_percent=Decimal("1.5"),
-        max_term=36,
-        denda_basis="per_hari",
-        denda_kind="persen",
-        denda_value=Decimal("0.1"),
-        denda_grace_days=3,
-    )
-    loans, plans = [], []
-    for i in range(n):
-        principal = Decimal(1_000_000 + (i * 7919) % 40 * 500_000)
-        late = i % 5 == 0
-        disbursed = run_date - dt.timedelta(days=30 + (i * 104729) % (300 if late else 150))
-        first_due = add_months(disbursed, 1)
-        rows = schedule.build_schedule(
-            principal=principal,
-            rate_monthly_percent=Decimal("1.5"),
-            periods=12,
-            method="flat",
-            first_due_date=first_due,
-        )
-        paid_upto = (i // 5) % 12 if late else 12
-        paid = {r.number for r in rows if r.number <= paid_upto and r.due_date <= run_date}
-        if len(paid) == len(rows):
-            paid.discard(rows[-1].number)
-        outstanding = principal - sum((r.pokok for r in rows if r.number in paid), Decimal(0))
-        loans.append(
-            Loan(
-                cooperative=coop,
-                number=f"PJ-{disbursed.year}-{i + 1:07d}",
-                member_id=member_ids[(i * 10) % len(member_ids)],
-                product=product,
-                status=Loan.Status.ACTIVE,
-                purpose="bench",
-                principal=principal,
-                term=12,
-                periods=12,
-                method="flat",
-                frequency="monthly",
-                rate_monthly_percent=Decimal("1.5"),
-                applied_on=disbursed,
-                entered_by=user,
-                approved_by=user,
-                approved_on=disbursed,
-                disbursed_on=disbursed,
-                disbursed_by=user,
-                first_due_date=first_due,
-                maturity_date=rows[-1].due_date,
-                outstanding=outstanding,
-            )
-        )
-        plans.append((rows, paid))
-    Loan.objects.bulk_create(loans, batch_size=5000)
-    ids = list(Loan.objects.filter(cooperative=coop).order_by("pk").values_list("pk", flat=True))
-    Installment.objects.bulk_create(
-        (
-            Installment(
-                cooperative=coop,
-                loan_id=loan_id,
-                number=r.number,
-                due_date=r.due_date,
-                pokok=r.pokok,
-                jasa=r.jasa,
-                pokok_paid=r.pokok if r.number in paid else 0,
-                jasa_paid=r.jasa if r.number in paid else 0,
-                paid_on=r.due_date if r.number in paid else None,
-            )
-            for loan_id, (rows, paid) in zip(ids, plans, strict=True)
-            for r in rows
-        ),
-        batch_size=5000,
-    )
-
-
 def build(args, rng):
     """The registry (bench/dinas) and the cooperatives on Kopdig with their members, savings,
     loans and journal lines (bench/ledger's bulk path: the rows journal_entry_post writes)."""
     from bench import dinas as dinas_bench
     from bench import ledger as ledger_bench
+    from bench import loans as loans_bench
 
     last = args.today.year - 1
     years = list(range(last - 9, last + 1))
@@ -233,7 +148,9 @@ def build(args, rng):
     for i in range(args.books):
         coop, user = _book_coop(kab, kecs, i, start)
         ids = _members_and_savings(coop, members[i], start)
-        _loans(coop, user, ids, max(1, members[i] // 10), args.month_end)
+        loans_bench.seed_loans(
+            coop, user, ids, max(1, members[i] // 10), args.month_end, periods=12, stride=10
+        )
         entries, _count = ledger_bench._plan(lines[i], start, days, rng)
         ledger_bench.bulk_load(coop, user, entries)
         if i % 25 == 0:
